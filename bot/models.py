@@ -166,3 +166,16 @@ class Subscription:
     paused_reason: str | None = None
     failures: int = 0
     last_delivery_at: datetime | None = None
+
+
+def fingerprint(title: str, body: str) -> str:
+    """A hash of the normalised title and body: the same story pasted twice with
+    different spacing, case or Unicode forms is recognised as one briefing."""
+    import hashlib
+    import unicodedata
+
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return " ".join(text.split())
+
+    return hashlib.sha256(f"{norm(title)}\x1f{norm(body)}".encode()).hexdigest()

@@ -1,0 +1,394 @@
+"""The ``briefbot`` command line: run the bot, manage the archive, try it offline.
+
+Exit status follows the convention: 0 success, 1 the operation failed (nothing
+found, some items rejected, the database refused), 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bot import __version__
+from bot.config import Config, ConfigError, load_config, token_problem
+from bot.errors import UserFacingError
+from bot.models import Briefing, SummaryLength
+from storage import Storage, StorageError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class CommandFailed(Exception):
+    """Ends a command with exit status 1 and this message on stderr."""
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # discord.py logs every gateway event at DEBUG; keep it at INFO unless asked.
+    if level != "DEBUG":
+        logging.getLogger("discord").setLevel(logging.INFO)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def briefing_json(b: Briefing) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "published_at": b.published_at.isoformat(),
+        "source_url": b.source_url,
+        "tags": list(b.tags),
+        "language": b.language,
+        "body": b.body,
+        "summary": {"short": b.summaries.short, "standard": b.summaries.standard, "detailed": b.summaries.detailed},
+        "quotes": [asdict(q) for q in b.quotes],
+        "created_at": b.created_at.isoformat(),
+        "updated_at": b.updated_at.isoformat(),
+        "corrected_at": b.corrected_at.isoformat() if b.corrected_at else None,
+    }
+
+
+async def _with_newsroom(config: Config, job: Callable[[Any], Awaitable[int]]) -> int:
+    from bot.newsroom import Newsroom
+
+    storage = await Storage.open(config.storage.path)
+    try:
+        return await job(Newsroom(storage, config))
+    finally:
+        await storage.close()
+
+
+def _show(reply: Any) -> None:
+    from bot.terminal import format_message
+
+    print(format_message(reply.content, reply.embeds))
+
+
+# -- commands -----------------------------------------------------------------
+
+
+async def cmd_add(args: argparse.Namespace, config: Config) -> int:
+    async def job(newsroom: Any) -> int:
+        failed = 0
+        for name in args.paths:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                try:
+                    data = Path(name).read_bytes()
+                except OSError as exc:
+                    print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
+                    failed += 1
+                    continue
+            report = await newsroom.import_document(data, name)
+            for item in report.items:
+                if item.outcome == "failed":
+                    print(f"failed     {item.reason}", file=sys.stderr)
+                else:
+                    print(f"{item.outcome:<10} #{item.briefing_id} {item.title}")
+            failed += report.failed
+        return EXIT_FAIL if failed else EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_list(args: argparse.Namespace, config: Config) -> int:
+    async def job(newsroom: Any) -> int:
+        refs = await newsroom.storage.list_briefings(limit=args.limit, offset=args.offset)
+        if args.json:
+            _print_json([{"id": r.id, "title": r.title, "published_at": r.published_at.isoformat()} for r in refs])
+        else:
+            for r in refs:
+                print(f"#{r.id:<6} {r.published_at:%Y-%m-%d %H:%M}  {r.title}")
+            if not refs:
+                print("No briefings yet. Add some with: briefbot add FILE")
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_show(args: argparse.Namespace, config: Config) -> int:
+    async def job(newsroom: Any) -> int:
+        b = await newsroom.storage.get_briefing(args.id, include_embargoed=True)
+        if b is None:
+            raise CommandFailed(f"no briefing #{args.id}")
+        if args.json:
+            _print_json(briefing_json(b))
+            return EXIT_OK
+        from bot import replies
+
+        _show(replies.post(b))
+        print("\nQuotes:")
+        for q in sorted(b.quotes, key=lambda q: -q.score):
+            who = q.speaker or "unattributed"
+            role = f", {q.speaker_role}" if q.speaker_role else ""
+            print(f"  [{q.score:.2f}] “{q.text}” — {who}{role}")
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_latest(args: argparse.Namespace, config: Config) -> int:
+    from bot import replies
+
+    async def job(newsroom: Any) -> int:
+        if args.json:
+            _print_json([briefing_json(b) for b in await newsroom.latest(args.count, args.topic)])
+        else:
+            _show(await replies.latest(newsroom, args.count, args.topic))
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_summary(args: argparse.Namespace, config: Config) -> int:
+    from bot import replies
+
+    async def job(newsroom: Any) -> int:
+        _show(await replies.summary(newsroom, args.briefing, SummaryLength(args.length)))
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_quote(args: argparse.Namespace, config: Config) -> int:
+    from bot import replies
+
+    async def job(newsroom: Any) -> int:
+        if args.json:
+            hits = await newsroom.quotes(speaker=args.speaker, briefing=args.briefing, contains=args.contains)
+            _print_json(
+                [
+                    {**asdict(h.quote), "briefing_id": h.briefing.id, "briefing_title": h.briefing.title,
+                     "source_url": h.source_url}
+                    for h in hits
+                ]
+            )
+        else:
+            _show(await replies.quote(newsroom, speaker=args.speaker, briefing=args.briefing, contains=args.contains))
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_search(args: argparse.Namespace, config: Config) -> int:
+    from bot import replies
+
+    async def job(newsroom: Any) -> int:
+        if args.json:
+            hits, total = await newsroom.search(args.query, limit=args.limit)
+            _print_json(
+                {
+                    "total": total,
+                    "hits": [
+                        {"id": h.briefing.id, "title": h.briefing.title, "source_url": h.source_url,
+                         "snippet": h.snippet.replace("\ue000", "").replace("\ue001", ""), "rank": h.rank}
+                        for h in hits
+                    ],
+                }
+            )
+        else:
+            _show(await replies.search(newsroom, args.query, limit=args.limit))
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_remove(args: argparse.Namespace, config: Config) -> int:
+    async def job(newsroom: Any) -> int:
+        posted = await newsroom.remove(args.id)
+        print(f"removed #{args.id}" + (f" ({len(posted)} posted copies remain in Discord)" if posted else ""))
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
+    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    try:
+        applied = await storage.upgrade()
+        version = await storage.schema_version()
+    finally:
+        await storage.close()
+    if applied:
+        print(f"{config.storage.path}: applied migrations {', '.join(map(str, applied))}; now at version {version}")
+    else:
+        print(f"{config.storage.path}: already at version {version}")
+    return EXIT_OK
+
+
+async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
+    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    try:
+        problems = [p for p in await storage.integrity_check() if p != "ok"]
+    finally:
+        await storage.close()
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        raise CommandFailed(f"{config.storage.path}: integrity check found {len(problems)} problem(s)")
+    print(f"{config.storage.path}: ok")
+    return EXIT_OK
+
+
+async def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from bot.demo import run_demo
+
+    return await run_demo(config, db_path=args.db)
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    problem = token_problem(config.discord.token)
+    if problem:
+        print(f"briefbot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.client import run_bot
+
+    return run_bot(config)
+
+
+def cmd_sync(args: argparse.Namespace, config: Config) -> int:
+    problem = token_problem(config.discord.token)
+    if problem:
+        print(f"briefbot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.client import run_bot
+
+    return run_bot(config, sync_only=True)
+
+
+def cmd_config_check(args: argparse.Namespace, config: Config) -> int:
+    print(f"config: {config.source}")
+    print(f"database: {config.storage.path}")
+    print(f"ingest time zone: {config.ingest.timezone}; size limit {config.ingest.max_bytes} bytes")
+    print(f"token: {'set' if config.discord.token else 'not set'}")
+    problem = token_problem(config.discord.token)
+    if problem:
+        print(f"note: {problem} (needed for 'briefbot run')")
+    for warning in config.warnings:
+        print(f"warning: {warning}")
+    print("config ok")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="A Discord bot for policy briefings: summaries, attributed key quotes, scheduled posts.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefbot {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: ./briefbot.toml)")
+    parser.add_argument("--db", metavar="PATH", help="database file (overrides config and BRIEFBOT_DB)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("demo", help="run the whole pipeline offline on the bundled sample briefings")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="connect to Discord and serve (token from DISCORD_TOKEN)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sync", help="connect to Discord, push the slash commands now, and exit")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("add", help="add briefings from files (wire text, Markdown, JSON, plain); - reads stdin")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="list stored briefings, newest first")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show one briefing with its summary and quotes")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true", help="machine-readable output (all summaries, all quotes)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("latest", help="what /latest answers")
+    p.add_argument("--count", type=int, default=1, choices=range(1, 6), metavar="1-5")
+    p.add_argument("--topic")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_latest)
+
+    p = sub.add_parser("summary", help="what /summary answers")
+    p.add_argument("briefing", nargs="?", help="id or words of the title (default: newest)")
+    p.add_argument("--length", choices=[s.value for s in SummaryLength], default="standard")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("quote", help="what /quote answers")
+    p.add_argument("--speaker")
+    p.add_argument("--briefing")
+    p.add_argument("--contains")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_quote)
+
+    p = sub.add_parser("search", help="what /search answers")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=5, choices=range(1, 11), metavar="1-10")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("remove", help="delete a briefing")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_remove)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    p = db.add_parser("upgrade", help="apply pending schema migrations")
+    p.set_defaults(func=cmd_db_upgrade)
+    p = db.add_parser("check", help="run SQLite's integrity check")
+    p.set_defaults(func=cmd_db_check)
+
+    cfg = sub.add_parser("config", help="configuration").add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    p = cfg.add_parser("check", help="validate the config and say what is set")
+    p.set_defaults(func=cmd_config_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"briefbot: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.db:
+        from dataclasses import replace
+
+        config = replace(config, storage=replace(config.storage, path=args.db))
+    setup_logging(config.logging.level if args.command == "run" else "WARNING")
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    try:
+        result = args.func(args, config)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        return int(result)
+    except (UserFacingError, CommandFailed, StorageError) as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

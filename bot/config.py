@@ -1,0 +1,267 @@
+"""Configuration: TOML parsed into frozen dataclasses, validated key by key.
+
+Every problem names the file, the key and what is allowed, because the operator
+reading the message is usually half-way through a deployment. The token is wrapped
+in ``Secret`` so no ``repr``, log line or error can ever show it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONFIG_PATH = Path("briefbot.toml")
+ENV_TOKEN = "DISCORD_TOKEN"
+ENV_DB = "BRIEFBOT_DB"
+
+
+class ConfigError(Exception):
+    """A missing or invalid configuration value, with the key named."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``/``str``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    token: Secret = field(default_factory=lambda: Secret(""))
+    dev_guild_ids: tuple[int, ...] = ()
+    publisher_user_ids: tuple[int, ...] = ()
+    publisher_role_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    path: str = "briefbot.db"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    timezone: str = "Europe/Kyiv"
+    max_bytes: int = 200_000
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    default_timezone: str = "UTC"
+    poll_seconds: int = 30
+    instant_catchup_max: int = 5
+    failure_threshold: int = 3
+    alerts_channel_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    source: str = "<defaults>"
+    warnings: tuple[str, ...] = ()
+
+
+_SECTIONS: dict[str, set[str]] = {
+    "discord": {"token", "dev_guild_ids", "publisher_user_ids", "publisher_role_ids"},
+    "storage": {"path"},
+    "ingest": {"timezone", "max_bytes"},
+    "schedule": {
+        "default_timezone",
+        "poll_seconds",
+        "instant_catchup_max",
+        "failure_threshold",
+        "alerts_channel_id",
+    },
+    "logging": {"level"},
+}
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class _Reader:
+    """Reads typed values out of one TOML table, raising ConfigError with context."""
+
+    def __init__(self, source: str, section: str, table: Mapping[str, Any]) -> None:
+        self.source, self.section, self.table = source, section, table
+
+    def _fail(self, key: str, why: str) -> ConfigError:
+        return ConfigError(f"{self.source}: [{self.section}] {key}: {why}")
+
+    def integer(self, key: str, default: int, *, low: int, high: int) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, f"must be a whole number from {low} to {high}, got {value!r}")
+        if not low <= value <= high:
+            raise self._fail(key, f"must be from {low} to {high}, got {value}")
+        return value
+
+    def optional_id(self, key: str) -> int | None:
+        value = self.table.get(key)
+        if value in (None, 0):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self._fail(key, f"must be a Discord id (a positive whole number), got {value!r}")
+        return value
+
+    def ids(self, key: str) -> tuple[int, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in value
+        ):
+            raise self._fail(key, f"must be a list of Discord ids (positive whole numbers), got {value!r}")
+        return tuple(value)
+
+    def string(self, key: str, default: str) -> str:
+        value = self.table.get(key, default)
+        if not isinstance(value, str):
+            raise self._fail(key, f"must be a string, got {type(value).__name__}")
+        return value
+
+    def timezone(self, key: str, default: str) -> str:
+        value = self.string(key, default)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self._fail(key, f"{value!r} is not an IANA time zone name (e.g. 'Europe/Kyiv', 'UTC')") from None
+        return value
+
+
+def load_config(
+    path: str | Path | None = None, *, env: Mapping[str, str] | None = None
+) -> Config:
+    """Load ``path`` (default ``./briefbot.toml``; a missing default file means all
+    defaults), then apply the ``DISCORD_TOKEN`` and ``BRIEFBOT_DB`` overrides."""
+    env = os.environ if env is None else env
+    explicit = path is not None
+    file = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    data: dict[str, Any] = {}
+    warnings: list[str] = []
+    source = str(file)
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
+    elif explicit:
+        raise ConfigError(f"{file}: config file not found")
+    else:
+        source = "<defaults>"
+
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{source}: unknown section [{section}]; known: {', '.join(sorted(_SECTIONS))}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: {section} must be a table ([{section}])")
+        unknown = set(value) - _SECTIONS[section]
+        if unknown:
+            raise ConfigError(
+                f"{source}: [{section}] unknown key {sorted(unknown)[0]!r}; "
+                f"known: {', '.join(sorted(_SECTIONS[section]))}"
+            )
+
+    def reader(section: str) -> _Reader:
+        return _Reader(source, section, data.get(section, {}))
+
+    d = reader("discord")
+    token = d.string("token", "")
+    if token and file.exists() and os.name == "posix":
+        mode = file.stat().st_mode
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            warnings.append(
+                f"{file} holds the Discord token but is readable by other users; run: chmod 600 {file}"
+            )
+    if env.get(ENV_TOKEN):
+        token = env[ENV_TOKEN]
+    discord_cfg = DiscordConfig(
+        token=Secret(token.strip()),
+        dev_guild_ids=d.ids("dev_guild_ids"),
+        publisher_user_ids=d.ids("publisher_user_ids"),
+        publisher_role_ids=d.ids("publisher_role_ids"),
+    )
+
+    st = reader("storage")
+    db_path = env.get(ENV_DB) or st.string("path", StorageConfig.path)
+    if not db_path.strip():
+        raise ConfigError(f"{source}: [storage] path: must not be empty")
+
+    ing = reader("ingest")
+    sch = reader("schedule")
+    lg = reader("logging")
+    level = lg.string("level", "INFO").upper()
+    if level not in _LEVELS:
+        raise ConfigError(f"{source}: [logging] level: must be one of {', '.join(_LEVELS)}, got {level!r}")
+
+    return Config(
+        discord=discord_cfg,
+        storage=StorageConfig(path=db_path),
+        ingest=IngestConfig(
+            timezone=ing.timezone("timezone", IngestConfig.timezone),
+            max_bytes=ing.integer("max_bytes", IngestConfig.max_bytes, low=1_000, high=10_000_000),
+        ),
+        schedule=ScheduleConfig(
+            default_timezone=sch.timezone("default_timezone", ScheduleConfig.default_timezone),
+            poll_seconds=sch.integer("poll_seconds", ScheduleConfig.poll_seconds, low=5, high=3600),
+            instant_catchup_max=sch.integer(
+                "instant_catchup_max", ScheduleConfig.instant_catchup_max, low=1, high=10
+            ),
+            failure_threshold=sch.integer("failure_threshold", ScheduleConfig.failure_threshold, low=1, high=100),
+            alerts_channel_id=sch.optional_id("alerts_channel_id"),
+        ),
+        logging=LoggingConfig(level=level),
+        source=source,
+        warnings=tuple(warnings),
+    )
+
+
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}$")
+
+
+def token_problem(token: Secret) -> str | None:
+    """Why a token cannot be used, without ever echoing it."""
+    if not token:
+        return f"no Discord token: set the {ENV_TOKEN} environment variable or [discord] token in the config"
+    if not _TOKEN_SHAPE.match(token.reveal()):
+        return "the Discord token does not look like a bot token (three dot-separated parts)"
+    return None

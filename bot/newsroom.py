@@ -1,0 +1,242 @@
+"""The briefing service: ingest, analysis and the reader queries, without Discord.
+
+The CLI, the demo and the Discord cogs all go through a ``Newsroom``, so what the
+terminal shows is what Discord gets. Analysis is CPU work; batches run it in a
+worker thread so the event loop keeps heartbeating to Discord meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot import nlp
+from bot.config import Config
+from bot.errors import UserFacingError
+from bot.ingest import IngestError, IngestResult, InvalidDraftError, make_draft, parse_document, parse_text
+from bot.models import AddOutcome, Analysis, Briefing, BriefingRef, Draft, QuoteHit, SearchHit
+from storage import NotFoundError, Storage, StorageError
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemReport:
+    """What happened to one item of an import."""
+
+    origin: str
+    outcome: str  # "added" | "duplicate" | "failed"
+    title: str | None = None
+    briefing_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    items: tuple[ItemReport, ...]
+
+    def _count(self, outcome: str) -> int:
+        return sum(1 for i in self.items if i.outcome == outcome)
+
+    @property
+    def added(self) -> int:
+        return self._count("added")
+
+    @property
+    def duplicates(self) -> int:
+        return self._count("duplicate")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+
+def analyze(draft: Draft) -> Analysis:
+    return nlp.analyze(draft.title, draft.body, draft.language)
+
+
+_ID_REF = re.compile(r"^\s*#?(\d{1,18})\s*$")
+
+
+class Newsroom:
+    """Everything a reader or publisher can ask of the archive."""
+
+    def __init__(self, storage: Storage, config: Config, *, clock: Clock = utcnow) -> None:
+        self.storage = storage
+        self.config = config
+        self.clock = clock
+
+    # -- ingest ------------------------------------------------------------------
+
+    async def import_document(self, data: bytes, filename: str) -> ImportReport:
+        """Parse a file in any ingest format and store every valid item once."""
+        result = parse_document(
+            data,
+            filename,
+            tz=self.config.ingest.tz,
+            max_bytes=self.config.ingest.max_bytes,
+            now=self.clock(),
+        )
+        return await self._store(result)
+
+    async def import_text(self, text: str, filename: str, *, fmt: str | None = None) -> ImportReport:
+        result = parse_text(text, filename, fmt=fmt, tz=self.config.ingest.tz, now=self.clock())
+        return await self._store(result)
+
+    async def _store(self, result: IngestResult) -> ImportReport:
+        failed = [ItemReport(e.origin, "failed", reason=_error_text(e)) for e in result.errors]
+        drafts = list(result.drafts)
+        if len(drafts) > 1:
+            analyses = await asyncio.to_thread(lambda: [analyze(d) for d in drafts])
+        else:
+            analyses = [analyze(d) for d in drafts]
+        outcomes = await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock())
+        items = [
+            ItemReport(d.origin, "duplicate" if o.duplicate else "added", o.title, o.briefing_id)
+            for d, o in zip(drafts, outcomes, strict=True)
+        ]
+        for outcome in outcomes:
+            log.info("briefing %d %s", outcome.briefing_id, "duplicate" if outcome.duplicate else "added")
+        return ImportReport(tuple(items + failed))
+
+    async def add_fields(
+        self,
+        *,
+        title: str,
+        body: str,
+        source_url: str | None,
+        published: str | None,
+        tags: str | None,
+        origin: str,
+    ) -> AddOutcome:
+        """Create one briefing from form fields (the /article add modal)."""
+        draft = self.draft_from_fields(
+            title=title, body=body, source_url=source_url, published=published, tags=tags, origin=origin
+        )
+        return await self.storage.add_briefing(draft, analyze(draft), now=self.clock())
+
+    def draft_from_fields(
+        self,
+        *,
+        title: str,
+        body: str,
+        source_url: str | None,
+        published: str | None,
+        tags: str | None,
+        origin: str,
+    ) -> Draft:
+        try:
+            return make_draft(
+                title=title,
+                body=body,
+                published_at=published.strip() if published and published.strip() else self.clock(),
+                source_url=source_url.strip() if source_url and source_url.strip() else None,
+                tags=[t for t in (tags or "").split(",") if t.strip()],
+                origin=origin,
+                tz=self.config.ingest.tz,
+            )
+        except InvalidDraftError as exc:
+            raise UserFacingError("; ".join(e.reason if e.location is None else f"{e.location}: {e.reason}" for e in exc.errors)) from None
+
+    async def edit(self, briefing_id: int, draft: Draft) -> Briefing:
+        try:
+            return await self.storage.update_briefing(briefing_id, draft, analyze(draft), now=self.clock())
+        except NotFoundError:
+            raise UserFacingError(f"No briefing #{briefing_id}.") from None
+        except StorageError as exc:
+            raise UserFacingError(str(exc)) from None
+
+    async def remove(self, briefing_id: int) -> list[tuple[int, int]]:
+        try:
+            return await self.storage.remove_briefing(briefing_id)
+        except NotFoundError:
+            raise UserFacingError(f"No briefing #{briefing_id}.") from None
+
+    # -- reader queries ----------------------------------------------------------
+
+    async def latest(self, count: int = 1, topic: str | None = None) -> list[Briefing]:
+        found = await self.storage.latest(count, topic=topic or None, now=self.clock())
+        if not found:
+            if topic:
+                raise UserFacingError(f"No briefing is tagged '{topic}'.")
+            raise UserFacingError("No briefings yet.")
+        return found
+
+    async def resolve(self, reference: str | None, *, include_embargoed: bool = False) -> Briefing:
+        """A briefing from what the user gave: an id (what autocomplete sends), a
+        ``#id``, words of the title, or nothing for the newest."""
+        now = self.clock()
+        if reference is None or not reference.strip():
+            newest = await self.storage.latest(1, now=now)
+            if not newest:
+                raise UserFacingError("No briefings yet.")
+            return newest[0]
+        match = _ID_REF.match(reference)
+        if match:
+            found = await self.storage.get_briefing(
+                int(match.group(1)), include_embargoed=include_embargoed, now=now
+            )
+            if found is not None:
+                return found
+        refs = await self.storage.titles_matching(reference, limit=1, include_embargoed=include_embargoed, now=now)
+        if refs:
+            found = await self.storage.get_briefing(refs[0].id, include_embargoed=True)
+            if found is not None:
+                return found
+        raise UserFacingError(f"No briefing matches '{_clip(reference)}'.")
+
+    async def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        briefing: str | None = None,
+        contains: str | None = None,
+        limit: int = 3,
+    ) -> list[QuoteHit]:
+        briefing_id = (await self.resolve(briefing)).id if briefing else None
+        hits = await self.storage.find_quotes(
+            speaker=speaker, briefing_id=briefing_id, contains=contains, limit=limit, now=self.clock()
+        )
+        if not hits:
+            parts = []
+            if speaker:
+                parts.append(f"by '{_clip(speaker)}'")
+            if contains:
+                parts.append(f"containing '{_clip(contains)}'")
+            if briefing_id is not None:
+                parts.append(f"in briefing #{briefing_id}")
+            raise UserFacingError("No quotes " + (" ".join(parts) if parts else "yet") + ".")
+        return hits
+
+    async def search(self, query: str, *, limit: int = 5, offset: int = 0) -> tuple[list[SearchHit], int]:
+        if not query.strip():
+            raise UserFacingError("Type something to search for.")
+        hits, total = await self.storage.search(query, limit=limit, offset=offset, now=self.clock())
+        if total == 0:
+            raise UserFacingError(f"Nothing matches '{_clip(query)}'.")
+        return hits, total
+
+    async def title_choices(self, typed: str) -> list[BriefingRef]:
+        return await self.storage.titles_matching(typed, limit=25, now=self.clock())
+
+    async def speaker_choices(self, typed: str) -> list[tuple[str, str | None]]:
+        return await self.storage.speakers_matching(typed, limit=25)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _error_text(error: IngestError) -> str:
+    return str(error)

@@ -1,0 +1,191 @@
+"""Briefings, quotes and search hits as Discord embeds.
+
+The one place that decides how the product looks. Everything that comes from an
+article or a user is escaped for Markdown and cut to Discord's limits here, so no
+caller can produce an embed Discord would reject or a message that pings anyone.
+The terminal demo prints these same embeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from bot import limits
+from bot.models import Briefing, Quote, QuoteHit, SearchHit, SummaryLength
+
+BRAND_COLOUR = discord.Colour(0x1F4E79)  # newsroom navy
+CORRECTION_COLOUR = discord.Colour(0xB7791F)
+FOOTER_BRAND = "briefbot"
+
+SNIPPET_MARKS = ("\ue000", "\ue001")
+
+
+def escape(text: str) -> str:
+    """Escape Markdown and neutralise mentions in untrusted text."""
+    text = discord.utils.escape_markdown(text, as_needed=False)
+    return discord.utils.escape_mentions(text)
+
+
+def timestamp(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp: each reader sees it in their own time zone."""
+    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
+
+
+def speaker_line(quote: Quote) -> str:
+    if not quote.speaker:
+        return "— unattributed"
+    line = f"— **{escape(quote.speaker)}**"
+    if quote.speaker_role:
+        line += f", {escape(quote.speaker_role)}"
+    return line
+
+
+def quote_block(quote: Quote, limit: int) -> str:
+    """The quote's exact words in a quote block, then its speaker, within ``limit``."""
+    attribution = "\n" + speaker_line(quote)
+    words = limits.truncate(quote.text.strip(), max(limit - len(attribution) - 6, 20))
+    body = "> “" + escape(words) + "”"
+    return limits.truncate(body + attribution, limit)
+
+
+def _safe_url(url: str | None) -> str | None:
+    if url and url.startswith(("http://", "https://")) and len(url) <= limits.URL:
+        return url
+    return None
+
+
+def _footer(briefing: Briefing) -> str:
+    text = f"Briefing #{briefing.id} · {FOOTER_BRAND}"
+    if briefing.corrected_at is not None:
+        text += f" · corrected {briefing.corrected_at:%Y-%m-%d %H:%M} UTC"
+    return text
+
+
+def briefing_embed(
+    briefing: Briefing,
+    *,
+    length: SummaryLength = SummaryLength.STANDARD,
+    budget: int = limits.EMBEDS_TOTAL,
+    with_quote: bool = True,
+) -> discord.Embed:
+    """The standard briefing card: linked title, publish time, summary, top quote, tags.
+
+    ``budget`` caps the embed's total characters so several fit in one message.
+    """
+    url = _safe_url(briefing.source_url)
+    title = limits.one_line(escape(briefing.title), limits.EMBED_TITLE)
+    embed = discord.Embed(
+        title=title,
+        url=url,
+        colour=CORRECTION_COLOUR if briefing.corrected_at else BRAND_COLOUR,
+        timestamp=briefing.published_at,
+    )
+    embed.set_footer(text=_footer(briefing))
+    fields: list[tuple[str, str]] = [("Published", f"{timestamp(briefing.published_at)} ({timestamp(briefing.published_at, 'R')})")]
+    quote = briefing.top_quote if with_quote else None
+    if quote is not None:
+        fields.append(("Key quote", quote_block(quote, min(limits.EMBED_FIELD_VALUE, max(budget // 4, 120)))))
+    if briefing.tags:
+        tags = " · ".join(f"`{t}`" for t in briefing.tags)
+        fields.append(("Topics", limits.truncate(tags, 256)))
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=name != "Key quote")
+    # Whatever budget remains goes to the summary.
+    room = min(limits.EMBED_DESCRIPTION, budget - len(embed) - 4)
+    summary = briefing.summaries.get(length) or briefing.summaries.short or briefing.body
+    if room > 40:
+        embed.description = limits.truncate(escape(summary), room, link=url)
+    return embed
+
+
+def briefing_embeds(briefings: Sequence[Briefing], *, length: SummaryLength = SummaryLength.STANDARD) -> list[discord.Embed]:
+    """Up to 10 briefing cards sharing the 6,000-character message budget fairly."""
+    chosen = list(briefings)[: limits.EMBEDS_PER_MESSAGE]
+    if not chosen:
+        return []
+    share = (limits.EMBEDS_TOTAL - 50) // len(chosen)
+    return [briefing_embed(b, length=length, budget=share, with_quote=len(chosen) <= 5) for b in chosen]
+
+
+def summary_embed(briefing: Briefing, length: SummaryLength) -> discord.Embed:
+    url = _safe_url(briefing.source_url)
+    embed = discord.Embed(
+        title=limits.one_line(escape(briefing.title), limits.EMBED_TITLE),
+        url=url,
+        colour=BRAND_COLOUR,
+        timestamp=briefing.published_at,
+    )
+    embed.set_author(name=f"Summary · {length.value}")
+    embed.set_footer(text=_footer(briefing))
+    embed.description = limits.truncate(escape(briefing.summaries.get(length)), 3000, link=url)
+    return embed
+
+
+def quote_embeds(hits: Sequence[QuoteHit]) -> list[discord.Embed]:
+    """One card per quote: exact words in a quote block, speaker and role, source."""
+    embeds = []
+    share = (limits.EMBEDS_TOTAL - 50) // max(len(hits), 1)
+    for hit in hits[: limits.EMBEDS_PER_MESSAGE]:
+        url = _safe_url(hit.source_url)
+        embed = discord.Embed(colour=BRAND_COLOUR, timestamp=hit.briefing.published_at)
+        embed.set_author(name=limits.one_line(hit.quote.speaker or "Unattributed", limits.EMBED_AUTHOR))
+        source = limits.one_line(escape(hit.briefing.title), 200)
+        source_line = f"[{source}]({url})" if url else source
+        tail = f"\n\nFrom {source_line} · {timestamp(hit.briefing.published_at, 'D')}"
+        room = min(limits.EMBED_DESCRIPTION, share - 80) - len(tail)
+        embed.description = quote_block(hit.quote, max(room, 200)) + tail
+        embed.set_footer(text=f"Briefing #{hit.briefing.id} · {FOOTER_BRAND}")
+        embeds.append(embed)
+    return embeds
+
+
+def search_embed(query: str, hits: Sequence[SearchHit], *, total: int, page: int, pages: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=limits.one_line(f"Search: {query}", limits.EMBED_TITLE),
+        colour=BRAND_COLOUR,
+    )
+    for hit in hits:
+        url = _safe_url(hit.source_url)
+        start, end = SNIPPET_MARKS
+        snippet = escape(" ".join(hit.snippet.split())).replace(start, "**").replace(end, "**")
+        name = limits.one_line(f"#{hit.briefing.id} · {hit.briefing.title}", limits.EMBED_FIELD_NAME)
+        link = f"\n[Source]({url})" if url else ""
+        when = f" · {timestamp(hit.briefing.published_at, 'D')}"
+        value = limits.truncate(snippet, limits.EMBED_FIELD_VALUE - len(link) - len(when) - 4) + when + link
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=f"{total} result{'s' if total != 1 else ''} · page {page} of {pages} · {FOOTER_BRAND}")
+    return embed
+
+
+def digest_embeds(briefings: Sequence[Briefing], *, title: str) -> list[discord.Embed]:
+    """A digest: up to 10 cards, and beyond that a compact list with links."""
+    if len(briefings) <= limits.EMBEDS_PER_MESSAGE:
+        return briefing_embeds(briefings, length=SummaryLength.SHORT)
+    lines = []
+    for b in briefings:
+        url = _safe_url(b.source_url)
+        label = limits.one_line(escape(b.title), 150)
+        lines.append(f"• [{label}]({url}) · {timestamp(b.published_at, 'd')}" if url else f"• {label} (#{b.id})")
+    embed = discord.Embed(title=limits.one_line(title, limits.EMBED_TITLE), colour=BRAND_COLOUR)
+    text = ""
+    shown = 0
+    for line in lines:
+        if len(text) + len(line) + 1 > limits.EMBED_DESCRIPTION - 40:
+            break
+        text += line + "\n"
+        shown += 1
+    if shown < len(lines):
+        text += f"…and {len(lines) - shown} more: use /latest"
+    embed.description = text
+    embed.set_footer(text=f"{len(briefings)} briefings · {FOOTER_BRAND}")
+    return [embed]
+
+
+def message_fits(content: str | None, embeds: Sequence[discord.Embed]) -> bool:
+    """True when Discord would accept this message's size."""
+    if content and len(content) > limits.CONTENT:
+        return False
+    return len(embeds) <= limits.EMBEDS_PER_MESSAGE and sum(len(e) for e in embeds) <= limits.EMBEDS_TOTAL

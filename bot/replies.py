@@ -1,0 +1,78 @@
+"""What each reader command answers, as data: content plus embeds.
+
+The Discord cogs send these replies; the terminal demo prints them. Keeping the
+answer here means the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import discord
+
+from bot import limits, render
+from bot.models import Briefing, SummaryLength
+from bot.newsroom import ImportReport, Newsroom
+
+SEARCH_PAGE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    # For paged results: which page this is and how many exist.
+    page: int = 1
+    pages: int = 1
+
+
+async def latest(newsroom: Newsroom, count: int = 1, topic: str | None = None) -> Reply:
+    briefings = await newsroom.latest(count, topic)
+    return Reply(embeds=render.briefing_embeds(briefings))
+
+
+async def summary(newsroom: Newsroom, briefing: str | None, length: SummaryLength) -> Reply:
+    found = await newsroom.resolve(briefing)
+    return Reply(embeds=[render.summary_embed(found, length)])
+
+
+async def quote(
+    newsroom: Newsroom,
+    *,
+    speaker: str | None = None,
+    briefing: str | None = None,
+    contains: str | None = None,
+) -> Reply:
+    hits = await newsroom.quotes(speaker=speaker, briefing=briefing, contains=contains, limit=3)
+    return Reply(embeds=render.quote_embeds(hits))
+
+
+async def search(newsroom: Newsroom, query: str, *, page: int = 1, limit: int = SEARCH_PAGE_SIZE) -> Reply:
+    """One page of ranked hits; ``limit`` is the page size the reader asked for."""
+    limit = max(1, min(limit, 10))
+    hits, total = await newsroom.search(query, limit=limit, offset=(page - 1) * limit)
+    pages = max(1, math.ceil(total / limit))
+    embed = render.search_embed(query, hits, total=total, page=page, pages=pages)
+    return Reply(embeds=[embed], page=page, pages=pages)
+
+
+def post(briefing: Briefing) -> Reply:
+    """What a subscribed channel receives for one new briefing."""
+    return Reply(embeds=[render.briefing_embed(briefing)])
+
+
+def import_report(report: ImportReport) -> Reply:
+    """Summarise an import: what was added, what was a duplicate, what failed and why."""
+    lines = [f"**{report.added} added, {report.duplicates} duplicate, {report.failed} failed**"]
+    for item in report.items:
+        if item.outcome == "added":
+            lines.append(f"✅ #{item.briefing_id} {render.escape(item.title or '')}")
+        elif item.outcome == "duplicate":
+            lines.append(f"↩️ duplicate of #{item.briefing_id} {render.escape(item.title or '')}")
+        else:
+            lines.append(f"❌ {render.escape(item.reason or item.origin)}")
+    text = "\n".join(lines)
+    embed = discord.Embed(title="Import", colour=render.BRAND_COLOUR)
+    embed.description = limits.truncate(text, limits.EMBED_DESCRIPTION)
+    return Reply(embeds=[embed])

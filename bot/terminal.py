@@ -1,0 +1,87 @@
+"""Printing Discord messages readably in a terminal, for the demo and the CLI.
+
+It reads the same ``discord.Embed`` objects the bot sends, so the demo shows what
+a channel would get, with Discord's timestamps and Markdown made human.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import discord
+
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_ESCAPED = re.compile(r"\\([\\*_~`|>#\-\[\]()])")
+
+
+def _timestamp(match: re.Match[str]) -> str:
+    moment = datetime.fromtimestamp(int(match.group(1)), UTC)
+    style = match.group(2) or "f"
+    if style == "R":
+        return _relative(moment)
+    if style in "dD":
+        return moment.strftime("%d %b %Y")
+    return moment.strftime("%d %b %Y %H:%M UTC")
+
+
+def _relative(moment: datetime) -> str:
+    seconds = int((datetime.now(UTC) - moment).total_seconds())
+    future = seconds < 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            text = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"in {text}" if future else f"{text} ago"
+    return "just now"
+
+
+def plain(text: str) -> str:
+    """Discord Markdown to terminal text."""
+    text = _TIMESTAMP.sub(_timestamp, text)
+    text = _LINK.sub(r"\1 <\2>", text)
+    text = text.replace("**", "")
+    text = _ESCAPED.sub(r"\1", text)
+    return text
+
+
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for raw in text.splitlines() or [""]:
+        prefix = indent
+        if raw.startswith("> "):
+            prefix, raw = indent + "│ ", raw[2:]
+        lines.extend(textwrap.wrap(raw, width=width, initial_indent=prefix, subsequent_indent=prefix) or [prefix])
+    return lines
+
+
+def format_message(content: str | None, embeds: Sequence[discord.Embed], *, width: int = 88) -> str:
+    out: list[str] = []
+    if content:
+        out.extend(_wrap(plain(content), "", width))
+    for embed in embeds:
+        rule = "─" * width
+        out.append(rule)
+        if embed.author and embed.author.name:
+            out.append(plain(embed.author.name).upper())
+        if embed.title:
+            out.append("■ " + plain(embed.title))
+        if embed.url:
+            out.append("  " + embed.url)
+        if embed.description:
+            out.append("")
+            out.extend(_wrap(plain(embed.description), "  ", width))
+        for f in embed.fields:
+            out.append("")
+            out.append(f"  {plain(f.name or '')}:")
+            out.extend(_wrap(plain(f.value or ""), "    ", width))
+        if embed.footer and embed.footer.text:
+            out.append("")
+            out.append("  " + plain(embed.footer.text))
+    if embeds:
+        out.append("─" * width)
+    return "\n".join(out)

@@ -1,0 +1,692 @@
+"""The SQLite backend: the only module that speaks SQL.
+
+One long-lived aiosqlite connection (one worker thread) serves the whole bot; every
+write that belongs together runs in one ``transaction()``. Reader queries hide
+briefings whose publish time is still in the future (embargo).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.models import (
+    AddOutcome,
+    Analysis,
+    Briefing,
+    BriefingRef,
+    Draft,
+    Quote,
+    QuoteHit,
+    ScheduleKind,
+    SearchHit,
+    Subscription,
+    Summaries,
+    fingerprint,
+)
+from storage import migrate
+from storage.errors import NotFoundError, StorageError
+from storage.fts import build_match
+from storage.outbox import OutboxMixin
+
+log = logging.getLogger(__name__)
+
+_BRIEFING_COLUMNS = (
+    "id, title, body, published_at, source_url, language, tags, summary_short, summary_standard, "
+    "summary_detailed, created_at, updated_at, corrected_at"
+)
+_NAME_TERM = re.compile(r"\w+", re.UNICODE)
+# FTS5 snippet markers: private-use characters no article contains, turned into
+# Markdown bold by the renderer after the snippet text has been escaped.
+SNIPPET_START = "\ue000"
+SNIPPET_END = "\ue001"
+
+
+def to_ts(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime reached storage")
+    return int(moment.timestamp())
+
+
+def from_ts(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SQLiteStorage(OutboxMixin):
+    """Typed async access to the briefbot database."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate_schema: bool = True) -> SQLiteStorage:
+        """Open (creating if needed) the database, set pragmas and migrate.
+
+        ``migrate_schema=False`` still refuses a database newer than this code.
+        """
+        path = str(path)
+        if path != ":memory:":
+            parent = Path(path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StorageError(f"cannot open database {path}: folder {parent} does not exist")
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if path != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate_schema:
+                await migrate.apply_migrations(conn, path)
+            else:
+                await migrate.check_not_newer(conn, path)
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise StorageError(f"cannot use database {path}: {exc}") from exc
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def schema_version(self) -> int:
+        return await migrate.current_version(self._conn)
+
+    async def upgrade(self) -> list[int]:
+        return await migrate.apply_migrations(self._conn, self.path)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            await self._conn.rollback()
+            raise
+        else:
+            await self._conn.commit()
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        rows = await self._conn.execute_fetchall(sql, params)
+        for row in rows:
+            return row
+        return None
+
+    # -- briefings: writes -------------------------------------------------------
+
+    async def add_briefings(
+        self, items: Iterable[tuple[Draft, Analysis]], *, now: datetime | None = None
+    ) -> list[AddOutcome]:
+        """Store each draft once; a repeat (same source URL or same normalised
+        title and body) is reported as a duplicate of the stored id.
+
+        The batch is one transaction: a crash stores all or nothing.
+        """
+        now = now or _now()
+        outcomes: list[AddOutcome] = []
+        async with self.transaction() as conn:
+            for draft, analysis in items:
+                outcomes.append(await self._insert(conn, draft, analysis, now))
+        return outcomes
+
+    async def add_briefing(self, draft: Draft, analysis: Analysis, *, now: datetime | None = None) -> AddOutcome:
+        return (await self.add_briefings([(draft, analysis)], now=now))[0]
+
+    async def _find_duplicate(
+        self, conn: aiosqlite.Connection, draft: Draft, fp: str, exclude_id: int | None = None
+    ) -> sqlite3.Row | None:
+        rows = await conn.execute_fetchall(
+            "SELECT id, title FROM briefings WHERE (fingerprint = ? OR source_url = ?) AND id IS NOT ? LIMIT 1",
+            (fp, draft.source_url, exclude_id),
+        )
+        for row in rows:
+            return row
+        return None
+
+    async def _insert(
+        self, conn: aiosqlite.Connection, draft: Draft, analysis: Analysis, now: datetime
+    ) -> AddOutcome:
+        fp = fingerprint(draft.title, draft.body)
+        existing = await self._find_duplicate(conn, draft, fp)
+        if existing is not None:
+            return AddOutcome(existing["id"], True, existing["title"])
+        s = analysis.summaries
+        cursor = await conn.execute(
+            "INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, tags, "
+            "summary_short, summary_standard, summary_detailed, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.title,
+                draft.body,
+                to_ts(draft.published_at),
+                draft.source_url,
+                fp,
+                draft.language,
+                json.dumps(list(draft.tags), ensure_ascii=False),
+                s.short,
+                s.standard,
+                s.detailed,
+                to_ts(now),
+                to_ts(now),
+            ),
+        )
+        briefing_id = cursor.lastrowid
+        assert briefing_id is not None
+        await self._write_children(conn, briefing_id, draft, analysis)
+        return AddOutcome(briefing_id, False, draft.title)
+
+    async def _write_children(
+        self, conn: aiosqlite.Connection, briefing_id: int, draft: Draft, analysis: Analysis
+    ) -> None:
+        published = to_ts(draft.published_at)
+        await conn.executemany(
+            "INSERT OR IGNORE INTO briefing_tags (tag, briefing_id, published_at) VALUES (?, ?, ?)",
+            [(tag, briefing_id, published) for tag in draft.tags],
+        )
+        quote_rows = []
+        for position, quote in enumerate(analysis.quotes):
+            speaker_id = await self._speaker_id(conn, quote.speaker, quote.speaker_role)
+            quote_rows.append(
+                (
+                    briefing_id,
+                    position,
+                    quote.text,
+                    speaker_id,
+                    quote.speaker_role,
+                    quote.start,
+                    quote.end,
+                    quote.score,
+                    published,
+                )
+            )
+        await conn.executemany(
+            'INSERT INTO quotes (briefing_id, position, text, speaker_id, speaker_role, start, "end", '
+            "score, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            quote_rows,
+        )
+        await conn.execute(
+            "INSERT INTO briefings_fts (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                briefing_id,
+                draft.title,
+                analysis.summaries.detailed,
+                "\n".join(f"{q.speaker or ''}: {q.text}" for q in analysis.quotes),
+                draft.body,
+                " ".join(draft.tags),
+            ),
+        )
+
+    async def _speaker_id(self, conn: aiosqlite.Connection, name: str | None, role: str | None) -> int | None:
+        if not name:
+            return None
+        rows = await conn.execute_fetchall("SELECT id, role FROM speakers WHERE name = ?", (name,))
+        for row in rows:
+            if role and row["role"] != role:
+                await conn.execute("UPDATE speakers SET role = ? WHERE id = ?", (role, row["id"]))
+            await conn.execute("UPDATE speakers SET quote_count = quote_count + 1 WHERE id = ?", (row["id"],))
+            return int(row["id"])
+        cursor = await conn.execute(
+            "INSERT INTO speakers (name, role, quote_count) VALUES (?, ?, 1)", (name, role)
+        )
+        speaker_id = cursor.lastrowid
+        assert speaker_id is not None
+        terms = {t.casefold() for t in _NAME_TERM.findall(name)} | {name.casefold()}
+        await conn.executemany(
+            "INSERT OR IGNORE INTO speaker_terms (term, speaker_id) VALUES (?, ?)",
+            [(t, speaker_id) for t in terms],
+        )
+        return speaker_id
+
+    async def _delete_children(self, conn: aiosqlite.Connection, briefing_id: int) -> None:
+        await conn.execute(
+            "UPDATE speakers SET quote_count = quote_count - "
+            "(SELECT count(*) FROM quotes q WHERE q.speaker_id = speakers.id AND q.briefing_id = ?) "
+            "WHERE id IN (SELECT speaker_id FROM quotes WHERE briefing_id = ?)",
+            (briefing_id, briefing_id),
+        )
+        await conn.execute("DELETE FROM quotes WHERE briefing_id = ?", (briefing_id,))
+        await conn.execute("DELETE FROM briefing_tags WHERE briefing_id = ?", (briefing_id,))
+        await conn.execute("DELETE FROM briefings_fts WHERE rowid = ?", (briefing_id,))
+
+    async def update_briefing(
+        self, briefing_id: int, draft: Draft, analysis: Analysis, *, now: datetime | None = None
+    ) -> Briefing:
+        """Replace a briefing's text and analysis, keeping its id.
+
+        If copies were already posted, ``corrected_at`` is set so readers see the
+        record was corrected.
+        """
+        now = now or _now()
+        fp = fingerprint(draft.title, draft.body)
+        async with self.transaction() as conn:
+            rows = await conn.execute_fetchall("SELECT id FROM briefings WHERE id = ?", (briefing_id,))
+            if not rows:
+                raise NotFoundError(f"no briefing with id {briefing_id}")
+            clash = await self._find_duplicate(conn, draft, fp, exclude_id=briefing_id)
+            if clash is not None:
+                raise StorageError(
+                    f"briefing #{clash['id']} ({clash['title']!r}) already has this source URL or text"
+                )
+            posted = await conn.execute_fetchall(
+                "SELECT 1 FROM deliveries WHERE briefing_id = ? AND state = 'sent' LIMIT 1", (briefing_id,)
+            )
+            s = analysis.summaries
+            await conn.execute(
+                "UPDATE briefings SET title = ?, body = ?, published_at = ?, source_url = ?, fingerprint = ?, "
+                "language = ?, tags = ?, summary_short = ?, summary_standard = ?, summary_detailed = ?, "
+                "updated_at = ?, corrected_at = CASE WHEN ? THEN ? ELSE corrected_at END WHERE id = ?",
+                (
+                    draft.title,
+                    draft.body,
+                    to_ts(draft.published_at),
+                    draft.source_url,
+                    fp,
+                    draft.language,
+                    json.dumps(list(draft.tags), ensure_ascii=False),
+                    s.short,
+                    s.standard,
+                    s.detailed,
+                    to_ts(now),
+                    bool(posted),
+                    to_ts(now),
+                    briefing_id,
+                ),
+            )
+            await self._delete_children(conn, briefing_id)
+            await self._write_children(conn, briefing_id, draft, analysis)
+        briefing = await self.get_briefing(briefing_id, include_embargoed=True)
+        assert briefing is not None
+        return briefing
+
+    async def remove_briefing(self, briefing_id: int) -> list[tuple[int, int]]:
+        """Delete a briefing; return the (channel_id, message_id) of its posted copies
+        so the caller can offer to delete them."""
+        async with self.transaction() as conn:
+            rows = await conn.execute_fetchall("SELECT id FROM briefings WHERE id = ?", (briefing_id,))
+            if not rows:
+                raise NotFoundError(f"no briefing with id {briefing_id}")
+            posted = await conn.execute_fetchall(
+                "SELECT channel_id, message_id FROM deliveries "
+                "WHERE briefing_id = ? AND state = 'sent' AND message_id IS NOT NULL",
+                (briefing_id,),
+            )
+            await self._delete_children(conn, briefing_id)
+            await conn.execute("DELETE FROM speakers WHERE quote_count <= 0")
+            await conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
+            # Pending deliveries of a removed briefing must never be sent.
+            await conn.execute(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'briefing removed' "
+                "WHERE briefing_id = ? AND state = 'pending'",
+                (briefing_id,),
+            )
+        return [(int(r["channel_id"]), int(r["message_id"])) for r in posted]
+
+    # -- briefings: reads --------------------------------------------------------
+
+    async def _hydrate(self, rows: Sequence[sqlite3.Row]) -> list[Briefing]:
+        if not rows:
+            return []
+        ids = [int(r["id"]) for r in rows]
+        marks = ",".join("?" * len(ids))
+        quote_rows = await self._fetchall(
+            f'SELECT q.briefing_id, q.text, s.name, q.speaker_role, q.start, q."end", q.score '
+            f"FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+            f"WHERE q.briefing_id IN ({marks}) ORDER BY q.briefing_id, q.position",
+            ids,
+        )
+        quotes: dict[int, list[Quote]] = {i: [] for i in ids}
+        for q in quote_rows:
+            quotes[int(q[0])].append(Quote(q[1], q[2], q[3], q[4], q[5], q[6]))
+        return [
+            Briefing(
+                id=int(r["id"]),
+                title=r["title"],
+                body=r["body"],
+                published_at=from_ts(r["published_at"]),  # type: ignore[arg-type]
+                source_url=r["source_url"],
+                tags=tuple(json.loads(r["tags"])),
+                language=r["language"],
+                summaries=Summaries(r["summary_short"], r["summary_standard"], r["summary_detailed"]),
+                quotes=tuple(quotes[int(r["id"])]),
+                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+                updated_at=from_ts(r["updated_at"]),  # type: ignore[arg-type]
+                corrected_at=from_ts(r["corrected_at"]),
+            )
+            for r in rows
+        ]
+
+    async def get_briefing(
+        self, briefing_id: int, *, include_embargoed: bool = False, now: datetime | None = None
+    ) -> Briefing | None:
+        sql = f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id = ?"
+        params: list[Any] = [briefing_id]
+        if not include_embargoed:
+            sql += " AND published_at <= ?"
+            params.append(to_ts(now or _now()))
+        rows = await self._fetchall(sql, params)
+        found = await self._hydrate(rows)
+        return found[0] if found else None
+
+    async def get_briefings(self, ids: Sequence[int]) -> list[Briefing]:
+        """Briefings by id, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self._fetchall(f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id IN ({marks})", ids)
+        by_id = {b.id: b for b in await self._hydrate(rows)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def latest(
+        self, count: int = 1, *, topic: str | None = None, now: datetime | None = None
+    ) -> list[Briefing]:
+        """The newest published briefings, optionally only those tagged ``topic``."""
+        now_ts = to_ts(now or _now())
+        if topic:
+            rows = await self._fetchall(
+                f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id IN ("
+                "SELECT briefing_id FROM briefing_tags WHERE tag = ? AND published_at <= ? "
+                "ORDER BY published_at DESC, briefing_id DESC LIMIT ?) "
+                "ORDER BY published_at DESC, id DESC",
+                (topic.strip().casefold(), now_ts, count),
+            )
+        else:
+            rows = await self._fetchall(
+                f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE published_at <= ? "
+                "ORDER BY published_at DESC, id DESC LIMIT ?",
+                (now_ts, count),
+            )
+        return await self._hydrate(rows)
+
+    async def list_briefings(
+        self, *, limit: int = 20, offset: int = 0, include_embargoed: bool = True, now: datetime | None = None
+    ) -> list[BriefingRef]:
+        sql = "SELECT id, title, published_at FROM briefings"
+        params: list[Any] = []
+        if not include_embargoed:
+            sql += " WHERE published_at <= ?"
+            params.append(to_ts(now or _now()))
+        sql += " ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        return [_ref(r) for r in await self._fetchall(sql, params)]
+
+    async def count_briefings(self) -> int:
+        row = await self._fetchone("SELECT count(*) FROM briefings")
+        return int(row[0]) if row else 0
+
+    async def max_briefing_id(self) -> int:
+        row = await self._fetchone("SELECT coalesce(max(id), 0) FROM briefings")
+        return int(row[0]) if row else 0
+
+    async def titles_matching(
+        self, text: str, *, limit: int = 25, include_embargoed: bool = False, now: datetime | None = None
+    ) -> list[BriefingRef]:
+        """Autocomplete by title: newest first, any typed word (prefix) may match."""
+        limit = min(limit, 25)
+        now_ts = to_ts(now or _now()) if not include_embargoed else 2**62
+        match = build_match(text)
+        if match is None:
+            rows = await self._fetchall(
+                "SELECT id, title, published_at FROM briefings WHERE published_at <= ? "
+                "ORDER BY published_at DESC, id DESC LIMIT ?",
+                (now_ts, limit),
+            )
+        else:
+            rows = await self._fetchall(
+                "SELECT b.id, b.title, b.published_at FROM briefings b WHERE b.id IN "
+                "(SELECT rowid FROM briefings_fts WHERE briefings_fts MATCH ?) AND b.published_at <= ? "
+                "ORDER BY b.published_at DESC, b.id DESC LIMIT ?",
+                ("{title} : (" + match + ")", now_ts, limit),
+            )
+        return [_ref(r) for r in rows]
+
+    async def search(
+        self, query: str, *, limit: int = 5, offset: int = 0, now: datetime | None = None
+    ) -> tuple[list[SearchHit], int]:
+        """Ranked full-text search with a highlighted snippet; returns (page, total)."""
+        match = build_match(query, prefix_last=False)
+        if match is None:
+            return [], 0
+        now_ts = to_ts(now or _now())
+        total_row = await self._fetchone(
+            "SELECT count(*) FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
+            "WHERE briefings_fts MATCH ? AND b.published_at <= ?",
+            (match, now_ts),
+        )
+        total = int(total_row[0]) if total_row else 0
+        if total == 0:
+            return [], 0
+        rows = await self._fetchall(
+            "SELECT b.id, b.title, b.published_at, b.source_url, "
+            f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip, "
+            "bm25(briefings_fts, 10.0, 4.0, 3.0, 1.0, 5.0) AS rank "
+            "FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
+            "WHERE briefings_fts MATCH ? AND b.published_at <= ? "
+            "ORDER BY rank, b.published_at DESC LIMIT ? OFFSET ?",
+            (match, now_ts, limit, offset),
+        )
+        hits = [SearchHit(_ref(r), r["source_url"], r["snip"], float(r["rank"])) for r in rows]
+        return hits, total
+
+    # -- quotes and speakers -------------------------------------------------------
+
+    async def speakers_matching(self, text: str, *, limit: int = 25) -> list[tuple[str, str | None]]:
+        """Speakers whose name has a word starting with what was typed, most quoted first."""
+        limit = min(limit, 25)
+        term = text.strip().casefold()
+        if not term:
+            rows = await self._fetchall(
+                "SELECT name, role FROM speakers WHERE quote_count > 0 "
+                "ORDER BY quote_count DESC, name LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = await self._fetchall(
+                "SELECT s.name, s.role FROM speakers s WHERE s.quote_count > 0 AND s.id IN "
+                "(SELECT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?) "
+                "ORDER BY s.quote_count DESC, s.name LIMIT ?",
+                (term, term + "\U0010ffff", limit),
+            )
+        return [(r["name"], r["role"]) for r in rows]
+
+    async def find_quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        briefing_id: int | None = None,
+        contains: str | None = None,
+        limit: int = 3,
+        now: datetime | None = None,
+    ) -> list[QuoteHit]:
+        """Key quotes, best first: by speaker (any part of the name), by briefing,
+        and/or containing some words. No filter: the top quote of the newest briefing."""
+        now_ts = to_ts(now or _now())
+        where = ["q.published_at <= ?"]
+        params: list[Any] = [now_ts]
+        if speaker and speaker.strip():
+            words = [w.casefold() for w in _NAME_TERM.findall(speaker)] or [speaker.strip().casefold()]
+            for word in words:
+                where.append(
+                    "q.speaker_id IN (SELECT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?)"
+                )
+                params += [word, word + "\U0010ffff"]
+        if briefing_id is not None:
+            where.append("q.briefing_id = ?")
+            params.append(briefing_id)
+        if contains and contains.strip():
+            for word in _NAME_TERM.findall(contains):
+                where.append("q.text LIKE ? ESCAPE '\\'")
+                params.append("%" + _like_escape(word) + "%")
+        if not (speaker or briefing_id is not None or contains):
+            newest = await self._fetchone(
+                "SELECT id FROM briefings WHERE published_at <= ? AND id IN (SELECT briefing_id FROM quotes) "
+                "ORDER BY published_at DESC, id DESC LIMIT 1",
+                (now_ts,),
+            )
+            if newest is None:
+                return []
+            where.append("q.briefing_id = ?")
+            params.append(int(newest[0]))
+        order = (
+            "q.score DESC, q.position"
+            if briefing_id is not None or not (speaker or contains)
+            else "q.published_at DESC, q.score DESC"
+        )
+        rows = await self._fetchall(
+            f'SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
+            f"b.id, b.title, b.published_at, b.source_url "
+            f"FROM quotes q JOIN briefings b ON b.id = q.briefing_id "
+            f"LEFT JOIN speakers s ON s.id = q.speaker_id "
+            f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+            [*params, limit],
+        )
+        return [
+            QuoteHit(
+                Quote(r[0], r[1], r[2], r[3], r[4], r[5]),
+                BriefingRef(int(r[6]), r[7], from_ts(r[8])),  # type: ignore[arg-type]
+                r[9],
+            )
+            for r in rows
+        ]
+
+    # -- subscriptions -----------------------------------------------------------
+
+    async def upsert_subscription(self, sub: Subscription) -> Subscription:
+        """Create or replace a channel's subscription; resubscribing clears a pause."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO subscriptions (channel_id, guild_id, schedule, time, weekday, timezone, topics, "
+                "keywords, role_id, alerts_channel_id, since_briefing_id, created_at, paused_reason, failures) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0) "
+                "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
+                "schedule = excluded.schedule, time = excluded.time, weekday = excluded.weekday, "
+                "timezone = excluded.timezone, topics = excluded.topics, keywords = excluded.keywords, "
+                "role_id = excluded.role_id, alerts_channel_id = excluded.alerts_channel_id, "
+                "paused_reason = NULL, failures = 0",
+                (
+                    sub.channel_id,
+                    sub.guild_id,
+                    sub.schedule.value,
+                    sub.time,
+                    sub.weekday,
+                    sub.timezone,
+                    json.dumps(list(sub.topics), ensure_ascii=False),
+                    json.dumps(list(sub.keywords), ensure_ascii=False),
+                    sub.role_id,
+                    sub.alerts_channel_id,
+                    sub.since_briefing_id,
+                    to_ts(sub.created_at or _now()),
+                ),
+            )
+        stored = await self.get_subscription(sub.channel_id)
+        assert stored is not None
+        return stored
+
+    async def get_subscription(self, channel_id: int) -> Subscription | None:
+        row = await self._fetchone("SELECT * FROM subscriptions WHERE channel_id = ?", (channel_id,))
+        return _subscription(row) if row else None
+
+    async def subscriptions(self, *, guild_id: int | None = None) -> list[Subscription]:
+        if guild_id is None:
+            rows = await self._fetchall("SELECT * FROM subscriptions ORDER BY channel_id")
+        else:
+            rows = await self._fetchall(
+                "SELECT * FROM subscriptions WHERE guild_id = ? ORDER BY channel_id", (guild_id,)
+            )
+        return [_subscription(r) for r in rows]
+
+    async def delete_subscription(self, channel_id: int) -> bool:
+        async with self.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
+            await conn.execute(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'unsubscribed' "
+                "WHERE channel_id = ? AND state = 'pending'",
+                (channel_id,),
+            )
+        return cursor.rowcount > 0
+
+    async def delete_guild_subscriptions(self, guild_id: int) -> int:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'bot left the server' "
+                "WHERE state = 'pending' AND channel_id IN (SELECT channel_id FROM subscriptions WHERE guild_id = ?)",
+                (guild_id,),
+            )
+            cursor = await conn.execute("DELETE FROM subscriptions WHERE guild_id = ?", (guild_id,))
+        return cursor.rowcount
+
+    async def pause_subscription(self, channel_id: int, reason: str) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ?", (reason, channel_id)
+            )
+
+    # -- meta ----------------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(row[0]) if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def integrity_check(self) -> list[str]:
+        rows = await self._fetchall("PRAGMA integrity_check")
+        return [str(r[0]) for r in rows]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _ref(row: sqlite3.Row) -> BriefingRef:
+    return BriefingRef(int(row["id"]), row["title"], from_ts(row["published_at"]))  # type: ignore[arg-type]
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        channel_id=int(row["channel_id"]),
+        guild_id=int(row["guild_id"]),
+        schedule=ScheduleKind(row["schedule"]),
+        time=row["time"],
+        weekday=row["weekday"],
+        timezone=row["timezone"],
+        topics=tuple(json.loads(row["topics"])),
+        keywords=tuple(json.loads(row["keywords"])),
+        role_id=row["role_id"],
+        alerts_channel_id=row["alerts_channel_id"],
+        created_at=from_ts(row["created_at"]),
+        since_briefing_id=int(row["since_briefing_id"]),
+        paused_reason=row["paused_reason"],
+        failures=int(row["failures"]),
+        last_delivery_at=from_ts(row["last_delivery_at"]),
+    )
