@@ -1,0 +1,478 @@
+"""The four input formats: wire, Markdown, JSON and plain text.
+
+Each parser takes decoded text (newlines already normalised to ``\\n``), the
+origin name for messages, the publisher's zone and ``now``, and returns an
+``IngestResult``. None of them raises for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.ingest import _text
+from bot.ingest._draft import IngestError, IngestResult, InvalidDraftError, make_draft
+
+Parser = Callable[[str, str, ZoneInfo, datetime], IngestResult]
+
+# ``Source: https://…``, ``URL: …``, ``Tags: a, b`` (and ``Published: …`` in plain text).
+_META = re.compile(r"\s*(source|url|link|tags|published|date)\s*:\s*(.*?)\s*", re.IGNORECASE)
+_URLISH = re.compile(r"(?:[a-z][a-z0-9+.\-]*:\S|www\.)", re.IGNORECASE)
+_HEADER_WINDOW = 5  # meta lines are looked for among this many non-empty lines at the top
+_FOOTER_WINDOW = 4  # ... and this many at the end
+
+
+class _Collector:
+    """Fields gathered by a text parser, with where each came from and the errors so far."""
+
+    def __init__(self, origin: str, tz: ZoneInfo, now: datetime) -> None:
+        self.origin = origin
+        self.tz = tz
+        self.now = now
+        self.title: str | None = None
+        self.body: str | None = None
+        self.published_at: datetime | None = None
+        self.source_url: str | None = None
+        self.tags: list[str] | None = None
+        self.locations: dict[str, str] = {}
+        self.errors: list[IngestError] = []
+
+    def error(self, location: str | None, reason: str) -> None:
+        self.errors.append(IngestError(self.origin, location, reason))
+
+    def date(self, value: str, location: str, what: str = "date") -> None:
+        self.locations["published_at"] = location
+        try:
+            self.published_at = _text.parse_when(value, self.tz)
+        except _text.DateError as exc:
+            self.error(location, exc.describe(what))
+
+    def add_tags(self, values: list[str], location: str) -> None:
+        self.tags = [*(self.tags or []), *values]
+        self.locations.setdefault("tags", location)
+
+    def finish(self) -> IngestResult:
+        # Placeholders stand in for what the parser already reported missing, so that
+        # make_draft still checks (and reports) every other field in the same pass.
+        try:
+            draft = make_draft(
+                title=self.title if self.title is not None else "-",
+                body=self.body if self.body is not None else "-",
+                published_at=self.published_at or self.now,
+                source_url=self.source_url,
+                tags=self.tags,
+                origin=self.origin,
+                tz=self.tz,
+                locations=self.locations,
+            )
+        except InvalidDraftError as exc:
+            return IngestResult([], [*self.errors, *exc.errors])
+        if self.errors:
+            return IngestResult([], self.errors)
+        return IngestResult([draft], [])
+
+
+def _meta_line(line: str, keys: frozenset[str]) -> tuple[str, str] | None:
+    """``(key, value)`` if ``line`` is a metadata line with one of ``keys``."""
+    m = _META.fullmatch(line)
+    if not m:
+        return None
+    key, value = m.group(1).lower(), m.group(2)
+    if key not in keys:
+        return None
+    if key == "source" and not _URLISH.match(value):
+        return None  # "Source: Ministry press office" is attribution text, not a URL line
+    if key in ("published", "date") and not _text.looks_like_dateline(value):
+        return None
+    return ("url" if key in ("source", "link") else "published" if key == "date" else key), value
+
+
+def _take_meta(lines: list[str], rows: list[int], keys: frozenset[str], c: _Collector) -> set[int]:
+    """Find metadata lines near the top and at the end of ``rows``; record them; return their rows."""
+    taken: dict[int, tuple[str, str]] = {}
+    for i in rows[:_HEADER_WINDOW]:
+        if (meta := _meta_line(lines[i], keys)) is not None:
+            taken[i] = meta
+    for i in reversed(rows[-_FOOTER_WINDOW:]):
+        if i in taken:
+            continue
+        meta = _meta_line(lines[i], keys)
+        if meta is None:
+            break
+        taken[i] = meta
+    for i in sorted(taken):
+        key, value = taken[i]
+        where = f"line {i + 1}"
+        if key == "url":
+            if c.source_url is None:
+                c.source_url = value
+                c.locations["source_url"] = where
+        elif key == "tags":
+            c.add_tags(_text.split_tag_text(value), where)
+        elif key == "published" and "published_at" not in c.locations:
+            c.date(value, where)
+    return set(taken)
+
+
+def _same_headline(a: str, b: str) -> bool:
+    return _text.clean_title(a).casefold().rstrip(" .") == _text.clean_title(b).casefold().rstrip(" .")
+
+
+def _body_from(lines: list[str], start: int, skip: set[int]) -> str:
+    """Body text from ``lines[start:]`` without the ``skip`` rows.
+
+    Paragraphs are separated by blank lines. A paste with no blank lines at all but
+    long lines (one paragraph per line, as chat clients often produce) is read as
+    one paragraph per line; short hard-wrapped lines are joined as usual.
+    """
+    body_lines = ["" if i in skip else lines[i] for i in range(start, len(lines))]
+    filled = [ln for ln in body_lines if ln.strip()]
+    if len(filled) > 1:
+        first = body_lines.index(filled[0])
+        last = len(body_lines) - 1 - body_lines[::-1].index(filled[-1])
+        no_blank = all(ln.strip() for ln in body_lines[first : last + 1])
+        if no_blank and max(map(len, filled)) > 100:
+            return "\n\n".join(filled)
+    return "\n".join(body_lines)
+
+
+def _non_empty_rows(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if line.strip() and not _text.invisible_only(line)]
+
+
+# ---------------------------------------------------------------------------
+# Wire
+
+_WIRE_META = frozenset({"source", "url", "link", "tags"})
+
+
+def parse_wire(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
+    """Dateline, headline (maybe repeated), body; optional Source/URL/Tags lines."""
+    c = _Collector(origin, tz, now)
+    lines = text.split("\n")
+    rows = _non_empty_rows(lines)
+    if not rows:
+        return IngestResult([], [IngestError(origin, None, "empty input")])
+    dateline = rows[0]
+    c.date(lines[dateline], f"line {dateline + 1}")
+    rest = rows[1:]
+    meta_rows = _take_meta(lines, rest, _WIRE_META, c)
+    content = [i for i in rest if i not in meta_rows]
+    if not content:
+        c.error(f"line {dateline + 1}", "no headline after the dateline")
+        return c.finish()
+    headline = content[0]
+    c.title = lines[headline]
+    c.locations["title"] = f"line {headline + 1}"
+    body_start = headline + 1
+    if len(content) > 1 and _same_headline(lines[content[1]], lines[headline]):
+        body_start = content[1] + 1
+    c.body = _body_from(lines, body_start, meta_rows)
+    c.locations["body"] = f"line {body_start + 1}"
+    if not _text.clean_body(c.body):
+        c.error(f"line {headline + 1}", "no body after the headline")
+        c.body = None
+    return c.finish()
+
+
+# ---------------------------------------------------------------------------
+# Plain text
+
+_PLAIN_META = frozenset({"source", "url", "link", "tags", "published", "date"})
+
+
+def parse_plain(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
+    """First non-empty line is the title, the rest the body; optional Source/URL/Tags/Published lines."""
+    c = _Collector(origin, tz, now)
+    lines = text.split("\n")
+    rows = _non_empty_rows(lines)
+    if not rows:
+        return IngestResult([], [IngestError(origin, None, "empty input")])
+    title = rows[0]
+    c.title = lines[title]
+    c.locations["title"] = f"line {title + 1}"
+    meta_rows = _take_meta(lines, rows[1:], _PLAIN_META, c)
+    c.body = _body_from(lines, title + 1, meta_rows)
+    c.locations["body"] = f"line {title + 2}"
+    if not _text.clean_body(c.body):
+        c.error(f"line {title + 1}", "no body: only a title line")
+        c.body = None
+    return c.finish()
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+
+_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+_ATX = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
+_SETEXT = re.compile(r"\s{0,3}(=+|-+)\s*")
+_RULE = re.compile(r"\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})")
+_BULLET = re.compile(r"(\s{0,3})[-*+]\s+(?=\S)")
+_QUOTE = re.compile(r"\s{0,3}>\s?")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_KEY_VALUE = re.compile(r"([A-Za-z_][\w\-]*)\s*:(?:\s+(.*?))?\s*")
+_LIST_ITEM = re.compile(r"\s*-\s+(.*?)\s*")
+
+_ESCAPABLE = "\\`*_{}[]()#+-.!~|<>"
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`+([^`]+?)`+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+
+
+def strip_inline_markdown(text: str) -> str:
+    """Markdown emphasis, code, links and escapes removed; stray ``*``/``_`` (2 * 3, snake_case) kept."""
+    # Escaped characters are parked in the private-use area so the patterns below skip them.
+    text = _ESCAPED.sub(lambda m: chr(0xE000 + _ESCAPABLE.index(m.group(1))), text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    for _ in range(3):  # nested emphasis: ***x***, **_x_**
+        before = text
+        text = _STRONG.sub(r"\2", text)
+        text = _EM_STAR.sub(r"\1", text)
+        text = _EM_UNDER.sub(r"\1", text)
+        text = _STRIKE.sub(r"\1", text)
+        if text == before:
+            break
+    return "".join(
+        _ESCAPABLE[ord(ch) - 0xE000] if 0xE000 <= ord(ch) < 0xE000 + len(_ESCAPABLE) else ch for ch in text
+    )
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+_FM_ALIASES = {
+    "title": "title",
+    "published": "published",
+    "published_at": "published",
+    "date": "published",
+    "source": "source",
+    "source_url": "source",
+    "url": "source",
+    "link": "source",
+    "tags": "tags",
+}
+
+
+def _front_matter(lines: list[str], start: int, c: _Collector) -> int | None:
+    """Parse front matter opened at ``lines[start]``; return the first body row, None if unclosed."""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        c.error(f"line {start + 1}", "front matter opened with '---' is never closed with '---'")
+        return None
+    current: str | None = None  # key whose value is a YAML list on the following lines
+    for i in range(start + 1, end):
+        line, where = lines[i], f"line {i + 1}"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if current and (item := _LIST_ITEM.fullmatch(line)):
+            if current == "tags":
+                c.add_tags([_unquote(item.group(1))], where)
+            continue
+        kv = _KEY_VALUE.fullmatch(line)
+        if not kv:
+            c.error(where, f"front matter line is not 'key: value': {_text.collapse(line)[:60]!r}")
+            current = None
+            continue
+        key, value = _FM_ALIASES.get(kv.group(1).lower()), (kv.group(2) or "")
+        current = key if not value else None
+        if key == "title":
+            c.title = strip_inline_markdown(_unquote(value))
+            c.locations["title"] = where
+        elif key == "published" and value:
+            c.date(_unquote(value), where)
+        elif key == "source" and value:
+            c.source_url = _unquote(value)
+            c.locations["source_url"] = where
+        elif key == "tags" and value:
+            c.add_tags(_text.split_tag_text(value), where)
+    return end + 1
+
+
+def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
+    """Optional front matter (title, published, source, tags), then Markdown; ``# Heading`` as title."""
+    c = _Collector(origin, tz, now)
+    lines = text.split("\n")
+    rows = _non_empty_rows(lines)
+    if not rows:
+        return IngestResult([], [IngestError(origin, None, "empty input")])
+    body_start = 0
+    if lines[rows[0]].strip() == "---":
+        end = _front_matter(lines, rows[0], c)
+        if end is None:
+            return IngestResult([], c.errors)  # unclosed front matter: nothing else is reliable
+        body_start = end
+    if c.published_at is None and "published_at" not in c.locations:
+        c.published_at = c.now
+
+    out: list[str] = []
+    in_fence = False
+    title_row: int | None = None
+    for i in range(body_start, len(lines)):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            out.append("")
+            continue
+        if in_fence:
+            out.append(line)
+            continue
+        heading = _ATX.fullmatch(line)
+        setext_title = (
+            not heading
+            and line.strip() != ""
+            and i + 1 < len(lines)
+            and lines[i + 1].strip().startswith("=")
+            and _SETEXT.fullmatch(lines[i + 1]) is not None
+            and (not out or not out[-1].strip())
+        )
+        if (
+            c.title is None
+            and title_row is None
+            and ((heading and len(heading.group(1)) == 1) or setext_title)
+        ):
+            c.title = strip_inline_markdown(heading.group(2) if heading else line)
+            c.locations["title"] = f"line {i + 1}"
+            title_row = i
+            out.append("")
+            continue
+        if title_row is not None and i == title_row + 1 and not heading and _SETEXT.fullmatch(line):
+            out.append("")  # the underline of a setext title
+            continue
+        if heading:
+            out.extend(("", heading.group(2), ""))
+        elif _RULE.fullmatch(line) or (_SETEXT.fullmatch(line) and "=" in line):
+            out.append("")
+        elif bullet := _BULLET.match(line):
+            out.extend(("", line[bullet.end() :]))
+        else:
+            out.append(_QUOTE.sub("", line, count=1))
+    if c.title is None:
+        c.error(None, "no title: add 'title:' to the front matter or a '# Heading'")
+    c.body = _COMMENT.sub("", "\n".join(out))
+    c.locations["body"] = f"line {body_start + 1}"
+    if not _text.clean_body(c.body):
+        c.error(c.locations["body"] if body_start < len(lines) else None, "no body")
+        c.body = None
+    return c.finish()
+
+
+# ---------------------------------------------------------------------------
+# JSON
+
+_JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _json_item(item: Any, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
+    if not isinstance(item, dict):
+        return IngestResult([], [IngestError(origin, None, f"not a JSON object (got {_json_type(item)})")])
+    errors: list[IngestError] = []
+
+    def wrong(name: str, expected: str, value: Any) -> None:
+        shown = json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        errors.append(
+            IngestError(origin, f"field {name}", f"expected {expected}, got {_json_type(value)} ({shown})")
+        )
+
+    def string(name: str) -> str | None:
+        value = item.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        wrong(name, "a string", value)
+        return None
+
+    title = string("title")
+    raw_body = item.get("body")
+    body: str | None = None
+    if isinstance(raw_body, list) and all(isinstance(p, str) for p in raw_body):
+        body = "\n\n".join(raw_body)  # a list of paragraphs is fine too
+    elif raw_body is None or isinstance(raw_body, str):
+        body = raw_body
+    else:
+        wrong("body", "a string or a list of strings", raw_body)
+    published = string("published_at")
+    source_url = string("source_url")
+    raw_tags = item.get("tags")
+    tags: list[str] | None = None
+    if raw_tags is not None:
+        if isinstance(raw_tags, list) and all(isinstance(t, str) for t in raw_tags):
+            tags = raw_tags
+        else:
+            wrong("tags", "a list of strings", raw_tags)
+    try:
+        draft = make_draft(
+            title=title,
+            body=body,
+            published_at=published if published is not None else now,
+            source_url=source_url,
+            tags=tags,
+            origin=origin,
+            tz=tz,
+        )
+    except InvalidDraftError as exc:
+        known = {e.location for e in errors}
+        errors.extend(e for e in exc.errors if e.location not in known)
+        return IngestResult([], errors)
+    if errors:
+        return IngestResult([], errors)
+    return IngestResult([draft], [])
+
+
+def parse_json(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
+    """One object, or a list of objects each reported as ``<origin> item N``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return IngestResult(
+            [], [IngestError(origin, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
+        )
+    except RecursionError:
+        return IngestResult([], [IngestError(origin, None, "invalid JSON: nested too deeply")])
+    if isinstance(data, dict):
+        return _json_item(data, origin, tz, now)
+    if not isinstance(data, list):
+        return IngestResult(
+            [],
+            [
+                IngestError(
+                    origin, None, f"expected a JSON object or a list of objects, got {_json_type(data)}"
+                )
+            ],
+        )
+    if not data:
+        return IngestResult([], [IngestError(origin, None, "empty JSON list: no briefings")])
+    drafts, errors = [], []
+    for n, item in enumerate(data, start=1):
+        result = _json_item(item, f"{origin} item {n}", tz, now)
+        drafts.extend(result.drafts)
+        errors.extend(result.errors)
+    return IngestResult(drafts, errors)
+
+
+PARSERS: dict[str, Parser] = {
+    "wire": parse_wire,
+    "markdown": parse_markdown,
+    "json": parse_json,
+    "plain": parse_plain,
+}
