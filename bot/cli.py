@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-class CommandFailed(Exception):
+class CommandFailedError(Exception):
     """Ends a command with exit status 1 and this message on stderr."""
 
 
@@ -56,7 +56,11 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
         "tags": list(b.tags),
         "language": b.language,
         "body": b.body,
-        "summary": {"short": b.summaries.short, "standard": b.summaries.standard, "detailed": b.summaries.detailed},
+        "summary": {
+            "short": b.summaries.short,
+            "standard": b.summaries.standard,
+            "detailed": b.summaries.detailed,
+        },
         "quotes": [asdict(q) for q in b.quotes],
         "created_at": b.created_at.isoformat(),
         "updated_at": b.updated_at.isoformat(),
@@ -112,7 +116,9 @@ async def cmd_list(args: argparse.Namespace, config: Config) -> int:
     async def job(newsroom: Any) -> int:
         refs = await newsroom.storage.list_briefings(limit=args.limit, offset=args.offset)
         if args.json:
-            _print_json([{"id": r.id, "title": r.title, "published_at": r.published_at.isoformat()} for r in refs])
+            _print_json(
+                [{"id": r.id, "title": r.title, "published_at": r.published_at.isoformat()} for r in refs]
+            )
         else:
             for r in refs:
                 print(f"#{r.id:<6} {r.published_at:%Y-%m-%d %H:%M}  {r.title}")
@@ -127,7 +133,7 @@ async def cmd_show(args: argparse.Namespace, config: Config) -> int:
     async def job(newsroom: Any) -> int:
         b = await newsroom.storage.get_briefing(args.id, include_embargoed=True)
         if b is None:
-            raise CommandFailed(f"no briefing #{args.id}")
+            raise CommandFailedError(f"no briefing #{args.id}")
         if args.json:
             _print_json(briefing_json(b))
             return EXIT_OK
@@ -175,13 +181,21 @@ async def cmd_quote(args: argparse.Namespace, config: Config) -> int:
             hits = await newsroom.quotes(speaker=args.speaker, briefing=args.briefing, contains=args.contains)
             _print_json(
                 [
-                    {**asdict(h.quote), "briefing_id": h.briefing.id, "briefing_title": h.briefing.title,
-                     "source_url": h.source_url}
+                    {
+                        **asdict(h.quote),
+                        "briefing_id": h.briefing.id,
+                        "briefing_title": h.briefing.title,
+                        "source_url": h.source_url,
+                    }
                     for h in hits
                 ]
             )
         else:
-            _show(await replies.quote(newsroom, speaker=args.speaker, briefing=args.briefing, contains=args.contains))
+            _show(
+                await replies.quote(
+                    newsroom, speaker=args.speaker, briefing=args.briefing, contains=args.contains
+                )
+            )
         return EXIT_OK
 
     return await _with_newsroom(config, job)
@@ -197,8 +211,13 @@ async def cmd_search(args: argparse.Namespace, config: Config) -> int:
                 {
                     "total": total,
                     "hits": [
-                        {"id": h.briefing.id, "title": h.briefing.title, "source_url": h.source_url,
-                         "snippet": h.snippet.replace("\ue000", "").replace("\ue001", ""), "rank": h.rank}
+                        {
+                            "id": h.briefing.id,
+                            "title": h.briefing.title,
+                            "source_url": h.source_url,
+                            "snippet": h.snippet.replace("\ue000", "").replace("\ue001", ""),
+                            "rank": h.rank,
+                        }
                         for h in hits
                     ],
                 }
@@ -227,7 +246,9 @@ async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
     finally:
         await storage.close()
     if applied:
-        print(f"{config.storage.path}: applied migrations {', '.join(map(str, applied))}; now at version {version}")
+        print(
+            f"{config.storage.path}: applied migrations {', '.join(map(str, applied))}; now at version {version}"
+        )
     else:
         print(f"{config.storage.path}: already at version {version}")
     return EXIT_OK
@@ -242,7 +263,7 @@ async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
-        raise CommandFailed(f"{config.storage.path}: integrity check found {len(problems)} problem(s)")
+        raise CommandFailedError(f"{config.storage.path}: integrity check found {len(problems)} problem(s)")
     print(f"{config.storage.path}: ok")
     return EXIT_OK
 
@@ -306,7 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="connect to Discord, push the slash commands now, and exit")
     p.set_defaults(func=cmd_sync)
 
-    p = sub.add_parser("add", help="add briefings from files (wire text, Markdown, JSON, plain); - reads stdin")
+    p = sub.add_parser(
+        "add", help="add briefings from files (wire text, Markdown, JSON, plain); - reads stdin"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=cmd_add)
 
@@ -349,13 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_remove)
 
-    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", metavar="ACTION", required=True
+    )
     p = db.add_parser("upgrade", help="apply pending schema migrations")
     p.set_defaults(func=cmd_db_upgrade)
     p = db.add_parser("check", help="run SQLite's integrity check")
     p.set_defaults(func=cmd_db_check)
 
-    cfg = sub.add_parser("config", help="configuration").add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cfg = sub.add_parser("config", help="configuration").add_subparsers(
+        dest="config_command", metavar="ACTION", required=True
+    )
     p = cfg.add_parser("check", help="validate the config and say what is set")
     p.set_defaults(func=cmd_config_check)
     return parser
@@ -381,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
         return int(result)
-    except (UserFacingError, CommandFailed, StorageError) as exc:
+    except (UserFacingError, CommandFailedError, StorageError) as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:

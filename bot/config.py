@@ -100,6 +100,10 @@ class Config:
     warnings: tuple[str, ...] = ()
 
 
+_STORAGE_DEFAULTS = StorageConfig()
+_INGEST_DEFAULTS = IngestConfig()
+_SCHEDULE_DEFAULTS = ScheduleConfig()
+
 _SECTIONS: dict[str, set[str]] = {
     "discord": {"token", "dev_guild_ids", "publisher_user_ids", "publisher_role_ids"},
     "storage": {"path"},
@@ -160,13 +164,13 @@ class _Reader:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self._fail(key, f"{value!r} is not an IANA time zone name (e.g. 'Europe/Kyiv', 'UTC')") from None
+            raise self._fail(
+                key, f"{value!r} is not an IANA time zone name (e.g. 'Europe/Kyiv', 'UTC')"
+            ) from None
         return value
 
 
-def load_config(
-    path: str | Path | None = None, *, env: Mapping[str, str] | None = None
-) -> Config:
+def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
     """Load ``path`` (default ``./briefbot.toml``; a missing default file means all
     defaults), then apply the ``DISCORD_TOKEN`` and ``BRIEFBOT_DB`` overrides."""
     env = os.environ if env is None else env
@@ -222,7 +226,7 @@ def load_config(
     )
 
     st = reader("storage")
-    db_path = env.get(ENV_DB) or st.string("path", StorageConfig.path)
+    db_path = env.get(ENV_DB) or st.string("path", _STORAGE_DEFAULTS.path)
     if not db_path.strip():
         raise ConfigError(f"{source}: [storage] path: must not be empty")
 
@@ -237,16 +241,18 @@ def load_config(
         discord=discord_cfg,
         storage=StorageConfig(path=db_path),
         ingest=IngestConfig(
-            timezone=ing.timezone("timezone", IngestConfig.timezone),
-            max_bytes=ing.integer("max_bytes", IngestConfig.max_bytes, low=1_000, high=10_000_000),
+            timezone=ing.timezone("timezone", _INGEST_DEFAULTS.timezone),
+            max_bytes=ing.integer("max_bytes", _INGEST_DEFAULTS.max_bytes, low=1_000, high=10_000_000),
         ),
         schedule=ScheduleConfig(
-            default_timezone=sch.timezone("default_timezone", ScheduleConfig.default_timezone),
-            poll_seconds=sch.integer("poll_seconds", ScheduleConfig.poll_seconds, low=5, high=3600),
+            default_timezone=sch.timezone("default_timezone", _SCHEDULE_DEFAULTS.default_timezone),
+            poll_seconds=sch.integer("poll_seconds", _SCHEDULE_DEFAULTS.poll_seconds, low=5, high=3600),
             instant_catchup_max=sch.integer(
-                "instant_catchup_max", ScheduleConfig.instant_catchup_max, low=1, high=10
+                "instant_catchup_max", _SCHEDULE_DEFAULTS.instant_catchup_max, low=1, high=10
             ),
-            failure_threshold=sch.integer("failure_threshold", ScheduleConfig.failure_threshold, low=1, high=100),
+            failure_threshold=sch.integer(
+                "failure_threshold", _SCHEDULE_DEFAULTS.failure_threshold, low=1, high=100
+            ),
             alerts_channel_id=sch.optional_id("alerts_channel_id"),
         ),
         logging=LoggingConfig(level=level),

@@ -146,7 +146,9 @@ class Newsroom:
                 tz=self.config.ingest.tz,
             )
         except InvalidDraftError as exc:
-            raise UserFacingError("; ".join(e.reason if e.location is None else f"{e.location}: {e.reason}" for e in exc.errors)) from None
+            raise UserFacingError(
+                "; ".join(e.reason if e.location is None else f"{e.location}: {e.reason}" for e in exc.errors)
+            ) from None
 
     async def edit(self, briefing_id: int, draft: Draft) -> Briefing:
         try:
@@ -188,7 +190,9 @@ class Newsroom:
             )
             if found is not None:
                 return found
-        refs = await self.storage.titles_matching(reference, limit=1, include_embargoed=include_embargoed, now=now)
+        refs = await self.storage.titles_matching(
+            reference, limit=1, include_embargoed=include_embargoed, now=now
+        )
         if refs:
             found = await self.storage.get_briefing(refs[0].id, include_embargoed=True)
             if found is not None:

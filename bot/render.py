@@ -84,7 +84,9 @@ def briefing_embed(
         timestamp=briefing.published_at,
     )
     embed.set_footer(text=_footer(briefing))
-    fields: list[tuple[str, str]] = [("Published", f"{timestamp(briefing.published_at)} ({timestamp(briefing.published_at, 'R')})")]
+    fields: list[tuple[str, str]] = [
+        ("Published", f"{timestamp(briefing.published_at)} ({timestamp(briefing.published_at, 'R')})")
+    ]
     quote = briefing.top_quote if with_quote else None
     if quote is not None:
         fields.append(("Key quote", quote_block(quote, min(limits.EMBED_FIELD_VALUE, max(budget // 4, 120)))))
@@ -101,7 +103,9 @@ def briefing_embed(
     return embed
 
 
-def briefing_embeds(briefings: Sequence[Briefing], *, length: SummaryLength = SummaryLength.STANDARD) -> list[discord.Embed]:
+def briefing_embeds(
+    briefings: Sequence[Briefing], *, length: SummaryLength = SummaryLength.STANDARD
+) -> list[discord.Embed]:
     """Up to 10 briefing cards sharing the 6,000-character message budget fairly."""
     chosen = list(briefings)[: limits.EMBEDS_PER_MESSAGE]
     if not chosen:
@@ -142,7 +146,9 @@ def quote_embeds(hits: Sequence[QuoteHit]) -> list[discord.Embed]:
     return embeds
 
 
-def search_embed(query: str, hits: Sequence[SearchHit], *, total: int, page: int, pages: int) -> discord.Embed:
+def search_embed(
+    query: str, hits: Sequence[SearchHit], *, total: int, page: int, pages: int
+) -> discord.Embed:
     embed = discord.Embed(
         title=limits.one_line(f"Search: {query}", limits.EMBED_TITLE),
         colour=BRAND_COLOUR,
@@ -156,7 +162,9 @@ def search_embed(query: str, hits: Sequence[SearchHit], *, total: int, page: int
         when = f" · {timestamp(hit.briefing.published_at, 'D')}"
         value = limits.truncate(snippet, limits.EMBED_FIELD_VALUE - len(link) - len(when) - 4) + when + link
         embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(text=f"{total} result{'s' if total != 1 else ''} · page {page} of {pages} · {FOOTER_BRAND}")
+    embed.set_footer(
+        text=f"{total} result{'s' if total != 1 else ''} · page {page} of {pages} · {FOOTER_BRAND}"
+    )
     return embed
 
 
@@ -168,7 +176,9 @@ def digest_embeds(briefings: Sequence[Briefing], *, title: str) -> list[discord.
     for b in briefings:
         url = _safe_url(b.source_url)
         label = limits.one_line(escape(b.title), 150)
-        lines.append(f"• [{label}]({url}) · {timestamp(b.published_at, 'd')}" if url else f"• {label} (#{b.id})")
+        lines.append(
+            f"• [{label}]({url}) · {timestamp(b.published_at, 'd')}" if url else f"• {label} (#{b.id})"
+        )
     embed = discord.Embed(title=limits.one_line(title, limits.EMBED_TITLE), colour=BRAND_COLOUR)
     text = ""
     shown = 0

@@ -55,7 +55,9 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
         prefix = indent
         if raw.startswith("> "):
             prefix, raw = indent + "│ ", raw[2:]
-        lines.extend(textwrap.wrap(raw, width=width, initial_indent=prefix, subsequent_indent=prefix) or [prefix])
+        lines.extend(
+            textwrap.wrap(raw, width=width, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+        )
     return lines
 
 

@@ -93,13 +93,13 @@ class SQLiteStorage(OutboxMixin):
             conn.row_factory = sqlite3.Row
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Refuse a newer schema before anything (even the WAL switch) writes.
+            await migrate.check_not_newer(conn, path)
             if path != ":memory:":
                 await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             if migrate_schema:
                 await migrate.apply_migrations(conn, path)
-            else:
-                await migrate.check_not_newer(conn, path)
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise StorageError(f"cannot use database {path}: {exc}") from exc
@@ -155,7 +155,9 @@ class SQLiteStorage(OutboxMixin):
                 outcomes.append(await self._insert(conn, draft, analysis, now))
         return outcomes
 
-    async def add_briefing(self, draft: Draft, analysis: Analysis, *, now: datetime | None = None) -> AddOutcome:
+    async def add_briefing(
+        self, draft: Draft, analysis: Analysis, *, now: datetime | None = None
+    ) -> AddOutcome:
         return (await self.add_briefings([(draft, analysis)], now=now))[0]
 
     async def _find_duplicate(

@@ -1,0 +1,83 @@
+"""``briefbot demo``: the bot's main job, offline, on the bundled sample briefings.
+
+It runs the real pipeline — ingest, analysis, SQLite storage, the delivery engine
+posting to a subscribed channel, and the reader commands — with a terminal standing
+in for Discord, so a newcomer sees exactly what a server would get.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from bot import replies
+from bot.config import Config
+from bot.ingest import sample_paths
+from bot.models import SummaryLength
+from bot.newsroom import Newsroom
+from bot.terminal import format_message
+from storage import Storage
+
+
+def _heading(text: str) -> None:
+    print()
+    print(f"━━ {text} " + "━" * max(0, 84 - len(text)))
+
+
+def _show(reply: replies.Reply) -> None:
+    print(format_message(reply.content, reply.embeds))
+
+
+async def run_demo(config: Config, *, db_path: str | None = None) -> int:
+    with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp:
+        path = db_path or str(Path(tmp) / "demo.db")
+        config = replace(config, storage=replace(config.storage, path=path))
+        storage = await Storage.open(path)
+        try:
+            return await _demo(Newsroom(storage, config))
+        finally:
+            await storage.close()
+
+
+async def _demo(newsroom: Newsroom) -> int:
+    from bot.demo_channel import deliver_to_terminal, subscribe_demo_channel
+
+    _heading(f"A fresh database at {newsroom.storage.path}")
+    channel = await subscribe_demo_channel(newsroom)
+    print(f"#policy-briefings (channel {channel}) is subscribed: instant posts, every topic.")
+
+    _heading("An editor adds the sample briefings")
+    for path in sample_paths():
+        report = await newsroom.import_document(path.read_bytes(), path.name)
+        for item in report.items:
+            if item.outcome == "failed":
+                print(f"  failed     {item.reason}")
+            else:
+                print(f"  {item.outcome:<10} #{item.briefing_id} {item.title}")
+
+    _heading("What the bot posts to #policy-briefings")
+    await deliver_to_terminal(newsroom, channel)
+
+    latest = await newsroom.latest(1)
+    _heading("/latest count:2")
+    _show(await replies.latest(newsroom, 2))
+
+    _heading(f"/summary briefing:{latest[0].id} length:short")
+    _show(await replies.summary(newsroom, str(latest[0].id), SummaryLength.SHORT))
+
+    _heading("/quote")
+    _show(await replies.quote(newsroom))
+
+    speakers = await newsroom.speaker_choices("")
+    if speakers:
+        surname = speakers[0][0].split()[-1]
+        _heading(f"/quote speaker:{surname}")
+        _show(await replies.quote(newsroom, speaker=surname))
+
+    word = next((w for w in latest[0].title.split() if len(w) > 5), latest[0].title.split()[0])
+    _heading(f"/search query:{word}")
+    _show(await replies.search(newsroom, word))
+    print()
+    print("That was the real pipeline on SQLite. Run it on Discord with: DISCORD_TOKEN=… briefbot run")
+    return 0

@@ -1,0 +1,310 @@
+"""Storage against a real SQLite file: migrations, idempotent ingest, search, quotes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.models import ScheduleKind, Subscription
+from storage import SchemaTooNewError, Storage, StorageError
+from storage.migrate import LATEST_VERSION
+from tests.helpers import analysis, draft
+
+NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await Storage.open(tmp_path / "briefbot.db")
+    yield s
+    await s.close()
+
+
+async def test_fresh_database_is_migrated_to_latest(tmp_path):
+    """A new install gets the whole schema; the bot would fail on first command otherwise."""
+    s = await Storage.open(tmp_path / "new.db")
+    try:
+        assert await s.schema_version() == LATEST_VERSION
+    finally:
+        await s.close()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
+        assert {"briefings", "quotes", "speakers", "subscriptions", "deliveries", "briefings_fts"} <= tables
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_upgrade_from_an_older_version_keeps_data(tmp_path):
+    """An operator upgrading briefbot keeps every stored briefing."""
+    path = tmp_path / "old.db"
+    s = await Storage.open(path)
+    await s.add_briefing(draft(), analysis(), now=NOW)
+    await s.close()
+    # Pretend the database predates the newest migrations: re-running them must be a no-op
+    # for version 1 content, and the upgrade path must keep the rows.
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    s = await Storage.open(path)
+    try:
+        assert await s.upgrade() == []
+        assert await s.count_briefings() == 1
+    finally:
+        await s.close()
+
+
+async def test_database_from_a_newer_briefbot_is_refused_untouched(tmp_path):
+    """A downgrade never corrupts a newer database: it is refused with a clear message."""
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+        conn.execute("CREATE TABLE marker (x)")
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNewError, match=r"newer|only knows"):
+        await Storage.open(path)
+    assert path.read_bytes() == before
+
+
+async def test_missing_folder_gives_a_clear_error(tmp_path):
+    """A typo in the database path names the missing folder instead of a SQLite traceback."""
+    with pytest.raises(StorageError, match="does not exist"):
+        await Storage.open(tmp_path / "nope" / "x.db")
+
+
+async def test_same_briefing_twice_is_stored_once(store):
+    """Pasting the same story twice never creates a second briefing."""
+    first = await store.add_briefing(draft(), analysis(), now=NOW)
+    again = await store.add_briefing(draft(), analysis(), now=NOW)
+    assert not first.duplicate and again.duplicate
+    assert again.briefing_id == first.briefing_id
+    assert await store.count_briefings() == 1
+
+
+async def test_same_url_or_same_text_with_other_spacing_is_a_duplicate(store):
+    """A re-sent wire (same URL) or re-pasted text with other spacing and case is recognised."""
+    first = await store.add_briefing(draft(), analysis(), now=NOW)
+    same_url = await store.add_briefing(
+        draft(title="Different headline", body="Other text."), analysis(), now=NOW
+    )
+    same_text = await store.add_briefing(
+        draft(
+            title="COUNCIL  agrees grid-security package",
+            url=None,
+            body='Ministers agreed a package on Tuesday.\n\n"We moved faster than expected,"   said Minister Olena Marchuk.',
+        ),
+        analysis(),
+        now=NOW,
+    )
+    assert same_url.duplicate and same_text.duplicate
+    assert same_url.briefing_id == same_text.briefing_id == first.briefing_id
+
+
+async def test_edit_keeps_the_id_and_reindexes(store):
+    """Correcting a briefing keeps its id, and search finds the new words, not the old."""
+    added = await store.add_briefing(
+        draft(), analysis(("We moved faster", "Olena Marchuk", "Minister", 0.9)), now=NOW
+    )
+    edited = await store.update_briefing(
+        added.briefing_id,
+        draft(
+            title="Council agrees revised grid package", body="The package was revised to include hydrogen."
+        ),
+        analysis(),
+        now=NOW,
+    )
+    assert edited.id == added.briefing_id
+    assert edited.title == "Council agrees revised grid package"
+    assert (await store.search("hydrogen", now=NOW))[1] == 1
+    assert (await store.search("faster", now=NOW))[1] == 0
+    assert await store.find_quotes(speaker="Marchuk", now=NOW) == []
+
+
+async def test_remove_deletes_everything_about_a_briefing(store):
+    """A removed briefing disappears from latest, search, quotes and speaker suggestions."""
+    added = await store.add_briefing(
+        draft(), analysis(("We moved faster", "Olena Marchuk", "Minister", 0.9)), now=NOW
+    )
+    assert await store.remove_briefing(added.briefing_id) == []
+    assert await store.latest(5, now=NOW) == []
+    assert (await store.search("package", now=NOW))[1] == 0
+    assert await store.speakers_matching("mar") == []
+
+
+async def test_latest_is_newest_first_and_filters_by_topic(store):
+    """/latest shows the newest briefing first, and a topic narrows it."""
+    for day, tags in ((1, ("energy",)), (3, ("defence",)), (2, ("energy", "eu"))):
+        await store.add_briefing(
+            draft(
+                title=f"Day {day} story",
+                body=f"Body of day {day}.",
+                url=f"https://example.org/{day}",
+                published=NOW - timedelta(days=10 - day),
+                tags=tags,
+            ),
+            analysis(),
+            now=NOW,
+        )
+    assert [b.title for b in await store.latest(3, now=NOW)] == ["Day 3 story", "Day 2 story", "Day 1 story"]
+    assert [b.title for b in await store.latest(3, topic="Energy", now=NOW)] == ["Day 2 story", "Day 1 story"]
+
+
+async def test_embargoed_briefing_is_hidden_until_its_time(store):
+    """A briefing with a future publish time is invisible to readers until then."""
+    await store.add_briefing(
+        draft(published=NOW + timedelta(hours=2)), analysis(("x y z", "A B", None, 1.0)), now=NOW
+    )
+    assert await store.latest(1, now=NOW) == []
+    assert (await store.search("package", now=NOW))[1] == 0
+    assert await store.find_quotes(now=NOW) == []
+    later = NOW + timedelta(hours=3)
+    assert len(await store.latest(1, now=later)) == 1
+
+
+async def test_search_ranks_title_matches_first_and_highlights(store):
+    """The briefing about the searched subject comes first, with the words highlighted."""
+    await store.add_briefing(
+        draft(
+            title="Budget talks stall",
+            body="Grid operators mentioned sanctions once in passing.",
+            url="https://example.org/1",
+        ),
+        analysis(),
+        now=NOW,
+    )
+    await store.add_briefing(
+        draft(
+            title="New sanctions package on shipping",
+            body="The sanctions package targets shipping insurers.",
+            url="https://example.org/2",
+        ),
+        analysis(),
+        now=NOW,
+    )
+    hits, total = await store.search("sanctions", now=NOW)
+    assert total == 2
+    assert hits[0].briefing.title == "New sanctions package on shipping"
+    assert "\ue000sanctions\ue001" in hits[0].snippet.casefold()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "NEAR(a b", "*", "-", "title:x", "a OR", "((", "'", "^foo", '"unbalanced phrase', "AND", "\u200b"],
+)
+async def test_search_never_fails_on_fts_syntax(store, query):
+    """Whatever a reader types into /search, they get results or none, never an error."""
+    await store.add_briefing(draft(), analysis(), now=NOW)
+    hits, total = await store.search(query, now=NOW)
+    assert total == len(hits) or total > len(hits)
+
+
+async def test_search_supports_phrases_and_exclusion(store):
+    """Readers can search an exact phrase and exclude a word."""
+    await store.add_briefing(
+        draft(title="Grid security", body="Grid security talks.", url="https://example.org/a"),
+        analysis(),
+        now=NOW,
+    )
+    await store.add_briefing(
+        draft(
+            title="Security of grid",
+            body="Security of the grid and nuclear plants.",
+            url="https://example.org/b",
+        ),
+        analysis(),
+        now=NOW,
+    )
+    assert (await store.search('"grid security"', now=NOW))[1] == 1
+    assert (await store.search("security -nuclear", now=NOW))[1] == 1
+
+
+async def test_surname_finds_the_speakers_quotes(store):
+    """/quote speaker:Marchuk finds quotes stored under 'Olena Marchuk' with her role."""
+    await store.add_briefing(
+        draft(),
+        analysis(("We moved faster than expected,", "Olena Marchuk", "Deputy Foreign Minister", 0.8)),
+        now=NOW,
+    )
+    hits = await store.find_quotes(speaker="marchuk", now=NOW)
+    assert [(h.quote.speaker, h.quote.speaker_role) for h in hits] == [
+        ("Olena Marchuk", "Deputy Foreign Minister")
+    ]
+    assert hits[0].source_url == "https://example.org/grid"
+    assert await store.speakers_matching("Mar") == [("Olena Marchuk", "Deputy Foreign Minister")]
+    assert await store.find_quotes(speaker="Blinken", now=NOW) == []
+
+
+async def test_quote_without_options_is_the_top_quote_of_the_newest_briefing(store):
+    """Plain /quote shows the best quote of the newest briefing."""
+    await store.add_briefing(
+        draft(title="Old", body="Old body.", url="https://example.org/o", published=NOW - timedelta(days=5)),
+        analysis(("Old words here", "A Person", None, 0.99)),
+        now=NOW,
+    )
+    await store.add_briefing(
+        draft(),
+        analysis(("Weak fragment", "B Person", None, 0.2), ("Strong statement", "C Person", None, 0.9)),
+        now=NOW,
+    )
+    hits = await store.find_quotes(limit=1, now=NOW)
+    assert hits[0].quote.text == "Strong statement"
+
+
+async def test_quote_contains_is_literal_not_a_pattern(store):
+    """Typing % or _ in /quote contains: matches those characters, not everything."""
+    await store.add_briefing(
+        draft(),
+        analysis(("Growth of 5% is expected", "A B", None, 0.5), ("Nothing here", "A B", None, 0.5)),
+        now=NOW,
+    )
+    hits = await store.find_quotes(contains="5%", now=NOW)
+    assert [h.quote.text for h in hits] == ["Growth of 5% is expected"]
+
+
+async def test_title_autocomplete_matches_any_word_prefix(store):
+    """Typing part of any word in a title suggests the briefing."""
+    await store.add_briefing(draft(title="Council agrees grid-security package"), analysis(), now=NOW)
+    assert [r.title for r in await store.titles_matching("secur", now=NOW)] == [
+        "Council agrees grid-security package"
+    ]
+    assert await store.titles_matching("zzz", now=NOW) == []
+
+
+async def test_subscription_roundtrip_and_resubscribe_clears_pause(store):
+    """A paused channel resumes when a manager subscribes it again."""
+    sub = Subscription(
+        channel_id=10,
+        guild_id=1,
+        schedule=ScheduleKind.DAILY,
+        time="08:00",
+        timezone="Europe/Kyiv",
+        topics=("energy",),
+    )
+    await store.upsert_subscription(sub)
+    await store.pause_subscription(10, "Missing Access")
+    assert (await store.get_subscription(10)).paused_reason == "Missing Access"
+    again = await store.upsert_subscription(sub)
+    assert again.paused_reason is None and again.topics == ("energy",)
+    assert [s.channel_id for s in await store.subscriptions(guild_id=1)] == [10]
+    assert await store.delete_subscription(10)
+    assert await store.get_subscription(10) is None
+
+
+async def test_failed_batch_leaves_nothing_half_written(store, monkeypatch):
+    """If storing a batch fails midway, none of it is stored (no half-imported file)."""
+    good = (draft(title="One", body="Body one.", url="https://example.org/1"), analysis())
+    bad = (draft(title="Two", body="Body two.", url="https://example.org/2"), analysis())
+    calls = 0
+    original = store._write_children
+
+    async def flaky(conn, briefing_id, d, a):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("disk went away")
+        await original(conn, briefing_id, d, a)
+
+    monkeypatch.setattr(store, "_write_children", flaky)
+    with pytest.raises(RuntimeError):
+        await store.add_briefings([good, bad], now=NOW)
+    assert await store.count_briefings() == 0
+    assert (await store.search("body", now=NOW))[1] == 0
