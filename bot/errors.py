@@ -10,5 +10,5 @@ class UserFacingError(Exception):
     """An expected problem with what the user asked: shown to them as is."""
 
 
-class PermissionDenied(UserFacingError):
+class PermissionDeniedError(UserFacingError):
     """The user may not run this command here."""

@@ -52,11 +52,11 @@ def plain(text: str) -> str:
 def _wrap(text: str, indent: str, width: int) -> list[str]:
     lines: list[str] = []
     for raw in text.splitlines() or [""]:
-        prefix = indent
+        prefix, line = indent, raw
         if raw.startswith("> "):
-            prefix, raw = indent + "│ ", raw[2:]
+            prefix, line = indent + "│ ", raw[2:]
         lines.extend(
-            textwrap.wrap(raw, width=width, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+            textwrap.wrap(line, width=width, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
         )
     return lines
 
