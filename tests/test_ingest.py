@@ -99,6 +99,17 @@ def test_wire_source_attribution_text_stays_in_body() -> None:
     assert d.paragraphs[-1] == "Source: Ministry press office"
 
 
+def test_wire_ukrainian_labels_for_tags_and_source() -> None:
+    """A Ukrainian wire's 'Теги:'/'Джерело:' lines end up in the body instead of tags and source."""
+    d = one(
+        "09:00 01.11.2026\nЗаголовок\n\nТекст новини.\n\nТеги: Освіта, школи\nДжерело: https://example.org/u",
+        "w.txt",
+    )
+    assert d.tags == ("освіта", "школи")
+    assert d.source_url == "https://example.org/u"
+    assert d.body == "Текст новини."
+
+
 def test_repeated_headline_kept_once_even_with_different_case_and_no_blank_line() -> None:
     """The headline shows up twice in the posted briefing."""
     d = one("09:00 01.11.2026\nGrain deal extended\nGRAIN DEAL EXTENDED.\nFirst paragraph.", "w.txt")

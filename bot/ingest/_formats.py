@@ -19,8 +19,12 @@ from bot.ingest._draft import IngestError, IngestResult, InvalidDraftError, make
 
 Parser = Callable[[str, str, ZoneInfo, datetime], IngestResult]
 
-# ``Source: https://…``, ``URL: …``, ``Tags: a, b`` (and ``Published: …`` in plain text).
-_META = re.compile(r"\s*(source|url|link|tags|published|date)\s*:\s*(.*?)\s*", re.IGNORECASE)
+# ``Source: https://…``, ``URL: …``, ``Tags: a, b`` (and ``Published: …`` in plain text),
+# with the Ukrainian labels local wires use.
+_META = re.compile(
+    r"\s*(source|url|link|tags|published|date|джерело|посилання|теги|мітки)\s*:\s*(.*?)\s*", re.IGNORECASE
+)
+_META_ALIASES = {"джерело": "source", "посилання": "link", "теги": "tags", "мітки": "tags"}
 _URLISH = re.compile(r"(?:[a-z][a-z0-9+.\-]*:\S|www\.)", re.IGNORECASE)
 _HEADER_WINDOW = 5  # meta lines are looked for among this many non-empty lines at the top
 _FOOTER_WINDOW = 4  # ... and this many at the end
@@ -82,6 +86,7 @@ def _meta_line(line: str, keys: frozenset[str]) -> tuple[str, str] | None:
     if not m:
         return None
     key, value = m.group(1).lower(), m.group(2)
+    key = _META_ALIASES.get(key, key)
     if key not in keys:
         return None
     if key == "source" and not _URLISH.match(value):
