@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.ingest import (
     IngestError,
@@ -603,3 +605,52 @@ def test_ingest_is_fast() -> None:
     for n in range(300):
         assert parse_document(doc, f"w{n}.txt", tz=KYIV, now=NOW).drafts
     assert time.perf_counter() - started < 1.5  # ~10x headroom on a slow CI machine
+
+
+def test_nested_front_matter_keys_are_ignored() -> None:
+    """Front matter with extra YAML (authors lists, nested maps) is rejected."""
+    text = "---\ntitle: T\nauthors:\n  - a\nauthor:\n  name: X\ntags:\n - Q\n---\nBody."
+    d = one(text, "a.md")
+    assert (d.title, d.tags, d.body) == ("T", ("q",), "Body.")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.lists(
+            st.sampled_from(
+                [
+                    "---",
+                    "title: x",
+                    "tags:",
+                    " - a",
+                    "# H",
+                    "09:00 01.11.2026",
+                    "31.02.2026 10:00",
+                    "",
+                    "Body",
+                    "Source: ftp://x",
+                    "URL: https://example.org",
+                    '{"title": 1}',
+                    "[",
+                    "\u202e",
+                    "\r",
+                    "**",
+                ]
+            ),
+            max_size=12,
+        ).map(lambda parts: "\n".join(parts).encode()),
+    ),
+    name=st.sampled_from(["x.txt", "x.md", "x.json", "-", "upload"]),
+)
+def test_parse_document_never_raises(data: bytes, name: str) -> None:
+    """Some odd upload crashes the ingest command instead of producing an error message."""
+    result = parse_document(data, name, tz=KYIV, now=NOW)
+    assert result.drafts or result.errors
+    for d in result.drafts:
+        assert d.title and d.body and d.published_at.tzinfo is UTC
+        assert "\n" not in d.title and "\n\n\n" not in d.body
+    for e in result.errors:
+        assert str(e).startswith(e.origin) and e.reason

@@ -286,13 +286,15 @@ def _front_matter(lines: list[str], start: int, c: _Collector) -> int | None:
             if current == "tags":
                 c.add_tags([_unquote(item.group(1))], where)
             continue
+        if line[:1].isspace():
+            continue  # nested YAML under a key we do not use (author: / name: ...)
         kv = _KEY_VALUE.fullmatch(line)
         if not kv:
             c.error(where, f"front matter line is not 'key: value': {_text.collapse(line)[:60]!r}")
             current = None
             continue
         key, value = _FM_ALIASES.get(kv.group(1).lower()), (kv.group(2) or "")
-        current = key if not value else None
+        current = (key or "other") if not value else None
         if key == "title":
             c.title = strip_inline_markdown(_unquote(value))
             c.locations["title"] = where
