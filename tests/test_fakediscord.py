@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import discord
+import pytest
 import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
 
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member
+from tests.fakediscord import model as fm
 
 TOPICS = ["budget", "borders", "broadband", "health", "housing"]
 
@@ -25,6 +27,12 @@ class ArticleModal(discord.ui.Modal, title="New article"):
         await interaction.response.send_message(
             f"Added {self.headline.value} ({len(self.body.value)} chars)", ephemeral=True
         )
+
+
+class VoteView(discord.ui.View):
+    @discord.ui.button(label="Yes", custom_id="vote:yes")
+    async def yes(self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]) -> None:
+        await interaction.response.edit_message(content=f"{interaction.user.name} voted yes", view=None)
 
 
 class EchoBot(commands.AutoShardedBot):
@@ -61,6 +69,19 @@ class EchoBot(commands.AutoShardedBot):
         async def add(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(ArticleModal())
 
+        @app_commands.command(name="vote", description="Ask for a vote")
+        async def vote(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("Vote now", view=VoteView())
+
+        @app_commands.command(name="slow", description="Answer after deferring")
+        @app_commands.describe(where="A channel to mention")
+        async def slow(interaction: discord.Interaction, where: discord.TextChannel) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await interaction.followup.send(f"first look at {where.mention}", ephemeral=True)
+            await interaction.edit_original_response(content=f"done: {where.name}")
+
+        self.tree.add_command(vote)
+        self.tree.add_command(slow)
         self.tree.add_command(echo)
         self.tree.add_command(topic)
         self.tree.add_command(article)
@@ -100,7 +121,7 @@ async def test_bot_connects_and_syncs_commands(world: World) -> None:
     assert identify["intents"] == discord.Intents(guilds=True).value
     assert identify["shard"] == [0, 1]
     assert fake.gateway.connections[0].query["compress"] in ("zlib-stream", "zstd-stream")
-    assert {c["name"] for c in fake.global_commands} == {"echo", "topic", "article"}
+    assert {c["name"] for c in fake.global_commands} == {"echo", "topic", "article", "vote", "slow"}
     assert fake.command_writes == 1
     await world.bot.wait_until_ready()
     assert world.bot.get_guild(world.guild.id) is not None
@@ -147,3 +168,113 @@ async def test_channel_post_recorded(world: World) -> None:
     assert msg.embeds[0]["title"] == "Budget"
     assert msg.allowed_mentions == {"parse": []}
     assert msg.pings()["roles"] == []
+
+
+async def test_button_click_updates_message(world: World) -> None:
+    """Pressing a button under a bot reply would do nothing."""
+    asked = await world.fake.slash(world.reader, world.channel, "vote")
+    clicked = await asked.click("vote:yes")
+    assert clicked.type == 7
+    msg = asked.final_message()
+    assert msg.content == "reader voted yes"
+    assert msg.components == []
+
+
+async def test_deferred_reply_with_followup_and_edit(world: World) -> None:
+    """A slow command would show "thinking..." forever, or its follow-up would be lost."""
+    result = await world.fake.slash(world.reader, world.channel, "slow", {"where": world.channel})
+    assert result.type == 5
+    [followup] = await result.followups(1)
+    assert followup.content == f"first look at <#{world.channel.id}>"
+    assert followup.ephemeral
+    final = await result.wait_final()
+    assert final.content == "done: briefings"
+    assert final.ephemeral
+
+
+async def test_resume_after_dropped_websocket(world: World) -> None:
+    """After a network blip the bot would miss commands sent meanwhile, or re-identify needlessly."""
+    fake = world.fake
+    await fake.drop_connection(0)
+    during = await fake.slash(world.reader, world.channel, "echo", {"text": "during"}, wait=False)
+    await fake.wait_for_resume(0)
+    await during.wait()
+    assert during.final_message().content == "during"
+    assert fake.gateway.resume_attempts[-1]["path"] == "/gateway-resume"
+    assert len(fake.gateway.identifies) == 1
+
+
+async def test_reconnect_request_resumes(world: World) -> None:
+    """When Discord asks the bot to reconnect (op 7) it would drop off instead of resuming."""
+    world.fake.send_reconnect(0)
+    await world.fake.wait_for_resume(0)
+    result = await world.fake.slash(world.reader, world.channel, "echo", {"text": "back"})
+    assert result.final_message().content == "back"
+
+
+async def test_nonce_deduplicates_retried_post(world: World) -> None:
+    """A retried scheduled post (same nonce) would appear twice in the channel."""
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("Briefing 7", nonce="b7-c1")
+    second = await channel.send("Briefing 7", nonce="b7-c1")
+    assert first.id == second.id
+    [post] = world.fake.posts(world.channel)
+    assert (post.nonce, post.enforce_nonce) == ("b7-c1", True)
+    other = await channel.send("Briefing 8", nonce="b8-c1")
+    assert other.id != first.id
+
+
+async def test_injected_429_is_retried_once(world: World) -> None:
+    """A rate-limited post would be lost or posted twice instead of retried after retry_after."""
+    fault = world.fake.inject(
+        status=429, route="/channels/{channel_id}/messages", method="POST", times=1, retry_after=0.1
+    )
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.send("after the limit")
+    assert fault.hits == 1
+    assert world.fake.ratelimits.hits["injected"] == 1
+    assert [m.content for m in world.fake.posts(world.channel)] == ["after the limit"]
+    attempts = [r for r in world.fake.requests if r.route == "/channels/{channel_id}/messages"]
+    assert [r.status for r in attempts] == [429, 200]
+
+
+async def test_enforced_channel_limit_keeps_every_post(world: World) -> None:
+    """Under Discord's 5-per-5s channel limit a burst of posts would lose or duplicate some."""
+    world.fake.ratelimits.configure(message_limit=2, message_window=0.5)
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    for i in range(5):
+        await channel.send(f"post {i}")
+    assert [m.content for m in world.fake.posts(world.channel)] == [f"post {i}" for i in range(5)]
+    ok = [r for r in world.fake.requests if r.route == "/channels/{channel_id}/messages" and r.status == 200]
+    assert len(ok) == 5
+
+
+async def test_missing_permissions_surface_as_forbidden(world: World) -> None:
+    """A channel the bot may not post in would fail silently instead of raising discord.Forbidden."""
+    fake = world.fake
+    locked = fake.add_channel(
+        world.guild, "locked", overwrites={fake.bot_role(world.guild): (0, fm.SEND_MESSAGES)}
+    )
+    hidden = fake.add_channel(world.guild, "hidden")
+    missing_access = fake.inject(code=50001, channel=hidden)
+    bot = world.bot
+    await fake.wait_until(lambda: bot.get_channel(locked.id) and bot.get_channel(hidden.id), what="channels")
+    locked_channel = bot.get_channel(locked.id)
+    hidden_channel = bot.get_channel(hidden.id)
+    assert isinstance(locked_channel, discord.TextChannel) and isinstance(hidden_channel, discord.TextChannel)
+    assert not locked_channel.permissions_for(locked_channel.guild.me).send_messages
+    with pytest.raises(discord.Forbidden) as denied:
+        await locked_channel.send("nope")
+    assert denied.value.code == 50013
+    with pytest.raises(discord.Forbidden) as hidden_err:
+        await hidden_channel.send("nope")
+    assert hidden_err.value.code == 50001
+    missing_access.remove()
+    fake.delete_channel(hidden)
+    with pytest.raises(discord.NotFound) as gone:
+        await bot.http.send_message(hidden.id, params=discord.http.handle_message_parameters(content="x"))
+    assert gone.value.code == 10003
+    assert fake.posts(locked) == []

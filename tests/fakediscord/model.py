@@ -108,6 +108,11 @@ class SnowflakeFactory:
             self._last = value
             return value
 
+    def advance_past(self, value: int) -> None:
+        """Make every later snowflake larger than ``value`` (for hand-picked ids)."""
+        with self._lock:
+            self._last = max(self._last, value)
+
 
 def iso(ts: float | None = None) -> str:
     return dt.datetime.fromtimestamp(time.time() if ts is None else ts, dt.UTC).isoformat()

@@ -293,10 +293,19 @@ class FakeDiscord(InteractionDriver):
         bot_permissions: Any = model.DEFAULT_BOT_PERMISSIONS,
         with_bot: bool = True,
         locale: str = "en-US",
+        shard: int | None = None,
     ) -> Guild:
-        """A guild with @everyone, the bot as a member (managed role ``bot_permissions``) and an owner."""
+        """A guild with @everyone, the bot as a member (managed role ``bot_permissions``) and an owner.
+
+        ``shard`` picks an id that lands on that shard (``(id >> 22) % shard_count``).
+        """
         owner = owner or self.add_user(f"{name.lower().replace(' ', '-')}-owner")
-        guild = Guild(self.snowflake(), name, owner.id, preferred_locale=locale)
+        guild_id = self.snowflake()
+        if shard is not None:
+            while (guild_id >> 22) % self.shard_count != shard:
+                guild_id += 1 << 22
+            self.snowflake.advance_past(guild_id)
+        guild = Guild(guild_id, name, owner.id, preferred_locale=locale)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", model.perm_value(everyone_permissions))
         self.guilds[guild.id] = guild
         guild.members[owner.id] = Member(owner, guild.id)
