@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import discord
 import pytest
@@ -14,6 +20,7 @@ from discord.ext import commands
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member
 from tests.fakediscord import model as fm
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPICS = ["budget", "borders", "broadband", "health", "housing"]
 
 
@@ -44,6 +51,9 @@ class EchoBot(commands.AutoShardedBot):
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Skip discord.py's 5 s spacing between IDENTIFYs; the fake does not enforce it."""
 
     async def setup_hook(self) -> None:
         @app_commands.command(name="echo", description="Say something back")
@@ -80,6 +90,14 @@ class EchoBot(commands.AutoShardedBot):
             await interaction.followup.send(f"first look at {where.mention}", ephemeral=True)
             await interaction.edit_original_response(content=f"done: {where.name}")
 
+        @app_commands.command(name="upload", description="Read a file")
+        @app_commands.describe(file="The file")
+        async def upload(interaction: discord.Interaction, file: discord.Attachment) -> None:
+            data = await file.read()
+            reply = discord.File(io.BytesIO(data.upper()), filename="shout.txt")
+            await interaction.response.send_message(f"{file.filename}: {len(data)} bytes", file=reply)
+
+        self.tree.add_command(upload)
         self.tree.add_command(vote)
         self.tree.add_command(slow)
         self.tree.add_command(echo)
@@ -121,7 +139,7 @@ async def test_bot_connects_and_syncs_commands(world: World) -> None:
     assert identify["intents"] == discord.Intents(guilds=True).value
     assert identify["shard"] == [0, 1]
     assert fake.gateway.connections[0].query["compress"] in ("zlib-stream", "zstd-stream")
-    assert {c["name"] for c in fake.global_commands} == {"echo", "topic", "article", "vote", "slow"}
+    assert {c["name"] for c in fake.global_commands} == {"echo", "topic", "article", "vote", "slow", "upload"}
     assert fake.command_writes == 1
     await world.bot.wait_until_ready()
     assert world.bot.get_guild(world.guild.id) is not None
@@ -278,3 +296,105 @@ async def test_missing_permissions_surface_as_forbidden(world: World) -> None:
         await bot.http.send_message(hidden.id, params=discord.http.handle_message_parameters(content="x"))
     assert gone.value.code == 10003
     assert fake.posts(locked) == []
+
+
+async def test_attachment_option_is_downloadable(world: World) -> None:
+    """/article import would fail to read the uploaded file, or its file reply would be lost."""
+    att = world.fake.add_attachment("notes.txt", b"quote me", content_type="text/plain")
+    result = await world.fake.slash(world.reader, world.channel, "upload", {"file": att})
+    msg = result.final_message()
+    assert msg.content == "notes.txt: 8 bytes"
+    [sent] = msg.attachments
+    assert (sent.filename, sent.data) == ("shout.txt", b"QUOTE ME")
+
+
+async def test_invalid_session_reidentifies(world: World) -> None:
+    """After Discord invalidates the session the bot would stay offline instead of identifying again."""
+    fake = world.fake
+    fake.invalidate_session(0, resumable=False)
+    await fake.wait_for_identify(2)
+    result = await fake.slash(world.reader, world.channel, "echo", {"text": "new session"})
+    assert result.final_message().content == "new session"
+    assert fake.gateway.connections[-1].path == "/gateway"
+
+
+async def test_channel_and_guild_deletes_reach_the_bot(world: World) -> None:
+    """The bot would keep posting to a deleted channel or a server that removed it."""
+    fake, bot = world.fake, world.bot
+    doomed = fake.add_channel(world.guild, "doomed")
+    await fake.wait_until(lambda: bot.get_channel(doomed.id), what="CHANNEL_CREATE")
+    fake.delete_channel(doomed)
+    await fake.wait_until(lambda: bot.get_channel(doomed.id) is None, what="CHANNEL_DELETE")
+    fake.remove_guild(world.guild)
+    await fake.wait_until(lambda: bot.get_guild(world.guild.id) is None, what="GUILD_DELETE")
+
+
+async def test_two_shards_each_get_their_guilds() -> None:
+    """With more than one shard, servers on the second shard would never get answers."""
+    fake = FakeDiscord(shard_count=2)
+    guilds = [fake.add_guild(name=f"g{shard}", shard=shard) for shard in (0, 1)]
+    channels = [fake.add_channel(g, "news") for g in guilds]
+    readers = [fake.add_member(g) for g in guilds]
+    async with fake:
+        with fake.patch_discord():
+            async with fake.run_bot(EchoBot()) as bot:
+                assert sorted(i["shard"] for i in fake.gateway.identifies) == [[0, 2], [1, 2]]
+                for guild, channel, reader in zip(guilds, channels, readers, strict=True):
+                    result = await fake.slash(reader, channel, "echo", {"text": guild.name})
+                    assert result.final_message().content == guild.name
+                await fake.wait_until(lambda: all(bot.get_guild(g.id) for g in guilds), what="both guilds")
+                assert {bot.get_guild(g.id).shard_id for g in guilds} == {0, 1}
+
+
+async def test_application_owner_and_team() -> None:
+    """Publisher checks based on the app owner or team would deny the owner or allow strangers."""
+    fake = FakeDiscord(team=True)
+    member = fake.add_team_member(fake.add_user("teammate"))
+    stranger = fake.add_user("stranger")
+    async with fake:
+        with fake.patch_discord():
+            async with fake.run_bot(EchoBot()) as bot:
+                info = await bot.application_info()
+                assert info.team is not None
+                assert {m.id for m in info.team.members} == {fake.owner.id, member.id}
+                assert await bot.is_owner(discord.Object(member.id))  # type: ignore[arg-type]
+                assert not await bot.is_owner(discord.Object(stranger.id))  # type: ignore[arg-type]
+
+
+def subprocess_main() -> int:
+    """Entry point for the launcher test: post once to the channel in argv, then stay online."""
+
+    class Poster(discord.Client):
+        async def setup_hook(self) -> None:
+            channel_id = int(sys.argv[1])
+            await self.http.send_message(
+                channel_id, params=discord.http.handle_message_parameters(content="up")
+            )
+
+    Poster(intents=discord.Intents(guilds=True)).run(os.environ["FAKE_TOKEN"], log_handler=None)
+    return 0
+
+
+async def test_launcher_runs_a_real_process_that_can_be_killed(fake_world: FakeDiscord) -> None:
+    """A bot started as a separate process (for the kill -9 test) would not reach the fake."""
+    fake = fake_world
+    channel = next(iter(next(iter(fake.guilds.values())).channels.values()))
+    root = str(REPO_ROOT)
+    env = {**os.environ, "FAKE_TOKEN": fake.token, "PYTHONPATH": root}
+    argv = fake.launch_command("tests.test_fakediscord:subprocess_main", str(channel.id))
+    proc = await asyncio.create_subprocess_exec(*argv, cwd=root, env=env)
+    try:
+        [msg] = await fake.wait_for_messages(channel, 1, timeout=20)
+        assert msg.content == "up"
+        await fake.wait_for_identify(1, timeout=20)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        assert await asyncio.wait_for(proc.wait(), 10) == -signal.SIGKILL
+
+
+@pytest_asyncio.fixture
+async def fake_world() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    fake.add_channel(fake.add_guild(name="Solo"), "posts")
+    async with fake:
+        yield fake
