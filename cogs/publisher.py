@@ -1,0 +1,282 @@
+"""Publisher commands: the /article group (add, import, edit, remove, list).
+
+Discord's command permissions are only a default that server admins can change,
+so every command here checks at run time that the user is a publisher: the
+application's owner or team, or a user or role listed in the config.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render, replies
+from bot.client import handle_interaction_error
+from bot.errors import PermissionDeniedError, UserFacingError
+from bot.models import Briefing
+from cogs.reader import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
+
+log = logging.getLogger(__name__)
+
+PUBLISHER_ONLY = "Only publishers can change briefings (ask the bot's operator to add you or your role)."
+
+
+class ArticleModal(discord.ui.Modal):
+    """The form for a new briefing, or an edit prefilled with the current text."""
+
+    headline: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+        label="Title", max_length=256, placeholder="Headline"
+    )
+    body: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+        label="Body",
+        style=discord.TextStyle.paragraph,
+        max_length=4000,
+        placeholder="Paragraphs, blank line between",
+    )
+    source_url: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+        label="Source URL", required=False, max_length=500, placeholder="https://…"
+    )
+    published: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+        label="Publish time",
+        required=False,
+        max_length=40,
+        placeholder="2026-03-01 14:30 (empty: now; future: embargo)",
+    )
+    tags: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+        label="Tags", required=False, max_length=200, placeholder="energy, eu, sanctions"
+    )
+
+    def __init__(self, cog: PublisherCog, *, editing: Briefing | None = None) -> None:
+        super().__init__(title="Edit briefing" if editing else "New briefing", timeout=1800)
+        self.cog = cog
+        self.editing = editing
+        if editing is not None:
+            self.headline.default = editing.title[:256]
+            self.body.default = editing.body[:4000]
+            self.source_url.default = editing.source_url or ""
+            self.published.default = editing.published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            self.tags.default = ", ".join(editing.tags)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        self.cog.require_publisher(interaction)
+        newsroom = self.cog.bot.newsroom
+        origin = f"/article {'edit' if self.editing else 'add'} by {interaction.user.id}"
+        fields = dict(
+            title=self.headline.value,
+            body=self.body.value,
+            source_url=self.source_url.value,
+            published=self.published.value,
+            tags=self.tags.value,
+            origin=origin,
+        )
+        if self.editing is None:
+            outcome = await newsroom.add_fields(**fields)
+            if outcome.duplicate:
+                await interaction.response.send_message(
+                    f"Already stored as #{outcome.briefing_id}: nothing added.", ephemeral=True
+                )
+                return
+            briefing = await newsroom.storage.get_briefing(outcome.briefing_id, include_embargoed=True)
+            assert briefing is not None
+            await self.cog.briefing_added()
+            log.info("briefing %d added by user %d", briefing.id, interaction.user.id)
+            await interaction.response.send_message(
+                f"Added briefing #{briefing.id}.",
+                embed=render.briefing_embed(briefing),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        draft = newsroom.draft_from_fields(**fields)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        briefing = await newsroom.edit(self.editing.id, draft)
+        corrected = await self.cog.correct_posted(briefing.id)
+        note = f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
+        log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
+        await interaction.followup.send(
+            f"Updated briefing #{briefing.id}.{note}",
+            embed=render.briefing_embed(briefing),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+class RemoveConfirm(discord.ui.View):
+    """Ask before removing, and whether to delete the copies already posted."""
+
+    def __init__(self, cog: PublisherCog, user_id: int, briefing: Briefing) -> None:
+        super().__init__(timeout=300)
+        self.cog, self.user_id, self.briefing = cog, user_id, briefing
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[RemoveConfirm]
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.user_id:
+            await interaction.response.send_message("This confirmation is not yours.", ephemeral=True)
+            return False
+        return True
+
+    async def _remove(self, interaction: discord.Interaction, *, delete_posts: bool) -> None:
+        self.cog.require_publisher(interaction)
+        await interaction.response.defer(ephemeral=True)
+        posted = await self.cog.bot.newsroom.remove(self.briefing.id)
+        deleted = await self.cog.delete_posted(posted) if delete_posts else 0
+        text = f"Removed briefing #{self.briefing.id}."
+        if posted:
+            text += (
+                f" Deleted {deleted} of {len(posted)} posted copies."
+                if delete_posts
+                else (f" {len(posted)} posted copies were left in place.")
+            )
+        self.stop()
+        await interaction.edit_original_response(content=text, view=None, embed=None)
+
+    @discord.ui.button(label="Remove and delete posted copies", style=discord.ButtonStyle.danger)
+    async def remove_all(
+        self, interaction: discord.Interaction, button: discord.ui.Button[RemoveConfirm]
+    ) -> None:
+        await self._remove(interaction, delete_posts=True)
+
+    @discord.ui.button(label="Remove, keep posts", style=discord.ButtonStyle.secondary)
+    async def remove_keep(
+        self, interaction: discord.Interaction, button: discord.ui.Button[RemoveConfirm]
+    ) -> None:
+        await self._remove(interaction, delete_posts=False)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[RemoveConfirm]
+    ) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Nothing removed.", view=None, embed=None)
+
+
+@app_commands.default_permissions(manage_guild=True)
+class PublisherCog(
+    commands.GroupCog, group_name="article", group_description="Publish and correct briefings"
+):
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    def require_publisher(self, interaction: discord.Interaction) -> None:
+        if not self.bot.is_publisher(interaction.user):
+            raise PermissionDeniedError(PUBLISHER_ONLY)
+
+    async def briefing_added(self) -> None:
+        if self.bot.scheduler is not None:
+            await self.bot.scheduler.briefing_added()
+
+    async def correct_posted(self, briefing_id: int) -> int:
+        if self.bot.engine is None:
+            return 0
+        return int(await self.bot.engine.correct(briefing_id))
+
+    async def delete_posted(self, posted: list[tuple[int, int]]) -> int:
+        if self.bot.engine is None:
+            return 0
+        return int(await self.bot.engine.retract(posted))
+
+    @app_commands.command(name="add", description="Write a new briefing in a form")
+    async def add(self, interaction: discord.Interaction) -> None:
+        self.require_publisher(interaction)
+        await interaction.response.send_modal(ArticleModal(self))
+
+    @app_commands.command(
+        name="import", description="Import briefings from a file (wire text, Markdown, JSON, plain)"
+    )
+    @app_commands.describe(file="A .txt, .md or .json file; a JSON list may hold many briefings")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        self.require_publisher(interaction)
+        limit = self.bot.config.ingest.max_bytes
+        if file.size > limit:
+            raise UserFacingError(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,} bytes.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            raise UserFacingError(
+                f"Could not download {file.filename} from Discord ({exc.status})."
+            ) from None
+        report = await self.bot.newsroom.import_document(data, file.filename)
+        if report.added:
+            await self.briefing_added()
+        log.info(
+            "import of %s by user %d: %d added, %d duplicate, %d failed",
+            file.filename,
+            interaction.user.id,
+            report.added,
+            report.duplicates,
+            report.failed,
+        )
+        reply = replies.import_report(report)
+        await interaction.followup.send(embeds=reply.embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="edit", description="Correct a briefing; posted copies are corrected too")
+    @app_commands.describe(briefing="Which briefing (type words of its title)")
+    async def edit(self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]) -> None:
+        self.require_publisher(interaction)
+        found = await self.bot.newsroom.resolve(briefing, include_embargoed=True)
+        await interaction.response.send_modal(ArticleModal(self, editing=found))
+
+    @app_commands.command(name="remove", description="Delete a briefing (asks first)")
+    @app_commands.describe(briefing="Which briefing (type words of its title)")
+    async def remove(
+        self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]
+    ) -> None:
+        self.require_publisher(interaction)
+        found = await self.bot.newsroom.resolve(briefing, include_embargoed=True)
+        view = RemoveConfirm(self, interaction.user.id, found)
+        await interaction.response.send_message(
+            f"Remove briefing #{found.id}?",
+            embed=render.briefing_embed(found),
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @edit.autocomplete("briefing")
+    @remove.autocomplete("briefing")
+    async def _briefing(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        refs = await self.bot.newsroom.storage.titles_matching(current, include_embargoed=True)
+        return [
+            app_commands.Choice(name=f"{r.title} ({r.published_at:%d %b %Y})"[:100], value=str(r.id))
+            for r in refs
+        ]
+
+    @app_commands.command(name="list", description="Recent briefings with their ids, embargoed ones included")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        self.require_publisher(interaction)
+        refs = await self.bot.newsroom.storage.list_briefings(limit=20)
+        if not refs:
+            raise UserFacingError("No briefings yet: add one with /article add or /article import.")
+        now = discord.utils.utcnow()
+        lines = [
+            f"`#{r.id}` {render.escape(r.title)[:120]} · {render.timestamp(r.published_at, 'd')}"
+            + (" · embargoed" if r.published_at > now else "")
+            for r in refs
+        ]
+        embed = discord.Embed(
+            title="Recent briefings", description="\n".join(lines), colour=render.BRAND_COLOUR
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(PublisherCog(bot))
