@@ -101,10 +101,9 @@ class ArticleModal(discord.ui.Modal):
         corrected = await self.cog.correct_posted(briefing.id)
         note = f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
         log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
-        await interaction.followup.send(
-            f"Updated briefing #{briefing.id}.{note}",
+        await interaction.edit_original_response(
+            content=f"Updated briefing #{briefing.id}.{note}",
             embed=render.briefing_embed(briefing),
-            ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -224,7 +223,7 @@ class PublisherCog(
             report.failed,
         )
         reply = replies.import_report(report)
-        await interaction.followup.send(embeds=reply.embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="edit", description="Correct a briefing; posted copies are corrected too")
     @app_commands.describe(briefing="Which briefing (type words of its title)")

@@ -172,7 +172,7 @@ class SubscriptionsCog(commands.Cog):
             guild.id,
             interaction.user.id,
         )
-        await interaction.followup.send(text + ".", ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(content=text + ".", allowed_mentions=NO_MENTIONS)
 
     @subscribe.autocomplete("timezone")
     async def _timezone(

@@ -1,0 +1,212 @@
+"""Publisher commands end to end, including who may run them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storage import Storage
+from tests.conftest import BotWorld
+
+NEW_BODY = (
+    "The transport ministry published its winter road-maintenance plan on Monday.\n\n"
+    '"Every regional depot now has salt reserves for six weeks," Deputy Transport Minister Halyna Orlenko said.\n\n'
+    "The plan covers 14 regions and adds 120 gritting vehicles."
+)
+
+
+async def count(world: BotWorld) -> int:
+    storage = await Storage.open(world.db_path)
+    try:
+        return await storage.count_briefings()
+    finally:
+        await storage.close()
+
+
+def modal_values(
+    title: str = "Winter road plan published", body: str = NEW_BODY, **extra: str
+) -> dict[str, str]:
+    return {
+        "title": title,
+        "body": body,
+        "source_url": extra.get("source_url", ""),
+        "published": extra.get("published", ""),
+        "tags": extra.get("tags", "transport, winter"),
+    }
+
+
+async def add_via_modal(world: BotWorld, member, **values: str):
+    opened = await world.fake.slash(member, world.channel, "article add")
+    assert opened.type == 9, opened
+    custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
+    fields = modal_values(**values)
+    submitted = await opened.submit_modal(dict(zip(custom_ids, fields.values(), strict=True)))
+    return submitted
+
+
+@pytest.mark.parametrize("who", ["publisher", "role_publisher", "owner"])
+async def test_publishers_by_id_role_or_ownership_can_add(bot_world: BotWorld, who: str):
+    """A configured publisher (by user id, by role, or the app owner) could not add a briefing."""
+    before = await count(bot_world)
+    submitted = await add_via_modal(bot_world, getattr(bot_world, who))
+    message = submitted.final_message()
+    assert message.ephemeral
+    assert message.content.startswith("Added briefing #")
+    assert await count(bot_world) == before + 1
+
+
+@pytest.mark.parametrize("who", ["reader", "manager"])
+async def test_non_publishers_are_refused_even_when_discord_lets_them_run_it(bot_world: BotWorld, who: str):
+    """A server manager (or anyone an admin granted /article) could add briefings without being a publisher."""
+    result = await bot_world.fake.slash(getattr(bot_world, who), bot_world.channel, "article add")
+    assert result.type == 4
+    assert result.ephemeral
+    assert result.final_message().content.startswith("Only publishers can change briefings")
+
+
+async def test_modal_with_bad_url_names_the_field(bot_world: BotWorld):
+    """A publisher who pastes a javascript: link would get a vague error or a stored bad link."""
+    before = await count(bot_world)
+    submitted = await add_via_modal(bot_world, bot_world.publisher, source_url="javascript:alert(1)")
+    content = submitted.final_message().content
+    assert submitted.ephemeral and "source_url" in content
+    assert await count(bot_world) == before
+
+
+async def test_import_reports_added_duplicate_and_failed(bot_world: BotWorld):
+    """/article import would hide which items failed and why, or store a duplicate twice."""
+    items = [
+        {
+            "title": "Port tariffs frozen for a year",
+            "body": "The port authority froze tariffs.",
+            "published_at": "2026-11-20T10:00:00+02:00",
+            "source_url": "https://example.org/ports",
+            "tags": ["trade"],
+        },
+        {
+            "title": "Port tariffs frozen for a year",
+            "body": "The port authority froze tariffs.",
+            "published_at": "2026-11-20T10:00:00+02:00",
+            "source_url": "https://example.org/ports",
+            "tags": ["trade"],
+        },
+        {"title": "Broken date", "body": "Text.", "published_at": "2026-02-31T10:00:00"},
+    ]
+    attachment = bot_world.fake.add_attachment(
+        "batch.json", json.dumps(items), content_type="application/json"
+    )
+    result = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article import", {"file": attachment}
+    )
+    message = await result.wait_final()
+    text = message.embeds[0]["description"].replace("\\", "")
+    assert "1 added, 1 duplicate, 1 failed" in text
+    assert "batch.json item 3" in text and "published_at" in text
+
+
+async def test_import_refuses_oversized_files_before_downloading(bot_world: BotWorld):
+    """A huge upload would be downloaded and parsed instead of refused with the limit."""
+    big = bot_world.fake.add_attachment("huge.txt", "x" * (bot_world.config.ingest.max_bytes + 10))
+    result = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article import", {"file": big}
+    )
+    assert result.ephemeral
+    assert "the limit is 200,000 bytes" in result.final_message().content
+
+
+async def test_edit_opens_prefilled_and_keeps_the_id(bot_world: BotWorld):
+    """Editing would lose the current text, or create a new briefing instead of correcting it."""
+    added = await add_via_modal(bot_world, bot_world.publisher, title="Draft headline for editing")
+    briefing_id = added.final_message().content.split("#")[1].split(".")[0]
+    opened = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article edit", {"briefing": briefing_id}
+    )
+    assert opened.type == 9
+    defaults = {
+        c["custom_id"]: c.get("value") for row in opened.data["components"] for c in row["components"]
+    }
+    assert "Draft headline for editing" in defaults.values()
+    custom_ids = list(defaults)
+    values = modal_values(title="Corrected headline after editing")
+    submitted = await opened.submit_modal(dict(zip(custom_ids, values.values(), strict=True)))
+    message = await submitted.wait_final()
+    assert message.content.startswith(f"Updated briefing #{briefing_id}")
+    storage = await Storage.open(bot_world.db_path)
+    try:
+        edited = await storage.get_briefing(int(briefing_id), include_embargoed=True)
+    finally:
+        await storage.close()
+    assert edited is not None and edited.title == "Corrected headline after editing"
+
+
+async def test_remove_asks_first_and_cancel_keeps_it(bot_world: BotWorld):
+    """A misclick on /article remove would delete a briefing without confirmation."""
+    before = await count(bot_world)
+    result = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article remove", {"briefing": "1"}
+    )
+    message = result.final_message()
+    buttons = {c["label"]: c["custom_id"] for row in message.components for c in row["components"]}
+    assert set(buttons) == {"Remove and delete posted copies", "Remove, keep posts", "Cancel"}
+    await bot_world.fake.click(bot_world.publisher, message, buttons["Cancel"])
+    assert await count(bot_world) == before
+    again = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article remove", {"briefing": "1"}
+    )
+    msg = again.final_message()
+    ids = {c["label"]: c["custom_id"] for row in msg.components for c in row["components"]}
+    await bot_world.fake.click(bot_world.publisher, msg, ids["Remove, keep posts"])
+    confirmed = await bot_world.fake.wait_until(
+        lambda: "Removed briefing #1" in (bot_world.fake.messages[msg.id].content or ""),
+        what="removal notice",
+    )
+    assert confirmed
+    assert await count(bot_world) == before - 1
+
+
+async def test_list_shows_embargoed_briefings_to_publishers(bot_world: BotWorld):
+    """A publisher could not find an embargoed briefing to edit it before it goes out."""
+    await add_via_modal(
+        bot_world, bot_world.publisher, title="Embargoed budget figures", published="2099-01-01 09:00"
+    )
+    result = await bot_world.fake.slash(bot_world.publisher, bot_world.channel, "article list")
+    text = result.final_message().embeds[0]["description"]
+    assert "Embargoed budget figures" in text and "embargoed" in text
+    reader_view = await bot_world.fake.slash(
+        bot_world.reader, bot_world.channel, "search", {"query": "embargoed budget"}
+    )
+    assert "Embargoed budget figures" not in json.dumps(reader_view.final_message().embeds)
+
+
+async def test_briefing_with_mentions_pings_nobody(bot_world: BotWorld):
+    """A briefing containing @everyone or a role mention would ping the whole server."""
+    body = "Officials said @everyone should prepare. <@&123456789012345678> was briefed.\n\nMore text follows here."
+    await add_via_modal(bot_world, bot_world.publisher, title="@everyone alert: drills planned", body=body)
+    result = await bot_world.fake.slash(bot_world.reader, bot_world.channel, "latest")
+    message = result.final_message()
+    assert message.pings() == {"everyone": False, "users": [], "roles": []}
+    assert message.allowed_mentions == {"parse": []}
+
+
+async def test_huge_briefing_fits_discord_limits(bot_world: BotWorld):
+    """A very long briefing would make Discord reject the card, so readers would see an error."""
+    long_sentence = "The committee reviewed the long appendix on regional grid investment in great detail. "
+    body = "\n\n".join(long_sentence * 12 for _ in range(3))
+    await add_via_modal(bot_world, bot_world.publisher, title="T" * 250, body=body[:3990])
+    for command, options in (("latest", {"count": 5}), ("summary", {"length": "detailed"})):
+        result = await bot_world.fake.slash(bot_world.reader, bot_world.channel, command, options)
+        embeds = result.final_message().embeds
+        total = 0
+        for embed in embeds:
+            assert len(embed.get("title", "")) <= 256
+            assert len(embed.get("description", "")) <= 4096
+            assert all(len(f["value"]) <= 1024 for f in embed.get("fields", []))
+            total += (
+                len(embed.get("title", ""))
+                + len(embed.get("description", ""))
+                + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+                + len(embed.get("footer", {}).get("text", ""))
+                + len(embed.get("author", {}).get("name", ""))
+            )
+        assert total <= 6000
