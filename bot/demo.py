@@ -7,17 +7,27 @@ in for Discord, so a newcomer sees exactly what a server would get.
 
 from __future__ import annotations
 
+import itertools
+import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import discord
+
 from bot import replies
 from bot.config import Config
+from bot.delivery import DeliveryEngine
 from bot.ingest import sample_paths
-from bot.models import SummaryLength
+from bot.models import ScheduleKind, Subscription, SummaryLength
 from bot.newsroom import Newsroom
 from bot.terminal import format_message
 from storage import Storage
+
+log = logging.getLogger(__name__)
+
+DEMO_GUILD, DEMO_CHANNEL = 1, 2
 
 
 def _heading(text: str) -> None:
@@ -40,12 +50,48 @@ async def run_demo(config: Config, *, db_path: str | None = None) -> int:
             await storage.close()
 
 
-async def _demo(newsroom: Newsroom) -> int:
-    from bot.demo_channel import deliver_to_terminal, subscribe_demo_channel
+class TerminalSender:
+    """A ``Sender`` that prints each message instead of posting it to Discord."""
 
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._seen: dict[str, int] = {}
+
+    async def send(
+        self,
+        channel_id: int,
+        *,
+        content: str | None,
+        embeds: Sequence[discord.Embed],
+        nonce: str,
+        allowed_mentions: discord.AllowedMentions,
+    ) -> int:
+        if nonce in self._seen:  # Discord's nonce dedup, as the engine relies on it
+            return self._seen[nonce]
+        message_id = self._seen[nonce] = next(self._ids)
+        print(format_message(content, embeds))
+        return message_id
+
+    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
+        print(f"(message {message_id} edited)")
+        print(format_message(None, embeds))
+
+    async def delete(self, channel_id: int, message_id: int) -> None:
+        print(f"(message {message_id} deleted)")
+
+
+async def _demo(newsroom: Newsroom) -> int:
     _heading(f"A fresh database at {newsroom.storage.path}")
-    channel = await subscribe_demo_channel(newsroom)
-    print(f"#policy-briefings (channel {channel}) is subscribed: instant posts, every topic.")
+    await newsroom.storage.upsert_subscription(
+        Subscription(
+            channel_id=DEMO_CHANNEL,
+            guild_id=DEMO_GUILD,
+            schedule=ScheduleKind.INSTANT,
+            timezone=newsroom.config.schedule.default_timezone,
+            since_briefing_id=await newsroom.storage.max_briefing_id(),
+        )
+    )
+    print("#policy-briefings is subscribed: instant posts, every topic.")
 
     _heading("An editor adds the sample briefings")
     for path in sample_paths():
@@ -57,7 +103,9 @@ async def _demo(newsroom: Newsroom) -> int:
                 print(f"  {item.outcome:<10} #{item.briefing_id} {item.title}")
 
     _heading("What the bot posts to #policy-briefings")
-    await deliver_to_terminal(newsroom, channel)
+    engine = DeliveryEngine(newsroom.storage, TerminalSender(), newsroom.config.schedule)
+    report = await engine.run_instant()
+    log.info("demo delivery: %s", report)
 
     latest = await newsroom.latest(1)
     _heading("/latest count:2")
