@@ -268,6 +268,16 @@ async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+async def cmd_db_backup(args: argparse.Namespace, config: Config) -> int:
+    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    try:
+        await storage.backup(args.path)
+    finally:
+        await storage.close()
+    print(f"backed up {config.storage.path} to {args.path}")
+    return EXIT_OK
+
+
 async def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     from bot.demo import run_demo
 
@@ -379,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db_upgrade)
     p = db.add_parser("check", help="run SQLite's integrity check")
     p.set_defaults(func=cmd_db_check)
+    p = db.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
+    p.add_argument("path", metavar="PATH")
+    p.set_defaults(func=cmd_db_backup)
 
     cfg = sub.add_parser("config", help="configuration").add_subparsers(
         dest="config_command", metavar="ACTION", required=True

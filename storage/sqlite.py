@@ -661,6 +661,28 @@ class SQLiteStorage(OutboxMixin):
                 (key, value),
             )
 
+    async def backup(self, target: str | Path) -> None:
+        """Copy the live database to ``target`` with SQLite's online backup API.
+
+        Safe while the bot runs: readers and writers carry on, and the copy is a
+        consistent snapshot. The copy is written beside the target and renamed into
+        place, so a failed backup never leaves a half-written file under that name.
+        """
+        target = Path(target)
+        if target.exists() and target.is_dir():
+            raise StorageError(f"backup target {target} is a folder; give a file name")
+        if not target.parent.is_dir():
+            raise StorageError(f"backup folder {target.parent} does not exist")
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            async with aiosqlite.connect(partial) as dest:
+                await self._conn.backup(dest)
+            partial.replace(target)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise StorageError(f"backup to {target} failed: {exc}") from exc
+
     async def integrity_check(self) -> list[str]:
         rows = await self._fetchall("PRAGMA integrity_check")
         return [str(r[0]) for r in rows]

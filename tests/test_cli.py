@@ -155,3 +155,21 @@ def test_demo_runs_the_pipeline_offline(tmp_path):
     assert "added      #1" in out
     assert "Briefing #" in out
     assert not list(tmp_path.glob("*.db")), "the demo must not leave a database in the working folder"
+
+
+def test_backup_restores_to_a_working_database(tmp_path, wire_file):
+    """A backup would be unusable when the operator needs it."""
+    run(tmp_path, "add", str(wire_file))
+    backup = tmp_path / "backup.db"
+    made = run(tmp_path, "db", "backup", str(backup))
+    assert made.returncode == 0, made.stderr
+    restored = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(backup), "show", "1", "--json"],
+        capture_output=True,
+        check=False,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert json.loads(restored.stdout)["title"] == "Parliament approves emergency grid fund"
+    assert run(tmp_path, "db", "backup", str(tmp_path / "missing" / "b.db")).returncode == 1
