@@ -141,6 +141,7 @@ async def test_bot_connects_and_syncs_commands(world: World) -> None:
     assert fake.gateway.connections[0].query["compress"] in ("zlib-stream", "zstd-stream")
     assert {c["name"] for c in fake.global_commands} == {"echo", "topic", "article", "vote", "slow", "upload"}
     assert fake.command_writes == 1
+    assert fake.unhandled == []
     await world.bot.wait_until_ready()
     assert world.bot.get_guild(world.guild.id) is not None
     assert world.bot.get_channel(world.channel.id) is not None
@@ -268,6 +269,30 @@ async def test_enforced_channel_limit_keeps_every_post(world: World) -> None:
     assert [m.content for m in world.fake.posts(world.channel)] == [f"post {i}" for i in range(5)]
     ok = [r for r in world.fake.requests if r.route == "/channels/{channel_id}/messages" and r.status == 200]
     assert len(ok) == 5
+
+
+async def test_global_limit_is_retried_by_discord_py(world: World) -> None:
+    """Hitting the global 50/s limit during a fan-out would drop posts instead of waiting."""
+    fake = world.fake
+    fake.ratelimits.configure(global_limit=3, global_window=0.5, message_limit=100)
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    await asyncio.gather(*(channel.send(f"fan-out {i}") for i in range(6)))
+    assert fake.ratelimits.hits["global"] >= 1
+    assert sorted(m.content for m in fake.posts(world.channel)) == [f"fan-out {i}" for i in range(6)]
+
+
+async def test_slow_and_failing_channel_responses(world: World) -> None:
+    """A slow or 503-ing channel would hang the bot or be reported as a success."""
+    fake = world.fake
+    channel = world.bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    fake.inject(channel=world.channel, delay=0.2, times=1)
+    await channel.send("slow but fine")
+    fake.inject(status=503, channel=world.channel, times=1)
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("unavailable")
+    assert [m.content for m in fake.posts(world.channel)] == ["slow but fine"]
 
 
 async def test_missing_permissions_surface_as_forbidden(world: World) -> None:

@@ -380,6 +380,8 @@ class InteractionDriver:
                 "pass the Member (from add_member), not the User: interactions come from a member"
             )
         guild = self.guilds[user.guild_id]
+        if channel is not None and channel.guild_id != guild.id:
+            raise ValueError("the channel must be in the member's guild (interactions happen where they are)")
         perms = guild.permissions_in(user, channel)
         app_perms = (
             guild.permissions_in(guild.members[self.bot_user.id], channel)

@@ -545,7 +545,8 @@ class FakeDiscord(InteractionDriver):
         info = request.match_info
         resource = info.route.resource
         route = resource.canonical[len(API_PREFIX) :] if resource is not None else request.path
-        if route == "/{tail}":
+        fallback = route == "/{tail}"
+        if fallback:
             route = request.path[len(API_PREFIX) :]
         channel_id = _int_or_none(info.get("channel_id"))
         payload, files = await _read_body(request)
@@ -557,11 +558,7 @@ class FakeDiscord(InteractionDriver):
         finally:
             self._notify()
         record.status = response.status
-        if (
-            response.status == 404
-            and isinstance(resource, web.DynamicResource)
-            and resource.canonical.endswith("{tail:.*}")
-        ):
+        if fallback:
             self.unhandled.append(record)
         return response
 
@@ -620,9 +617,9 @@ class FakeDiscord(InteractionDriver):
         get(p + "/gateway/bot", self._gateway_bot)
         get(p + "/oauth2/applications/@me", self._application)
         get(p + "/applications/@me", self._application)
-        for prefix, scoped in (
-            ("/applications/{app_id}/commands", False),
-            ("/applications/{app_id}/guilds/{guild_id}/commands", True),
+        for prefix in (
+            "/applications/{app_id}/commands",
+            "/applications/{app_id}/guilds/{guild_id}/commands",
         ):
             get(p + prefix, self._list_commands)
             put(p + prefix, self._put_commands)
@@ -630,7 +627,6 @@ class FakeDiscord(InteractionDriver):
             get(p + prefix + "/{command_id}", self._get_command)
             patch(p + prefix + "/{command_id}", self._patch_command)
             delete(p + prefix + "/{command_id}", self._delete_command)
-            del scoped
         post(p + "/interactions/{interaction_id}/{token}/callback", self._interaction_callback)
         post(p + "/webhooks/{app_id}/{token}", self._webhook_execute)
         get(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_get)
@@ -887,8 +883,6 @@ class FakeDiscord(InteractionDriver):
         msg = self._new_message(channel, payload, files, source="channel")
         if nonce is not None and payload.get("enforce_nonce"):
             self._nonces[(channel.id, str(nonce))] = (msg.id, now)
-        if channel.type == model.GUILD_ANNOUNCEMENT:
-            msg.flags |= 0  # crossposting is explicit on Discord; nothing to do
         self._dispatch_message_event("MESSAGE_CREATE", msg)
         return _json(msg.to_dict())
 
