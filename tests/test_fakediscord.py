@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member
 from tests.fakediscord import model as fm
+from tests.fakediscord.fixtures import fake_discord  # noqa: F401 (fixture)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPICS = ["budget", "borders", "broadband", "health", "housing"]
@@ -181,6 +182,8 @@ async def test_channel_post_recorded(world: World) -> None:
     """A scheduled post would not reach the channel, or would arrive without its embed or mention guard."""
     channel = world.bot.get_channel(world.channel.id)
     assert isinstance(channel, discord.TextChannel)
+    async with channel.typing():
+        pass
     await channel.send("Daily digest <@&123>", embed=discord.Embed(title="Budget", description="Summary"))
     [msg] = await world.fake.wait_for_messages(world.channel, 1)
     assert msg.content == "Daily digest <@&123>"
@@ -400,10 +403,10 @@ def subprocess_main() -> int:
     return 0
 
 
-async def test_launcher_runs_a_real_process_that_can_be_killed(fake_world: FakeDiscord) -> None:
+async def test_launcher_runs_a_real_process_that_can_be_killed(fake_discord: FakeDiscord) -> None:  # noqa: F811
     """A bot started as a separate process (for the kill -9 test) would not reach the fake."""
-    fake = fake_world
-    channel = next(iter(next(iter(fake.guilds.values())).channels.values()))
+    fake = fake_discord
+    channel = fake.add_channel(fake.add_guild(name="Solo"), "posts")
     root = str(REPO_ROOT)
     env = {**os.environ, "FAKE_TOKEN": fake.token, "PYTHONPATH": root}
     argv = fake.launch_command("tests.test_fakediscord:subprocess_main", str(channel.id))
@@ -415,11 +418,3 @@ async def test_launcher_runs_a_real_process_that_can_be_killed(fake_world: FakeD
     finally:
         proc.send_signal(signal.SIGKILL)
         assert await asyncio.wait_for(proc.wait(), 10) == -signal.SIGKILL
-
-
-@pytest_asyncio.fixture
-async def fake_world() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    fake.add_channel(fake.add_guild(name="Solo"), "posts")
-    async with fake:
-        yield fake

@@ -633,6 +633,7 @@ class FakeDiscord(InteractionDriver):
         patch(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_edit)
         delete(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_delete)
         get(p + "/channels/{channel_id}", self._get_channel)
+        post(p + "/channels/{channel_id}/typing", self._typing)
         post(p + "/channels/{channel_id}/messages", self._create_message)
         get(p + "/channels/{channel_id}/messages", self._list_messages)
         get(p + "/channels/{channel_id}/messages/{message_id}", self._get_message)
@@ -859,6 +860,12 @@ class FakeDiscord(InteractionDriver):
         if self.enforce_permissions and not self.bot_permissions(channel) & model.VIEW_CHANNEL:
             raise DiscordError(50001)
         return _json(channel.to_dict())
+
+    async def _typing(self, request: web.Request) -> web.Response:
+        _guild, channel = self._channel(int(request.match_info["channel_id"]))
+        if self.enforce_permissions and not self.bot_permissions(channel) & model.VIEW_CHANNEL:
+            raise DiscordError(50001)
+        return web.Response(status=204)
 
     async def _create_message(self, request: web.Request) -> web.Response:
         _guild, channel = self._channel(int(request.match_info["channel_id"]))
