@@ -1,0 +1,224 @@
+"""Benchmark the NLP core: key quotes, speakers, summaries and speed.
+
+    python -m bench.nlp            # own set + third-party sets when present
+    python -m bench.nlp --smoke    # own set only, no baselines beyond Lead-3 (CI)
+    python -m bench.nlp --misses   # also list missed/extra quotes and wrong speakers
+
+Prints one row per set and language. Third-party sets are read from ``BRIEFBOT_EVALDATA`` or
+``../shared/evaldata``; they are skipped with a note when absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+
+from bench._nlp_data import Doc, evaldata_dir, load_frank_cnndm, load_ggt, load_own
+from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes
+from bot.nlp import analyze, split_sentences
+from bot.nlp.summary import lead
+
+
+def _mean(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    if not rows:
+        return (0.0, 0.0, 0.0)
+    n = len(rows)
+    return (sum(r[0] for r in rows) / n, sum(r[1] for r in rows) / n, sum(r[2] for r in rows) / n)
+
+
+def _fmt_rouge(r: tuple[float, float, float] | None) -> str:
+    return "-" if r is None else f"{r[0]:.1f}/{r[1]:.1f}/{r[2]:.1f}"
+
+
+def evaluate(
+    name: str,
+    docs: list[Doc],
+    rouge: Rouge,
+    sumy: SumyBaselines | None,
+    quotes: bool,
+    summaries: bool,
+    misses: bool,
+) -> list[dict[str, object]]:
+    by_lang: dict[str, list[Doc]] = defaultdict(list)
+    for d in docs:
+        by_lang[d.language].append(d)
+    rows = []
+    for lang, group in sorted(by_lang.items()):
+        counts = QuoteCounts()
+        ours: list[tuple[float, float, float]] = []
+        lead3: list[tuple[float, float, float]] = []
+        base: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+        for d in group:
+            a = analyze(d.title, d.body, d.language)
+            if quotes:
+                counts.add(score_quotes(d, a.quotes, keep_misses=misses))
+            if summaries and d.reference:
+                ours.append(rouge.score(d.reference, split_sentences(a.summaries.standard, lang), lang))
+                lead3.append(rouge.score(d.reference, split_sentences(lead(d.body, lang, 3), lang), lang))
+                if sumy is not None:
+                    for b in sumy.names():
+                        base[b].append(rouge.score(d.reference, sumy.summarize(b, d.body, lang), lang))
+        rows.append(
+            {
+                "set": name,
+                "lang": lang,
+                "docs": len(group),
+                "quotes": counts if quotes else None,
+                "rouge": _mean(ours) if ours else None,
+                "lead3": _mean(lead3) if lead3 else None,
+                "baselines": {b: _mean(v) for b, v in base.items()},
+            }
+        )
+        if misses and quotes:
+            for m in counts.misses:
+                print("  ", m)
+    return rows
+
+
+def throughput(docs: list[Doc], target_words: int = 800, seconds: float = 2.0) -> tuple[float, int]:
+    """Briefings per second for analyze() on ~800-word briefings built from the given docs."""
+    briefings: list[tuple[str, str, str]] = []
+    buf: list[str] = []
+    words = 0
+    for d in docs:
+        if d.language != "en":
+            continue
+        buf.append(d.body)
+        words += len(d.body.split())
+        if words >= target_words:
+            briefings.append((d.title, "\n\n".join(buf), "en"))
+            buf, words = [], 0
+    if not briefings:
+        return 0.0, 0
+    avg_words = sum(len(b[1].split()) for b in briefings) // len(briefings)
+    n = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for title, body, lang in briefings:
+            analyze(title, body, lang)
+            n += 1
+    return n / (time.perf_counter() - start), avg_words
+
+
+def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> None:
+    head = [
+        "set",
+        "lang",
+        "docs",
+        "gold q",
+        "P",
+        "R",
+        "F1",
+        "F1@80",
+        "speaker",
+        "role",
+        "ROUGE-1/2/Lsum",
+        "Lead-3",
+        *baseline_names,
+    ]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in rows:
+        q: QuoteCounts | None = r["quotes"]  # type: ignore[assignment]
+        if q is not None and q.gold:
+            p80 = q.precision
+            f80 = 2 * p80 * q.recall80 / (p80 + q.recall80) if p80 + q.recall80 else 0.0
+            role = f"{q.role_ok / q.role_gold:.2f}" if q.role_gold else "-"
+            qcols = [
+                str(q.gold),
+                f"{q.precision:.3f}",
+                f"{q.recall:.3f}",
+                f"{q.f1:.3f}",
+                f"{f80:.3f}",
+                f"{q.speaker_acc:.3f}",
+                role,
+            ]
+        else:
+            qcols = ["-"] * 7
+        bases = r["baselines"]  # type: ignore[assignment]
+        cols = [
+            str(r["set"]),
+            str(r["lang"]),
+            str(r["docs"]),
+            *qcols,
+            _fmt_rouge(r["rouge"]),  # type: ignore[arg-type]
+            _fmt_rouge(r["lead3"]),
+            *[_fmt_rouge(bases.get(b)) for b in baseline_names],
+        ]  # type: ignore[union-attr]
+        print("| " + " | ".join(cols) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true", help="own set only, fast (CI)")
+    ap.add_argument("--misses", action="store_true", help="list missed and extra quotes, wrong speakers")
+    ap.add_argument("--no-sumy", action="store_true", help="skip the sumy LexRank/TextRank baselines")
+    args = ap.parse_args(argv)
+
+    rouge = Rouge()
+    sumy: SumyBaselines | None = None
+    if not args.smoke and not args.no_sumy:
+        try:
+            sumy = SumyBaselines()
+        except ImportError:
+            print("note: sumy not installed; LexRank/TextRank baselines skipped")
+    names = sumy.names() if sumy else []
+    own = load_own()
+    rows = evaluate("own", own, rouge, sumy, quotes=True, summaries=True, misses=args.misses)
+    if not args.smoke:
+        root = evaldata_dir()
+        if root is None:
+            print(
+                "note: third-party eval data not found (set BRIEFBOT_EVALDATA or ../shared/evaldata); skipped"
+            )
+        else:
+            if (root / "ggt-quotes").is_dir():
+                rows += evaluate(
+                    "ggt-quotes",
+                    load_ggt(root),
+                    rouge,
+                    None,
+                    quotes=True,
+                    summaries=False,
+                    misses=args.misses,
+                )
+            else:
+                print("note: ggt-quotes not found; skipped")
+            if (root / "frank-cnndm-xsum").is_dir():
+                rows += evaluate(
+                    "frank-cnndm",
+                    load_frank_cnndm(root),
+                    rouge,
+                    sumy,
+                    quotes=False,
+                    summaries=True,
+                    misses=False,
+                )
+            else:
+                print("note: frank-cnndm-xsum not found; skipped")
+    print_table(rows, names)
+    rate, words = throughput(own, seconds=1.0 if args.smoke else 3.0)
+    print(
+        f"\nthroughput: {rate:.0f} briefings/s (analyze: summaries + quotes, ~{words}-word English briefings, one core)"
+    )
+    if not args.smoke:
+        root = evaldata_dir()
+        if root is not None and (root / "ggt-quotes").is_dir():
+            ggt = load_ggt(root)
+            n = 0
+            start = time.perf_counter()
+            while time.perf_counter() - start < 3.0:
+                for d in ggt:
+                    analyze(d.title, d.body, "en")
+                    n += 1
+            avg = sum(len(d.body.split()) for d in ggt) // len(ggt)
+            print(
+                f"throughput: {n / (time.perf_counter() - start):.0f} briefings/s on ggt-quotes articles "
+                f"(~{avg} words)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,341 @@
+"""Word lists the quote and summary code shares, per language.
+
+Kept in one place so that adding a speech verb or a role word is a one-line change that every
+stage (attribution, role extraction, pronoun resolution) picks up.
+"""
+
+from __future__ import annotations
+
+# --- English -----------------------------------------------------------------------------------
+
+EN_SPEECH_VERBS = frozenset(
+    """
+    said says say told tells added adds noted notes stressed stresses emphasized emphasised
+    emphasizes emphasises warned warns insisted insists explained explains asked asks answered
+    replied replies wrote writes argued argues claimed claims declared declares stated states
+    continued continues recalled recalls announced announces acknowledged acknowledges admitted
+    admits concluded concludes suggested suggests confirmed confirms commented comments remarked
+    observed tweeted posted urged urges cautioned predicted predicts agreed agrees recounted joked
+    laughed conceded concedes complained complains vowed vows promised promises countered counters
+    responded responds reiterated reiterates maintained maintains contended testified insist
+    underlined underscored highlighted pledged told explained mused shouted cried whispered
+    exclaimed boasted quipped wondered recalls describes described adding saying telling noting
+    writing asking warning explaining
+    """.split()
+)
+
+EN_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None}
+
+# Words that name a position; used to split "U.S. Secretary of State Antony Blinken" into role
+# and name, and to resolve "the secretary" to the person whose role it is.
+EN_ROLE_WORDS = frozenset(
+    """
+    president vice prime minister secretary chancellor spokesperson spokesman spokeswoman director
+    chief commissioner ambassador governor senator mayor chair chairman chairwoman chairperson
+    general gen gen. dr dr. prof prof. professor deputy head leader representative rep rep. sen
+    sen. gov gov. colonel col col. lt lt. officer adviser advisor ceo cfo coo executive premier mp
+    mpp mla councillor councilor speaker justice judge inspector superintendent sgt sgt.
+    sergeant constable analyst economist envoy diplomat commander admiral captain capt capt.
+    major lieutenant marshal attorney lawyer counsel negotiator coordinator manager administrator
+    founder president-elect king queen prince princess pope bishop rabbi imam priest chief-of-staff
+    secretary-general undersecretary under-secretary assistant associate senior junior acting
+    interim former ombudsman auditor registrar treasurer comptroller lawmaker legislator
+    spokesperson. mr mr. mrs mrs. ms ms. sir dame lord lady candidate nominee member critic
+    researcher scientist official officials surgeon physician nurse doctor economist strategist
+    fellow editor reporter correspondent organiser organizer activist campaigner owner operator
+    """.split()
+)
+
+# Capitalised words that belong to a role or department, never to a person's name.
+EN_ROLE_CONTEXT = frozenset(
+    """
+    of the for and state foreign defence defense interior finance health justice energy economy
+    economic trade environment education agriculture infrastructure transport security
+    intelligence national public social labour labor digital veterans affairs relations services
+    development policy resources safety immigration citizenship refugees emergency emergencies
+    preparedness crown-indigenous indigenous international global regional federal provincial
+    municipal city county district european eu u.s. us u.k. uk un nato white house
+    homeland treasury commerce culture sport sports science technology innovation industry
+    housing children families family women youth seniors fisheries oceans natural northern
+    rural urban communications information media press operations strategy planning research
+    executive general attorney solicitor armed forces staff joint military naval navy army air
+    force police fire climate change mental addictions human rights
+    """.split()
+)
+
+EN_ORG_WORDS = frozenset(
+    """
+    ministry department office council agency committee commission police service services
+    government union bank fund organization organisation association party company corporation
+    inc inc. corp corp. ltd ltd. group university court embassy institute authority board
+    foundation federation assembly parliament senate congress kremlin pentagon army forces command
+    bureau secretariat cabinet coalition alliance network centre center hospital administration
+    rcmp nato un eu imf who opec unicef unhcr iaea osce fbi cia nsa reuters ap afp
+    society league chamber tribunal prosecutor's prosecutors directorate inspectorate regulator
+    commission. mission delegation consulate unit team club forum initiative project trust campaign
+    watch institute lab laboratory clinic school college academy
+    """.split()
+)
+
+# Role/organisation nouns that a later "the <noun> said" may refer back to.
+EN_ROLE_NOUNS = frozenset(
+    """
+    president minister secretary chancellor spokesperson spokesman spokeswoman director chief
+    commissioner ambassador governor senator mayor chair chairman chairwoman general professor
+    premier official envoy commander admiral leader head judge analyst economist lawyer
+    prosecutor superintendent inspector officer adviser advisor negotiator diplomat founder ceo
+    executive researcher doctor nurse coordinator manager
+    """.split()
+)
+
+EN_ORG_NOUNS = frozenset(
+    """
+    ministry department office council agency committee commission police government union bank
+    fund organization organisation association party company corporation group university court
+    embassy institute authority board foundation federation parliament senate army military
+    kremlin pentagon administration secretariat cabinet coalition alliance centre center hospital
+    statement regulator service mission delegation
+    """.split()
+)
+
+EN_NOT_NAME = frozenset(
+    """
+    the a an this that these those he she it they we i you his her its their our but and or so
+    yet in on at for after before when while as if however meanwhile also still then now today
+    yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december mr mrs ms dr there here
+    what who why how where which some many most all both each every no not one two three last
+    next new first second third earlier later according despite during since until under over
+    with without by from to of about into than canada canadian canadians ukraine ukrainian
+    russia russian american americans british europe european china chinese ottawa kyiv moscow
+    washington london paris berlin toronto montreal vancouver calgary edmonton winnipeg
+    saskatoon regina halifax ontario quebec alberta manitoba saskatchewan nova scotia brunswick
+    columbia british island prince edward north south east west northern southern eastern
+    western central united states kingdom nations covid-19 covid coronavirus christmas easter
+    god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
+    """.split()
+)
+
+_MALE = """
+    aaron adam alan albert alex alexander andrew andy anthony antony arthur ben benjamin bill bob
+    brad brandon brian bruce carl carlos charles chris christopher colin craig dan daniel darren
+    dave david dennis derek donald doug douglas duncan dylan ed edward eric ethan evan frank fred
+    gary george gerald glen gordon graham greg gregory harry henry hugh ian isaac jack jacob jake
+    james jamie jason jeff jeffrey jeremy jerry jim jimmy joe joel john jon jonathan jordan joseph
+    josh joshua justin keith ken kenneth kevin kyle larry lee len leo liam louis luke marc marco
+    mark martin matt matthew michael mike nathan neil nick nicholas noah oliver omar oscar owen
+    patrick paul peter phil philip ralph randy ray raymond richard rick rob robert roger ron ross
+    roy russell ryan sam samuel scott sean sergei serhiy shane simon stephen steve steven stuart
+    ted terry thomas tim timothy todd tom tony travis trevor troy victor vincent walter wayne
+    william xavier zach ahmed mohammed muhammad ali hassan rajesh arjun dmytro oleksii oleksiy
+    andriy andrii volodymyr mykola mykhailo petro pavlo vasyl viktor vitali vitaliy yuriy yurii
+    ivan igor oleg vladimir dmitry dmitri alexei aleksei mikhail nikolai pavel boris yevgeny
+    denys denis taras bohdan ostap roman stepan maksym maxim kirill anatoliy sergey andrei justin
+    jean pierre jacques francois luc doug gord pierre-luc kim-jong emmanuel olaf rishi keir joe
+    donald barack jens antonio recep narendra xi
+    """
+_FEMALE = """
+    abigail alice alison amanda amy andrea angela ann anna anne barbara beth betty brenda carla
+    carol caroline carolyn catherine chloe christine claire clara cynthia dana deborah denise
+    diana diane donna dorothy elaine eleanor elizabeth ellen emily emma erin eva fiona frances
+    gail grace hannah heather helen holly irene jane janet janice jennifer jessica jill joan
+    joanne joyce judith judy julia julie karen kate katherine kathleen kathy kelly kim laura lauren
+    linda lisa lori louise lucy lynn margaret maria marie marilyn martha mary megan melanie
+    melissa michelle monica nancy natalie nicole olivia pamela patricia paula rachel rebecca rita
+    rose ruth sally samantha sandra sara sarah sharon shirley sophie stephanie susan suzanne
+    tamara teresa theresa tina valerie vanessa victoria virginia wendy yvonne zoe chrystia
+    kamala hillary ursula angela annalena giorgia liz theresa jacinda olena olha olga iryna
+    iryna yulia yuliia tetiana tatiana nataliya natalia oksana svitlana svetlana kateryna
+    ekaterina mariya mariia maria liudmyla lyudmila halyna galina viktoriia viktoria daria darya
+    anastasia alina inna larysa larisa nadiya nadezhda ludmila elena yelena valentina marina
+    sofia khrystyna hanna ganna darian melanie jody catherine mélanie ginette francine chantal
+    nathalie isabelle sylvie josée """
+
+EN_MALE_NAMES = frozenset(_MALE.split())
+EN_FEMALE_NAMES = frozenset(_FEMALE.split()) - EN_MALE_NAMES
+
+# --- Ukrainian and Russian ---------------------------------------------------------------------
+
+UK_SPEECH_VERBS = {
+    # verb: gender of the subject it agrees with ("m", "f", or None for plural/any)
+    "сказав": "m",
+    "сказала": "f",
+    "сказали": None,
+    "заявив": "m",
+    "заявила": "f",
+    "заявили": None,
+    "зазначив": "m",
+    "зазначила": "f",
+    "зазначили": None,
+    "наголосив": "m",
+    "наголосила": "f",
+    "наголосили": None,
+    "додав": "m",
+    "додала": "f",
+    "додали": None,
+    "підкреслив": "m",
+    "підкреслила": "f",
+    "підкреслили": None,
+    "повідомив": "m",
+    "повідомила": "f",
+    "повідомили": None,
+    "попередив": "m",
+    "попередила": "f",
+    "попередили": None,
+    "пояснив": "m",
+    "пояснила": "f",
+    "пояснили": None,
+    "відповів": "m",
+    "відповіла": "f",
+    "розповів": "m",
+    "розповіла": "f",
+    "написав": "m",
+    "написала": "f",
+    "каже": None,
+    "кажуть": None,
+    "говорить": None,
+    "заявляє": None,
+    "зауважив": "m",
+    "зауважила": "f",
+    "запитав": "m",
+    "запитала": "f",
+    "наполягав": "m",
+    "наполягала": "f",
+    "визнав": "m",
+    "визнала": "f",
+    "переконаний": "m",
+    "переконана": "f",
+    "вважає": None,
+    "пообіцяв": "m",
+    "пообіцяла": "f",
+    "нагадав": "m",
+    "нагадала": "f",
+    "продовжив": "m",
+    "продовжила": "f",
+    "резюмував": "m",
+    "резюмувала": "f",
+    "підсумував": "m",
+    "підсумувала": "f",
+    "уточнив": "m",
+    "уточнила": "f",
+    "йдеться": None,
+    "зізнався": "m",
+    "зізналася": "f",
+    "відзначив": "m",
+    "відзначила": "f",
+}
+RU_SPEECH_VERBS = {
+    "сказал": "m",
+    "сказала": "f",
+    "сказали": None,
+    "заявил": "m",
+    "заявила": "f",
+    "заявили": None,
+    "отметил": "m",
+    "отметила": "f",
+    "отметили": None,
+    "подчеркнул": "m",
+    "подчеркнула": "f",
+    "подчеркнули": None,
+    "добавил": "m",
+    "добавила": "f",
+    "добавили": None,
+    "сообщил": "m",
+    "сообщила": "f",
+    "сообщили": None,
+    "пояснил": "m",
+    "пояснила": "f",
+    "пояснили": None,
+    "предупредил": "m",
+    "предупредила": "f",
+    "предупредили": None,
+    "ответил": "m",
+    "ответила": "f",
+    "рассказал": "m",
+    "рассказала": "f",
+    "написал": "m",
+    "написала": "f",
+    "говорит": None,
+    "говорят": None,
+    "заявляет": None,
+    "считает": None,
+    "спросил": "m",
+    "спросила": "f",
+    "настаивал": "m",
+    "настаивала": "f",
+    "признал": "m",
+    "признала": "f",
+    "пообещал": "m",
+    "пообещала": "f",
+    "напомнил": "m",
+    "напомнила": "f",
+    "продолжил": "m",
+    "продолжила": "f",
+    "уточнил": "m",
+    "уточнила": "f",
+    "резюмировал": "m",
+    "резюмировала": "f",
+    "убежден": "m",
+    "убеждена": "f",
+    "уверен": "m",
+    "уверена": "f",
+    "говорится": None,
+    "признался": "m",
+    "призналась": "f",
+}
+UK_PRONOUNS = {"він": "m", "вона": "f", "вони": None}
+RU_PRONOUNS = {"он": "m", "она": "f", "они": None}
+
+# Lower-case role nouns that head a role phrase before a name ("речниця МЗС Ольга Петренко").
+CYR_ROLE_WORDS = frozenset(
+    """
+    президент президента міністр міністра прем'єр-міністр прем'єр-міністра речник речника
+    речниця речниці голова голови посол посла генерал генерала директор директора керівник
+    керівника керівниця радник радника радниця заступник заступника заступниця мер мера
+    губернатор губернатора депутат депутата депутатка спікер спікера командувач командувача
+    очільник очільника очільниця представник представника представниця секретар секретаря
+    генсек аналітик аналітика експерт експерта професор професора економіст економіста
+    уповноважений уповноважена омбудсман прокурор прокурора суддя начальник начальника
+    віце-прем'єр-міністр віце-прем'єр-міністра ректор ректора директорка директорки президентка
+    президентки голова заступниця заступниці лідер лідерка архітектор
+    министр министра премьер-министр премьер-министра пресс-секретарь пресс-секретаря глава
+    главы посол посла генерал генерала директор директора руководитель руководителя советник
+    советника заместитель заместителя мэр мэра губернатор губернатора депутат депутата спикер
+    спикера командующий командующего представитель представителя представительница секретарь
+    секретаря генсек аналитик аналитика эксперт эксперта профессор профессора экономист
+    экономиста уполномоченный омбудсмен прокурор прокурора судья начальник начальника
+    вице-премьер вице-премьера официальный официального ректор ректора председатель
+    председателя замминистра лидер лидера архитектор архитектора
+    """.split()
+)
+CYR_ORG_WORDS = frozenset(
+    """
+    міністерство міністерства мзс мо моз уряд уряду офіс офісу рада ради служба служби агентство
+    агентства комітет комітету комісія комісії поліція поліції нбу нацбанк банк банку фонд фонду
+    генштаб генштабу штаб штабу відомство відомства управління сбу сзр зсу нато оон єс
+    министерство министерства мид минобороны правительство правительства офис офиса совет
+    совета служба службы агентство агентства комитет комитета комиссия комиссии полиция
+    полиции банк банка фонд фонда генштаб генштаба штаб штаба ведомство ведомства управление
+    управления кремль кремля оон ес нацбанк минздрав минфин минэкономики міністерство асоціація
+    ассоциация дума думы пресс-служба
+    """.split()
+)
+CYR_FEMALE_FIRST = frozenset(
+    """
+    ольга олена ірина юлія тетяна наталія оксана світлана катерина марія людмила галина вікторія
+    дарія анастасія аліна інна лариса надія валентина марина софія христина ганна анна віра
+    ольга елена ирина юлия татьяна наталья оксана светлана екатерина мария людмила галина
+    виктория дарья анастасия алина инна лариса надежда валентина марина софия кристина анна
+    вера любов любовь зоя майя яна уляна оля
+    """.split()
+)
+CYR_MALE_FIRST = frozenset(
+    """
+    дмитро олексій андрій володимир микола михайло петро павло василь віктор віталій юрій іван
+    ігор олег денис тарас богдан остап роман степан максим кирило анатолій сергій олександр
+    артем євген валерій геннадій григорій ілля микита лука
+    дмитрий алексей андрей владимир николай михаил пётр петр павел василий виктор виталий юрий
+    иван игорь олег денис тарас богдан роман степан максим кирилл анатолий сергей александр
+    артём артем евгений валерий геннадий григорий илья никита лука борис
+    """.split()
+)

@@ -1,0 +1,605 @@
+"""Direct quotations: find the quoted words, decide whether they are a quote, and who said them.
+
+Three steps, each cheap enough for ingest time:
+
+1. ``_quoted_segments`` pairs quote marks paragraph by paragraph (straight, curly, guillemets,
+   low-high and single quotes that are not apostrophes), keeping only the outermost pair so a
+   nested quote stays part of the quote around it, and carries a quote over a paragraph break
+   when the next paragraph reopens it (the multi-paragraph convention).
+2. ``_attribution`` reads the words right after the closing mark (``," he said``, ``— сказав
+   він``) and then the words before the opening mark (``X said: "``, ``according to X, "``,
+   ``За словами X, «``), returning the speaker phrase and its offsets.
+3. Segments joined by a short attribution (``"First," he said. "Second."``) become one quote;
+   short quoted words without attribution (scare quotes, titles) are dropped; quotes without
+   attribution in their own paragraph go to the previous speaker, as a reporter intends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.models import Quote
+from bot.nlp import _lexicon as lx
+from bot.nlp.sentences import _is_boundary, paragraph_spans
+from bot.nlp.speakers import Entity, SpeakerIndex
+
+_MARKS = re.compile(r"[\"“”«»„‘’']")
+_OPEN_PREV = set(" \t\n([{—–-/:;,") | {""}
+_CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"', "‘": "’", "'": "'’"}
+_SCARE_INTRO = re.compile(
+    r"(?:so-called|so called|dubbed|titled|entitled|called|named|known as|the term|the word|the phrase|"
+    r"slogan|hashtag|motto|label|labelled|labeled|branded|marked|так званий|так звана|так зване|"
+    r"так звані|так называемый|так называемая|так называемое|так называемые|під назвою|под названием)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_SENT_BREAK = re.compile(r"\w\w\. ")
+_PLEASANTRY = re.compile(
+    r"\b(?:thank|thanks|grateful|congratulat|good (?:morning|afternoon|evening)|pleased to|happy to|"
+    r"honou?red|welcome|delighted|дякую|спасибо|благодар|вітаю|поздравля|раді|рады)\w*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Segment:
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside the marks
+    open_at: int  # offset of the opening mark
+    close_at: int  # offset of the closing mark, or paragraph end when the quote runs on
+    continues: bool = False  # quote runs on into the next paragraph
+
+
+@dataclass(slots=True)
+class _Attribution:
+    phrase_start: int
+    phrase_end: int
+    verb_gender: str | None
+    immediate: bool  # attribution right next to the quote marks, not somewhere in the sentence
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _quoted_segments(text: str) -> list[_Segment]:
+    """Outermost quoted spans, paragraph by paragraph, with run-on quotes marked ``continues``."""
+    segments: list[_Segment] = []
+    carry: str | None = None
+    for p_start, p_end in paragraph_spans(text):
+        stack: list[tuple[str, int]] = []
+        if carry is not None and text[p_start] not in '"“«„' and _closes_first(text, p_start, p_end, carry):
+            # A quote that runs on without reopening marks ("«...\n\n...»"): continue it here.
+            stack.append((carry, p_start - 1))
+        carry = None
+        for m in _MARKS.finditer(text, p_start, p_end):
+            ch = m.group(0)
+            i = m.start()
+            prev = text[i - 1] if i > p_start else ""
+            nxt = text[i + 1] if i + 1 < p_end else ""
+            if stack:
+                top, top_at = stack[-1]
+                closes = ch in _CLOSERS[top]
+                if top in "'‘" and ch in "'’":
+                    # Apostrophe inside a word ("don't") or a plural possessive never closes.
+                    closes = not _is_letter(nxt) and prev not in (" ", "")
+                if top == '"' and ch == '"' and prev in (" ", "") and _is_letter(nxt) and len(stack) > 1:
+                    closes = False
+                if closes:
+                    stack.pop()
+                    if not stack:
+                        segments.append(_Segment(top_at + 1, i, top_at, i))
+                    continue
+            # Not a closer: is it an opener?
+            if ch in "“«„‘":
+                if ch == "‘" and not _is_letter(nxt):
+                    continue
+                stack.append((ch, i))
+            elif (ch == '"' and (prev in _OPEN_PREV or prev in "\"“‘«„'")) or (
+                ch == "'" and prev in _OPEN_PREV and _is_letter(nxt) and len(stack) < 2
+            ):
+                stack.append((ch, i))
+        if stack:
+            top, top_at = stack[0]
+            if top in "'‘":
+                continue  # an unclosed single quote is an apostrophe we misread
+            segments.append(_Segment(top_at + 1, p_end, top_at, p_end, continues=True))
+            carry = top
+    # Trim whitespace inside the marks.
+    for seg in segments:
+        while seg.start < seg.end and text[seg.start].isspace():
+            seg.start += 1
+        while seg.end > seg.start and text[seg.end - 1].isspace():
+            seg.end -= 1
+    return [s for s in segments if s.end > s.start]
+
+
+def _closes_first(text: str, start: int, end: int, mark: str) -> bool:
+    """Does the paragraph close a quote opened with ``mark`` before opening a new one?"""
+    for m in _MARKS.finditer(text, start, end):
+        ch = m.group(0)
+        i = m.start()
+        if ch in _CLOSERS[mark] and (mark != '"' or (i > start and text[i - 1] != " ")):
+            return True
+        if ch in "“«„" or ch == '"':
+            return False
+    return False
+
+
+def _sentence_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """Rough sentence around ``pos`` within a paragraph ``[lo, hi)``: enough for attribution."""
+    start = pos
+    while start > lo:
+        ch = text[start - 1]
+        if (
+            ch in ".!?"
+            and start < len(text)
+            and text[start] == " "
+            and start - 2 >= lo
+            and text[start - 2].islower()
+        ):
+            break
+        start -= 1
+    return start, hi
+
+
+@dataclass(slots=True)
+class _Lang:
+    verbs: dict[str, str | None]
+    pronouns: dict[str, str | None]
+
+
+def _lang(language: str) -> _Lang:
+    if language == "uk":
+        return _Lang(lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS)
+    if language == "ru":
+        return _Lang(lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS)
+    return _Lang(dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS)
+
+
+def _words_with_spans(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+_STOP_AFTER = frozenset(
+    "on in at to during after before from with as when while about because but and that this last "
+    "told reporters".split()
+)
+
+
+def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> tuple[int, int] | None:
+    """The subject after an inverted verb ("said Jane Doe, the minister"): up to a comma or stop word."""
+    if i >= len(words):
+        return None
+    first = words[i][0].lower()
+    if first in ("that", "it", "so", "this"):
+        return None
+    s = words[i][1]
+    e = words[i][2]
+    j = i + 1
+    limit = min(len(words), i + 7)
+    while j < limit:
+        w, ws, we = words[j]
+        between = text[e:ws]
+        if any(c in between for c in ',.;:!?"“”«»—'):
+            break
+        if w.lower() in _STOP_AFTER and not w[0].isupper():
+            break
+        e = we
+        j += 1
+    return s, e
+
+
+def _attribution(
+    text: str,
+    seg_open: int,
+    seg_close: int,
+    p_start: int,
+    p_end: int,
+    language: str,
+    lang: _Lang,
+    next_open: int | None,
+) -> _Attribution | None:
+    """Find who the quote in ``[seg_open, seg_close]`` is attributed to, within its paragraph."""
+    cyr = language in ("uk", "ru")
+    # --- after the closing mark -------------------------------------------------------------------
+    a_start = seg_close + 1
+    a_end = p_end if next_open is None else next_open
+    # Stop at the end of the sentence after the quote.
+    for k in range(a_start, min(a_end, a_start + 200)):
+        if text[k] in ".!?;" and (k + 1 >= a_end or text[k + 1].isspace()):
+            after = k + 1
+            while after < a_end and text[after].isspace():
+                after += 1
+            if text[k] != "." or _is_boundary(text, k, after, language):
+                a_end = k
+                break
+    lead = text[a_start:a_end]
+    stripped = lead.lstrip(" ,—–-")
+    if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
+        words = _words_with_spans(text, a_start, a_end)[:12]
+        attr = _after_words(text, words, lang, cyr)
+        if attr is not None:
+            return attr
+    # --- before the opening mark --------------------------------------------------------------
+    b_end = seg_open
+    b_start = p_start
+    for k in range(seg_open - 2, p_start - 1, -1):
+        if text[k] in ".!?" and text[k + 1] == " " and k > 0 and not text[k - 1].isupper():
+            b_start = k + 1
+            break
+        if text[k] in '"”»“' and k < seg_open - 1:
+            b_start = k + 1
+            break
+    words = _words_with_spans(text, b_start, b_end)
+    if not words:
+        return None
+    tail = text[words[-1][2] : b_end]
+    immediate = ":" in tail or "," in tail or len(tail.strip()) == 0 or "—" in tail
+    # "according to X," / "За словами X," / "По словам X,"
+    low = [w.lower() for w, _, _ in words]
+    for i in range(len(words) - 1):
+        if (
+            (low[i] == "according" and low[i + 1] == "to")
+            or low[i] in ("словами", "словам")
+            or (low[i] == "як" and i + 1 < len(low) and low[i + 1] in lang.verbs)
+            or (low[i] == "как" and i + 1 < len(low) and low[i + 1] in lang.verbs)
+        ):
+            j = i + 2 if low[i] in ("according", "як", "как") else i + 1
+            span = _phrase_after_verb(text, words, j)
+            if span:
+                gender = lang.verbs.get(low[i + 1]) if low[i] in ("як", "как") else None
+                return _Attribution(span[0], span[1], gender, True)
+    # "X said: «...»" / "X said that «...»" / "said X: «...»": the last speech verb before the quote.
+    for i in range(len(words) - 1, -1, -1):
+        w = low[i]
+        if w in lang.verbs or (not cyr and w in lx.EN_SPEECH_VERBS):
+            gender = lang.verbs.get(w)
+            subj = _subject_before(text, words, i, b_start)
+            after_verb = len(words) - 1 - i
+            close = after_verb == 0 or (after_verb <= 4 and immediate and tail.strip() != "")
+            if subj is not None:
+                return _Attribution(subj[0], subj[1], gender, close)
+            span = _phrase_after_verb(text, words, i + 1)
+            if span:
+                return _Attribution(span[0], span[1], gender, immediate and tail.strip() != "")
+            return None
+    return None
+
+
+def _after_words(text: str, words: list[tuple[str, int, int]], lang: _Lang, cyr: bool) -> _Attribution | None:
+    """Attribution right after a quote: ``he said``, ``said X``, ``X told reporters``, ``— сказав він``."""
+    if not words:
+        return None
+    low = [w.lower() for w, _, _ in words]
+    # Inverted: "said X" / "— заявив X".
+    if low[0] in lang.verbs:
+        span = _phrase_after_verb(text, words, 1)
+        if span:
+            return _Attribution(span[0], span[1], lang.verbs.get(low[0]), True)
+        return None
+    # "X said" with X up to 8 words: the first speech verb closes the subject.
+    for i in range(1, min(len(words), 10)):
+        if low[i] in lang.verbs:
+            between = text[words[0][1] : words[i][1]]
+            if any(c in between for c in ';:!?"“”«»') or _SENT_BREAK.search(between):
+                return None
+            # Drop an adverb right before the verb ("he quickly said").
+            j = i
+            if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
+                j -= 1
+            return _Attribution(words[0][1], words[j - 1][2], lang.verbs.get(low[i]), True)
+    return None
+
+
+def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: int) -> tuple[int, int] | None:
+    """The noun phrase right before the verb at ``words[i]``, back to a clause boundary."""
+    j = i - 1
+    # Skip adverbs/auxiliaries: "has repeatedly said", "also noted".
+    while j >= 0 and (
+        words[j][0].lower()
+        in (
+            "has",
+            "have",
+            "had",
+            "also",
+            "then",
+            "later",
+            "again",
+            "has",
+            "previously",
+            "repeatedly",
+            "further",
+            "publicly",
+            "had",
+            "також",
+            "також",
+            "также",
+            "ще",
+            "еще",
+            "ранее",
+            "раніше",
+        )
+        or words[j][0].lower().endswith("ly")
+    ):
+        j -= 1
+    if j < 0:
+        return None
+    end = words[j][2]
+    start = words[j][1]
+    k = j - 1
+    while k >= 0 and j - k < 16:
+        between = text[words[k][2] : start]
+        if any(c in between for c in '.;:!?"“”«»—'):
+            break
+        if "," in between:
+            # "Jane Doe, the minister, said": keep going over an appositive, but not past a clause.
+            seg_words = [w[0].lower() for w in words[k : j + 1]]
+            if seg_words and seg_words[0] in ("and", "but", "і", "и", "та", "а"):
+                break
+        start = words[k][1]
+        k -= 1
+    # Trim leading clause words ("In a statement, the ministry said").
+    phrase = text[start:end]
+    if "," in phrase:
+        parts = phrase.split(",")
+        # Prefer a part that holds a name or a role noun; the first part is usually the subject.
+        first = parts[0].strip()
+        if first and (first[0].isupper() or first.split()[0].lower() in ("the", "a", "an")):
+            if first.split()[0].lower() in (
+                "in",
+                "on",
+                "at",
+                "after",
+                "before",
+                "during",
+                "speaking",
+                "asked",
+                "when",
+                "later",
+                "earlier",
+                "however",
+                "meanwhile",
+                "but",
+                "and",
+            ):
+                last = parts[-1].strip()
+                start = end - len(last)
+            else:
+                end = start + len(parts[0].rstrip())
+        else:
+            last = parts[-1].strip()
+            start = end - len(last)
+    return start, end
+
+
+def _resolve(
+    index: SpeakerIndex,
+    text: str,
+    attr: _Attribution,
+    lang: _Lang,
+    quote_start: int,
+    quote_span: tuple[int, int],
+) -> Entity | str | None:
+    """Turn an attribution phrase into an entity (or a plain name string when we cannot)."""
+    phrase = text[attr.phrase_start : attr.phrase_end].strip()
+    if not phrase:
+        return None
+    low_words = [w.lower() for w in _WORD.findall(phrase)]
+    if not low_words:
+        return None
+    if low_words[0] in lang.pronouns:
+        gender = lang.pronouns[low_words[0]] or attr.verb_gender
+        if low_words[0] in ("they", "we", "вони", "они"):
+            return None
+        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
+    mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
+    persons = [m for m in mentions if not m.entity.is_org]
+    if persons:
+        return persons[0].entity
+    # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
+    role_nouns = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
+    for w in low_words:
+        if w in role_nouns:
+            ent = index.by_role_noun(w, attr.phrase_start)
+            if ent is not None and not ent.is_org:
+                return ent
+    if mentions:
+        return mentions[-1].entity
+    for w in low_words:
+        if w in lx.EN_ORG_NOUNS or w in lx.CYR_ORG_WORDS:
+            ent = index.by_role_noun(w, attr.phrase_start, org=True)
+            if ent is not None:
+                return ent
+    # Unknown capitalised name: use it as written.
+    caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
+    if caps:
+        return " ".join(caps).strip(",.")
+    if low_words[0] in ("the", "a", "an") and len(low_words) <= 4:
+        return " ".join(phrase.split()[1:]) or None
+    return None
+
+
+def _score(text: str, words: list[str], seen: list[set[str]], has_speaker: bool) -> float:
+    """Key-quote score: informative, self-contained statements high; fragments and repeats low."""
+    n = len(words)
+    score = 0.35
+    if n >= 8:
+        score += 0.2
+    if 12 <= n <= 60:
+        score += 0.15
+    elif n < 5:
+        score -= 0.2
+    stripped = text.rstrip()
+    if stripped[:1].isupper() or stripped[:1].isdigit():
+        score += 0.1
+    if stripped[-1:] in ".!?…,":
+        score += 0.05
+    if any(ch.isdigit() for ch in text):
+        score += 0.05
+    if has_speaker:
+        score += 0.05
+    if _PLEASANTRY.search(text) and n < 25:
+        score -= 0.3
+    toks = {w.lower() for w in words if len(w) > 3}
+    for prev in seen:
+        if toks and len(toks & prev) / len(toks) > 0.7:
+            score -= 0.4
+            break
+    seen.append(toks)
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def find_quotes(text: str, language: str) -> list[Quote]:
+    """All direct quotes in ``text`` in order of appearance, with speaker, role and score."""
+    segments = _quoted_segments(text)
+    if not segments:
+        return []
+    lang = _lang(language)
+    quoted = [(s.open_at, s.close_at + 1) for s in segments]
+    index = SpeakerIndex(text, language, quoted)
+    paragraphs = paragraph_spans(text)
+
+    def para_of(pos: int) -> tuple[int, int]:
+        for ps, pe in paragraphs:
+            if ps <= pos <= pe:
+                return ps, pe
+        return 0, len(text)
+
+    # Group run-on paragraphs, then split quotes joined by an attribution.
+    groups: list[list[_Segment]] = []
+    attrs: list[_Attribution | None] = []
+    i = 0
+    while i < len(segments):
+        group = [segments[i]]
+        while group[-1].continues and i + 1 < len(segments):
+            nxt = segments[i + 1]
+            ps, _ = para_of(nxt.start)
+            if nxt.open_at - ps > 1:
+                break
+            group.append(nxt)
+            i += 1
+        last = group[-1]
+        ps, pe = para_of(last.open_at)
+        next_open = (
+            segments[i + 1].open_at if i + 1 < len(segments) and segments[i + 1].open_at < pe else None
+        )
+        attr = None
+        if not last.continues:
+            attr = _attribution(
+                text,
+                group[0].open_at if len(group) == 1 else last.open_at,
+                last.close_at,
+                ps,
+                pe,
+                language,
+                lang,
+                next_open,
+            )
+        if (attr is None and len(group) > 1) or attr is None:
+            fps, fpe = para_of(group[0].open_at)
+            if len(group) > 1 or attr is None:
+                first_attr = _attribution(
+                    text,
+                    group[0].open_at,
+                    group[0].close_at if not group[0].continues else fpe,
+                    fps,
+                    fpe,
+                    language,
+                    lang,
+                    segments[i + 1].open_at if len(group) == 1 and next_open else None,
+                )
+                attr = attr or first_attr
+        # Split quote: "First part," he said. "Second part." -> one quote.
+        if (
+            attr is not None
+            and attr.immediate
+            and attr.phrase_start > last.close_at
+            and next_open is not None
+            and len(group) == 1
+        ):
+            nseg = segments[i + 1]
+            gap = text[last.close_at + 1 : nseg.open_at]
+            inner_end = text[last.end - 1 : last.close_at + 1]
+            if (
+                len(gap.split()) <= 10
+                and ("," in inner_end or gap.lstrip()[:1] == ",")
+                and (gap.rstrip()[-1:] in ".,:")
+            ):
+                group.append(nseg)
+                i += 1
+                while group[-1].continues and i + 1 < len(segments):
+                    group.append(segments[i + 1])
+                    i += 1
+        groups.append(group)
+        attrs.append(attr)
+        i += 1
+
+    quotes: list[Quote] = []
+    seen: list[set[str]] = []
+    last_speaker: Entity | str | None = None
+    last_speaker_para = -10
+    para_starts = [p[0] for p in paragraphs]
+
+    def para_index(pos: int) -> int:
+        idx = 0
+        for k, ps in enumerate(para_starts):
+            if ps <= pos:
+                idx = k
+        return idx
+
+    for group, attr in zip(groups, attrs, strict=True):
+        parts = [text[s.start : s.end] for s in group]
+        quote_text = " ".join(p.strip() for p in parts)
+        q_end = group[-1].end
+        while quote_text and quote_text[-1] in ",;:" and text[q_end - 1] == quote_text[-1]:
+            quote_text = quote_text[:-1].rstrip()
+            q_end -= 1
+            while text[q_end - 1].isspace():
+                q_end -= 1
+        words = _WORD.findall(quote_text)
+        first = group[0]
+        pidx = para_index(first.open_at)
+        before = text[max(0, first.open_at - 40) : first.open_at]
+        is_scare = bool(_SCARE_INTRO.search(before.rstrip(' "“«„')))
+        ps, pe = para_of(first.open_at)
+        whole_para = first.open_at - ps <= 1
+        sentence_like = quote_text[:1].isupper() and quote_text.rstrip()[-1:] in ".!?…,"
+        speaker: Entity | str | None = None
+        if attr is not None:
+            if len(words) < 3 and not attr.immediate:
+                continue
+            if is_scare and len(words) < 8:
+                continue
+            if not attr.immediate and len(words) < 8 and not (sentence_like and len(words) >= 5):
+                continue
+            speaker = _resolve(
+                index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
+            )
+        else:
+            if is_scare or len(words) < 6 or not (sentence_like or whole_para):
+                continue
+            if not whole_para and len(words) < 10:
+                continue
+            # Floating quote: a reporter lets the previous speaker go on.
+            if last_speaker is not None and pidx - last_speaker_para <= 3:
+                speaker = last_speaker
+            else:
+                speaker = index.by_pronoun(first.open_at, None)
+        if speaker is not None:
+            last_speaker = speaker
+            last_speaker_para = para_index(group[-1].close_at)
+        name, role = _speaker_fields(speaker)
+        score = _score(quote_text, words, seen, speaker is not None)
+        quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))
+    return quotes
+
+
+def _speaker_fields(speaker: Entity | str | None) -> tuple[str | None, str | None]:
+    if speaker is None:
+        return None, None
+    if isinstance(speaker, str):
+        return speaker, None
+    return speaker.name, speaker.role

@@ -1,0 +1,558 @@
+"""Who is who in a briefing: people and organisations, their roles, and what refers to them.
+
+One pass over the body collects every capitalised name run, splits it into role and name
+(``U.S. Secretary of State Antony Blinken`` -> role ``U.S. Secretary of State``, name
+``Antony Blinken``), merges later short forms (``Blinken``, ``Зеленського``) into the entity first
+named in full, and records each mention's position. Quote attribution then asks this index to
+resolve a speaker phrase (a name, ``the secretary``, ``the ministry``, ``he``/``вона``) at a given
+offset. Resolving pronouns and role nouns to the nearest compatible earlier entity is what turns
+a quote extractor with the right words into one with the right speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.nlp import _lexicon as lx
+
+_EN_TOKEN = r"(?:[A-Z][a-zA-Z]?\.(?:[A-Z]\.)*|(?:Mc|Mac|O[’'])?[A-Z][a-zà-öø-ÿA-Z]*(?:[-’'][A-Za-zà-öø-ÿ]+)*)"
+_EN_LINK = r"(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+_EN_RUN = re.compile(rf"{_EN_TOKEN}(?:{_EN_LINK} {_EN_TOKEN})*")
+_CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
+_CYR_RUN = re.compile(rf"{_CYR_TOKEN}(?: {_CYR_TOKEN})*")
+_PLACE_PREPS = frozenset(
+    "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
+    "по во из под около".split()
+)
+_WORD = re.compile(r"[\w'’.-]+")
+
+_CONNECTORS = frozenset("of the for and de van von der den da di del la le bin al du dos das".split())
+_PARTICLES = frozenset("de van von der den da di del la le bin al du dos das".split())
+_HONORIFIC_GENDER = {
+    "mr": "m",
+    "mr.": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "sir": "m",
+    "dame": "f",
+    "lord": "m",
+    "lady": "f",
+    "king": "m",
+    "queen": "f",
+}
+_HONORIFICS = frozenset(_HONORIFIC_GENDER) | {"dr", "dr.", "prof", "prof.", "rev", "rev."}
+_CYR_GEN_TRIGGERS = frozenset(
+    """
+    словами словам від для у в з с до про о об із зі за по при к ко
+    міністра президента речника речниці голови посла директора керівника радника заступника мера
+    губернатора депутата спікера представника представниці командувача очільника секретаря
+    прем'єр-міністра начальника генерала експерта аналітика професора
+    министра пресс-секретаря главы руководителя советника заместителя мэра представителя
+    командующего премьер-министра эксперта аналитика профессора
+    """.split()
+)
+_CYR_PLACES = frozenset(
+    """
+    україни україні україна росії россии росія россия рф сша єс ес оон нато мзс мид моз мвс мвд
+    зсу всу сбу фсб києва киева києві киеве москви москвы європи европы польщі польши німеччини
+    германии франції франции британії британии білорусі беларуси криму крыма
+    """.split()
+)
+_FEMALE_SURNAME = re.compile(r"(?:ова|ева|єва|іна|ина|ська|цька|ская|цкая|ова|ая|ова)$")
+_FEMALE_LATIN_SURNAME = re.compile(r"(?:ova|eva|ska|cka|ina|aya)$")
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person or organisation the briefing names."""
+
+    name: str
+    role: str | None = None
+    is_org: bool = False
+    gender: str | None = None
+    tokens: tuple[str, ...] = ()
+    name_from_oblique: bool = False
+    gender_votes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def surname(self) -> str:
+        return self.tokens[-1] if self.tokens else ""
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    entity: Entity
+    in_quote: bool
+
+
+_NORM_CACHE: dict[str, str] = {}
+
+
+def _norm(token: str) -> str:
+    """Lower-cased token without possessive or trailing punctuation (memoised: called per token)."""
+    hit = _NORM_CACHE.get(token)
+    if hit is not None:
+        return hit
+    if len(_NORM_CACHE) > 50_000:
+        _NORM_CACHE.clear()
+    _NORM_CACHE[token] = out = _norm_uncached(token)
+    return out
+
+
+def _norm_uncached(token: str) -> str:
+    token = token.strip(".,;:").lower()
+    for suffix in ("'s", "’s"):
+        if token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token.rstrip("'’")
+
+
+def _cyr_same(a: str, b: str) -> bool:
+    """Two Cyrillic name tokens are the same word in different grammatical cases."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= max(3, min(len(a), len(b)) - 3) and common >= len(min(a, b, key=len)) - 3
+
+
+def _tokens_match(a: str, b: str, cyrillic: bool) -> bool:
+    return _cyr_same(a, b) if cyrillic else a == b
+
+
+_CYR_FIRST = lx.CYR_FEMALE_FIRST | lx.CYR_MALE_FIRST
+_GEN_SURNAME = (
+    ("ського", "ський"),
+    ("цького", "цький"),
+    ("ского", "ский"),
+    ("цкого", "цкий"),
+    ("енка", "енко"),
+    ("юка", "юк"),
+    ("ука", "ук"),
+    ("чука", "чук"),
+)
+
+
+_CYR_ORG_STEMS = tuple(sorted({w[:-1] if len(w) > 5 else w for w in lx.CYR_ORG_WORDS}))
+
+
+def _is_cyr_org(norm: str) -> bool:
+    return norm in lx.CYR_ORG_WORDS or (len(norm) > 5 and norm.startswith(_CYR_ORG_STEMS))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+_OBLIQUE_ENDINGS = (
+    "и",
+    "ы",
+    "ої",
+    "ой",
+    "ою",
+    "у",
+    "ю",
+    "ові",
+    "ому",
+    "ого",
+    "ем",
+    "ом",
+    "ії",
+    "ьи",
+    "ією",
+    "ієї",
+)
+_UK_LETTERS = set("іїєґ")
+_RU_LETTERS = set("ыэёъ")
+
+
+def _nominative(token: str, oblique: bool, language: str) -> str:
+    """Best-effort nominative of a Cyrillic name token seen after "за словами", "міністра" etc."""
+    low = token.lower()
+    if low in _CYR_FIRST or not (oblique or low.endswith(_OBLIQUE_ENDINGS)):
+        return token
+    foreign = _RU_LETTERS if language == "uk" else _UK_LETTERS
+    best, best_len = None, 0
+    for first in _CYR_FIRST:
+        if abs(len(first) - len(low)) <= 2 and _cyr_same(first, low) and not foreign.intersection(first):
+            n = _common_prefix(first, low)
+            if n > best_len:
+                best, best_len = first, n
+    if best is not None:
+        return best.capitalize()
+    if not oblique:
+        return token
+    for suffix, repl in _GEN_SURNAME:
+        if low.endswith(suffix):
+            return token[: -len(suffix)] + repl
+    return token
+
+
+class SpeakerIndex:
+    """Entities of one briefing and the positions where each is mentioned."""
+
+    def __init__(self, text: str, language: str, quoted: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.language = language
+        self.cyrillic = language in ("uk", "ru")
+        self.entities: list[Entity] = []
+        self.mentions: list[Mention] = []
+        self._quoted = quoted
+        if self.cyrillic:
+            self._scan_cyrillic()
+        else:
+            self._scan_english()
+        self._infer_gender()
+
+    # --- scanning ------------------------------------------------------------------------------
+
+    def _in_quote(self, pos: int) -> bool:
+        for s, e in self._quoted:
+            if s <= pos < e:
+                return True
+            if s > pos:
+                return False
+        return False
+
+    def _scan_english(self) -> None:
+        text = self.text
+        skip = lx.EN_NOT_NAME | _CONNECTORS
+        for m in _EN_RUN.finditer(text):
+            run = m.group(0)
+            if " " not in run:
+                n = _norm(run)
+                if n in skip or (n not in _HONORIFICS and not self.entities):
+                    continue
+                tokens = [run]
+            else:
+                tokens = run.split(" ")
+            start = m.start()
+            # Drop a sentence-opening function word ("The", "But", "On") and leading connectors.
+            k = 0
+            while k < len(tokens):
+                n = _norm(tokens[k])
+                if n not in skip or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
+                    break
+                start += len(tokens[k]) + 1
+                k += 1
+            if k == len(tokens):
+                continue
+            self._add_english_run(tokens[k:] if k else tokens, start, m.end())
+
+    def _add_english_run(self, tokens: list[str], start: int, end: int) -> None:
+        norms = [_norm(t) for t in tokens]
+        in_quote = self._in_quote(start)
+        # "Professor Ingrid Bakke of Northfield University": a person, then their organisation.
+        if "of" in norms or "for" in norms:
+            k = norms.index("of") if "of" in norms else norms.index("for")
+            head, tail = norms[:k], norms[k + 1 :]
+            if (
+                head
+                and not any(n in lx.EN_ORG_WORDS for n in head)
+                and any(n in lx.EN_ORG_WORDS for n in tail)
+                and head[-1] not in lx.EN_ROLE_WORDS
+                and head[-1] not in lx.EN_ROLE_CONTEXT
+            ):
+                head_text = " ".join(tokens[:k])
+                head_end = start + len(head_text)
+                self._add_english_run(tokens[:k], start, head_end)
+                tail_start = self.text.find(tokens[k + 1], head_end)
+                self._add_english_run(tokens[k + 1 :], tail_start, end)
+                return
+        if any(n in lx.EN_ORG_WORDS for n in norms) or (
+            len(tokens) == 1 and tokens[0].strip(".,'’s").isupper() and len(tokens[0].strip(".,'’s")) >= 2
+        ):
+            name = " ".join(tokens).rstrip(".,")
+            if name.endswith(("'s", "’s")):
+                name = name[:-2]
+            ent = self._find_org(name)
+            if ent is None:
+                ent = Entity(name=name, is_org=True, tokens=tuple(_norm(t) for t in tokens))
+                self.entities.append(ent)
+            self.mentions.append(Mention(start, end, ent, in_quote))
+            return
+        # Split role and name: the name is the tail after the last role/context word.
+        cut = 0
+        for i, n in enumerate(norms):
+            if n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or tokens[i].endswith(("'s", "’s")):
+                cut = i + 1
+        name_tokens = tokens[cut:]
+        norms_name = norms[cut:]
+        if not name_tokens or any(n in lx.EN_NOT_NAME for n in norms_name):
+            # "Canada's" or "Prime Minister" alone: no person here, but "the minister" may refer back.
+            return
+        if len(name_tokens) > 4:
+            name_tokens = name_tokens[-3:]
+            norms_name = norms_name[-3:]
+        role_tokens = tokens[:cut]
+        honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
+        role_words = [t for t in role_tokens if _norm(t) not in _HONORIFICS]
+        role = " ".join(role_words) if role_words else None
+        if role is not None and all(_norm(t) in _CONNECTORS for t in role_words):
+            role = None
+        if role and role.lower().startswith("the "):
+            role = role[4:]
+        name = " ".join(name_tokens).rstrip(".,")
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        key = tuple(n for n in norms_name)
+        ent = self._match_person(key)
+        if ent is None:
+            if len(key) == 1 and not role and not honor:
+                return  # a lone capitalised word we cannot tell from a place
+            before = [w.lower() for w in self.text[max(0, start - 16) : start].split()]
+            if before and before[-1] == "the":
+                before.pop()
+            if not role and not honor and before and before[-1] in _PLACE_PREPS:
+                return  # "a shelter in Port Alva": a place, not a person
+            ent = Entity(name=name, tokens=key)
+            self.entities.append(ent)
+        elif len(key) > len(ent.tokens):
+            ent.name, ent.tokens = name, key
+        if role is None:
+            role = self._role_before(start) or self._role_after(end)
+        if role and not ent.role:
+            ent.role = role
+        for h in honor:
+            g = _HONORIFIC_GENDER.get(_norm(h))
+            if g:
+                ent.gender_votes[g] = ent.gender_votes.get(g, 0) + 3
+        self.mentions.append(Mention(start, end, ent, in_quote))
+
+    def _role_before(self, start: int) -> str | None:
+        """A lower-case role right before a name: "said defence ministry spokesman Ivan Petrenko"."""
+        window = self.text[max(0, start - 80) : start]
+        words = window.split()
+        picked: list[str] = []
+        for w in reversed(words):
+            n = _norm(w)
+            if w.endswith((",", ".", ":", ";")) or not (
+                n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or n in lx.EN_ORG_WORDS
+            ):
+                break
+            picked.append(w)
+        while picked and _norm(picked[-1]) in _CONNECTORS:
+            picked.pop()
+        if not picked or _norm(picked[0]) not in lx.EN_ROLE_WORDS:
+            return None
+        return " ".join(reversed(picked))
+
+    def _role_after(self, end: int) -> str | None:
+        """An appositive role: "Jane Doe, a spokeswoman for the ministry, said"."""
+        text = self.text
+        if end >= len(text) or text[end] != ",":
+            return None
+        stop = end + 1
+        limit = min(len(text), end + 120)
+        while stop < limit and text[stop] not in ',.;:\n"“”«»':
+            stop += 1
+        phrase = text[end + 1 : stop].strip()
+        words = phrase.split()
+        if not words or len(words) > 12:
+            return None
+        first = words[0].lower()
+        if first in ("who", "which", "that", "he", "she", "said", "says", "told", "added"):
+            return None
+        if first in ("the", "a", "an"):
+            words = words[1:]
+            phrase = " ".join(words)
+        if not any(_norm(w) in lx.EN_ROLE_WORDS for w in words):
+            return None
+        return phrase or None
+
+    def _scan_cyrillic(self) -> None:
+        text = self.text
+        for m in _CYR_RUN.finditer(text):
+            tokens = m.group(0).split()
+            start = m.start()
+            prev = text[max(0, start - 40) : start].split()
+            prev_word = prev[-1].lower().strip(",.") if prev else ""
+            norms = [t.lower() for t in tokens]
+            in_quote = self._in_quote(start)
+            # Places and acronyms glued to the front of a name: "України Дмитро Кулеба", "МЗС Ольги".
+            while (
+                len(tokens) > 1
+                and (norms[0] in _CYR_PLACES or tokens[0].isupper())
+                and not any(_is_cyr_org(n) for n in norms[1:])
+            ):
+                start = text.index(tokens[0], start) + len(tokens[0])
+                tokens, norms = tokens[1:], norms[1:]
+            while start < len(text) and text[start] == " ":
+                start += 1
+            if len(tokens) >= 3:
+                start = text.index(tokens[-2], start)
+                tokens, norms = tokens[-2:], norms[-2:]
+            if any(_is_cyr_org(n) for n in norms) or norms[0] in _CYR_PLACES:
+                name = " ".join(tokens)
+                ent = self._find_org(name)
+                if ent is None:
+                    ent = Entity(name=name, is_org=True, tokens=tuple(norms))
+                    self.entities.append(ent)
+                self.mentions.append(Mention(start, m.end(), ent, in_quote))
+                continue
+            if len(tokens) > 3:
+                tokens, norms = tokens[-2:], norms[-2:]
+            role = self._cyr_role_before(start)
+            sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
+            if (
+                len(tokens) == 1
+                and not role
+                and self._match_person(tuple(norms)) is None
+                and (sentence_initial or prev_word in _PLACE_PREPS)
+            ):
+                continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
+            key = tuple(norms)
+            ent = self._match_person(key)
+            oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in prev[-4:])
+            name = " ".join(_nominative(t, oblique, self.language) for t in tokens)
+            if ent is None:
+                if len(key) == 1 and not role and not self._followed_by_verb(m.end()):
+                    continue
+                ent = Entity(name=name, tokens=key, name_from_oblique=oblique)
+                self.entities.append(ent)
+            elif len(key) > len(ent.tokens) or (
+                len(key) == len(ent.tokens) and ent.name_from_oblique and not oblique
+            ):
+                ent.name, ent.tokens, ent.name_from_oblique = name, key, oblique
+            if role and (
+                not ent.role or (ent.name_from_oblique is False and oblique is False and not ent.role)
+            ):
+                ent.role = role
+            first = norms[0] if len(norms) > 1 else ""
+            if first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
+                ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
+            elif first in lx.CYR_MALE_FIRST:
+                ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
+            self.mentions.append(Mention(start, m.end(), ent, in_quote))
+
+    def _followed_by_verb(self, end: int) -> bool:
+        words = self.text[end : end + 30].split()
+        verbs = lx.UK_SPEECH_VERBS if self.language == "uk" else lx.RU_SPEECH_VERBS
+        return bool(words) and words[0].strip(",.:").lower() in verbs
+
+    def _cyr_role_before(self, start: int) -> str | None:
+        """The lower-case role phrase before a Cyrillic name, from its head noun to the name."""
+        window = self.text[max(0, start - 100) : start]
+        cut = max(
+            window.rfind(","), window.rfind("."), window.rfind(":"), window.rfind("«"), window.rfind("—")
+        )
+        window = window[cut + 1 :]
+        words = window.split()
+        for i, w in enumerate(words):
+            if w.lower() in lx.CYR_ROLE_WORDS:
+                return " ".join(words[i:]) or None
+        return None
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def _find_org(self, name: str) -> Entity | None:
+        low = name.lower()
+        for ent in self.entities:
+            if ent.is_org and ent.name.lower() == low:
+                return ent
+        return None
+
+    def _match_person(self, key: tuple[str, ...]) -> Entity | None:
+        """The entity a (possibly shorter, possibly inflected) name refers to, most recent first."""
+        cyr = self.cyrillic
+        for ent in reversed(self.entities):
+            if ent.is_org or not ent.tokens:
+                continue
+            if len(key) == 1:
+                if _tokens_match(key[0], ent.tokens[-1], cyr):
+                    return ent
+                continue
+            if _tokens_match(key[-1], ent.tokens[-1], cyr) and (
+                len(ent.tokens) == 1 or key[0][:1] == ent.tokens[0][:1]
+            ):
+                return ent
+        return None
+
+    def _infer_gender(self) -> None:
+        """Vote on each person's gender from names and the pronouns that follow their mentions."""
+        if self.cyrillic:
+            pron = lx.UK_PRONOUNS if self.language == "uk" else lx.RU_PRONOUNS
+            possessive = {"його": "m", "її": "f", "его": "m", "её": "f", "ее": "f"}
+        else:
+            pron = {"he": "m", "she": "f"}
+            possessive = {"his": "m", "him": "m", "her": "f", "hers": "f", "himself": "m", "herself": "f"}
+        for ent in self.entities:
+            if ent.is_org or self.cyrillic:
+                continue
+            if len(ent.tokens) > 1:
+                first = ent.tokens[0]
+                if first in lx.EN_MALE_NAMES:
+                    ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
+                elif first in lx.EN_FEMALE_NAMES:
+                    ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
+                elif _FEMALE_LATIN_SURNAME.search(ent.tokens[-1]):
+                    ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 1
+        # Pronoun right after a mention (same or next sentence, outside quotes) votes for it.
+        mentions = [m for m in self.mentions if not m.entity.is_org and not m.in_quote]
+        for i, men in enumerate(mentions):
+            stop = mentions[i + 1].start if i + 1 < len(mentions) else len(self.text)
+            stop = min(stop, men.end + 200)
+            for w in _WORD.findall(self.text[men.end : stop])[:25]:
+                lw = w.lower().strip(".")
+                g = pron.get(lw) or possessive.get(lw)
+                if g:
+                    votes = men.entity.gender_votes
+                    votes[g] = votes.get(g, 0) + 1
+                    break
+        for ent in self.entities:
+            v = ent.gender_votes
+            m, f = v.get("m", 0), v.get("f", 0)
+            ent.gender = "m" if m > f else "f" if f > m else None
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start < end and m.end > start]
+
+    def by_pronoun(
+        self, pos: int, gender: str | None, exclude: tuple[int, int] | None = None
+    ) -> Entity | None:
+        """The nearest earlier person outside quotes whose gender does not contradict ``gender``."""
+        fallback: Entity | None = None
+        for men in reversed(self.mentions):
+            if men.start >= pos or men.in_quote or men.entity.is_org:
+                continue
+            if exclude and exclude[0] <= men.start < exclude[1]:
+                continue
+            g = men.entity.gender
+            if gender is None or g == gender:
+                return men.entity
+            if g is None and fallback is None:
+                fallback = men.entity
+        return fallback
+
+    def by_role_noun(self, noun: str, pos: int, org: bool = False) -> Entity | None:
+        """Resolve "the secretary" / "the ministry": the latest entity whose role or name has ``noun``.
+
+        Looks back first; an organisation is often named in full only later ("the ministry said ...
+        the Ministry of Defence"), so it then looks forward.
+        """
+        noun = noun.lower()
+        before = [m for m in self.mentions if m.start < pos]
+        after = [m for m in self.mentions if m.start >= pos]
+        for men in [*reversed(before), *after]:
+            ent = men.entity
+            if ent.is_org != org:
+                continue
+            hay = (ent.name if org else ent.role or "").lower().split()
+            if noun in hay or any(w.startswith(noun) or (self.cyrillic and _cyr_same(w, noun)) for w in hay):
+                return ent
+        return None

@@ -1,0 +1,203 @@
+"""Key quotes: quote marks, attribution shapes, speakers, roles and ranking."""
+
+from __future__ import annotations
+
+from bot.models import Quote
+from bot.nlp import analyze
+
+
+def _quotes(body: str, language: str = "en") -> list[Quote]:
+    return list(analyze("Title", body, language).quotes)
+
+
+def _one(body: str, language: str = "en") -> Quote:
+    quotes = _quotes(body, language)
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def test_offsets_point_at_the_exact_words() -> None:
+    """/quote could show words the briefing does not contain if offsets were wrong."""
+    body = 'The minister spoke.\n\n"We will rebuild every school," said Education Minister Ruth Adeyemi.'
+    q = _one(body)
+    assert q.text == "We will rebuild every school"
+    assert body[q.start : q.end] == q.text
+
+
+def test_said_after_quote_with_role_and_name() -> None:
+    """A quote would lose its speaker or role for the commonest wire shape if this broke."""
+    q = _one(
+        '"We will stand with Ukraine for as long as it takes," U.S. Secretary of State Antony Blinken said.'
+    )
+    assert (q.speaker, q.speaker_role) == ("Antony Blinken", "U.S. Secretary of State")
+
+
+def test_inverted_said_x_with_appositive_role() -> None:
+    """'"...," said X, the chair of Y' would be attributed to nobody if this broke."""
+    q = _one('"Installers are ready," said Grace Olufemi, chair of the National Insulation Federation.')
+    assert q.speaker == "Grace Olufemi"
+    assert q.speaker_role == "chair of the National Insulation Federation"
+
+
+def test_colon_introduced_quote() -> None:
+    """'X said: "..."' quotes would be missed if this broke."""
+    q = _one('Governor Ruth Kessler said: "The direction of travel is clear, but we are not there yet."')
+    assert q.speaker == "Ruth Kessler"
+    assert q.text.startswith("The direction of travel")
+
+
+def test_told_reporters() -> None:
+    """'"...," X told reporters' would lose its speaker if this broke."""
+    q = _one('"Our farmers need time to adjust," Trade Minister Amira Saleh told reporters on Friday.')
+    assert q.speaker == "Amira Saleh"
+
+
+def test_according_to() -> None:
+    """'according to X, "..."' quotes would be unattributed if this broke."""
+    q = _one(
+        'According to Home Secretary Dominic Yates, "the queues at our airports are a national embarrassment."'
+    )
+    assert (q.speaker, q.speaker_role) == ("Dominic Yates", "Home Secretary")
+
+
+def test_other_speech_verbs() -> None:
+    """Quotes introduced by warned/insisted/stressed would be dropped if this broke."""
+    body = (
+        'Lucy Tran, director of the Open Rights Forum, warned: "Once your face is your passport, you can never change it."'
+        '\n\n"Exemptions are not enough for us," Johanna Weiss insisted.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Lucy Tran", "Johanna Weiss"]
+
+
+def test_surname_and_role_noun_resolve_to_first_mention() -> None:
+    """Later 'Blinken' or 'the secretary' would show as a different person if this broke."""
+    body = (
+        "U.S. Secretary of State Antony Blinken arrived in Kyiv on Tuesday.\n\n"
+        '"We are here for the long term," Blinken said.\n\n'
+        'The secretary added: "The first deliveries will arrive within weeks."'
+    )
+    quotes = _quotes(body)
+    assert [(q.speaker, q.speaker_role) for q in quotes] == [
+        ("Antony Blinken", "U.S. Secretary of State")
+    ] * 2
+
+
+def test_pronoun_resolves_to_gender_matching_person() -> None:
+    """'she said' would be credited to the last man mentioned if this broke."""
+    body = (
+        "Regional governor Sofia Lind met Daniel Okafor, head of the emergency service, in Port Alva.\n\n"
+        '"Nobody should have to choose between their house and their life," she said.'
+    )
+    assert _one(body).speaker == "Sofia Lind"
+
+
+def test_pronoun_resolves_to_latest_person() -> None:
+    """'he said' would go to the wrong man if the latest mention were not preferred."""
+    body = (
+        "Finance Minister Karl Dietrich spoke first. Prime Minister Erik Sandor then addressed reporters.\n\n"
+        '"Nobody is leaving this coalition over one law," he said.'
+    )
+    assert _one(body).speaker == "Erik Sandor"
+
+
+def test_organisation_speaker() -> None:
+    """A ministry statement would have no speaker if organisations were not speakers."""
+    body = (
+        "The Ministry of Health opened 120 cooling centres.\n\n"
+        '"If you feel dizzy or confused, call the emergency number immediately," the ministry said.'
+    )
+    assert _one(body).speaker == "Ministry of Health"
+
+
+def test_split_quote_is_one_quote() -> None:
+    """A quote split by 'he said' would appear as two half-quotes if this broke."""
+    body = '"We have heard enough promises," Marta Juric said. "Put the numbers on paper and we will look at them."'
+    q = _one(body)
+    assert q.text == "We have heard enough promises, Put the numbers on paper and we will look at them."
+    assert q.start == body.index("We have") and q.end == body.index("them.") + len("them.")
+    assert q.speaker == "Marta Juric"
+
+
+def test_multi_paragraph_quote() -> None:
+    """A speech quoted over several paragraphs would be cut after its first paragraph if this broke."""
+    body = (
+        "Prime Minister Alan Petrov spoke to officers on Monday.\n\n"
+        '"Let me be clear about why we are doing this.\n\n'
+        '"For thirty years we believed that peace was permanent.\n\n'
+        '"That belief was wrong," Petrov said.'
+    )
+    q = _one(body)
+    assert q.text.startswith("Let me be clear") and q.text.endswith("That belief was wrong")
+    assert q.speaker == "Alan Petrov"
+
+
+def test_curly_single_and_low_high_quotes() -> None:
+    """Quotes in curly, single or „low-high“ marks would be missed if this broke."""
+    body = (
+        "“Every euro we spend on insulation saves families money,” said Energy Minister Viktor Halloran.\n\n"
+        "'This is not a suggestion for anyone,' said Environment Minister Clara Duval."
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Viktor Halloran", "Clara Duval"]
+    uk = "„Реабілітація має бути доступною для всіх“, — сказала заступниця міністра Марія Левченко."
+    assert _one(uk, "uk").speaker == "Марія Левченко"
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    """Possessives and contractions would produce bogus quotes if this broke."""
+    body = "The minister's plan isn't new, and the farmers' union doesn't like it."
+    assert _quotes(body) == []
+
+
+def test_scare_quotes_and_titles_are_not_quotes() -> None:
+    """Scare quotes and document titles would show up as key quotes if this broke."""
+    body = (
+        'Critics attacked the so-called "peace plan" on Monday.\n\n'
+        'The government published its "Digital Borders 2030" strategy.\n\n'
+        'She called the document "sloppy".'
+    )
+    assert _quotes(body) == []
+
+
+def test_nested_quote_stays_inside() -> None:
+    """A quote within a quote would be listed as a separate quote if this broke."""
+    body = "\"They told us 'wait until spring' and we waited for nothing,\" said union leader Mikael Stroem."
+    q = _one(body)
+    assert "'wait until spring'" in q.text
+
+
+def test_ukrainian_attributions() -> None:
+    """Ukrainian quotes would lose their speakers for '— сказав він' and 'за словами' if this broke."""
+    body = (
+        "Міністр енергетики Андрій Соколенко заявив про нові ремонти.\n\n"
+        "«Ми маємо пройти зиму без тривалих відключень», — сказав він.\n\n"
+        "За словами директорки школи Наталії Мельник, «діти навчатимуться у дві зміни цієї осені».\n\n"
+        "«Це не розкіш, а необхідність», — заявив Соколенко."
+    )
+    quotes = _quotes(body, "uk")
+    assert [q.speaker for q in quotes] == ["Андрій Соколенко", "Наталія Мельник", "Андрій Соколенко"]
+    assert quotes[0].speaker_role == "Міністр енергетики"
+
+
+def test_russian_attributions() -> None:
+    """Russian quotes would lose their speakers for '— сказала она' and 'по словам' if this broke."""
+    body = (
+        "Официальный представитель министерства Анна Смирнова заявила о готовности к диалогу.\n\n"
+        "«Мы открыты для любых предложений», — сказала она.\n\n"
+        "Председатель комитета Игорь Волков ответил: «Решение будет принято в понедельник»."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == ["Анна Смирнова", "Игорь Волков"]
+
+
+def test_ranking_prefers_informative_statements() -> None:
+    """/quote would show a pleasantry or a duplicate instead of the real statement if this broke."""
+    body = (
+        '"Thank you all," said President Miriam Castell.\n\n'
+        '"A diplomat who waits for perfect information will always arrive too late," Castell said.\n\n'
+        '"A diplomat who waits for perfect information will always arrive too late," she repeated.'
+    )
+    quotes = _quotes(body)
+    assert len(quotes) == 3
+    best = max(quotes, key=lambda q: q.score)
+    assert best is quotes[1]
+    assert all(0.0 <= q.score <= 1.0 for q in quotes)

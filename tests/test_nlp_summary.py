@@ -1,0 +1,74 @@
+"""Extractive summaries: the briefing's own sentences, the right lengths, no datelines or bylines."""
+
+from __future__ import annotations
+
+from bot.nlp import analyze, split_sentences
+
+BODY = (
+    "By Clara Voss\n\n"
+    "GENEVA - Talks on a new trade agreement stalled on Friday after negotiators failed to agree on farm "
+    "subsidies, officials from both sides said.\n\n"
+    "The chief negotiator, Pieter Haas, said Maren had asked for a ten-year transition period. "
+    '"Ten years is not a transition, it is a permanent exemption," Haas said.\n\n'
+    "He also said the two sides were far apart on fisheries. Both sides said they would meet again in May.\n\n"
+    "The agreement would cover goods worth about 80 billion dollars a year.\n\n"
+    "Follow @tradedesk for updates."
+)
+
+
+def test_lengths_are_one_three_five_sentences() -> None:
+    """/summary would show the wrong amount of text for short/standard/detailed if this broke."""
+    s = analyze("Trade talks stall", BODY, "en").summaries
+    assert [len(split_sentences(x, "en")) for x in (s.short, s.standard, s.detailed)] == [1, 3, 5]
+
+
+def test_summary_sentences_are_verbatim_and_in_order() -> None:
+    """A summary could misquote the briefing or shuffle its story if this broke."""
+    s = analyze("Trade talks stall", BODY, "en").summaries
+    positions = [BODY.index(sentence) for sentence in split_sentences(s.detailed, "en")]
+    assert positions == sorted(positions)
+
+
+def test_no_byline_dateline_or_boilerplate() -> None:
+    """Summaries would start with 'By Clara Voss' or 'GENEVA -' or end in a social-media plug if this broke."""
+    s = analyze("Trade talks stall", BODY, "en").summaries
+    for text in (s.short, s.standard, s.detailed):
+        assert "Clara Voss" not in text
+        assert "GENEVA" not in text
+        assert "Follow @" not in text
+    assert s.short.startswith("Talks on a new trade agreement stalled")
+
+
+def test_dangling_sentence_not_preferred() -> None:
+    """A summary could open mid-thought with 'He also said...' if this broke."""
+    s = analyze("Trade talks stall", BODY, "en").summaries
+    assert "He also said" not in s.standard
+
+
+def test_repeated_headline_skipped() -> None:
+    """The headline repeated as the first line would waste the one-sentence summary if this broke."""
+    body = "Parliament passes data law\n\nLawmakers approved a sweeping data protection law on Wednesday. It takes effect in January."
+    s = analyze("Parliament passes data law", body, "en").summaries
+    assert s.short == "Lawmakers approved a sweeping data protection law on Wednesday."
+
+
+def test_never_longer_than_the_briefing() -> None:
+    """A two-sentence briefing would produce padding or an error if this broke."""
+    body = "The port reopened on Monday after an eleven-day strike. About 400 ships were delayed."
+    s = analyze("Port reopens", body, "en").summaries
+    assert s.standard == body
+    assert s.detailed == body
+
+
+def test_ukrainian_and_russian_summaries() -> None:
+    """Ukrainian and Russian briefings would get empty or broken summaries if this broke."""
+    uk = "Нацбанк залишив облікову ставку на рівні 13%. Інфляція сповільнилася до 4,7%. Наступне рішення — у червні."
+    ru = "Нацбанк снизил базовую ставку до 14,5%. Инфляция замедлилась до 8,4%. Следующее решение — в июле."
+    assert analyze("Ставка", uk, "uk").summaries.standard == uk
+    assert analyze("Ставка", ru, "ru").summaries.short == "Нацбанк снизил базовую ставку до 14,5%."
+
+
+def test_empty_body() -> None:
+    """An empty briefing would crash ingest if this broke."""
+    a = analyze("Title only", "", "en")
+    assert a.summaries.short == "" and a.quotes == ()
