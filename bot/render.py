@@ -157,16 +157,16 @@ def search_embed(
     share = (limits.EMBEDS_TOTAL - 400) // max(len(hits), 1)
     for hit in hits:
         url = _safe_url(hit.source_url)
-        start, end = SNIPPET_MARKS
+        start, end = SNIPPET_MARKS  # escape() leaves these private-use marks alone
         snippet = escape(" ".join(hit.snippet.split()))
         name = limits.one_line(f"#{hit.briefing.id} · {hit.briefing.title}", limits.EMBED_FIELD_NAME)
         link = f"\n[Source]({url})" if url else ""
         when = f" · {timestamp(hit.briefing.published_at, 'D')}"
         room = min(limits.EMBED_FIELD_VALUE, share - len(name)) - len(link) - len(when) - 4
-        cut = limits.truncate(snippet, room - 2)
-        if cut.count(start) > cut.count(end):  # a highlight cut open: close it
-            cut = cut.replace("…", "") + end + "…"
-        value = cut.replace(start, "**").replace(end, "**") + when + link
+        cut = limits.truncate(snippet.replace(start, "**").replace(end, "**"), room - 2)
+        if cut.count("**") % 2:  # a highlight cut open: close it
+            cut = cut.removesuffix("…") + "**…"
+        value = cut + when + link
         embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(
         text=f"{total} result{'s' if total != 1 else ''} · page {page} of {pages} · {FOOTER_BRAND}"
