@@ -24,7 +24,7 @@ EN_SPEECH_VERBS = frozenset(
     """.split()
 )
 
-EN_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None}
+EN_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None, "it": None}
 
 # Words that name a position; used to split "U.S. Secretary of State Antony Blinken" into role
 # and name, and to resolve "the secretary" to the person whose role it is.
@@ -43,6 +43,31 @@ EN_ROLE_WORDS = frozenset(
     spokesperson. mr mr. mrs mrs. ms ms. sir dame lord lady candidate nominee member critic
     researcher scientist official officials surgeon physician nurse doctor economist strategist
     fellow editor reporter correspondent organiser organizer activist campaigner owner operator
+    republican democrat liberal conservative tory ndp independent coach goalie defenceman
+    defenseman forward captain player rookie veteran star chef pastor""".split()
+)
+
+# Sentence-initial words that glue onto a following name ("Other Syrian", "Unlike Al Mnajer").
+EN_LEADING_NOISE = frozenset(
+    """
+    other unlike like among including despite although though while because since unless whether
+    both either neither every each only even just more less many much several few former late young
+    old dear asked speaking according following after before during when where as if once
+    """.split()
+)
+
+# Last words of capitalised names that are things or places, not people ("Starlight Tours").
+EN_THING_WORDS = frozenset(
+    """
+    lake river mount mountain street st road avenue ave park bay island islands tours tour cup league
+    games award awards prize bridge airport station hall square county city province valley falls
+    beach church cathedral school hospital centre center mall tower building arena stadium festival
+    program programme report act bill local day week month year night morning christmas plan project
+    coast range creek harbour harbor port highway trail lane drive boulevard plaza gardens garden zoo
+    museum gallery theatre theater library market news times post herald journal sun star globe mail
+    press radio tv television magazine show series film movie book album song team fc cafe restaurant
+    hotel inn store shop sharks oilers kings flames leafs canucks jets senators canadiens bruins rangers
+    raptors blue jays hurricanes model
     """.split()
 )
 
@@ -72,7 +97,7 @@ EN_ORG_WORDS = frozenset(
     bureau secretariat cabinet coalition alliance network centre center hospital administration
     rcmp nato un eu imf who opec unicef unhcr iaea osce fbi cia nsa reuters ap afp
     society league chamber tribunal prosecutor's prosecutors directorate inspectorate regulator
-    commission. mission delegation consulate unit team club forum initiative project trust campaign
+    commission. mission delegation consulate unit team club house commons legislature forum initiative project trust campaign
     watch institute lab laboratory clinic school college academy
     """.split()
 )
@@ -84,8 +109,9 @@ EN_ROLE_NOUNS = frozenset(
     commissioner ambassador governor senator mayor chair chairman chairwoman general professor
     premier official envoy commander admiral leader head judge analyst economist lawyer
     prosecutor superintendent inspector officer adviser advisor negotiator diplomat founder ceo
-    executive researcher doctor nurse coordinator manager
-    """.split()
+    executive researcher doctor nurse coordinator manager coach goalie defenceman defenseman player
+    rookie captain veteran republican democrat liberal conservative father mother woman man teen
+    spokesperson""".split()
 )
 
 EN_ORG_NOUNS = frozenset(
@@ -112,6 +138,7 @@ EN_NOT_NAME = frozenset(
     saskatoon regina halifax ontario quebec alberta manitoba saskatchewan nova scotia brunswick
     columbia british island prince edward north south east west northern southern eastern
     western central united states kingdom nations covid-19 covid coronavirus christmas easter
+    is are was were do does did has have had can could will would should might must finally
     god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
     """.split()
 )

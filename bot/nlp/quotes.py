@@ -35,7 +35,7 @@ _SCARE_INTRO = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
-_SENT_BREAK = re.compile(r"\w\w\. ")
+_SENT_BREAK = re.compile(r"(?:[a-z]{3}|\d)\. ")
 _PLEASANTRY = re.compile(
     r"\b(?:thank|thanks|grateful|congratulat|good (?:morning|afternoon|evening)|pleased to|happy to|"
     r"honou?red|welcome|delighted|дякую|спасибо|благодар|вітаю|поздравля|раді|рады)\w*",
@@ -219,7 +219,7 @@ def _attribution(
     lead = text[a_start:a_end]
     stripped = lead.lstrip(" ,—–-")
     if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
-        words = _words_with_spans(text, a_start, a_end)[:12]
+        words = _words_with_spans(text, a_start, a_end)[:40]
         attr = _after_words(text, words, lang, cyr)
         if attr is not None:
             return attr
@@ -280,12 +280,21 @@ def _after_words(text: str, words: list[tuple[str, int, int]], lang: _Lang, cyr:
         if span:
             return _Attribution(span[0], span[1], lang.verbs.get(low[0]), True)
         return None
+    if len(low) > 2 and low[0] == "according" and low[1] == "to":
+        span = _phrase_after_verb(text, words, 2)
+        return _Attribution(span[0], span[1], None, True) if span else None
     # "X said" with X up to 8 words: the first speech verb closes the subject.
-    for i in range(1, min(len(words), 10)):
+    for i in range(1, min(len(words), 40)):
         if low[i] in lang.verbs:
             between = text[words[0][1] : words[i][1]]
             if any(c in between for c in ';:!?"“”«»') or _SENT_BREAK.search(between):
                 return None
+            if i >= 10:
+                # A long subject only with an appositive: "X, director of ... at Y, said".
+                comma = text.find(",", words[0][1], words[i][1])
+                if comma < 0 or not words[0][0][:1].isupper():
+                    return None
+                return _Attribution(words[0][1], comma, lang.verbs.get(low[i]), True)
             # Drop an adverb right before the verb ("he quickly said").
             j = i
             if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
@@ -390,6 +399,8 @@ def _resolve(
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
         return None
+    if low_words[0] in ("it", "воно", "оно") and len(low_words) == 1:
+        return index.latest_org(attr.phrase_start)
     if low_words[0] in lang.pronouns:
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
         if low_words[0] in ("they", "we", "вони", "они"):
@@ -413,12 +424,34 @@ def _resolve(
             ent = index.by_role_noun(w, attr.phrase_start, org=True)
             if ent is not None:
                 return ent
-    # Unknown capitalised name: use it as written.
+    if (
+        low_words[0] in ("the", "its", "their")
+        and len(low_words) <= 4
+        and any(
+            w in lx.EN_ORG_NOUNS
+            or w in ("company", "utility", "firm", "agency", "statement", "department", "post")
+            for w in low_words
+        )
+    ):
+        ent = index.latest_org(attr.phrase_start)
+        if ent is not None:
+            return ent
+    # A definite description of someone already named: "the rookie defenceman", "the 39-year-old".
+    if low_words[0] == "the" and len(low_words) <= 5 and not any(w in lx.EN_ORG_NOUNS for w in low_words):
+        ent = index.by_pronoun(min(attr.phrase_start, quote_start), None, exclude=quote_span)
+        if ent is not None:
+            return ent
+    # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
     if caps:
-        return " ".join(caps).strip(",.")
-    if low_words[0] in ("the", "a", "an") and len(low_words) <= 4:
-        return " ".join(phrase.split()[1:]) or None
+        name = " ".join(caps).strip(",.")
+        return index.lookup_name(name) or name
+    # An unnamed source described in words ("a citizen", "one of the players"): keep the description.
+    if phrase[:1].islower() and len(low_words) <= 10:
+        words = phrase.split()
+        if words[0].lower() in ("the", "a", "an"):
+            words = words[1:]
+        return " ".join(words).strip(",.") or None
     return None
 
 
@@ -541,6 +574,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     seen: list[set[str]] = []
     last_speaker: Entity | str | None = None
     last_speaker_para = -10
+    last_speaker_pos = -1
     para_starts = [p[0] for p in paragraphs]
 
     def para_index(pos: int) -> int:
@@ -584,13 +618,18 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             if not whole_para and len(words) < 10:
                 continue
             # Floating quote: a reporter lets the previous speaker go on.
-            if last_speaker is not None and pidx - last_speaker_para <= 3:
+            # Floating quote: the latest speaker, whether of a quote or of reported speech.
+            reported = index.last_speech_mention(first.open_at)
+            if reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
+                speaker = reported.entity
+            elif last_speaker is not None and pidx - last_speaker_para <= 3:
                 speaker = last_speaker
             else:
                 speaker = index.by_pronoun(first.open_at, None)
         if speaker is not None:
             last_speaker = speaker
             last_speaker_para = para_index(group[-1].close_at)
+            last_speaker_pos = group[-1].close_at
         name, role = _speaker_fields(speaker)
         score = _score(quote_text, words, seen, speaker is not None)
         quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))

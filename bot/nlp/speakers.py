@@ -11,16 +11,30 @@ a quote extractor with the right words into one with the right speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from bot.nlp import _lexicon as lx
 
-_EN_TOKEN = r"(?:[A-Z][a-zA-Z]?\.(?:[A-Z]\.)*|(?:Mc|Mac|O[’'])?[A-Z][a-zà-öø-ÿA-Z]*(?:[-’'][A-Za-zà-öø-ÿ]+)*)"
-_EN_LINK = r"(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
-_EN_RUN = re.compile(rf"{_EN_TOKEN}(?:{_EN_LINK} {_EN_TOKEN})*")
+_EN_RUN = re.compile(
+    r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+    r" [A-Z][\w'’.-]*)*"
+)
+_ABBREV = frozenset(
+    "sen. rep. gov. gen. lt. col. sgt. capt. dr. mr. mrs. ms. prof. rev. hon. atty. supt. insp. cpl. det. "
+    "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co.".split()
+)
+
+
+def _is_abbrev(token: str) -> bool:
+    """Does the dot belong to the token ("Dr.", "U.S.", "J.") rather than end a sentence?"""
+    return len(token) <= 2 or "." in token[:-1] or token.lower() in _ABBREV
+
+
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 _CYR_RUN = re.compile(rf"{_CYR_TOKEN}(?: {_CYR_TOKEN})*")
+_FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
     "по во из под около".split()
@@ -28,6 +42,7 @@ _PLACE_PREPS = frozenset(
 _WORD = re.compile(r"[\w'’.-]+")
 
 _CONNECTORS = frozenset("of the for and de van von der den da di del la le bin al du dos das".split())
+_EN_SKIP = lx.EN_NOT_NAME | _CONNECTORS
 _PARTICLES = frozenset("de van von der den da di del la le bin al du dos das".split())
 _HONORIFIC_GENDER = {
     "mr": "m",
@@ -61,6 +76,8 @@ _CYR_PLACES = frozenset(
     германии франції франции британії британии білорусі беларуси криму крыма
     """.split()
 )
+_EN_PRON_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er|[Hh]ers|[Hh]imself|[Hh]erself)\b")
+_CYR_PRON_RE = re.compile(r"(?<!\w)(?:[Вв]ін|[Вв]она|[Йй]ого|[Її]ї|[Оо]н|[Оо]на|[Ее]го|[Ее]ё|[Ее]е)(?!\w)")
 _FEMALE_SURNAME = re.compile(r"(?:ова|ева|єва|іна|ина|ська|цька|ская|цкая|ова|ая|ова)$")
 _FEMALE_LATIN_SURNAME = re.compile(r"(?:ova|eva|ska|cka|ina|aya)$")
 
@@ -76,6 +93,8 @@ class Entity:
     tokens: tuple[str, ...] = ()
     name_from_oblique: bool = False
     gender_votes: dict[str, int] = field(default_factory=dict)
+    # Known to be a person (title, role, first name, or speaks) rather than a capitalised thing.
+    confirmed: bool = False
 
     @property
     def surname(self) -> str:
@@ -87,7 +106,8 @@ class Mention:
     start: int
     end: int
     entity: Entity
-    in_quote: bool
+    in_quote: bool  # inside quotation marks or a caption/credit: never an antecedent
+    speaks: bool = False  # subject of a speech verb: "Smith said", "said Smith"
 
 
 _NORM_CACHE: dict[str, str] = {}
@@ -203,6 +223,107 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
     return token
 
 
+@dataclass(frozen=True, slots=True)
+class _ParsedRun:
+    """What a capitalised run says on its own, before looking at the text around it."""
+
+    name: str = ""
+    key: tuple[str, ...] = ()
+    is_org: bool = False
+    role: str | None = None
+    honor: bool = False
+    honor_gender: str | None = None
+    known_first: bool = False
+    split_at: int = 0
+
+
+_PARSE_CACHE: dict[tuple[str, ...], _ParsedRun | None] = {}
+
+
+def _parse_en_run(tokens: tuple[str, ...]) -> _ParsedRun | None:
+    """Classify a run as organisation or person (role + name), memoised: names repeat a lot."""
+    if tokens in _PARSE_CACHE:
+        return _PARSE_CACHE[tokens]
+    if len(_PARSE_CACHE) > 20_000:
+        _PARSE_CACHE.clear()
+    _PARSE_CACHE[tokens] = out = _parse_en_run_uncached(tokens)
+    return out
+
+
+def _strip_possessive(name: str) -> str:
+    name = name.rstrip(".,")
+    return name[:-2] if name.endswith(("'s", "’s")) else name
+
+
+def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
+    norms = [_norm(t) for t in tokens]
+    org_words = lx.EN_ORG_WORDS
+    if "of" in norms or "for" in norms:
+        k = norms.index("of") if "of" in norms else norms.index("for")
+        head, tail = norms[:k], norms[k + 1 :]
+        if (
+            head
+            and tail
+            and not any(n in org_words for n in head)
+            and (any(n in org_words for n in tail) or len(head) >= 2 or tokens[k + 1].isupper())
+            and head[-1] not in lx.EN_ROLE_WORDS
+            and head[-1] not in lx.EN_ROLE_CONTEXT
+        ):
+            return _ParsedRun(split_at=k)
+    last_org = max((i for i, n in enumerate(norms) if n in org_words), default=-1)
+    role_after_org = last_org >= 0 and any(n in lx.EN_ROLE_WORDS for n in norms[last_org + 1 : -1])
+    bare = tokens[0].strip(".,'’s")
+    if (last_org >= 0 and not role_after_org) or (
+        len(tokens) == 1 and bare.isupper() and len(bare) >= 2 and bare.lower() not in lx.EN_ROLE_WORDS
+    ):
+        return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
+    # Split role and name: the name is the tail after the last role/context word.
+    cut = 0
+    for i, n in enumerate(norms):
+        if (
+            n in lx.EN_ROLE_WORDS
+            or n in lx.EN_ROLE_CONTEXT
+            or (tokens[i].endswith(("'s", "’s")) and i < len(tokens) - 1)
+        ):
+            cut = i + 1
+    name_tokens = list(tokens[cut:])
+    norms_name = norms[cut:]
+    if (
+        not name_tokens
+        or any(n in lx.EN_NOT_NAME for n in norms_name)
+        or norms_name[-1] in lx.EN_THING_WORDS
+        or any(t.isupper() and len(t) > 1 for t in name_tokens)
+    ):
+        return None  # "Canada's" or "Prime Minister" alone: no person here
+    if len(name_tokens) > 4:
+        name_tokens, norms_name = name_tokens[-3:], norms_name[-3:]
+    # "Overstating Surrey", "Finally Demi": a stray word before a name.
+    if (
+        len(name_tokens) >= 2
+        and norms_name[0] not in _FIRST_NAMES
+        and (norms_name[0] in lx.EN_LEADING_NOISE or norms_name[0].endswith(("ing", "ly")))
+    ):
+        name_tokens, norms_name = name_tokens[1:], norms_name[1:]
+    role_tokens = tokens[:cut]
+    honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
+    role_words = [t for t in role_tokens if _norm(t) not in _HONORIFICS]
+    role = " ".join(role_words) if role_words else None
+    if role is not None and all(_norm(t) in _CONNECTORS for t in role_words):
+        role = None
+    if role and role.lower().startswith("the "):
+        role = role[4:]
+    honor_gender = next((_HONORIFIC_GENDER[_norm(h)] for h in honor if _norm(h) in _HONORIFIC_GENDER), None)
+    key = tuple(norms_name)
+    return _ParsedRun(
+        name=_strip_possessive(" ".join(name_tokens)),
+        key=key,
+        role=role,
+        honor=bool(honor),
+        honor_gender=honor_gender,
+        known_first=key[0] in _FIRST_NAMES,
+    )
+
+
 class SpeakerIndex:
     """Entities of one briefing and the positions where each is mentioned."""
 
@@ -213,126 +334,139 @@ class SpeakerIndex:
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
         self._quoted = quoted
+        self._quote_starts = [q[0] for q in quoted]
+        self._orgs: dict[str, Entity] = {}
+        self._by_surname: dict[str, Entity] = {}
         if self.cyrillic:
             self._scan_cyrillic()
         else:
             self._scan_english()
+        self._merge_short_forms()
         self._infer_gender()
 
     # --- scanning ------------------------------------------------------------------------------
 
     def _in_quote(self, pos: int) -> bool:
-        for s, e in self._quoted:
-            if s <= pos < e:
-                return True
-            if s > pos:
-                return False
-        return False
+        i = bisect.bisect_right(self._quote_starts, pos) - 1
+        return i >= 0 and pos < self._quoted[i][1]
 
     def _scan_english(self) -> None:
+        """Feed every capitalised run to ``_add_english_run``, split at sentence-final dots."""
         text = self.text
-        skip = lx.EN_NOT_NAME | _CONNECTORS
+        skip = _EN_SKIP
         for m in _EN_RUN.finditer(text):
             run = m.group(0)
             if " " not in run:
                 n = _norm(run)
-                if n in skip or (n not in _HONORIFICS and not self.entities):
+                if n in skip and n not in _HONORIFICS:
                     continue
-                tokens = [run]
-            else:
-                tokens = run.split(" ")
-            start = m.start()
-            # Drop a sentence-opening function word ("The", "But", "On") and leading connectors.
-            k = 0
-            while k < len(tokens):
-                n = _norm(tokens[k])
-                if n not in skip or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
-                    break
-                start += len(tokens[k]) + 1
-                k += 1
-            if k == len(tokens):
+                if run[-1] == "." and not _is_abbrev(run):
+                    run = run[:-1]
+                self._add_english_run([run], m.start(), m.start() + len(run))
                 continue
-            self._add_english_run(tokens[k:] if k else tokens, start, m.end())
+            pos = m.start()
+            tokens: list[str] = []
+            t_start = pos
+            for tok in run.split(" "):
+                if not tokens:
+                    t_start = pos
+                pos += len(tok) + 1
+                if tok[-1] == "." and not _is_abbrev(tok):
+                    tokens.append(tok[:-1])
+                    self._add_tokens(tokens, t_start)
+                    tokens = []
+                else:
+                    tokens.append(tok)
+            if tokens:
+                self._add_tokens(tokens, t_start)
+
+    def _add_tokens(self, tokens: list[str], start: int) -> None:
+        # Drop a sentence-opening function word ("The", "But", "On") and leading connectors.
+        k = 0
+        while k < len(tokens):
+            n = _norm(tokens[k])
+            if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
+                break
+            start += len(tokens[k]) + 1
+            k += 1
+        if k == len(tokens):
+            return
+        tokens = tokens[k:] if k else tokens
+        end = start + sum(len(t) for t in tokens) + len(tokens) - 1
+        self._add_english_run(tokens, start, end)
 
     def _add_english_run(self, tokens: list[str], start: int, end: int) -> None:
-        norms = [_norm(t) for t in tokens]
+        parsed = _parse_en_run(tuple(tokens))
+        if parsed is None:
+            return
+        if parsed.split_at:
+            # "Professor Ingrid Bakke of Northfield University": a person, then their organisation.
+            k = parsed.split_at
+            head_end = start + len(" ".join(tokens[:k]))
+            self._add_english_run(tokens[:k], start, head_end)
+            tail_start = self.text.find(tokens[k + 1], head_end)
+            self._add_english_run(tokens[k + 1 :], tail_start, end)
+            return
         in_quote = self._in_quote(start)
-        # "Professor Ingrid Bakke of Northfield University": a person, then their organisation.
-        if "of" in norms or "for" in norms:
-            k = norms.index("of") if "of" in norms else norms.index("for")
-            head, tail = norms[:k], norms[k + 1 :]
-            if (
-                head
-                and not any(n in lx.EN_ORG_WORDS for n in head)
-                and any(n in lx.EN_ORG_WORDS for n in tail)
-                and head[-1] not in lx.EN_ROLE_WORDS
-                and head[-1] not in lx.EN_ROLE_CONTEXT
-            ):
-                head_text = " ".join(tokens[:k])
-                head_end = start + len(head_text)
-                self._add_english_run(tokens[:k], start, head_end)
-                tail_start = self.text.find(tokens[k + 1], head_end)
-                self._add_english_run(tokens[k + 1 :], tail_start, end)
-                return
-        if any(n in lx.EN_ORG_WORDS for n in norms) or (
-            len(tokens) == 1 and tokens[0].strip(".,'’s").isupper() and len(tokens[0].strip(".,'’s")) >= 2
-        ):
-            name = " ".join(tokens).rstrip(".,")
-            if name.endswith(("'s", "’s")):
-                name = name[:-2]
-            ent = self._find_org(name)
+        key = parsed.key
+        if parsed.is_org:
+            ent = self._orgs.get(parsed.name.lower())
             if ent is None:
-                ent = Entity(name=name, is_org=True, tokens=tuple(_norm(t) for t in tokens))
+                ent = Entity(name=parsed.name, is_org=True, tokens=key)
+                self._orgs[parsed.name.lower()] = ent
                 self.entities.append(ent)
             self.mentions.append(Mention(start, end, ent, in_quote))
             return
-        # Split role and name: the name is the tail after the last role/context word.
-        cut = 0
-        for i, n in enumerate(norms):
-            if n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or tokens[i].endswith(("'s", "’s")):
-                cut = i + 1
-        name_tokens = tokens[cut:]
-        norms_name = norms[cut:]
-        if not name_tokens or any(n in lx.EN_NOT_NAME for n in norms_name):
-            # "Canada's" or "Prime Minister" alone: no person here, but "the minister" may refer back.
-            return
-        if len(name_tokens) > 4:
-            name_tokens = name_tokens[-3:]
-            norms_name = norms_name[-3:]
-        role_tokens = tokens[:cut]
-        honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
-        role_words = [t for t in role_tokens if _norm(t) not in _HONORIFICS]
-        role = " ".join(role_words) if role_words else None
-        if role is not None and all(_norm(t) in _CONNECTORS for t in role_words):
-            role = None
-        if role and role.lower().startswith("the "):
-            role = role[4:]
-        name = " ".join(name_tokens).rstrip(".,")
-        if name.endswith(("'s", "’s")):
-            name = name[:-2]
-        key = tuple(n for n in norms_name)
+        role = parsed.role
+        speaks = self._speaks(end, start)
         ent = self._match_person(key)
         if ent is None:
-            if len(key) == 1 and not role and not honor:
+            if len(key) == 1 and not role and not parsed.honor and not speaks:
                 return  # a lone capitalised word we cannot tell from a place
-            before = [w.lower() for w in self.text[max(0, start - 16) : start].split()]
-            if before and before[-1] == "the":
-                before.pop()
-            if not role and not honor and before and before[-1] in _PLACE_PREPS:
+            if not role and not parsed.honor and self._after_place_prep(start):
                 return  # "a shelter in Port Alva": a place, not a person
-            ent = Entity(name=name, tokens=key)
+            ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
+            self._by_surname[key[-1]] = ent
         elif len(key) > len(ent.tokens):
-            ent.name, ent.tokens = name, key
-        if role is None:
-            role = self._role_before(start) or self._role_after(end)
-        if role and not ent.role:
-            ent.role = role
-        for h in honor:
-            g = _HONORIFIC_GENDER.get(_norm(h))
-            if g:
-                ent.gender_votes[g] = ent.gender_votes.get(g, 0) + 3
-        self.mentions.append(Mention(start, end, ent, in_quote))
+            ent.name, ent.tokens = parsed.name, key
+        if not ent.role:
+            ent.role = role or self._role_before(start) or self._role_after(end)
+        if role or parsed.honor or parsed.known_first or speaks:
+            ent.confirmed = True
+        if parsed.honor_gender:
+            ent.gender_votes[parsed.honor_gender] = ent.gender_votes.get(parsed.honor_gender, 0) + 3
+        in_quote = in_quote or self._is_aside(start, end)
+        self.mentions.append(Mention(start, end, ent, in_quote, speaks))
+
+    def _after_place_prep(self, start: int) -> bool:
+        before = self.text[max(0, start - 16) : start].lower().split()
+        if before and before[-1] == "the":
+            before.pop()
+        return bool(before) and before[-1] in _PLACE_PREPS
+
+    def _speaks(self, end: int, start: int) -> bool:
+        """Is the mention the subject of a speech verb ("Smith said", "said Smith", "Smith, 52, told")?"""
+        text = self.text
+        after = text[end : end + 40].lstrip(" ,").split(" ", 3)
+        for w in after[:3]:
+            lw = w.strip(",.").lower()
+            if lw in lx.EN_SPEECH_VERBS:
+                return True
+            if lw not in ("also", "has", "had", "later", "then", "previously", "who", "recently"):
+                break
+        before = text[max(0, start - 12) : start].split()
+        return bool(before) and before[-1].lower() in lx.EN_SPEECH_VERBS
+
+    def _is_aside(self, start: int, end: int) -> bool:
+        """A photo credit or caption: "(Evan Vucci/Associated Press)", "Jane Doe/CBC"."""
+        text = self.text
+        if end < len(text) and text[end] == "/":
+            return True
+        if start > 0 and text[start - 1] == "/":
+            return True
+        open_at = text.rfind("(", max(0, start - 60), start)
+        return open_at >= 0 and text.find(")", open_at, start) < 0
 
     def _role_before(self, start: int) -> str | None:
         """A lower-case role right before a name: "said defence ministry spokesman Ivan Petrenko"."""
@@ -470,6 +604,11 @@ class SpeakerIndex:
     def _match_person(self, key: tuple[str, ...]) -> Entity | None:
         """The entity a (possibly shorter, possibly inflected) name refers to, most recent first."""
         cyr = self.cyrillic
+        if not cyr:
+            ent = self._by_surname.get(key[-1])
+            if ent is not None and (len(key) == 1 or len(ent.tokens) == 1 or key[0][:1] == ent.tokens[0][:1]):
+                return ent
+            return None
         for ent in reversed(self.entities):
             if ent.is_org or not ent.tokens:
                 continue
@@ -488,7 +627,9 @@ class SpeakerIndex:
         if self.cyrillic:
             pron = lx.UK_PRONOUNS if self.language == "uk" else lx.RU_PRONOUNS
             possessive = {"його": "m", "її": "f", "его": "m", "её": "f", "ее": "f"}
+            pron_re = _CYR_PRON_RE
         else:
+            pron_re = _EN_PRON_RE
             pron = {"he": "m", "she": "f"}
             possessive = {"his": "m", "him": "m", "her": "f", "hers": "f", "himself": "m", "herself": "f"}
         for ent in self.entities:
@@ -507,17 +648,73 @@ class SpeakerIndex:
         for i, men in enumerate(mentions):
             stop = mentions[i + 1].start if i + 1 < len(mentions) else len(self.text)
             stop = min(stop, men.end + 200)
-            for w in _WORD.findall(self.text[men.end : stop])[:25]:
-                lw = w.lower().strip(".")
+            # A pronoun after a quote belongs to the quote's speaker, not to this mention.
+            for mark in '"“«':
+                q = self.text.find(mark, men.end, stop)
+                if q >= 0:
+                    stop = q
+            hit = pron_re.search(self.text, men.end, stop)
+            if hit:
+                lw = hit.group(0).lower()
                 g = pron.get(lw) or possessive.get(lw)
                 if g:
                     votes = men.entity.gender_votes
                     votes[g] = votes.get(g, 0) + 1
-                    break
         for ent in self.entities:
             v = ent.gender_votes
             m, f = v.get("m", 0), v.get("f", 0)
             ent.gender = "m" if m > f else "f" if f > m else None
+
+    def _merge_short_forms(self) -> None:
+        """Point "Mr. Hemming" or a lone surname at the full name, even when it comes later."""
+        full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
+        if not full:
+            return
+        redirect: dict[int, Entity] = {}
+        for ent in self.entities:
+            if ent.is_org or len(ent.tokens) != 1:
+                continue
+            matches = [f for f in full if _tokens_match(ent.tokens[0], f.tokens[-1], self.cyrillic)]
+            if len(matches) == 1:
+                target = matches[0]
+                target.role = target.role or ent.role
+                for g, v in ent.gender_votes.items():
+                    target.gender_votes[g] = target.gender_votes.get(g, 0) + v
+                target.confirmed = target.confirmed or ent.confirmed
+                redirect[id(ent)] = target
+        if redirect:
+            for men in self.mentions:
+                men.entity = redirect.get(id(men.entity), men.entity)
+            self.entities = [e for e in self.entities if id(e) not in redirect]
+
+    def lookup_name(self, name: str) -> Entity | None:
+        """An entity for a bare name found in an attribution, by surname or, failing that, first name."""
+        key = tuple(_norm(t) for t in name.split())
+        if not key:
+            return None
+        persons = [e for e in self.entities if not e.is_org and e.tokens]
+        for pick in (
+            lambda e: _tokens_match(key[-1], e.tokens[-1], self.cyrillic),
+            lambda e: len(key) == 1 and _tokens_match(key[0], e.tokens[0], self.cyrillic),
+        ):
+            found = [e for e in persons if pick(e)]
+            if len(found) == 1:
+                return found[0]
+        return None
+
+    def latest_org(self, pos: int) -> Entity | None:
+        """ "it said" / "the company said": the organisation most recently named before ``pos``."""
+        for men in reversed(self.mentions):
+            if men.start < pos and men.entity.is_org and not men.in_quote:
+                return men.entity
+        return None
+
+    def last_speech_mention(self, pos: int) -> Mention | None:
+        """The latest mention before ``pos`` that is the subject of a speech verb (direct or reported)."""
+        for men in reversed(self.mentions):
+            if men.start < pos and men.speaks and not men.in_quote:
+                return men
+        return None
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.start < end and m.end > start]
@@ -527,17 +724,22 @@ class SpeakerIndex:
     ) -> Entity | None:
         """The nearest earlier person outside quotes whose gender does not contradict ``gender``."""
         fallback: Entity | None = None
+        unconfirmed: Entity | None = None
         for men in reversed(self.mentions):
             if men.start >= pos or men.in_quote or men.entity.is_org:
                 continue
             if exclude and exclude[0] <= men.start < exclude[1]:
                 continue
-            g = men.entity.gender
+            ent = men.entity
+            g = ent.gender
             if gender is None or g == gender:
-                return men.entity
-            if g is None and fallback is None:
-                fallback = men.entity
-        return fallback
+                if ent.confirmed or g is not None:
+                    return ent
+                if unconfirmed is None:
+                    unconfirmed = ent
+            elif g is None and fallback is None:
+                fallback = ent
+        return fallback or unconfirmed
 
     def by_role_noun(self, noun: str, pos: int, org: bool = False) -> Entity | None:
         """Resolve "the secretary" / "the ministry": the latest entity whose role or name has ``noun``.
