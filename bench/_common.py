@@ -1,0 +1,113 @@
+"""Shared helpers: sizes, timing, percentiles and result files."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a run is. ``smoke`` is for CI (well under a minute); ``full`` is the real run."""
+
+    name: str
+    archives: tuple[int, ...]  # briefings, for the command data path
+    iterations: int  # timed calls per command and archive size
+    e2e_archive: int
+    e2e_iterations: int
+    ingest_count: int
+    fanout_channels: tuple[int, ...]
+    fanout_guilds: int
+    fanout_limits: bool  # the fake enforces Discord's rate limits
+    resources_archive: int
+    resources_subscriptions: int
+
+
+SIZES = {
+    "smoke": Size("smoke", (200,), 60, 200, 20, 40, (50,), 25, False, 200, 100),
+    "full": Size(
+        "full",
+        (1_000, 10_000, 100_000, 1_000_000),
+        2_000,
+        100_000,
+        300,
+        600,
+        (1_000, 10_000),
+        2_500,
+        True,
+        100_000,
+        10_000,
+    ),
+}
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0-100) of ``samples``."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summarise_ms(samples_s: list[float]) -> dict[str, float]:
+    """p50/p95/p99/max in milliseconds from samples in seconds."""
+    ms = [s * 1000 for s in samples_s]
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 4),
+        "p95_ms": round(percentile(ms, 95), 4),
+        "p99_ms": round(percentile(ms, 99), 4),
+        "max_ms": round(max(ms), 4) if ms else float("nan"),
+    }
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "cpu": platform.processor() or platform.machine(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        import os
+
+        info["cores"] = os.cpu_count()
+        mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+        info["memory_gib"] = round(int(mem) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return info
+
+
+def save(name: str, size: str, payload: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{size}.json"
+    payload = {
+        "benchmark": name,
+        "size": size,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        **payload,
+    }
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    return path
+
+
+def load(name: str, size: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}-{size}.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())

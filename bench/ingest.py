@@ -1,0 +1,98 @@
+"""3. Ingest: briefings per second through ``Newsroom.import_document`` on one core.
+
+Each briefing is its own 800-word Markdown file (front matter, title, quotes with named
+speakers), generated before the clock starts. One call per file does everything an
+upload does: decode and parse, language detection, summaries, key quotes and speakers,
+and the storage transaction (briefing, tags, quotes, speakers, FTS5). The process is
+pinned to one CPU (``sched_setaffinity``) for the measurement, so aiosqlite's worker
+thread shares that core. A stage breakdown (parse / analyse / store) is timed separately.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bench._common import Size
+from bench._corpus import Corpus
+from bot.config import Config, StorageConfig
+from bot.ingest import parse_document
+from bot.newsroom import Newsroom
+from bot.nlp import analyze
+from storage import Storage
+
+GOAL_PER_S = 300.0
+WORDS = 800
+
+
+@contextmanager
+def one_core() -> Any:
+    if not hasattr(os, "sched_setaffinity"):
+        yield None
+        return
+    before = os.sched_getaffinity(0)
+    core = min(before)
+    os.sched_setaffinity(0, {core})
+    try:
+        yield core
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+async def run(size: Size) -> dict[str, Any]:
+    corpus = Corpus(seed=5)
+    docs = [corpus.doc(i, words=WORDS) for i in range(size.ingest_count)]
+    files = [(d.text.encode(), f"briefing-{i}.md") for i, d in enumerate(docs)]
+    words = sum(d.words for d in docs) / len(docs)
+    with tempfile.TemporaryDirectory(prefix="briefbot-ingest-") as tmp:
+        config = Config(storage=StorageConfig(path=str(Path(tmp) / "ingest.db")))
+        storage = await Storage.open(config.storage.path)
+        try:
+            newsroom = Newsroom(storage, config)
+            with one_core() as core:
+                start = time.perf_counter()
+                for data, name in files:
+                    report = await newsroom.import_document(data, name)
+                    if report.added != 1:
+                        raise RuntimeError(f"{name} was not added: {report.items}")
+                elapsed = time.perf_counter() - start
+                stages = await _stages(storage, corpus, size.ingest_count)
+        finally:
+            await storage.close()
+    rate = size.ingest_count / elapsed
+    print(
+        f"    {rate:8.1f} briefings/s  ({size.ingest_count} x ~{words:.0f} words, core {core}; "
+        f"goal >= {GOAL_PER_S:.0f}/s)"
+    )
+    print("    per briefing: " + ", ".join(f"{k} {v:.2f} ms" for k, v in stages.items()))
+    return {
+        "count": size.ingest_count,
+        "mean_words": round(words, 1),
+        "seconds": round(elapsed, 3),
+        "per_second": round(rate, 1),
+        "stage_ms": stages,
+        "goal_per_s": GOAL_PER_S,
+    }
+
+
+async def _stages(storage: Storage, corpus: Corpus, count: int) -> dict[str, float]:
+    """Mean milliseconds per briefing for each stage, on fresh documents."""
+    tz = ZoneInfo("Europe/Kyiv")
+    docs = [corpus.doc(100_000 + i, words=WORDS).text.encode() for i in range(count)]
+    t0 = time.perf_counter()
+    drafts = [parse_document(d, f"s{i}.md", tz=tz).drafts[0] for i, d in enumerate(docs)]
+    t1 = time.perf_counter()
+    analyses = [analyze(d.title, d.body, d.language) for d in drafts]
+    t2 = time.perf_counter()
+    for pair in zip(drafts, analyses, strict=True):
+        await storage.add_briefings([pair])
+    t3 = time.perf_counter()
+    return {
+        k: round(v / count * 1000, 3)
+        for k, v in (("parse", t1 - t0), ("analyse", t2 - t1), ("store", t3 - t2))
+    }

@@ -1,0 +1,130 @@
+"""1. Command data path: what each reader command and autocomplete asks of storage.
+
+Times the ``Newsroom`` calls the cogs make (storage queries, hydration into dataclasses;
+no rendering, no Discord) on archives of each size, with varied, seeded inputs:
+
+- ``latest``: ``/latest`` with count 1-5, a topic 30 % of the time;
+- ``summary``: ``/summary`` with an id (what autocomplete sends) 70 %, title words 15 %,
+  nothing (the newest) 15 %;
+- ``quote``: ``/quote`` with no filter (the newest briefing's best quote) or a briefing id;
+- ``quote_speaker``: ``/quote speaker:`` with a surname or a full name;
+- ``search``: ``/search`` with a surname and a topic (a selective query, like a reader's);
+- ``search_broad``: ``/search`` with one word that occurs in a large share of the archive
+  (the synthetic vocabulary is small, so this is a worst case, reported separately);
+- ``ac_title``: title autocomplete with 0-8 typed characters of a title word;
+- ``ac_speaker``: speaker autocomplete with 0-6 typed characters of a surname.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bench._archive import archive
+from bench._common import Size, summarise_ms
+from bench._corpus import TOPICS
+from bot.config import Config
+from bot.errors import UserFacingError
+from bot.newsroom import Newsroom
+from storage import Storage
+
+COMMANDS = (
+    "latest",
+    "summary",
+    "quote",
+    "quote_speaker",
+    "search",
+    "search_broad",
+    "ac_title",
+    "ac_speaker",
+)
+BROAD = ("substations", "insurers", "inspectors", "budget", "council", "programme", "percent")
+GOALS_MS = {100_000: 2.0, 1_000_000: 10.0}
+
+
+async def _inputs(storage: Storage, rng: random.Random) -> dict[str, Callable[[Newsroom], Awaitable[Any]]]:
+    """Seeded input generators per command."""
+    top = await storage.max_briefing_id()
+    names = [r[0] for r in await storage._fetchall("SELECT name FROM speakers")]
+    surnames = sorted({n.split()[-1] for n in names})
+    titles = [
+        r[0]
+        for r in await storage._fetchall(
+            "SELECT title FROM briefings WHERE id IN (SELECT abs(random()) % ? + 1 FROM briefings LIMIT 200)",
+            (top,),
+        )
+    ]
+    title_words = [w for t in titles for w in t.replace(":", " ").split() if w.isalpha() and len(w) > 3]
+
+    def latest(nr: Newsroom) -> Awaitable[Any]:
+        return nr.latest(rng.randint(1, 5), rng.choice(TOPICS) if rng.random() < 0.3 else None)
+
+    def summary(nr: Newsroom) -> Awaitable[Any]:
+        roll = rng.random()
+        if roll < 0.7:
+            return nr.resolve(str(rng.randint(1, top)))
+        if roll < 0.85:
+            return nr.resolve(" ".join(rng.sample(title_words, 2)))
+        return nr.resolve(None)
+
+    def quote(nr: Newsroom) -> Awaitable[Any]:
+        return nr.quotes(briefing=str(rng.randint(1, top))) if rng.random() < 0.5 else nr.quotes()
+
+    def quote_speaker(nr: Newsroom) -> Awaitable[Any]:
+        return nr.quotes(speaker=rng.choice(surnames) if rng.random() < 0.6 else rng.choice(names))
+
+    def search(nr: Newsroom) -> Awaitable[Any]:
+        return nr.search(f"{rng.choice(surnames)} {rng.choice(TOPICS)}", limit=5)
+
+    def search_broad(nr: Newsroom) -> Awaitable[Any]:
+        return nr.search(rng.choice(BROAD), limit=5)
+
+    def ac_title(nr: Newsroom) -> Awaitable[Any]:
+        word = rng.choice(title_words)
+        return nr.title_choices(word[: rng.randint(0, min(8, len(word)))])
+
+    def ac_speaker(nr: Newsroom) -> Awaitable[Any]:
+        word = rng.choice(surnames)
+        return nr.speaker_choices(word[: rng.randint(0, min(6, len(word)))])
+
+    return {name: fn for name, fn in locals().items() if name in COMMANDS}
+
+
+async def _time(call: Callable[[], Awaitable[Any]]) -> float:
+    start = time.perf_counter()
+    with contextlib.suppress(UserFacingError):  # "no quotes by ...", "nothing matches": still a query
+        await call()
+    return time.perf_counter() - start
+
+
+async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[str, float]]:
+    path = await archive(n)
+    storage = await Storage.open(path)
+    try:
+        newsroom = Newsroom(storage, Config())
+        rng = random.Random(seed)
+        inputs = await _inputs(storage, rng)
+        out = {}
+        for name in COMMANDS:
+            make = inputs[name]
+            for _ in range(max(10, iterations // 20)):  # warm the page cache and statements
+                await _time(lambda make=make: make(newsroom))
+            samples = [await _time(lambda make=make: make(newsroom)) for _ in range(iterations)]
+            out[name] = summarise_ms(samples)
+        return out
+    finally:
+        await storage.close()
+
+
+async def run(size: Size) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for n in size.archives:
+        iterations = size.iterations if n < 1_000_000 else max(size.iterations // 4, 50)
+        results[str(n)] = await measure(n, iterations)
+        print(f"  {n:>9,} briefings  ({iterations} calls each)")
+        for name, s in results[str(n)].items():
+            print(f"    {name:<14} p50 {s['p50_ms']:8.3f}  p95 {s['p95_ms']:8.3f}  p99 {s['p99_ms']:8.3f} ms")
+    return {"by_size": results, "goals_ms": GOALS_MS}
