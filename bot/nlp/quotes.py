@@ -16,6 +16,7 @@ Three steps, each cheap enough for ingest time:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -24,17 +25,18 @@ from bot.nlp import _lexicon as lx
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import Entity, SpeakerIndex
 
-_MARKS = re.compile(r"[\"“”«»„‘’']")
+# Quote marks, leaving out apostrophes inside words ("didn't", "Ukraine’s"): most ' and ’ in English.
+_MARKS = re.compile(r"[\"“”«»„]|(?<!\w)['‘’]|['‘’](?!\w)")
 _OPEN_PREV = set(" \t\n([{—–-/:;,") | {""}
 _CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"', "‘": "’", "'": "'’"}
-_SCARE_INTRO = re.compile(
-    r"(?:so-called|so called|dubbed|titled|entitled|called|named|known as|the term|the word|the phrase|"
-    r"slogan|hashtag|motto|label|labelled|labeled|branded|marked|так званий|так звана|так зване|"
-    r"так звані|так называемый|так называемая|так называемое|так называемые|під назвою|под названием)"
-    r"\s*$",
-    re.IGNORECASE,
+_SCARE_WORDS = frozenset(
+    "so-called dubbed titled entitled called named term word phrase slogan hashtag motto label labelled "
+    "labeled branded marked звані звана зване званий называемый называемая называемое называемые".split()
 )
+_SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "назвою"), ("под", "названием")})
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_DIGIT = re.compile(r"\d")
+_SENT_END = re.compile(r"[.!?;](?:\s+|$)")
 _SENT_BREAK = re.compile(r"(?:[a-z]{3}|\d)\. ")
 _PLEASANTRY = re.compile(
     r"\b(?:thank|thanks|grateful|congratulat|good (?:morning|afternoon|evening)|pleased to|happy to|"
@@ -114,6 +116,12 @@ def _quoted_segments(text: str) -> list[_Segment]:
         while seg.end > seg.start and text[seg.end - 1].isspace():
             seg.end -= 1
     return [s for s in segments if s.end > s.start]
+
+
+def _is_scare_intro(before: str) -> bool:
+    """Words right before the opening mark that announce a term or title, not a quotation."""
+    words = before.lower().rstrip(' "“«„').split()[-2:]
+    return bool(words) and (words[-1] in _SCARE_WORDS or tuple(words) in _SCARE_PAIRS)
 
 
 def _closes_first(text: str, start: int, end: int, mark: str) -> bool:
@@ -208,14 +216,12 @@ def _attribution(
     a_start = seg_close + 1
     a_end = p_end if next_open is None else next_open
     # Stop at the end of the sentence after the quote.
-    for k in range(a_start, min(a_end, a_start + 200)):
-        if text[k] in ".!?;" and (k + 1 >= a_end or text[k + 1].isspace()):
-            after = k + 1
-            while after < a_end and text[after].isspace():
-                after += 1
-            if text[k] != "." or _is_boundary(text, k, after, language):
-                a_end = k
-                break
+    a_end = min(a_end, a_start + 250)
+    for m in _SENT_END.finditer(text, a_start, a_end):
+        k = m.start()
+        if text[k] != "." or _is_boundary(text, k, m.end(), language):
+            a_end = k
+            break
     lead = text[a_start:a_end]
     stripped = lead.lstrip(" ,—–-")
     if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
@@ -225,14 +231,12 @@ def _attribution(
             return attr
     # --- before the opening mark --------------------------------------------------------------
     b_end = seg_open
-    b_start = p_start
-    for k in range(seg_open - 2, p_start - 1, -1):
-        if text[k] in ".!?" and text[k + 1] == " " and k > 0 and not text[k - 1].isupper():
+    lo = max(p_start, seg_open - 300)
+    b_start = lo
+    for stop in (". ", "! ", "? ", '"', "”", "»", "“"):
+        k = text.rfind(stop, lo, seg_open - 1)
+        if k >= 0 and k + 1 > b_start and not (stop == ". " and k > 0 and text[k - 1].isupper()):
             b_start = k + 1
-            break
-        if text[k] in '"”»“' and k < seg_open - 1:
-            b_start = k + 1
-            break
     words = _words_with_spans(text, b_start, b_end)
     if not words:
         return None
@@ -470,7 +474,7 @@ def _score(text: str, words: list[str], seen: list[set[str]], has_speaker: bool)
         score += 0.1
     if stripped[-1:] in ".!?…,":
         score += 0.05
-    if any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text):
         score += 0.05
     if has_speaker:
         score += 0.05
@@ -495,10 +499,12 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     index = SpeakerIndex(text, language, quoted)
     paragraphs = paragraph_spans(text)
 
+    starts = [p[0] for p in paragraphs]
+
     def para_of(pos: int) -> tuple[int, int]:
-        for ps, pe in paragraphs:
-            if ps <= pos <= pe:
-                return ps, pe
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and pos <= paragraphs[k][1]:
+            return paragraphs[k]
         return 0, len(text)
 
     # Group run-on paragraphs, then split quotes joined by an attribution.
@@ -578,11 +584,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     para_starts = [p[0] for p in paragraphs]
 
     def para_index(pos: int) -> int:
-        idx = 0
-        for k, ps in enumerate(para_starts):
-            if ps <= pos:
-                idx = k
-        return idx
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
 
     for group, attr in zip(groups, attrs, strict=True):
         parts = [text[s.start : s.end] for s in group]
@@ -597,7 +599,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         first = group[0]
         pidx = para_index(first.open_at)
         before = text[max(0, first.open_at - 40) : first.open_at]
-        is_scare = bool(_SCARE_INTRO.search(before.rstrip(' "“«„')))
+        is_scare = _is_scare_intro(before)
         ps, pe = para_of(first.open_at)
         whole_para = first.open_at - ps <= 1
         sentence_like = quote_text[:1].isupper() and quote_text.rstrip()[-1:] in ".!?…,"

@@ -126,12 +126,11 @@ def _split_line(text: str, start: int, end: int, language: str, out: list[tuple[
 
 
 def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append((start, end))
+    seg = text[start:end]
+    stripped = seg.strip()
+    if stripped:
+        start += len(seg) - len(seg.lstrip())
+        out.append((start, start + len(stripped)))
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -355,6 +355,8 @@ class SpeakerIndex:
         text = self.text
         skip = _EN_SKIP
         for m in _EN_RUN.finditer(text):
+            if self._quoted and self._in_quote(m.start()):
+                continue  # names inside a quotation are never the speaker or an antecedent
             run = m.group(0)
             if " " not in run:
                 n = _norm(run)

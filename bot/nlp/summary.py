@@ -10,7 +10,9 @@ a sentence that repeats one already picked is skipped, so the summary covers dis
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from bot.models import Summaries
 from bot.nlp.sentences import paragraph_spans, sentence_spans
@@ -51,6 +53,10 @@ _STOP = frozenset(
 )
 
 
+# News leads with its point: sentences past this many are never worth the time to score.
+_MAX_CANDIDATES = 30
+
+
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -59,6 +65,7 @@ class _Sentence:
     position: int
     paragraph: int
     words: frozenset[str]
+    n_words: int
 
 
 def _clean_start(text: str, start: int, end: int) -> int:
@@ -76,12 +83,15 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     pos = 0
     for p_index, (ps, pe) in enumerate(paragraph_spans(body)):
-        for raw_start, e in sentence_spans(body, language, ps, pe):
-            s = _clean_start(body, raw_start, e)
+        if pos >= _MAX_CANDIDATES:
+            break
+        for n_in_para, (raw_start, e) in enumerate(sentence_spans(body, language, ps, pe)):
+            # Datelines and agency prefixes only ever open a paragraph.
+            s = _clean_start(body, raw_start, e) if n_in_para == 0 else raw_start
             text = body[s:e]
             if _BOILERPLATE.match(text):
                 continue
-            toks = [w.lower() for w in _WORD.findall(text)]
+            toks = _WORD.findall(text.lower())
             if len(toks) < 4:
                 continue  # a bare dateline, a heading, a caption fragment
             words = frozenset(toks)
@@ -92,17 +102,14 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
                 and len(toks) <= len(title_words) + 2
             ):
                 continue  # the headline repeated as the first line
-            out.append(_Sentence(s, e, text, pos, p_index, frozenset(w for w in words if w not in _STOP)))
+            out.append(_Sentence(s, e, text, pos, p_index, words - _STOP, len(toks)))
             pos += 1
     return out
 
 
 def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]:
     title_words = frozenset(w.lower() for w in _WORD.findall(title)) - _STOP
-    freq: dict[str, int] = {}
-    for s in sentences:
-        for w in s.words:
-            freq[w] = freq.get(w, 0) + 1
+    freq = Counter(chain.from_iterable(s.words for s in sentences))
     dangling = _DANGLING.get(language, _DANGLING["en"])
     scores: list[float] = []
     for s in sentences:
@@ -115,7 +122,7 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
         first = _WORD.match(s.text.lstrip("\"“«„'‘ "))
         if first and first.group(0).lower() in dangling and s.position > 0:
             score -= 0.25
-        n = len(s.text.split())
+        n = s.n_words
         if n < 7:
             score -= 0.2
         elif n > 60:
