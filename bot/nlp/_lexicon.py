@@ -138,7 +138,8 @@ EN_NOT_NAME = frozenset(
     saskatoon regina halifax ontario quebec alberta manitoba saskatchewan nova scotia brunswick
     columbia british island prince edward north south east west northern southern eastern
     western central united states kingdom nations covid-19 covid coronavirus christmas easter
-    is are was were do does did has have had can could will would should might must finally
+    is are was were do does did has have had can could would should might must finally story besides
+    meanwhile read watch related
     god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
     """.split()
 )

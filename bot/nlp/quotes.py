@@ -36,6 +36,7 @@ _SCARE_WORDS = frozenset(
 _SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "назвою"), ("под", "названием")})
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _DIGIT = re.compile(r"\d")
+_CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
 _SENT_END = re.compile(r"[.!?;](?:\s+|$)")
 _SENT_BREAK = re.compile(r"(?:[a-z]{3}|\d)\. ")
 _PLEASANTRY = re.compile(
@@ -226,7 +227,7 @@ def _attribution(
     stripped = lead.lstrip(" ,—–-")
     if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
         words = _words_with_spans(text, a_start, a_end)[:40]
-        attr = _after_words(text, words, lang, cyr)
+        attr = _after_words(text, words, lang, cyr, text[seg_close - 1 : seg_close] in ".!?")
         if attr is not None:
             return attr
     # --- before the opening mark --------------------------------------------------------------
@@ -273,7 +274,9 @@ def _attribution(
     return None
 
 
-def _after_words(text: str, words: list[tuple[str, int, int]], lang: _Lang, cyr: bool) -> _Attribution | None:
+def _after_words(
+    text: str, words: list[tuple[str, int, int]], lang: _Lang, cyr: bool, ends_sentence: bool = False
+) -> _Attribution | None:
     """Attribution right after a quote: ``he said``, ``said X``, ``X told reporters``, ``— сказав він``."""
     if not words:
         return None
@@ -299,6 +302,10 @@ def _after_words(text: str, words: list[tuple[str, int, int]], lang: _Lang, cyr:
                 if comma < 0 or not words[0][0][:1].isupper():
                     return None
                 return _Attribution(words[0][1], comma, lang.verbs.get(low[i]), True)
+            if low[0] in _CONJUNCTIONS:
+                return None  # '"..." and said it would': a new clause, not an attribution
+            if i > 3 and "," in between and ends_sentence:
+                return None  # '"...." Speaking after the vote, she said:' opens the next quote
             # Drop an adverb right before the verb ("he quickly said").
             j = i
             if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
@@ -403,8 +410,11 @@ def _resolve(
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
         return None
-    if low_words[0] in ("it", "воно", "оно") and len(low_words) == 1:
+    if low_words[0] in ("it", "its", "воно", "оно") and len(low_words) <= 2:
         return index.latest_org(attr.phrase_start)
+    if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
+        gender = "m" if low_words[0] in ("his", "його", "его") else "f"
+        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
     if low_words[0] in lang.pronouns:
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
         if low_words[0] in ("they", "we", "вони", "они"):
@@ -413,7 +423,9 @@ def _resolve(
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     persons = [m for m in mentions if not m.entity.is_org]
     if persons:
-        return persons[0].entity
+        # "says Cambridge cartoonist Andre Campbell": prefer a full, known name over a stray word.
+        full = [m for m in persons if len(m.entity.tokens) > 1]
+        return (full or persons)[0].entity
     # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
     role_nouns = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
     for w in low_words:

@@ -163,6 +163,30 @@ _GEN_SURNAME = (
 )
 
 
+_CYR_VERBS = frozenset(lx.UK_SPEECH_VERBS) | frozenset(lx.RU_SPEECH_VERBS)
+_CYR_STOP = frozenset(
+    "і й та а але що як який яка які це у в на з із до за від по про для при и но что как который которая "
+    "это о об от с со к ко для при".split()
+)
+_CYR_GENITIVE = (
+    "а",
+    "я",
+    "и",
+    "ы",
+    "і",
+    "у",
+    "ю",
+    "ої",
+    "ого",
+    "их",
+    "ых",
+    "ів",
+    "ов",
+    "ав",
+    "ей",
+    "ань",
+    "ень",
+)
 _CYR_ORG_STEMS = tuple(sorted({w[:-1] if len(w) > 5 else w for w in lx.CYR_ORG_WORDS}))
 
 
@@ -336,6 +360,8 @@ class SpeakerIndex:
         self._quoted = quoted
         self._quote_starts = [q[0] for q in quoted]
         self._orgs: dict[str, Entity] = {}
+        self.prefer_speakers = True
+        self.speaker_window = 400
         self._by_surname: dict[str, Entity] = {}
         if self.cyrillic:
             self._scan_cyrillic()
@@ -534,7 +560,7 @@ class SpeakerIndex:
                 start = text.index(tokens[-2], start)
                 tokens, norms = tokens[-2:], norms[-2:]
             if any(_is_cyr_org(n) for n in norms) or norms[0] in _CYR_PLACES:
-                name = " ".join(tokens)
+                name = " ".join(tokens) + self._cyr_org_tail(m.end())
                 ent = self._find_org(name)
                 if ent is None:
                     ent = Entity(name=name, is_org=True, tokens=tuple(norms))
@@ -581,6 +607,30 @@ class SpeakerIndex:
         verbs = lx.UK_SPEECH_VERBS if self.language == "uk" else lx.RU_SPEECH_VERBS
         return bool(words) and words[0].strip(",.:").lower() in verbs
 
+    def _cyr_org_tail(self, end: int) -> str:
+        """Lower-case genitive words that complete an organisation's name ("Міністерство охорони здоров'я")."""
+        if end >= len(self.text) or self.text[end] != " ":
+            return ""
+        words = self.text[end : end + 60].split()[:3]
+        kept: list[str] = []
+        for w in words:
+            bare = w.rstrip(",.;:!?»")
+            low = bare.lower()
+            if (
+                not low
+                or not low[0].isalpha()
+                or not bare[0].islower()
+                or low in _CYR_STOP
+                or low in _CYR_VERBS
+            ):
+                break
+            if not low.endswith(_CYR_GENITIVE):
+                break
+            kept.append(bare)
+            if bare != w:
+                break
+        return (" " + " ".join(kept)) if kept else ""
+
     def _cyr_role_before(self, start: int) -> str | None:
         """The lower-case role phrase before a Cyrillic name, from its head noun to the name."""
         window = self.text[max(0, start - 100) : start]
@@ -591,6 +641,10 @@ class SpeakerIndex:
         words = window.split()
         for i, w in enumerate(words):
             if w.lower() in lx.CYR_ROLE_WORDS:
+                rest = [x.lower() for x in words[i + 1 :]]
+                # The role runs straight into the name: no verb or place phrase in between.
+                if len(rest) > 4 or any(x in _PLACE_PREPS or x in _CYR_VERBS for x in rest):
+                    continue
                 return " ".join(words[i:]) or None
         return None
 
@@ -646,7 +700,7 @@ class SpeakerIndex:
                 elif _FEMALE_LATIN_SURNAME.search(ent.tokens[-1]):
                     ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 1
         # Pronoun right after a mention (same or next sentence, outside quotes) votes for it.
-        mentions = [m for m in self.mentions if not m.entity.is_org and not m.in_quote]
+        mentions = [m for m in self.mentions if not m.entity.is_org and not m.in_quote and m.entity.confirmed]
         for i, men in enumerate(mentions):
             stop = mentions[i + 1].start if i + 1 < len(mentions) else len(self.text)
             stop = min(stop, men.end + 200)
@@ -727,6 +781,7 @@ class SpeakerIndex:
         """The nearest earlier person outside quotes whose gender does not contradict ``gender``."""
         fallback: Entity | None = None
         unconfirmed: Entity | None = None
+        nearest: Mention | None = None
         for men in reversed(self.mentions):
             if men.start >= pos or men.in_quote or men.entity.is_org:
                 continue
@@ -736,11 +791,22 @@ class SpeakerIndex:
             g = ent.gender
             if gender is None or g == gender:
                 if ent.confirmed or g is not None:
-                    return ent
+                    if nearest is None:
+                        nearest = men
+                        if men.speaks or not self.prefer_speakers:
+                            return ent
+                    elif men.speaks and nearest.start - men.start < self.speaker_window:
+                        # "Smith said ... Jones was there. 'Quote,' he said": the speaker, not the bystander.
+                        return ent
+                    elif nearest.start - men.start >= self.speaker_window:
+                        return nearest.entity
+                    continue
                 if unconfirmed is None:
                     unconfirmed = ent
             elif g is None and fallback is None:
                 fallback = ent
+        if nearest is not None:
+            return nearest.entity
         return fallback or unconfirmed
 
     def by_role_noun(self, noun: str, pos: int, org: bool = False) -> Entity | None:
