@@ -76,6 +76,7 @@ _CYR_PLACES = frozenset(
     германии франції франции британії британии білорусі беларуси криму крыма
     """.split()
 )
+_CLAUSE_END = re.compile(r"[.;:!?\"“”]")
 _EN_PRON_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er|[Hh]ers|[Hh]imself|[Hh]erself)\b")
 _CYR_PRON_RE = re.compile(r"(?<!\w)(?:[Вв]ін|[Вв]она|[Йй]ого|[Її]ї|[Оо]н|[Оо]на|[Ее]го|[Ее]ё|[Ее]е)(?!\w)")
 _FEMALE_SURNAME = re.compile(r"(?:ова|ева|єва|іна|ина|ська|цька|ская|цкая|ова|ая|ова)$")
@@ -446,6 +447,8 @@ class SpeakerIndex:
             self.mentions.append(Mention(start, end, ent, in_quote))
             return
         role = parsed.role
+        if len(key) == 1 and not role and key[0].endswith(("ed", "ing", "ly")) and self._lower_follows(end):
+            return  # "Asked whether ...", "Speaking after the vote": a participle, not a surname
         speaks = self._speaks(end, start)
         ent = self._match_person(key)
         if ent is None:
@@ -467,6 +470,10 @@ class SpeakerIndex:
         in_quote = in_quote or self._is_aside(start, end)
         self.mentions.append(Mention(start, end, ent, in_quote, speaks))
 
+    def _lower_follows(self, end: int) -> bool:
+        nxt = self.text[end : end + 20].split(" ", 2)
+        return len(nxt) > 1 and nxt[0] == "" and nxt[1][:1].islower() and nxt[1] not in lx.EN_SPEECH_VERBS
+
     def _after_place_prep(self, start: int) -> bool:
         before = self.text[max(0, start - 16) : start].lower().split()
         if before and before[-1] == "the":
@@ -484,7 +491,20 @@ class SpeakerIndex:
             if lw not in ("also", "has", "had", "later", "then", "previously", "who", "recently"):
                 break
         before = text[max(0, start - 12) : start].split()
-        return bool(before) and before[-1].lower() in lx.EN_SPEECH_VERBS
+        if before and before[-1].lower() in lx.EN_SPEECH_VERBS:
+            return True
+        # "Hiram Macharia, marketing executive at LG, said", "Tim Guest with the authority says".
+        if end < len(text) and text[end] in ", ":
+            window = text[end : end + 140]
+            stop = _CLAUSE_END.search(window)
+            words = (window[: stop.start()] if stop else window).split()[:16]
+            for i, w in enumerate(words):
+                lw = w.strip(",").lower()
+                if lw in lx.EN_SPEECH_VERBS:
+                    return i == 0 or words[i - 1].endswith(",") or text[end] == " " and i <= 6
+                if lw in ("and", "but", "or", "while"):
+                    return False
+        return False
 
     def _is_aside(self, start: int, end: int) -> bool:
         """A photo credit or caption: "(Evan Vucci/Associated Press)", "Jane Doe/CBC"."""
