@@ -130,7 +130,7 @@ EN_NOT_NAME = frozenset(
     yet in on at for after before when while as if however meanwhile also still then now today
     yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january february
     march april may june july august september october november december mr mrs ms dr there here
-    what who why how where which some many most all both each every no not one two three last
+    what who why how where which some many most all both each no not one two three last
     next new first second third earlier later according despite during since until under over
     with without by from to of about into than canada canadian canadians ukraine ukrainian
     russia russian american americans british europe european china chinese ottawa kyiv moscow

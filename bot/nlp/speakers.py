@@ -283,6 +283,10 @@ def _strip_possessive(name: str) -> str:
 def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     norms = [_norm(t) for t in tokens]
     org_words = lx.EN_ORG_WORDS
+    if "and" in norms and not any(n in org_words for n in norms):
+        k = norms.index("and")
+        if 0 < k < len(norms) - 1:
+            return _ParsedRun(split_at=k)  # "Greg McKegg and Dougie Hamilton": two people
     if "of" in norms or "for" in norms:
         k = norms.index("of") if "of" in norms else norms.index("for")
         head, tail = norms[:k], norms[k + 1 :]
@@ -501,7 +505,7 @@ class SpeakerIndex:
             for i, w in enumerate(words):
                 lw = w.strip(",").lower()
                 if lw in lx.EN_SPEECH_VERBS:
-                    return i == 0 or words[i - 1].endswith(",") or text[end] == " " and i <= 6
+                    return i == 0 or words[i - 1].endswith(",") or (text[end] == " " and i <= 6)
                 if lw in ("and", "but", "or", "while"):
                     return False
         return False
