@@ -50,13 +50,16 @@ def _split_list(text: str | None, *, lower: bool = True) -> tuple[str, ...]:
 def missing_post_permissions(channel: Postable, me: discord.Member) -> list[str]:
     """What the bot lacks to post briefing cards in ``channel``."""
     perms = channel.permissions_for(me)
-    needed = [("view_channel", "View Channel"), ("embed_links", "Embed Links")]
-    needed.append(
+    send = (
         ("send_messages_in_threads", "Send Messages in Threads")
         if isinstance(channel, discord.Thread)
         else ("send_messages", "Send Messages")
     )
-    return [label for attr, label in needed if not getattr(perms, attr)]
+    # Without View or Send, Discord also drops Embed Links: name only the root cause.
+    for needed in (("view_channel", "View Channel"), send, ("embed_links", "Embed Links")):
+        if not getattr(perms, needed[0]):
+            return [needed[1]]
+    return []
 
 
 @app_commands.guild_only()
@@ -72,16 +75,15 @@ class SubscriptionsCog(commands.Cog):
             raise PermissionDeniedError(f"You need Manage Server to {action}.")
         return interaction.guild
 
-    def _resolve_channel(
-        self,
-        interaction: discord.Interaction,
-        channel: app_commands.AppCommandChannel | app_commands.AppCommandThread,
-    ) -> Postable:
-        if channel.guild_id != interaction.guild_id:
+    def _resolve_channel(self, interaction: discord.Interaction, channel_id: int, name: str) -> Postable:
+        """The channel from the bot's own cache, so its server is the real one (the
+        option's own guild id is just the interaction's)."""
+        resolved = self.bot.get_channel(channel_id)
+        guild = getattr(resolved, "guild", None)
+        if guild is not None and guild.id != interaction.guild_id:
             raise PermissionDeniedError("You can only manage channels of this server.")
-        resolved = self.bot.get_channel(channel.id)
         if not isinstance(resolved, Postable):
-            raise UserFacingError(f"I can't see #{channel.name}; check that I have View Channel there.")
+            raise UserFacingError(f"I can't see #{name}; check that I have View Channel there.")
         return resolved
 
     @app_commands.command(name="subscribe", description="Post new briefings to a channel on a schedule")
@@ -116,12 +118,12 @@ class SubscriptionsCog(commands.Cog):
         alerts: app_commands.AppCommandChannel | None = None,
     ) -> None:
         guild = self._require_manager(interaction, "subscribe a channel")
-        target = self._resolve_channel(interaction, channel)
+        target = self._resolve_channel(interaction, channel.id, channel.name)
         missing = missing_post_permissions(target, guild.me)
         if missing:
             raise UserFacingError(f"I can't post in {target.mention}: I need {', '.join(missing)} there.")
-        if alerts is not None and alerts.guild_id != interaction.guild_id:
-            raise PermissionDeniedError("The alerts channel must be in this server.")
+        if alerts is not None:
+            self._resolve_channel(interaction, alerts.id, alerts.name)
         if role is not None and role.guild.id != interaction.guild_id:
             raise PermissionDeniedError("The role must be in this server.")
         options = parse_schedule_options(
@@ -192,9 +194,12 @@ class SubscriptionsCog(commands.Cog):
         channel: app_commands.AppCommandChannel | app_commands.AppCommandThread,
     ) -> None:
         self._require_manager(interaction, "unsubscribe a channel")
-        if channel.guild_id != interaction.guild_id:
+        existing = await self.bot.storage.get_subscription(channel.id)
+        resolved = self.bot.get_channel(channel.id)
+        guild_id = existing.guild_id if existing else getattr(getattr(resolved, "guild", None), "id", None)
+        if guild_id is not None and guild_id != interaction.guild_id:
             raise PermissionDeniedError("You can only manage channels of this server.")
-        if not await self.bot.unsubscribe(channel.id):
+        if existing is None or not await self.bot.unsubscribe(channel.id):
             raise UserFacingError(f"<#{channel.id}> has no subscription.")
         log.info("channel %d unsubscribed by user %d", channel.id, interaction.user.id)
         await interaction.response.send_message(
