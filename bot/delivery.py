@@ -1,0 +1,778 @@
+"""The delivery engine: each new briefing reaches each subscribed channel exactly once.
+
+How exactly-once works:
+
+1. *Plan.* A run decides, per channel, which briefings are new (id above the
+   subscription's starting point and cursor, published, matching its filters, not
+   already in the outbox) and writes one ``pending`` outbox row per briefing, in a
+   single transaction, before anything is sent. Rows that make up one Discord
+   message share a deterministic nonce derived from the channel and the briefing
+   ids.
+2. *Send.* Each pending message is sent with that nonce (``enforce_nonce``), then
+   marked ``sent`` with the Discord message id.
+3. *Recover.* After a crash between 1 and 2, ``recover_pending()`` sends the same
+   message with the same nonce: Discord returns the message it already created
+   rather than posting it twice, and the row is marked ``sent``.
+
+The engine does no Discord I/O of its own: it talks to a ``Sender`` (a thin adapter
+over discord.py in ``bot.discord_sender``, an in-memory fake in tests) and reads the
+time from an injectable ``Clock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
+
+import discord
+
+from bot import render, replies, schedule
+from bot.config import ScheduleConfig
+from bot.models import Briefing, ScheduleKind, Subscription
+from storage.outbox import (
+    Candidate,
+    ChannelPlan,
+    MessagePlan,
+    PendingMessage,
+    PostedCopy,
+    SubscriptionState,
+)
+
+if TYPE_CHECKING:
+    from storage.sqlite import SQLiteStorage
+
+log = logging.getLogger(__name__)
+
+NONCE_LENGTH = 24  # Discord accepts at most 25 characters
+DIGEST_KINDS = (ScheduleKind.HOURLY, ScheduleKind.DAILY, ScheduleKind.WEEKLY)
+META_INSTANT_LAST_RUN = "delivery.instant_last_run"
+
+
+# -- what a Sender may raise --------------------------------------------------------
+
+
+class DeliveryError(Exception):
+    """A send, edit or delete that did not happen."""
+
+
+class ChannelGone(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """404 Unknown Channel: the channel (or thread) no longer exists."""
+
+
+class NoAccess(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """403 Missing Access / Missing Permissions."""
+
+
+class MessageGone(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """404 Unknown Message on edit or delete: someone already deleted it."""
+
+
+class TransientError(DeliveryError):
+    """5xx or a timeout: worth trying again later."""
+
+
+class Rejected(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """Any other 4xx: Discord will never accept this request as it is."""
+
+
+class Sender(Protocol):
+    """The three Discord calls the engine makes."""
+
+    async def send(
+        self,
+        channel_id: int,
+        *,
+        content: str | None,
+        embeds: Sequence[discord.Embed],
+        nonce: str,
+        allowed_mentions: discord.AllowedMentions,
+    ) -> int:
+        """Post a message and return its id (the existing one if the nonce was seen)."""
+        ...
+
+    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None: ...
+
+    async def delete(self, channel_id: int, message_id: int) -> None: ...
+
+
+Notify = Callable[[int, int | None, str], Awaitable[None]]
+"""``notify(guild_id, channel_id, text)``: tell a server's managers something.
+
+``channel_id`` is the alerts channel chosen for the subscription or in config, or
+``None`` when neither is set (the bot may then use the server's system channel if
+it can write there, or stay silent)."""
+
+
+# -- time ---------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware UTC wall time."""
+        ...
+
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+_MIN_WAIT = 0.001  # never spin on a rounding error
+
+
+class RateLimiter:
+    """Paces requests below Discord's limits before discord.py's own handling is needed.
+
+    A global token bucket (``per_second`` requests, bursting to the same number) and a
+    sliding window per channel (``per_channel`` messages per ``channel_window``
+    seconds). A channel waiting for its own window takes no global tokens, so it
+    never holds up other channels.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        per_second: float = 45.0,
+        per_channel: int = 5,
+        channel_window: float = 5.0,
+    ) -> None:
+        self._clock = clock
+        self._rate = per_second
+        self._tokens = per_second
+        self._stamp = clock.monotonic()
+        self._per_channel = per_channel
+        self._window = channel_window
+        self._recent: dict[int, deque[float]] = {}
+        self._acquired = 0
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+
+    async def acquire(self, channel_id: int) -> None:
+        while True:
+            now = self._clock.monotonic()
+            recent = self._recent.setdefault(channel_id, deque())
+            while recent and recent[0] <= now - self._window:
+                recent.popleft()
+            if len(recent) >= self._per_channel:
+                await self._clock.sleep(max(recent[0] + self._window - now, _MIN_WAIT))
+                continue
+            self._refill(now)
+            if self._tokens < 1 - 1e-9:
+                await self._clock.sleep(max((1 - self._tokens) / self._rate, _MIN_WAIT))
+                continue
+            self._tokens -= 1
+            recent.append(now)
+            self._acquired += 1
+            if self._acquired % 1000 == 0:
+                self._forget_idle(now)
+            return
+
+    def _forget_idle(self, now: float) -> None:
+        for channel_id in [c for c, r in self._recent.items() if not r or r[-1] <= now - self._window]:
+            del self._recent[channel_id]
+
+
+# -- pure planning ------------------------------------------------------------------
+
+
+def message_nonce(channel_id: int, briefing_ids: Iterable[int]) -> str:
+    """A deterministic nonce of 24 characters for one message to one channel."""
+    key = f"{channel_id}:{'.'.join(str(i) for i in sorted(briefing_ids))}"
+    return hashlib.blake2b(key.encode(), digest_size=NONCE_LENGTH // 2).hexdigest()
+
+
+def _has_word(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def matches(sub: Subscription, briefing: Candidate | Briefing) -> bool:
+    """Topics (any tag) and keywords (any, as whole words in title or body) both must
+    match when set."""
+    if sub.topics:
+        tags = {t.casefold() for t in briefing.tags}
+        if not any(t.casefold() in tags for t in sub.topics):
+            return False
+    if sub.keywords:
+        text = f"{briefing.title}\n{briefing.body}"
+        if not any(_has_word(text, k) for k in sub.keywords if k.strip()):
+            return False
+    return True
+
+
+def ping_content(role_id: int | None) -> str | None:
+    return f"<@&{role_id}>" if role_id else None
+
+
+def allowed_mentions(role_id: int | None) -> discord.AllowedMentions:
+    """Exactly the chosen role may be pinged, nothing else."""
+    if role_id:
+        return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)])
+    return discord.AllowedMentions.none()
+
+
+def plan_channel(
+    state: SubscriptionState,
+    candidates: Sequence[Candidate],
+    recorded: set[tuple[int, int]],
+    *,
+    now: datetime,
+    catchup_max: int,
+    digest: bool,
+) -> ChannelPlan:
+    """Decide what one channel gets from ``candidates`` (sorted by id).
+
+    The cursor moves past every published briefing up to the first one still under
+    embargo, so an embargoed briefing is looked at again on later runs. An instant
+    channel gets at most ``catchup_max`` posts (the newest); the older ones are
+    recorded as skipped and the last post says how many more there are.
+    """
+    sub = state.subscription
+    low = state.low_id
+    cursor = low
+    blocked = False
+    fresh: list[int] = []
+    for candidate in candidates:
+        if candidate.id <= low:
+            continue
+        if candidate.published_at > now:
+            blocked = True
+            continue
+        if not blocked:
+            cursor = candidate.id
+        if (sub.channel_id, candidate.id) not in recorded and matches(sub, candidate):
+            fresh.append(candidate.id)
+    ping = ping_content(sub.role_id)
+    if digest:
+        messages: tuple[MessagePlan, ...] = ()
+        if fresh:
+            messages = (
+                MessagePlan(message_nonce(sub.channel_id, fresh), "digest", tuple(fresh), ping, sub.role_id),
+            )
+        return ChannelPlan(sub.channel_id, messages, (), "", cursor, ran=True)
+    skipped: list[int] = []
+    if len(fresh) > catchup_max:
+        skipped, fresh = fresh[:-catchup_max], fresh[-catchup_max:]
+    plans = []
+    for index, briefing_id in enumerate(fresh):
+        content = ping
+        if skipped and index == len(fresh) - 1:
+            note = f"+{len(skipped)} more: use /latest"
+            content = f"{ping}\n{note}" if ping else note
+        plans.append(
+            MessagePlan(
+                message_nonce(sub.channel_id, [briefing_id]), "post", (briefing_id,), content, sub.role_id
+            )
+        )
+    return ChannelPlan(sub.channel_id, tuple(plans), tuple(skipped), "catch-up limit", cursor)
+
+
+def render_message(kind: str, briefings: Sequence[Briefing]) -> list[discord.Embed]:
+    """The embeds of an outbox message (also used to re-render it for corrections)."""
+    if kind == "post" and len(briefings) == 1:
+        return replies.post(briefings[0]).embeds
+    count = len(briefings)
+    return render.digest_embeds(briefings, title=f"Digest: {count} new briefing{'s' if count != 1 else ''}")
+
+
+# -- reports ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What one run did (for logs and tests)."""
+
+    planned: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    deferred: int = 0  # left pending after transient errors
+    paused: list[int] = field(default_factory=list)
+
+    def merge(self, other: RunReport) -> None:
+        self.planned += other.planned
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.deferred += other.deferred
+        self.paused += other.paused
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """What happened to the posted copies of one briefing."""
+
+    edited: int = 0
+    deleted: int = 0
+    failed: int = 0
+
+    def __int__(self) -> int:
+        """How many posted messages were changed (edited or deleted)."""
+        return self.edited + self.deleted
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStatus:
+    channel_id: int
+    guild_id: int
+    schedule: str
+    paused_reason: str | None
+    failures: int
+    last_run_at: datetime | None
+    last_delivery_at: datetime | None
+    next_run_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStatus:
+    pending: int
+    failed: int
+    sent: int
+    instant_last_run: datetime | None
+    channels: tuple[ChannelStatus, ...]
+
+    @property
+    def paused(self) -> tuple[ChannelStatus, ...]:
+        return tuple(c for c in self.channels if c.paused_reason)
+
+
+# -- the engine ---------------------------------------------------------------------
+
+
+class DeliveryEngine:
+    """Plans, sends, recovers, corrects and retracts posts. Safe to call concurrently:
+    sends to one channel are serialised, different channels run in parallel."""
+
+    def __init__(
+        self,
+        storage: SQLiteStorage,
+        sender: Sender,
+        config: ScheduleConfig,
+        clock: Clock | None = None,
+        *,
+        notify: Notify | None = None,
+        limiter: RateLimiter | None = None,
+        max_concurrency: int = 50,
+        tries: int = 3,
+        backoff_seconds: float = 1.0,
+    ) -> None:
+        self._storage = storage
+        self._sender = sender
+        self._config = config
+        self._clock = clock or SystemClock()
+        self._notify = notify
+        self._limiter = limiter or RateLimiter(self._clock)
+        self._requests = asyncio.Semaphore(max_concurrency)
+        self._tries = max(1, tries)
+        self._backoff = backoff_seconds
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._lock_users: dict[int, int] = {}
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # -- runs -------------------------------------------------------------------
+
+    async def run_instant(self) -> RunReport:
+        """Plan new briefings for every instant channel, then send everything pending."""
+        async with self._busy():
+            now = self._clock.now()
+            report = RunReport()
+            top = await self._storage.max_briefing_id()
+            states = await self._storage.subscription_states([ScheduleKind.INSTANT], behind_id=top)
+            if states:
+                candidates = await self._storage.delivery_candidates(min(s.low_id for s in states))
+                visible = [c.id for c in candidates if c.published_at <= now]
+                recorded = await self._storage.recorded_pairs(visible)
+                plans = []
+                for state in states:
+                    plan = plan_channel(
+                        state,
+                        candidates,
+                        recorded,
+                        now=now,
+                        catchup_max=self._config.instant_catchup_max,
+                        digest=False,
+                    )
+                    if plan.messages or plan.skipped or plan.cursor_id != state.cursor_id:
+                        plans.append(plan)
+                if plans:
+                    await self._storage.record_plans(plans, now=now)
+                report.planned = sum(len(p.messages) for p in plans)
+                report.skipped = sum(len(p.skipped) for p in plans)
+            await self._storage.record_instant_run(now)
+            report.merge(await self.fan_out(await self._storage.channels_with_pending()))
+            return report
+
+    async def run_digest(self, channel_id: int) -> RunReport:
+        """One digest for this channel: everything new since its last one, as one message
+        (nothing at all when nothing is new). Also sends anything still pending there."""
+        async with self._busy():
+            now = self._clock.now()
+            report = RunReport()
+            state = await self._storage.subscription_state(channel_id)
+            if state is None or state.subscription.schedule not in DIGEST_KINDS:
+                return report
+            if state.subscription.paused_reason:
+                log.info("digest for channel %s skipped: paused", channel_id)
+                return report
+            candidates = await self._storage.delivery_candidates(state.low_id)
+            visible = [c.id for c in candidates if c.published_at <= now]
+            recorded = await self._storage.recorded_pairs(visible)
+            plan = plan_channel(
+                state,
+                candidates,
+                recorded,
+                now=now,
+                catchup_max=self._config.instant_catchup_max,
+                digest=True,
+            )
+            await self._storage.record_plans([plan], now=now)
+            report.planned = len(plan.messages)
+            report.merge(await self.fan_out([channel_id]))
+            return report
+
+    async def recover_pending(self) -> RunReport:
+        """At start-up: send every message that was written but maybe not sent, with
+        its original nonce, so a crash neither loses nor duplicates a post."""
+        async with self._busy():
+            channels = await self._storage.channels_with_pending()
+            if channels:
+                log.info("recovering pending deliveries for %d channel(s)", len(channels))
+            return await self.fan_out(channels)
+
+    async def fan_out(self, channel_ids: Sequence[int]) -> RunReport:
+        """Send the pending messages of these channels, channels in parallel."""
+        report = RunReport()
+        results = await asyncio.gather(
+            *(self._deliver_channel(c) for c in dict.fromkeys(channel_ids)), return_exceptions=True
+        )
+        for channel_id, result in zip(dict.fromkeys(channel_ids), results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("delivery to channel %s failed", channel_id, exc_info=result)
+                report.failed += 1
+            else:
+                report.merge(result)
+        return report
+
+    async def _deliver_channel(self, channel_id: int) -> RunReport:
+        report = RunReport()
+        async with self._channel_lock(channel_id):
+            pending = await self._storage.pending_messages(channel_id)
+            if not pending:
+                return report
+            state = await self._storage.subscription_state(channel_id)
+            if state is None:
+                for message in pending:
+                    await self._storage.mark_message(channel_id, message.nonce, "skipped", "unsubscribed")
+                    report.skipped += 1
+                return report
+            if state.subscription.paused_reason:
+                return report
+            for message in pending:
+                if not await self._send(state.subscription, message, report):
+                    break  # keep this channel's order: the rest waits for the next run
+        return report
+
+    async def _send(self, sub: Subscription, message: PendingMessage, report: RunReport) -> bool:
+        """Send one pending message; False when this channel should stop for now."""
+        channel_id = sub.channel_id
+        briefings = await self._storage.get_briefings(message.briefing_ids)
+        if not briefings:
+            await self._storage.mark_message(channel_id, message.nonce, "skipped", "briefing removed")
+            report.skipped += 1
+            return True
+        embeds = render_message(message.kind, briefings)
+        for attempt in range(self._tries):
+            await self._limiter.acquire(channel_id)
+            try:
+                async with self._requests:
+                    message_id = await self._sender.send(
+                        channel_id,
+                        content=message.content,
+                        embeds=embeds,
+                        nonce=message.nonce,
+                        allowed_mentions=allowed_mentions(message.ping_role_id),
+                    )
+            except TransientError as exc:
+                if attempt + 1 < self._tries:
+                    await self._clock.sleep(self._backoff * 2**attempt)
+                    continue
+                log.warning("channel %s: %s after %d tries; left pending", channel_id, exc, self._tries)
+                await self._storage.record_send_failure(
+                    channel_id, message.nonce, f"transient: {exc}", counts=False, threshold=0, pause_reason=""
+                )
+                report.deferred += 1
+                return False
+            except (NoAccess, ChannelGone) as exc:
+                await self._channel_failed(sub, message, exc, report)
+                return False
+            except Rejected as exc:
+                log.error("channel %s rejected message %s: %s", channel_id, message.nonce, exc)
+                await self._storage.mark_message(channel_id, message.nonce, "failed", f"rejected: {exc}")
+                report.failed += 1
+                return True
+            else:
+                await self._storage.mark_sent(channel_id, message.nonce, message_id, now=self._clock.now())
+                report.sent += 1
+                return True
+        return False  # pragma: no cover - the loop always returns
+
+    async def _channel_failed(
+        self, sub: Subscription, message: PendingMessage, exc: DeliveryError, report: RunReport
+    ) -> None:
+        if isinstance(exc, ChannelGone):
+            why = "the channel no longer exists (Unknown Channel)"
+        else:
+            why = (
+                "the bot cannot post there (Missing Access or Missing Permissions: it needs View Channel, "
+                "Send Messages and Embed Links)"
+            )
+        threshold = self._config.failure_threshold
+        outcome = await self._storage.record_send_failure(
+            sub.channel_id,
+            message.nonce,
+            f"{type(exc).__name__}: {exc}",
+            counts=True,
+            threshold=threshold,
+            pause_reason=f"{why}; paused after {threshold} failed attempts",
+        )
+        report.failed += 1
+        log.warning("channel %s: %s (%d in a row)", sub.channel_id, type(exc).__name__, outcome.failures)
+        if outcome.paused:
+            report.paused.append(sub.channel_id)
+            log.warning("subscription of channel %s paused: %s", sub.channel_id, why)
+            await self._alert(
+                sub,
+                f"Briefings to <#{sub.channel_id}> are paused: {why}. "
+                "Fix it, then run /subscribe in that channel again to resume.",
+            )
+
+    async def _alert(self, sub: Subscription, text: str) -> None:
+        if self._notify is None:
+            return
+        target = sub.alerts_channel_id or self._config.alerts_channel_id
+        if target == sub.channel_id:
+            target = None
+        try:
+            await self._notify(sub.guild_id, target, text)
+        except Exception:
+            log.exception("could not notify guild %s about channel %s", sub.guild_id, sub.channel_id)
+
+    # -- corrections --------------------------------------------------------------
+
+    async def correct(self, briefing_id: int) -> CopyReport:
+        """Edit every posted copy of a briefing in place (the renderer marks it corrected).
+
+        Call after ``storage.update_briefing``; a digest is re-rendered whole.
+        """
+        async with self._busy():
+            copies = await self._storage.posted_copies(briefing_id)
+            results = await asyncio.gather(*(self._edit_copy(c, exclude=None) for c in copies))
+            return _copy_report(results)
+
+    async def retract(self, removed: int | Sequence[tuple[int, int]]) -> CopyReport:
+        """Take a removed briefing out of every posted copy: a post of its own is deleted,
+        a digest that also shows other briefings is edited to leave it out.
+
+        ``removed`` is the briefing id, or the ``(channel_id, message_id)`` pairs that
+        ``storage.remove_briefing`` returned. Call after removing it (the outbox keeps
+        the message ids).
+        """
+        async with self._busy():
+            if isinstance(removed, int):
+                copies = await self._storage.posted_copies(removed)
+            else:
+                copies = await self._storage.copies_of_messages(list(removed))
+            exclude = removed if isinstance(removed, int) else None
+            results = await asyncio.gather(*(self._edit_copy(c, exclude=exclude) for c in copies))
+            return _copy_report(results)
+
+    async def _edit_copy(self, copy: PostedCopy, *, exclude: int | None) -> str:
+        keep = [b for b in copy.briefing_ids if b != exclude]
+        briefings = await self._storage.get_briefings(keep)
+        now = self._clock.now()
+        async with self._channel_lock(copy.channel_id):
+            try:
+                if briefings:
+                    embeds = render_message(copy.kind, briefings)
+                    await self._retrying(
+                        copy.channel_id,
+                        lambda: self._sender.edit(copy.channel_id, copy.message_id, embeds=embeds),
+                    )
+                    outcome = "edited"
+                else:
+                    await self._retrying(
+                        copy.channel_id, lambda: self._sender.delete(copy.channel_id, copy.message_id)
+                    )
+                    outcome = "deleted"
+            except MessageGone:
+                await self._storage.mark_retracted(copy.channel_id, copy.nonce, copy.briefing_ids, now=now)
+                return "gone"
+            except DeliveryError as exc:
+                log.warning("channel %s message %s: %s", copy.channel_id, copy.message_id, exc)
+                return "failed"
+        gone = [b for b in copy.briefing_ids if b not in {x.id for x in briefings}]
+        if gone:
+            await self._storage.mark_retracted(copy.channel_id, copy.nonce, gone, now=now)
+        if briefings:
+            await self._storage.mark_edited(copy.channel_id, copy.nonce, now=now)
+        return outcome
+
+    async def _retrying(self, channel_id: int, call: Callable[[], Awaitable[None]]) -> None:
+        for attempt in range(self._tries):
+            await self._limiter.acquire(channel_id)
+            try:
+                async with self._requests:
+                    await call()
+                return
+            except TransientError:
+                if attempt + 1 >= self._tries:
+                    raise
+                await self._clock.sleep(self._backoff * 2**attempt)
+
+    # -- subscription events --------------------------------------------------
+
+    async def backfill(self, channel_id: int, count: int) -> RunReport:
+        """Post the ``count`` newest matching briefings from before the subscription
+        (``/subscribe ... backfill:N``), as posts or, on a digest schedule, one digest."""
+        async with self._busy():
+            report = RunReport()
+            state = await self._storage.subscription_state(channel_id)
+            if state is None or count <= 0 or state.subscription.paused_reason:
+                return report
+            sub = state.subscription
+            now = self._clock.now()
+            recent = await self._storage.recent_candidates(
+                sub.since_briefing_id, now=now, limit=max(200, count)
+            )
+            chosen = [c for c in recent if matches(sub, c)][:count]
+            recorded = await self._storage.recorded_pairs([c.id for c in chosen])
+            ids = sorted(c.id for c in chosen if (channel_id, c.id) not in recorded)
+            if not ids:
+                return report
+            ping = ping_content(sub.role_id)
+            if sub.schedule is ScheduleKind.INSTANT:
+                messages = tuple(
+                    MessagePlan(message_nonce(channel_id, [i]), "post", (i,), ping, sub.role_id) for i in ids
+                )
+            else:
+                messages = (
+                    MessagePlan(message_nonce(channel_id, ids), "digest", tuple(ids), ping, sub.role_id),
+                )
+            await self._storage.record_plans(
+                [ChannelPlan(channel_id, messages, cursor_id=state.cursor_id)], now=now
+            )
+            report.planned = len(messages)
+            report.merge(await self.fan_out([channel_id]))
+            return report
+
+    async def channel_deleted(self, channel_id: int) -> None:
+        """Gateway: a subscribed channel or thread was deleted. Pause at once, drop what
+        was pending there and tell the server."""
+        sub = await self._storage.pause_channel(channel_id, "the channel was deleted")
+        if sub is not None:
+            log.info("channel %s deleted: subscription paused", channel_id)
+            await self._alert(
+                sub, f"The channel <#{channel_id}> was deleted, so its briefings subscription is paused."
+            )
+
+    async def guild_removed(self, guild_id: int) -> int:
+        """Gateway: the bot left (or was removed from) a server. Its subscriptions go."""
+        removed = await self._storage.remove_guild(guild_id)
+        log.info("left guild %s: %d subscription(s) removed", guild_id, removed)
+        return removed
+
+    # -- status -------------------------------------------------------------------
+
+    async def status(self, *, guild_id: int | None = None) -> DeliveryStatus:
+        """For ``briefbot status`` and ``/subscriptions``."""
+        now = self._clock.now()
+        counts = await self._storage.outbox_counts()
+        instant = await self._storage.get_meta(META_INSTANT_LAST_RUN)
+        channels = []
+        for state in await self._storage.all_subscription_states():
+            sub = state.subscription
+            if guild_id is not None and sub.guild_id != guild_id:
+                continue
+            next_at = None
+            if not sub.paused_reason and sub.schedule in DIGEST_KINDS:
+                next_at = schedule.next_run(sub, now)
+            channels.append(
+                ChannelStatus(
+                    channel_id=sub.channel_id,
+                    guild_id=sub.guild_id,
+                    schedule=schedule.describe(sub),
+                    paused_reason=sub.paused_reason,
+                    failures=sub.failures,
+                    last_run_at=state.last_run_at,
+                    last_delivery_at=sub.last_delivery_at,
+                    next_run_at=next_at,
+                )
+            )
+        return DeliveryStatus(
+            pending=counts.pending,
+            failed=counts.failed,
+            sent=counts.sent,
+            instant_last_run=datetime.fromisoformat(instant) if instant else None,
+            channels=tuple(channels),
+        )
+
+    # -- bookkeeping ---------------------------------------------------------------
+
+    async def wait_idle(self) -> None:
+        """Wait until no run, correction or retraction is in progress."""
+        await self._idle.wait()
+
+    @asynccontextmanager
+    async def _busy(self) -> AsyncIterator[None]:
+        self._active += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    @asynccontextmanager
+    async def _channel_lock(self, channel_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        self._lock_users[channel_id] = self._lock_users.get(channel_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._lock_users[channel_id] -= 1
+            if self._lock_users[channel_id] == 0:
+                del self._lock_users[channel_id]
+                del self._locks[channel_id]
+
+
+def _copy_report(results: Sequence[str]) -> CopyReport:
+    return CopyReport(
+        edited=results.count("edited"),
+        deleted=results.count("deleted") + results.count("gone"),
+        failed=results.count("failed"),
+    )
