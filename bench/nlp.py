@@ -76,9 +76,9 @@ def evaluate(
     return rows
 
 
-def throughput(docs: list[Doc], target_words: int = 800, seconds: float = 2.0) -> tuple[float, int]:
-    """Briefings per second for analyze() on ~800-word briefings built from the given docs."""
-    briefings: list[tuple[str, str, str]] = []
+def _briefings_800(docs: list[Doc], target_words: int = 800) -> list[str]:
+    """~800-word English briefings made by joining consecutive own-set briefings."""
+    out: list[str] = []
     buf: list[str] = []
     words = 0
     for d in docs:
@@ -87,8 +87,14 @@ def throughput(docs: list[Doc], target_words: int = 800, seconds: float = 2.0) -
         buf.append(d.body)
         words += len(d.body.split())
         if words >= target_words:
-            briefings.append((d.title, "\n\n".join(buf), "en"))
+            out.append("\n\n".join(buf))
             buf, words = [], 0
+    return out
+
+
+def throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[float, int]:
+    """Briefings per second for analyze() on ~800-word briefings built from the given docs."""
+    briefings = [("Briefing", body, "en") for body in _briefings_800(docs)]
     if not briefings:
         return 0.0, 0
     avg_words = sum(len(b[1].split()) for b in briefings) // len(briefings)
@@ -159,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--smoke", action="store_true", help="own set only, fast (CI)")
     ap.add_argument("--misses", action="store_true", help="list missed and extra quotes, wrong speakers")
     ap.add_argument("--no-sumy", action="store_true", help="skip the sumy LexRank/TextRank baselines")
+    ap.add_argument("--splitters", action="store_true", help="also compare with pysbd and syntok")
     args = ap.parse_args(argv)
 
     rouge = Rouge()
@@ -203,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print("note: frank-cnndm-xsum not found; skipped")
     print_table(rows, names)
+    if args.splitters:
+        from bench._nlp_splitters import compare
+
+        compare(_briefings_800(own))
     rate, words = throughput(own, seconds=1.0 if args.smoke else 3.0)
     print(
         f"\nthroughput: {rate:.0f} briefings/s (analyze: summaries + quotes, ~{words}-word English briefings, CPU time of one core)"

@@ -492,7 +492,7 @@ def _score(text: str, words: list[str], seen: list[set[str]], has_speaker: bool)
         score += 0.05
     if _PLEASANTRY.search(text) and n < 25:
         score -= 0.3
-    toks = {w.lower() for w in words if len(w) > 3}
+    toks = {w for w in text.lower().split() if len(w) > 3}
     for prev in seen:
         if toks and len(toks & prev) / len(toks) > 0.7:
             score -= 0.4

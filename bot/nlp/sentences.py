@@ -133,15 +133,25 @@ def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
         out.append((start, start + len(stripped)))
 
 
+_LAST_PARAGRAPHS: list[tuple[str, list[tuple[int, int]]]] = []
+
+
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the blank-line separated paragraphs, trimmed of surrounding whitespace."""
+    """Spans of the blank-line separated paragraphs, trimmed of surrounding whitespace.
+
+    The summary and the quote finder both need these for the same body, so the last result is
+    kept (by identity of the string, so a different body with equal text is simply recomputed).
+    """
+    if _LAST_PARAGRAPHS and _LAST_PARAGRAPHS[0][0] is text:
+        return list(_LAST_PARAGRAPHS[0][1])
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _PARA.finditer(text):
         _emit(text, pos, m.start(), spans)
         pos = m.end()
     _emit(text, pos, len(text), spans)
-    return spans
+    _LAST_PARAGRAPHS[:] = [(text, spans)]
+    return list(spans)
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:

@@ -76,6 +76,7 @@ _CYR_PLACES = frozenset(
     германии франції франции британії британии білорусі беларуси криму крыма
     """.split()
 )
+_ATTACH_PREPS = frozenset(("with", "of", "at", "from", "for", "in"))
 _CLAUSE_END = re.compile(r"[.;:!?\"“”]")
 _EN_PRON_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er|[Hh]ers|[Hh]imself|[Hh]erself)\b")
 _CYR_PRON_RE = re.compile(r"(?<!\w)(?:[Вв]ін|[Вв]она|[Йй]ого|[Її]ї|[Оо]н|[Оо]на|[Ее]го|[Ее]ё|[Ее]е)(?!\w)")
@@ -453,11 +454,17 @@ class SpeakerIndex:
         role = parsed.role
         if len(key) == 1 and not role and key[0].endswith(("ed", "ing", "ly")) and self._lower_follows(end):
             return  # "Asked whether ...", "Speaking after the vote": a participle, not a surname
-        speaks = self._speaks(end, start)
         ent = self._match_person(key)
+        if (
+            ent is None
+            and len(key) == 1
+            and not role
+            and not parsed.honor
+            and not self._speaks(end, start, False)
+        ):
+            return  # a lone capitalised word we cannot tell from a place
+        speaks = self._speaks(end, start)
         if ent is None:
-            if len(key) == 1 and not role and not parsed.honor and not speaks:
-                return  # a lone capitalised word we cannot tell from a place
             if not role and not parsed.honor and self._after_place_prep(start):
                 return  # "a shelter in Port Alva": a place, not a person
             ent = Entity(name=parsed.name, tokens=key)
@@ -484,7 +491,7 @@ class SpeakerIndex:
             before.pop()
         return bool(before) and before[-1] in _PLACE_PREPS
 
-    def _speaks(self, end: int, start: int) -> bool:
+    def _speaks(self, end: int, start: int, appositive: bool = True) -> bool:
         """Is the mention the subject of a speech verb ("Smith said", "said Smith", "Smith, 52, told")?"""
         text = self.text
         after = text[end : end + 40].lstrip(" ,").split(" ", 3)
@@ -498,7 +505,11 @@ class SpeakerIndex:
         if before and before[-1].lower() in lx.EN_SPEECH_VERBS:
             return True
         # "Hiram Macharia, marketing executive at LG, said", "Tim Guest with the authority says".
-        if end < len(text) and text[end] in ", ":
+        if (
+            appositive
+            and end < len(text)
+            and (text[end] == "," or text[end + 1 : end + 6].split(" ", 1)[0] in _ATTACH_PREPS)
+        ):
             window = text[end : end + 140]
             stop = _CLAUSE_END.search(window)
             words = (window[: stop.start()] if stop else window).split()[:16]
