@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import discord
 import pytest
@@ -17,9 +18,12 @@ from bot.delivery import (
     MessageGone,
     NoAccess,
     RateLimiter,
+    Rejected,
     TransientError,
+    allowed_mentions,
     message_nonce,
 )
+from bot.discord_sender import DiscordSender
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
 from storage.sqlite import SQLiteStorage
 
@@ -312,7 +316,7 @@ async def test_role_ping_allows_only_that_role(world):
     pinged = world.sender.channels[1][0]
     assert pinged.content == "<@&4242>"
     mentions = pinged.allowed_mentions.to_dict()
-    assert mentions["roles"] == ["4242"] or mentions["roles"] == [4242]
+    assert [int(r) for r in mentions["roles"]] == [4242]
     assert mentions["parse"] == []
     quiet = world.sender.channels[2][0]
     assert quiet.content is None
@@ -514,3 +518,58 @@ async def test_resubscribe_resumes_paused_channel(world):
     await world.storage.upsert_subscription(replace(sub))
     await world.engine.run_instant()
     assert world.sender.titles(1) == ["Story 0", "Story 1", "Story 2"]
+
+
+class _Http:
+    """Stands in for ``client.http``: records payloads, raises what it is told."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.payloads: list[dict] = []
+
+    async def send_message(self, channel_id, *, params):
+        if self.error:
+            raise self.error
+        self.payloads.append(params.payload)
+        return {"id": "123456789"}
+
+
+def _http_error(kind: type[discord.HTTPException], status: int, code: int) -> discord.HTTPException:
+    response = SimpleNamespace(status=status, reason="x")
+    return kind(response, {"code": code, "message": "nope"})  # type: ignore[arg-type]
+
+
+async def test_discord_sender_sends_nonce_and_only_the_role():
+    """A retried post would not be deduplicated by Discord, or could ping more than the chosen role."""
+    http = _Http()
+    sender = DiscordSender(SimpleNamespace(http=http))  # type: ignore[arg-type]
+    message_id = await sender.send(
+        5,
+        content="<@&42>",
+        embeds=[discord.Embed(title="t")],
+        nonce="abc",
+        allowed_mentions=allowed_mentions(42),
+    )
+    assert message_id == 123456789
+    payload = http.payloads[0]
+    assert payload["nonce"] == "abc" and payload["enforce_nonce"] is True
+    assert [int(r) for r in payload["allowed_mentions"]["roles"]] == [42]
+    assert payload["allowed_mentions"]["parse"] == []
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_http_error(discord.Forbidden, 403, 50001), NoAccess),
+        (_http_error(discord.NotFound, 404, 10003), ChannelGone),
+        (_http_error(discord.NotFound, 404, 10008), MessageGone),
+        (_http_error(discord.DiscordServerError, 503, 0), TransientError),
+        (TimeoutError(), TransientError),
+        (_http_error(discord.HTTPException, 400, 50035), Rejected),
+    ],
+)
+async def test_discord_sender_maps_errors(error, expected):
+    """A lost channel would be retried forever, or a Discord outage would pause healthy channels."""
+    sender = DiscordSender(SimpleNamespace(http=_Http(error)))  # type: ignore[arg-type]
+    with pytest.raises(expected):
+        await sender.send(5, content=None, embeds=[], nonce="n", allowed_mentions=allowed_mentions(None))
