@@ -249,6 +249,53 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
     return token
 
 
+_RUN_CACHE: dict[str, list[tuple[int, list[str]]]] = {}
+
+
+def _split_run(run: str) -> list[tuple[int, list[str]]]:
+    """A run's name candidates as (offset, tokens): split at sentence-final dots, openers dropped.
+
+    Memoised per run string: the same capitalised runs ("The", "Prime Minister Alan Petrov") recur
+    within and across briefings, and this is the hottest loop of the quote finder.
+    """
+    hit = _RUN_CACHE.get(run)
+    if hit is not None:
+        return hit
+    if len(_RUN_CACHE) > 50_000:
+        _RUN_CACHE.clear()
+    out: list[tuple[int, list[str]]] = []
+    pos = 0
+    tokens: list[str] = []
+    t_start = 0
+    for tok in run.split(" "):
+        if not tokens:
+            t_start = pos
+        pos += len(tok) + 1
+        if tok[-1] == "." and not _is_abbrev(tok):
+            tokens.append(tok[:-1])
+            _strip_openers(tokens, t_start, out)
+            tokens = []
+        else:
+            tokens.append(tok)
+    if tokens:
+        _strip_openers(tokens, t_start, out)
+    _RUN_CACHE[run] = out
+    return out
+
+
+def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, list[str]]]) -> None:
+    """Drop a sentence-opening function word ("The", "But", "On") and leading connectors."""
+    k = 0
+    while k < len(tokens):
+        n = _norm(tokens[k])
+        if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
+            break
+        start += len(tokens[k]) + 1
+        k += 1
+    if k < len(tokens):
+        out.append((start, tokens[k:]))
+
+
 @dataclass(frozen=True, slots=True)
 class _ParsedRun:
     """What a capitalised run says on its own, before looking at the text around it."""
@@ -385,49 +432,14 @@ class SpeakerIndex:
     def _scan_english(self) -> None:
         """Feed every capitalised run to ``_add_english_run``, split at sentence-final dots."""
         text = self.text
-        skip = _EN_SKIP
+        quoted = bool(self._quoted)
         for m in _EN_RUN.finditer(text):
-            if self._quoted and self._in_quote(m.start()):
+            if quoted and self._in_quote(m.start()):
                 continue  # names inside a quotation are never the speaker or an antecedent
-            run = m.group(0)
-            if " " not in run:
-                n = _norm(run)
-                if n in skip and n not in _HONORIFICS:
-                    continue
-                if run[-1] == "." and not _is_abbrev(run):
-                    run = run[:-1]
-                self._add_english_run([run], m.start(), m.start() + len(run))
-                continue
-            pos = m.start()
-            tokens: list[str] = []
-            t_start = pos
-            for tok in run.split(" "):
-                if not tokens:
-                    t_start = pos
-                pos += len(tok) + 1
-                if tok[-1] == "." and not _is_abbrev(tok):
-                    tokens.append(tok[:-1])
-                    self._add_tokens(tokens, t_start)
-                    tokens = []
-                else:
-                    tokens.append(tok)
-            if tokens:
-                self._add_tokens(tokens, t_start)
-
-    def _add_tokens(self, tokens: list[str], start: int) -> None:
-        # Drop a sentence-opening function word ("The", "But", "On") and leading connectors.
-        k = 0
-        while k < len(tokens):
-            n = _norm(tokens[k])
-            if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
-                break
-            start += len(tokens[k]) + 1
-            k += 1
-        if k == len(tokens):
-            return
-        tokens = tokens[k:] if k else tokens
-        end = start + sum(len(t) for t in tokens) + len(tokens) - 1
-        self._add_english_run(tokens, start, end)
+            base = m.start()
+            for offset, tokens in _split_run(m.group(0)):
+                start = base + offset
+                self._add_english_run(tokens, start, start + sum(map(len, tokens)) + len(tokens) - 1)
 
     def _add_english_run(self, tokens: list[str], start: int, end: int) -> None:
         parsed = _parse_en_run(tuple(tokens))

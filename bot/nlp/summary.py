@@ -66,6 +66,7 @@ class _Sentence:
     paragraph: int
     words: frozenset[str]
     n_words: int
+    broken_quote: bool = False
 
 
 def _clean_start(text: str, start: int, end: int) -> int:
@@ -85,10 +86,14 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
     for p_index, (ps, pe) in enumerate(paragraph_spans(body)):
         if pos >= _MAX_CANDIDATES:
             break
+        inside = False  # inside a quotation that an earlier sentence of this paragraph opened
         for n_in_para, (raw_start, e) in enumerate(sentence_spans(body, language, ps, pe)):
             # Datelines and agency prefixes only ever open a paragraph.
             s = _clean_start(body, raw_start, e) if n_in_para == 0 else raw_start
             text = body[s:e]
+            starts_inside = inside
+            inside = _quote_state(text, inside)
+            broken = starts_inside or inside  # a piece of a quotation: cannot stand alone
             if _BOILERPLATE.match(text):
                 continue
             toks = _WORD.findall(text.lower())
@@ -102,9 +107,24 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
                 and len(toks) <= len(title_words) + 2
             ):
                 continue  # the headline repeated as the first line
-            out.append(_Sentence(s, e, text, pos, p_index, words - _STOP, len(toks)))
+            out.append(_Sentence(s, e, text, pos, p_index, words - _STOP, len(toks), broken))
             pos += 1
     return out
+
+
+def _quote_state(text: str, inside: bool) -> bool:
+    """Whether a quotation is still open at the end of ``text``, given the state at its start."""
+    low_high = False  # „...“ closes with the mark English uses to open
+    for ch in text:
+        if ch == "“" and inside and low_high:
+            inside = low_high = False
+        elif ch in "«“„":
+            inside, low_high = True, ch == "„"
+        elif ch in "»”":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside
 
 
 def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]:
@@ -123,7 +143,11 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
         if first and first.group(0).lower() in dangling and s.position > 0:
             score -= 0.25
         n = s.n_words
-        if n < 7:
+        if s.broken_quote:
+            score -= 0.5
+        if s.text[:1] in "—–-" or s.text[:2] in ("Q:", "A:"):
+            score -= 0.4  # an interview line, not a statement of the news
+        if n < (5 if language != "en" else 7):
             score -= 0.2
         elif n > 60:
             score -= 0.1
