@@ -7,6 +7,7 @@ briefings whose publish time is still in the future (embargo).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -71,6 +72,7 @@ class SQLiteStorage(OutboxMixin):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self.path = path
+        self._write_lock = asyncio.Lock()
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -119,15 +121,21 @@ class SQLiteStorage(OutboxMixin):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            await self._conn.rollback()
-            raise
-        else:
-            await self._conn.commit()
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error.
+
+        The whole bot shares one connection, so transactions from concurrent tasks
+        (a command while a fan-out records deliveries) queue on a lock instead of
+        failing with "cannot start a transaction within a transaction".
+        """
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            else:
+                await self._conn.commit()
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return list(await self._conn.execute_fetchall(sql, params))
