@@ -22,9 +22,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Config
+from bot.delivery import DeliveryEngine
+from bot.discord_sender import build_delivery
 from bot.errors import UserFacingError
 from bot.models import Subscription
 from bot.newsroom import Newsroom
+from bot.scheduler import BriefingScheduler
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -108,15 +111,15 @@ class BriefBot(commands.AutoShardedBot):
         )
         self.config = config
         self.sync_only = sync_only
-        self.scheduler: Any = None
-        self.engine: Any = None
+        self.scheduler: BriefingScheduler | None = None
+        self.engine: DeliveryEngine | None = None
         self._owner_ids: frozenset[int] = frozenset()
 
     async def setup_hook(self) -> None:
         self.storage = await Storage.open(self.config.storage.path)
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
-        self._build_delivery()
+        self.engine, self.scheduler = build_delivery(self)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
@@ -125,15 +128,6 @@ class BriefBot(commands.AutoShardedBot):
         if self.scheduler is not None:
             await self.scheduler.start()
         log.info("briefbot ready to serve: database %s", self.storage.path)
-
-    def _build_delivery(self) -> None:
-        """The delivery engine and scheduler, when the scheduling module is present."""
-        try:
-            from bot.delivery_setup import build_delivery
-        except ImportError:
-            log.warning("scheduled posting is not available in this build")
-            return
-        self.engine, self.scheduler = build_delivery(self)
 
     async def _load_owners(self) -> None:
         info = await self.application_info()
