@@ -351,7 +351,11 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     role_after_org = last_org >= 0 and any(n in lx.EN_ROLE_WORDS for n in norms[last_org + 1 : -1])
     bare = tokens[0].strip(".,'’s")
     if (last_org >= 0 and not role_after_org) or (
-        len(tokens) == 1 and bare.isupper() and len(bare) >= 2 and bare.lower() not in lx.EN_ROLE_WORDS
+        len(tokens) == 1
+        and bare.isupper()
+        and len(bare) >= 2
+        and "." not in bare
+        and bare.lower() not in lx.EN_ROLE_WORDS
     ):
         return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
     # Split role and name: the name is the tail after the last role/context word.
@@ -363,6 +367,17 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
             or (tokens[i].endswith(("'s", "’s")) and i < len(tokens) - 1)
         ):
             cut = i + 1
+    if (
+        cut
+        and len(tokens) - cut == 1
+        and not any(
+            n in lx.EN_ROLE_WORDS
+            or (n in lx.EN_ROLE_CONTEXT and n not in _CONNECTORS)
+            or t.endswith(("'s", "’s"))
+            for n, t in zip(norms[:cut], tokens[:cut], strict=True)
+        )
+    ):
+        return None  # "Out of the Cold": a title, while "Part of Ian Poulter" still names him
     name_tokens = list(tokens[cut:])
     norms_name = norms[cut:]
     if (
@@ -415,6 +430,7 @@ class SpeakerIndex:
         self._orgs: dict[str, Entity] = {}
         self.prefer_speakers = True
         self.speaker_window = 400
+        self.unknown_window = 300
         self._by_surname: dict[str, Entity] = {}
         if self.cyrillic:
             self._scan_cyrillic()
@@ -770,15 +786,24 @@ class SpeakerIndex:
 
     def _merge_short_forms(self) -> None:
         """Point "Mr. Hemming" or a lone surname at the full name, even when it comes later."""
-        full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
-        if not full:
-            return
         redirect: dict[int, Entity] = {}
+        # "EDC" -> "Export Development Canada": an acronym of an organisation named in full.
+        orgs = [e for e in self.entities if e.is_org]
+        for ent in orgs:
+            name = ent.name
+            if " " in name or not name.isupper() or not 2 <= len(name) <= 6:
+                continue
+            for other in orgs:
+                words = [w for w in other.name.split() if w[:1].isupper() and w.lower() not in _CONNECTORS]
+                if other is not ent and len(words) == len(name) and "".join(w[0] for w in words) == name:
+                    redirect[id(ent)] = other
+                    break
+        full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
         for ent in self.entities:
             if ent.is_org or len(ent.tokens) != 1:
                 continue
             matches = [f for f in full if _tokens_match(ent.tokens[0], f.tokens[-1], self.cyrillic)]
-            if len(matches) == 1:
+            if len(matches) == 1 and id(ent) not in redirect:
                 target = matches[0]
                 target.role = target.role or ent.role
                 for g, v in ent.gender_votes.items():
@@ -836,13 +861,21 @@ class SpeakerIndex:
                 continue
             ent = men.entity
             g = ent.gender
-            if gender is None or g == gender:
+            if (
+                gender is None
+                or g == gender
+                or (g is None and ent.confirmed and pos - men.start < self.unknown_window)
+            ):
                 if ent.confirmed or g is not None:
                     if nearest is None:
                         nearest = men
                         if men.speaks or not self.prefer_speakers:
                             return ent
-                    elif men.speaks and nearest.start - men.start < self.speaker_window:
+                    elif (
+                        men.speaks
+                        and nearest.start - men.start < self.speaker_window
+                        and (gender is None or g == gender)
+                    ):
                         # "Smith said ... Jones was there. 'Quote,' he said": the speaker, not the bystander.
                         return ent
                     elif nearest.start - men.start >= self.speaker_window:
