@@ -20,7 +20,7 @@ EN_SPEECH_VERBS = frozenset(
     responded responds reiterated reiterates maintained maintains contended testified insist
     underlined underscored highlighted pledged told explained mused shouted cried whispered
     exclaimed boasted quipped wondered recalls describes described adding saying telling noting
-    writing asking warning explaining
+    writing asking warning explaining echoed echoes chimed admits recalled posted
     """.split()
 )
 

@@ -36,6 +36,7 @@ _SCARE_WORDS = frozenset(
 _SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "назвою"), ("под", "названием")})
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _DIGIT = re.compile(r"\d")
+_DESCRIPTION_OPENERS = frozenset("a an another one some two three several many other".split())
 _CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
 _SENT_END = re.compile(r"[.!?;](?:\s+|$)")
 _SENT_BREAK = re.compile(r"(?:[a-z]{3}|\d)\. ")
@@ -457,6 +458,15 @@ def _resolve(
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), None, exclude=quote_span)
         if ent is not None:
             return ent
+    # An unnamed source described in words ("a citizen, whose name is redacted", "Another member
+    # of the public"): keep the description up to its first comma.
+    if low_words[0] in _DESCRIPTION_OPENERS and not mentions:
+        words = phrase.split(",")[0].split()
+        if words[0].lower() in ("the", "a", "an"):
+            words = words[1:]
+        desc = " ".join(words).strip(",.")
+        if desc and len(words) <= 10:
+            return desc
     # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
     if caps:

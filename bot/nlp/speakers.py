@@ -380,9 +380,10 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         return None  # "Out of the Cold": a title, while "Part of Ian Poulter" still names him
     name_tokens = list(tokens[cut:])
     norms_name = norms[cut:]
+    honored = any(_norm(t) in _HONORIFICS for t in tokens[:cut])
     if (
         not name_tokens
-        or any(n in lx.EN_NOT_NAME for n in norms_name)
+        or (any(n in lx.EN_NOT_NAME for n in norms_name) and not (honored and len(norms_name) == 1))
         or norms_name[-1] in lx.EN_THING_WORDS
         or any(t.isupper() and len(t) > 1 for t in name_tokens)
     ):
