@@ -238,6 +238,35 @@ async def cmd_remove(args: argparse.Namespace, config: Config) -> int:
     return await _with_newsroom(config, job)
 
 
+async def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    from datetime import UTC, datetime
+
+    from bot.delivery import read_status
+
+    storage = await Storage.open(config.storage.path)
+    try:
+        status = await read_status(storage, now=datetime.now(UTC))
+    finally:
+        await storage.close()
+    if args.json:
+        _print_json(asdict(status))
+        return EXIT_OK
+
+    def when(moment: datetime | None) -> str:
+        return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+    print(f"deliveries: {status.pending} pending, {status.failed} failed, {status.sent} sent")
+    print(f"instant poll last ran: {when(status.instant_last_run)}")
+    print(f"subscriptions: {len(status.channels)} ({len(status.paused)} paused)")
+    for c in status.channels:
+        state = f"PAUSED: {c.paused_reason}" if c.paused_reason else "active"
+        line = f"  channel {c.channel_id} (server {c.guild_id}): {c.schedule}; {state}; last run {when(c.last_run_at)}"
+        if c.next_run_at:
+            line += f"; next {when(c.next_run_at)}"
+        print(line)
+    return EXIT_OK
+
+
 async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
     storage = await Storage.open(config.storage.path, migrate_schema=False)
     try:
@@ -377,6 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=5, choices=range(1, 11), metavar="1-10")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("status", help="pending deliveries, paused subscriptions, last run of each schedule")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("remove", help="delete a briefing")
     p.add_argument("id", type=int)

@@ -357,6 +357,42 @@ class DeliveryStatus:
         return tuple(c for c in self.channels if c.paused_reason)
 
 
+async def read_status(
+    storage: SQLiteStorage, *, now: datetime, guild_id: int | None = None
+) -> DeliveryStatus:
+    """Pending, failed and sent counts, and every subscription's state: needs only
+    the database, so ``briefbot status`` can read it while the bot runs elsewhere."""
+    counts = await storage.outbox_counts()
+    instant = await storage.get_meta(META_INSTANT_LAST_RUN)
+    channels = []
+    for state in await storage.all_subscription_states():
+        sub = state.subscription
+        if guild_id is not None and sub.guild_id != guild_id:
+            continue
+        next_at = None
+        if not sub.paused_reason and sub.schedule in DIGEST_KINDS:
+            next_at = schedule.next_run(sub, now)
+        channels.append(
+            ChannelStatus(
+                channel_id=sub.channel_id,
+                guild_id=sub.guild_id,
+                schedule=schedule.describe(sub),
+                paused_reason=sub.paused_reason,
+                failures=sub.failures,
+                last_run_at=state.last_run_at,
+                last_delivery_at=sub.last_delivery_at,
+                next_run_at=next_at,
+            )
+        )
+    return DeliveryStatus(
+        pending=counts.pending,
+        failed=counts.failed,
+        sent=counts.sent,
+        instant_last_run=datetime.fromisoformat(instant) if instant else None,
+        channels=tuple(channels),
+    )
+
+
 # -- the engine ---------------------------------------------------------------------
 
 
@@ -708,36 +744,7 @@ class DeliveryEngine:
 
     async def status(self, *, guild_id: int | None = None) -> DeliveryStatus:
         """For ``briefbot status`` and ``/subscriptions``."""
-        now = self._clock.now()
-        counts = await self._storage.outbox_counts()
-        instant = await self._storage.get_meta(META_INSTANT_LAST_RUN)
-        channels = []
-        for state in await self._storage.all_subscription_states():
-            sub = state.subscription
-            if guild_id is not None and sub.guild_id != guild_id:
-                continue
-            next_at = None
-            if not sub.paused_reason and sub.schedule in DIGEST_KINDS:
-                next_at = schedule.next_run(sub, now)
-            channels.append(
-                ChannelStatus(
-                    channel_id=sub.channel_id,
-                    guild_id=sub.guild_id,
-                    schedule=schedule.describe(sub),
-                    paused_reason=sub.paused_reason,
-                    failures=sub.failures,
-                    last_run_at=state.last_run_at,
-                    last_delivery_at=sub.last_delivery_at,
-                    next_run_at=next_at,
-                )
-            )
-        return DeliveryStatus(
-            pending=counts.pending,
-            failed=counts.failed,
-            sent=counts.sent,
-            instant_last_run=datetime.fromisoformat(instant) if instant else None,
-            channels=tuple(channels),
-        )
+        return await read_status(self._storage, now=self._clock.now(), guild_id=guild_id)
 
     # -- bookkeeping ---------------------------------------------------------------
 

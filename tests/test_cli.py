@@ -173,3 +173,34 @@ def test_backup_restores_to_a_working_database(tmp_path, wire_file):
     )
     assert json.loads(restored.stdout)["title"] == "Parliament approves emergency grid fund"
     assert run(tmp_path, "db", "backup", str(tmp_path / "missing" / "b.db")).returncode == 1
+
+
+def test_status_shows_pending_and_paused_subscriptions(tmp_path):
+    """An operator could not see which channels are paused and why, or what is waiting to go out."""
+    import asyncio
+
+    from bot.models import ScheduleKind, Subscription
+    from storage import Storage
+
+    async def seed() -> None:
+        storage = await Storage.open(tmp_path / "cli.db")
+        try:
+            await storage.upsert_subscription(
+                Subscription(
+                    channel_id=42, guild_id=7, schedule=ScheduleKind.DAILY, time="08:00", timezone="UTC"
+                )
+            )
+            await storage.pause_subscription(42, "Missing Access (403) three times")
+        finally:
+            await storage.close()
+
+    asyncio.run(seed())
+    result = run(tmp_path, "status")
+    assert result.returncode == 0, result.stderr
+    assert "0 pending" in result.stdout
+    assert (
+        "channel 42 (server 7): daily at 08:00 (UTC); PAUSED: Missing Access (403) three times"
+        in result.stdout
+    )
+    data = json.loads(run(tmp_path, "status", "--json").stdout)
+    assert data["channels"][0]["paused_reason"].startswith("Missing Access")
