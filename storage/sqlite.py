@@ -219,15 +219,15 @@ class SQLiteStorage(OutboxMixin):
             "INSERT OR IGNORE INTO briefing_tags (tag, briefing_id, published_at) VALUES (?, ?, ?)",
             [(tag, briefing_id, published) for tag in draft.tags],
         )
+        speaker_ids = await self._speaker_ids(conn, [(q.speaker, q.speaker_role) for q in analysis.quotes])
         quote_rows = []
         for position, quote in enumerate(analysis.quotes):
-            speaker_id = await self._speaker_id(conn, quote.speaker, quote.speaker_role)
             quote_rows.append(
                 (
                     briefing_id,
                     position,
                     quote.text,
-                    speaker_id,
+                    speaker_ids[position],
                     quote.speaker_role,
                     quote.start,
                     quote.end,
@@ -251,6 +251,54 @@ class SQLiteStorage(OutboxMixin):
                 " ".join(draft.tags),
             ),
         )
+
+    async def _speaker_ids(
+        self, conn: aiosqlite.Connection, speakers: Sequence[tuple[str | None, str | None]]
+    ) -> list[int | None]:
+        """``_speaker_id`` for every quote of a briefing, in a few statements instead of two
+        or three per quote (each statement is a round trip to aiosqlite's thread).
+
+        Same outcome as calling ``_speaker_id`` quote by quote: names match as the
+        ``NOCASE`` column does (ASCII letters folded), a speaker's role becomes the last
+        non-empty role given, and ``quote_count`` grows by one per quote.
+        """
+        names = [name for name, _ in speakers if name]
+        if not names:
+            return [None] * len(speakers)
+        unique = list(dict.fromkeys(names))
+        marks = ",".join("?" * len(unique))
+        rows = await conn.execute_fetchall(
+            f"SELECT id, name, role FROM speakers WHERE name IN ({marks})", unique
+        )
+        known: dict[bytes, list[Any]] = {_nocase(r["name"]): [int(r["id"]), r["role"], 0] for r in rows}
+        fresh: set[bytes] = set()
+        ids: list[int | None] = []
+        for name, role in speakers:
+            if not name:
+                ids.append(None)
+                continue
+            key = _nocase(name)
+            entry = known.get(key)
+            if entry is None:
+                speaker_id = await self._speaker_id(conn, name, role)
+                assert speaker_id is not None
+                known[key] = [speaker_id, role, 0]
+                fresh.add(key)
+            else:
+                if role and entry[1] != role:
+                    entry[1] = role
+                    entry[3:] = [True]
+                entry[2] += 1
+            ids.append(known[key][0])
+        await conn.executemany(
+            "UPDATE speakers SET role = ? WHERE id = ?",
+            [(e[1], e[0]) for e in known.values() if len(e) > 3],
+        )
+        await conn.executemany(
+            "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
+            [(e[2], e[0]) for e in known.values() if e[2]],
+        )
+        return ids
 
     async def _speaker_id(self, conn: aiosqlite.Connection, name: str | None, role: str | None) -> int | None:
         if not name:
@@ -694,6 +742,11 @@ class SQLiteStorage(OutboxMixin):
     async def integrity_check(self) -> list[str]:
         rows = await self._fetchall("PRAGMA integrity_check")
         return [str(r[0]) for r in rows]
+
+
+def _nocase(name: str) -> bytes:
+    """The key SQLite's ``NOCASE`` collation compares: UTF-8 with ASCII letters folded."""
+    return name.encode("utf-8", "surrogatepass").lower()
 
 
 def _like_escape(text: str) -> str:
