@@ -602,7 +602,10 @@ class SQLiteStorage(OutboxMixin):
                 params.append("%" + _like_escape(word) + "%")
         if not (speaker or briefing_id is not None or contains):
             newest = await self._fetchone(
-                "SELECT id FROM briefings WHERE published_at <= ? AND id IN (SELECT briefing_id FROM quotes) "
+                # EXISTS walks the newest briefings and stops at the first with a quote;
+                # ``id IN (SELECT briefing_id FROM quotes)`` read every quote first.
+                "SELECT id FROM briefings b WHERE published_at <= ? "
+                "AND EXISTS (SELECT 1 FROM quotes q WHERE q.briefing_id = b.id) "
                 "ORDER BY published_at DESC, id DESC LIMIT 1",
                 (now_ts,),
             )
