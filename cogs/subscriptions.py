@@ -124,7 +124,9 @@ class SubscriptionsCog(commands.Cog):
             raise UserFacingError(f"I can't post in {target.mention}: I need {', '.join(missing)} there.")
         if alerts is not None:
             self._resolve_channel(interaction, alerts.id, alerts.name)
-        if role is not None and role.guild.id != interaction.guild_id:
+        # discord.py builds the option's Role on the interaction's guild, so its
+        # ``guild`` is always this server: look the id up in this server's roles.
+        if role is not None and guild.get_role(role.id) is None:
             raise PermissionDeniedError("The role must be in this server.")
         options = parse_schedule_options(
             schedule, time, timezone, day, self.bot.config.schedule.default_timezone
