@@ -549,6 +549,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         )
         attr = None
         if not last.continues:
+            # Attribution after the closing mark, or before the opening mark of a one-part quote.
             attr = _attribution(
                 text,
                 group[0].open_at if len(group) == 1 else last.open_at,
@@ -559,20 +560,11 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 lang,
                 next_open,
             )
-        if (attr is None and len(group) > 1) or attr is None:
+        if attr is None and (len(group) > 1 or last.continues):
+            # A run-on quote is introduced before its first paragraph: 'X said: "...'.
             fps, fpe = para_of(group[0].open_at)
-            if len(group) > 1 or attr is None:
-                first_attr = _attribution(
-                    text,
-                    group[0].open_at,
-                    group[0].close_at if not group[0].continues else fpe,
-                    fps,
-                    fpe,
-                    language,
-                    lang,
-                    segments[i + 1].open_at if len(group) == 1 and next_open else None,
-                )
-                attr = attr or first_attr
+            first_close = fpe if group[0].continues else group[0].close_at
+            attr = _attribution(text, group[0].open_at, first_close, fps, fpe, language, lang, None)
         # Split quote: "First part," he said. "Second part." -> one quote.
         if (
             attr is not None
@@ -641,7 +633,6 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 continue
             if not whole_para and len(words) < 10:
                 continue
-            # Floating quote: a reporter lets the previous speaker go on.
             # Floating quote: the latest speaker, whether of a quote or of reported speech.
             reported = index.last_speech_mention(first.open_at)
             if reported is not None and (last_speaker is None or reported.start > last_speaker_pos):

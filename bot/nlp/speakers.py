@@ -249,10 +249,10 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
     return token
 
 
-_RUN_CACHE: dict[str, list[tuple[int, list[str]]]] = {}
+_RUN_CACHE: dict[str, list[tuple[int, int, list[str]]]] = {}
 
 
-def _split_run(run: str) -> list[tuple[int, list[str]]]:
+def _split_run(run: str) -> list[tuple[int, int, list[str]]]:
     """A run's name candidates as (offset, tokens): split at sentence-final dots, openers dropped.
 
     Memoised per run string: the same capitalised runs ("The", "Prime Minister Alan Petrov") recur
@@ -263,7 +263,7 @@ def _split_run(run: str) -> list[tuple[int, list[str]]]:
         return hit
     if len(_RUN_CACHE) > 50_000:
         _RUN_CACHE.clear()
-    out: list[tuple[int, list[str]]] = []
+    out: list[tuple[int, int, list[str]]] = []
     pos = 0
     tokens: list[str] = []
     t_start = 0
@@ -283,7 +283,7 @@ def _split_run(run: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, list[str]]]) -> None:
+def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, int, list[str]]]) -> None:
     """Drop a sentence-opening function word ("The", "But", "On") and leading connectors."""
     k = 0
     while k < len(tokens):
@@ -293,7 +293,8 @@ def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, list[str]
         start += len(tokens[k]) + 1
         k += 1
     if k < len(tokens):
-        out.append((start, tokens[k:]))
+        kept = tokens[k:]
+        out.append((start, sum(map(len, kept)) + len(kept) - 1, kept))
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,15 +449,17 @@ class SpeakerIndex:
 
     def _scan_english(self) -> None:
         """Feed every capitalised run to ``_add_english_run``, split at sentence-final dots."""
-        text = self.text
-        quoted = bool(self._quoted)
-        for m in _EN_RUN.finditer(text):
-            if quoted and self._in_quote(m.start()):
-                continue  # names inside a quotation are never the speaker or an antecedent
+        quoted = self._quoted
+        qi, nq = 0, len(quoted)
+        for m in _EN_RUN.finditer(self.text):
             base = m.start()
-            for offset, tokens in _split_run(m.group(0)):
-                start = base + offset
-                self._add_english_run(tokens, start, start + sum(map(len, tokens)) + len(tokens) - 1)
+            # Names inside a quotation are never the speaker or an antecedent (quotes are sorted).
+            while qi < nq and quoted[qi][1] <= base:
+                qi += 1
+            if qi < nq and quoted[qi][0] <= base:
+                continue
+            for offset, length, tokens in _split_run(m.group(0)):
+                self._add_english_run(tokens, base + offset, base + offset + length)
 
     def _add_english_run(self, tokens: list[str], start: int, end: int) -> None:
         parsed = _parse_en_run(tuple(tokens))

@@ -112,17 +112,20 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
     return out
 
 
+_QUOTE_MARKS = re.compile(r'[«»„“”"]')
+
+
 def _quote_state(text: str, inside: bool) -> bool:
     """Whether a quotation is still open at the end of ``text``, given the state at its start."""
     low_high = False  # „...“ closes with the mark English uses to open
-    for ch in text:
+    for ch in _QUOTE_MARKS.findall(text):
         if ch == "“" and inside and low_high:
             inside = low_high = False
         elif ch in "«“„":
             inside, low_high = True, ch == "„"
         elif ch in "»”":
             inside = False
-        elif ch == '"':
+        else:
             inside = not inside
     return inside
 
