@@ -25,6 +25,8 @@ async def test_restart_with_unchanged_commands_does_not_resync(tmp_path):
             async with fake.run_bot(bot):
                 pass
             assert fake.command_writes == 1
+            identify = fake.gateway.identifies[0]
+            assert identify["intents"] == 1  # GUILDS only: no message content, no members
             async with fake.run_bot(BriefBot(world.config)):
                 pass
             assert fake.command_writes == 1

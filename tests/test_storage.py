@@ -35,20 +35,32 @@ async def test_fresh_database_is_migrated_to_latest(tmp_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_upgrade_from_an_older_version_keeps_data(tmp_path):
-    """An operator upgrading briefbot keeps every stored briefing."""
+async def test_upgrade_from_version_1_keeps_data(tmp_path):
+    """An operator upgrading briefbot keeps every stored briefing and subscription."""
+    from storage.migrate import load_migrations
+
     path = tmp_path / "old.db"
-    s = await Storage.open(path)
-    await s.add_briefing(draft(), analysis(), now=NOW)
-    await s.close()
-    # Pretend the database predates the newest migrations: re-running them must be a no-op
-    # for version 1 content, and the upgrade path must keep the rows.
+    first = load_migrations()[0]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
-    s = await Storage.open(path)
+        conn.executescript(first.sql + "\nPRAGMA user_version = 1;")
+        conn.execute(
+            "INSERT INTO briefings (title, body, published_at, fingerprint, language, summary_short, "
+            "summary_standard, summary_detailed, created_at, updated_at) "
+            "VALUES ('Old story', 'Old body.', 1, 'fp', 'en', 's', 's', 's', 1, 1)"
+        )
+        conn.execute(
+            "INSERT INTO subscriptions (channel_id, guild_id, schedule, timezone, created_at) "
+            "VALUES (5, 6, 'instant', 'UTC', 1)"
+        )
+    s = await Storage.open(path, migrate_schema=False)
     try:
+        assert await s.schema_version() == 1
+        assert await s.upgrade() == list(range(2, LATEST_VERSION + 1))
+        assert await s.schema_version() == LATEST_VERSION
+        [old] = await s.list_briefings()
+        assert old.title == "Old story"
+        assert (await s.get_subscription(5)).guild_id == 6
         assert await s.upgrade() == []
-        assert await s.count_briefings() == 1
     finally:
         await s.close()
 
