@@ -46,6 +46,8 @@ _BRIEFING_COLUMNS = (
     "summary_detailed, created_at, updated_at, corrected_at"
 )
 _NAME_TERM = re.compile(r"\w+", re.UNICODE)
+# /quote speaker:X runs one small index query per matching speaker up to this many.
+_SPEAKER_BRANCHES = 100
 # FTS5 snippet markers: private-use characters no article contains, turned into
 # Markdown bold by the renderer after the snippet text has been escaped.
 SNIPPET_START = "\ue000"
@@ -586,13 +588,11 @@ class SQLiteStorage(OutboxMixin):
         now_ts = to_ts(now or _now())
         where = ["q.published_at <= ?"]
         params: list[Any] = [now_ts]
+        term_ranges: list[str] = []
         if speaker and speaker.strip():
             words = [w.casefold() for w in _NAME_TERM.findall(speaker)] or [speaker.strip().casefold()]
             for word in words:
-                where.append(
-                    "q.speaker_id IN (SELECT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?)"
-                )
-                params += [word, word + "\U0010ffff"]
+                term_ranges += [word, word + "\U0010ffff"]
         if briefing_id is not None:
             where.append("q.briefing_id = ?")
             params.append(briefing_id)
@@ -618,6 +618,39 @@ class SQLiteStorage(OutboxMixin):
             if briefing_id is not None or not (speaker or contains)
             else "q.published_at DESC, q.score DESC"
         )
+        if term_ranges:
+            speaker_ids = await self._fetchall(
+                " INTERSECT ".join(
+                    ["SELECT DISTINCT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?"]
+                    * (len(term_ranges) // 2)
+                ),
+                term_ranges,
+            )
+            if not speaker_ids:
+                return []
+            if briefing_id is None and len(speaker_ids) <= _SPEAKER_BRANCHES:
+                # The newest ``limit`` quotes of each matching speaker (an index range
+                # each), then the best of those: the same rows as sorting every quote of
+                # every matching speaker, which took 100+ ms for a common surname at 100k.
+                branch = (
+                    "SELECT * FROM (SELECT q.id AS qid, q.published_at AS pa, q.score AS sc FROM quotes q "
+                    f"WHERE q.speaker_id = ? AND {' AND '.join(where)} "
+                    "ORDER BY q.published_at DESC, q.score DESC LIMIT ?)"
+                )
+                union_params: list[Any] = []
+                for row in speaker_ids:
+                    union_params += [row[0], *params, limit]
+                where = [
+                    f"q.id IN (SELECT qid FROM ({' UNION ALL '.join([branch] * len(speaker_ids))}) "
+                    "ORDER BY pa DESC, sc DESC LIMIT ?)"
+                ]
+                params = [*union_params, limit]
+            else:
+                for start in range(0, len(term_ranges), 2):
+                    where.append(
+                        "q.speaker_id IN (SELECT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?)"
+                    )
+                    params += term_ranges[start : start + 2]
         rows = await self._fetchall(
             f'SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
             f"b.id, b.title, b.published_at, b.source_url "
