@@ -72,3 +72,17 @@ def test_empty_body() -> None:
     """An empty briefing would crash ingest if this broke."""
     a = analyze("Title only", "", "en")
     assert a.summaries.short == "" and a.quotes == ()
+
+
+def test_pieces_of_quotations_are_not_picked() -> None:
+    """A summary could show half a quotation without its opening mark or speaker if this broke."""
+    body = (
+        "The ministry opened 120 cooling centres on Monday as temperatures reached 41C.\n\n"
+        '"Stay inside between noon and five. Drink water. Check on your neighbours every day," '
+        "the minister said.\n\n"
+        "Hospitals in the region have been asked to prepare extra beds for the weekend.\n\n"
+        "Forecasters expect the heat to ease on Sunday evening after a storm front arrives."
+    )
+    standard = analyze("Heat warning", body, "en").summaries.standard
+    assert "Drink water." not in standard
+    assert "Check on your neighbours" not in standard

@@ -83,10 +83,14 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
     title_words = frozenset(w.lower() for w in _WORD.findall(title))
     out: list[_Sentence] = []
     pos = 0
+    carry = False
     for p_index, (ps, pe) in enumerate(paragraph_spans(body)):
         if pos >= _MAX_CANDIDATES:
             break
-        inside = False  # inside a quotation that an earlier sentence of this paragraph opened
+        # Inside a quotation opened by an earlier sentence, here or at the end of the paragraph
+        # before (a quote that runs on without reopening marks, as Ukrainian and Russian do).
+        inside = carry and body[ps] not in _OPENERS
+        carry = False
         for n_in_para, (raw_start, e) in enumerate(sentence_spans(body, language, ps, pe)):
             # Datelines and agency prefixes only ever open a paragraph.
             s = _clean_start(body, raw_start, e) if n_in_para == 0 else raw_start
@@ -109,9 +113,11 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
                 continue  # the headline repeated as the first line
             out.append(_Sentence(s, e, text, pos, p_index, words - _STOP, len(toks), broken))
             pos += 1
+        carry = inside
     return out
 
 
+_OPENERS = "\"“«„'‘"
 _QUOTE_MARKS = re.compile(r'[«»„“”"]')
 
 
@@ -149,7 +155,8 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
         if s.broken_quote:
             score -= 0.5
         if s.text[:1] in "—–-" or s.text[:2] in ("Q:", "A:"):
-            score -= 0.4  # an interview line, not a statement of the news
+            # An interview line: questions are not news, answers rarely stand alone.
+            score -= 0.4 if s.text.rstrip()[-1:] == "?" else 0.1
         if n < (5 if language != "en" else 7):
             score -= 0.2
         elif n > 60:
