@@ -481,7 +481,7 @@ def _resolve(
     return None
 
 
-def _score(text: str, words: list[str], seen: list[set[str]], has_speaker: bool) -> float:
+def _score(text: str, words: list[str], seen: _Seen, has_speaker: bool) -> float:
     """Key-quote score: informative, self-contained statements high; fragments and repeats low."""
     n = len(words)
     score = 0.35
@@ -502,13 +502,27 @@ def _score(text: str, words: list[str], seen: list[set[str]], has_speaker: bool)
         score += 0.05
     if _PLEASANTRY.search(text) and n < 25:
         score -= 0.3
-    toks = {w for w in text.lower().split() if len(w) > 3}
-    for prev in seen:
-        if toks and len(toks & prev) / len(toks) > 0.7:
-            score -= 0.4
-            break
-    seen.append(toks)
+    if seen.is_repeat(text):
+        score -= 0.4
     return round(min(1.0, max(0.0, score)), 3)
+
+
+class _Seen:
+    """Words of the quotes so far, indexed by word, to spot a repeat without comparing all pairs."""
+
+    def __init__(self) -> None:
+        self._by_word: dict[str, list[int]] = {}
+        self._count = 0
+
+    def is_repeat(self, text: str) -> bool:
+        toks = {w for w in text.lower().split() if len(w) > 3}
+        overlap: dict[int, int] = {}
+        for w in toks:
+            for j in self._by_word.get(w, ()):
+                overlap[j] = overlap.get(j, 0) + 1
+            self._by_word.setdefault(w, []).append(self._count)
+        self._count += 1
+        return bool(toks) and bool(overlap) and max(overlap.values()) / len(toks) > 0.7
 
 
 def find_quotes(text: str, language: str) -> list[Quote]:
@@ -591,7 +605,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         i += 1
 
     quotes: list[Quote] = []
-    seen: list[set[str]] = []
+    seen = _Seen()
     last_speaker: Entity | str | None = None
     last_speaker_para = -10
     last_speaker_pos = -1
