@@ -101,6 +101,16 @@ def throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[tuple[float, floa
     return _rate(briefings, seconds), avg_words
 
 
+def _calibration_ms() -> float:
+    """Best-of-20 CPU time of a fixed loop: tells how loaded the machine was during the run."""
+    best = float("inf")
+    for _ in range(20):
+        start = time.process_time()
+        sum(i * i for i in range(20000))
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
 def _rate(briefings: list[tuple[str, str, str]], seconds: float) -> tuple[float, float]:
     """Briefings per CPU-second of this process ("one core"): (best round, median round).
 
@@ -224,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nthroughput: {best:.0f} briefings/s best round, {median:.0f} median (analyze: summaries + quotes, "
         f"~{words}-word English briefings, CPU time of one core)"
+    )
+    print(
+        f"machine check: a fixed pure-Python loop took {_calibration_ms():.2f} ms (about 1.0 ms on an idle core here)"
     )
     if not args.smoke:
         root = evaldata_dir()

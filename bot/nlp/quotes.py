@@ -81,6 +81,15 @@ def _quoted_segments(text: str) -> list[_Segment]:
         for m in _MARKS.finditer(text, p_start, p_end):
             ch = m.group(0)
             i = m.start()
+            # Fast path for curly double quotes, the commonest marks in edited news.
+            if ch == "”" and stack and stack[-1][0] == "“":
+                top_at = stack.pop()[1]
+                if not stack:
+                    segments.append(_Segment(top_at + 1, i, top_at, i))
+                continue
+            if ch == "“" and not stack:
+                stack.append((ch, i))
+                continue
             prev = text[i - 1] if i > p_start else ""
             nxt = text[i + 1] if i + 1 < p_end else ""
             if stack:

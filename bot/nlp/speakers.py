@@ -97,6 +97,7 @@ class Entity:
     gender_votes: dict[str, int] = field(default_factory=dict)
     # Known to be a person (title, role, first name, or speaks) rather than a capitalised thing.
     confirmed: bool = False
+    seen: int = 0  # mentions so far
 
     @property
     def surname(self) -> str:
@@ -473,7 +474,7 @@ class SpeakerIndex:
             tail_start = self.text.find(tokens[k + 1], head_end)
             self._add_english_run(tokens[k + 1 :], tail_start, end)
             return
-        in_quote = self._in_quote(start)
+        in_quote = False  # _scan_english skips runs inside quotations
         key = parsed.key
         if parsed.is_org:
             ent = self._orgs.get(parsed.name.lower())
@@ -504,8 +505,10 @@ class SpeakerIndex:
             self._by_surname[key[-1]] = ent
         elif len(key) > len(ent.tokens):
             ent.name, ent.tokens = parsed.name, key
-        if not ent.role:
+        if not ent.role and (role or ent.seen < 2):
+            # Roles come with the first mentions ("X, the minister, said"); later ones rarely add one.
             ent.role = role or self._role_before(start) or self._role_after(end)
+        ent.seen += 1
         if role or parsed.honor or parsed.known_first or speaks:
             ent.confirmed = True
         if parsed.honor_gender:
