@@ -152,13 +152,12 @@ class BriefBot(commands.AutoShardedBot):
     async def sync_commands(self, *, force: bool = False) -> list[str]:
         """Push command definitions only where they changed (Discord rate-limits writes)."""
         synced: list[str] = []
-        scopes: list[discord.Object | None]
+        scopes: list[discord.Object | None] = [None]
         if self.config.discord.dev_guild_ids:
-            scopes = [discord.Object(gid) for gid in self.config.discord.dev_guild_ids]
-            for guild in scopes:
-                self.tree.copy_global_to(guild=guild)
-        else:
-            scopes = [None]
+            dev_guilds = [discord.Object(gid) for gid in self.config.discord.dev_guild_ids]
+            for dev_guild in dev_guilds:
+                self.tree.copy_global_to(guild=dev_guild)
+            scopes = list(dev_guilds)
         for guild in scopes:
             scope = "global" if guild is None else f"guild:{guild.id}"
             payload = json.dumps(self.command_payload(guild), sort_keys=True, default=str)

@@ -104,8 +104,8 @@ async def _demo(newsroom: Newsroom) -> int:
 
     _heading("What the bot posts to #policy-briefings")
     engine = DeliveryEngine(newsroom.storage, TerminalSender(), newsroom.config.schedule)
-    report = await engine.run_instant()
-    log.info("demo delivery: %s", report)
+    delivered = await engine.run_instant()
+    log.info("demo delivery: %s", delivered)
 
     latest = await newsroom.latest(1)
     _heading("/latest count:2")

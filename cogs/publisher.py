@@ -107,7 +107,7 @@ class ArticleModal(discord.ui.Modal):
             allowed_mentions=NO_MENTIONS,
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await handle_interaction_error(interaction, error)
 
 

@@ -51,9 +51,9 @@ class SearchPager(discord.ui.View):
         self.newsroom, self.owner_id, self.query, self.limit = newsroom, owner_id, query, limit
         self.page, self.pages = reply.page, reply.pages
         self.message: discord.InteractionMessage | None = None
-        self._refresh()
+        self._sync_buttons()
 
-    def _refresh(self) -> None:
+    def _sync_buttons(self) -> None:
         self.previous.disabled = self.page <= 1
         self.next.disabled = self.page >= self.pages
 
@@ -75,7 +75,7 @@ class SearchPager(discord.ui.View):
     async def _show(self, interaction: discord.Interaction, page: int) -> None:
         reply = await replies.search(self.newsroom, self.query, page=page, limit=self.limit)
         self.page, self.pages = reply.page, reply.pages
-        self._refresh()
+        self._sync_buttons()
         await interaction.response.edit_message(embeds=reply.embeds, view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)

@@ -99,7 +99,7 @@ class SubscriptionsCog(commands.Cog):
         role="A role to mention with each post",
         alerts="Where to tell managers if posting here fails",
     )
-    @app_commands.choices(
+    @app_commands.choices(  # type: ignore[misc]
         schedule=[app_commands.Choice(name=k.value, value=k.value) for k in ScheduleKind],
         day=[app_commands.Choice(name=d.title(), value=i) for i, d in enumerate(WEEKDAYS)],
     )
