@@ -126,3 +126,41 @@ async def test_deleted_channel_stops_its_subscription(bot_world: BotWorld):
         return sub is None or sub.paused_reason is not None
 
     assert await eventually(stopped)
+
+
+async def test_bot_removed_from_a_server_drops_its_subscriptions(bot_world: BotWorld):
+    """After being kicked the bot would keep a dead server's subscriptions and keep failing."""
+    await subscribe(bot_world, {"schedule": "daily"})
+    bot_world.fake.remove_guild(bot_world.guild)
+
+    async def gone() -> bool:
+        return await bot_world.bot.storage.get_subscription(bot_world.news.id) is None
+
+    assert await eventually(gone)
+
+
+async def test_broken_channel_is_paused_and_managers_are_told(bot_world: BotWorld):
+    """A channel the bot lost access to would be retried forever, and nobody in the server would know why."""
+    fake = bot_world.fake
+    alerts = fake.add_channel(bot_world.guild, name="bot-alerts")
+    await fake.wait_until(lambda: bot_world.bot.get_channel(alerts.id), what="alerts channel in cache")
+    await subscribe(bot_world, {"schedule": "instant", "alerts": alerts})
+    fault = fake.inject(code=50001, channel=bot_world.news)
+    threshold = bot_world.config.schedule.failure_threshold
+    for n in range(threshold):
+        await add_via_modal(
+            bot_world, bot_world.publisher, title=f"Briefing number {n} for the locked channel"
+        )
+        await bot_world.bot.engine.run_instant()
+    [notice] = await fake.wait_for_messages(alerts, 1, timeout=20)
+    text = notice.content + " ".join(e.get("description", "") + e.get("title", "") for e in notice.embeds)
+    assert f"<#{bot_world.news.id}>" in text and "paused" in text.lower()
+    assert notice.pings() == {"everyone": False, "users": [], "roles": []}
+    sub = await bot_world.bot.storage.get_subscription(bot_world.news.id)
+    assert sub.paused_reason
+    attempts = fault.hits
+    await add_via_modal(bot_world, bot_world.publisher, title="One more after the pause")
+    await bot_world.bot.engine.run_instant()
+    assert fault.hits == attempts  # paused: no more failing requests to Discord
+    listing = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions")
+    assert "Paused" in listing.final_message().embeds[0]["fields"][0]["value"]
