@@ -456,6 +456,8 @@ def parse_json(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestRes
         )
     except RecursionError:
         return IngestResult([], [IngestError(origin, None, "invalid JSON: nested too deeply")])
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        return IngestResult([], [IngestError(origin, None, "invalid JSON: a number has too many digits")])
     if isinstance(data, dict):
         return _json_item(data, origin, tz, now)
     if not isinstance(data, list):
