@@ -26,10 +26,14 @@ _BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # C0 controls except tab and newline (which whitespace collapsing handles), DEL, C1.
 _CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)))
 
-_TITLE_DELETE = dict.fromkeys(map(ord, _ZERO_WIDTH + _BIDI + _CONTROLS))
+# Lone UTF-16 surrogates (a JSON "\ud800" escape) are not text: SQLite and Discord
+# both refuse to encode them.
+_SURROGATES = "".join(map(chr, range(0xD800, 0xE000)))
+
+_TITLE_DELETE = dict.fromkeys(map(ord, _ZERO_WIDTH + _BIDI + _CONTROLS + _SURROGATES))
 # In a body keep ZWJ/ZWNJ (emoji sequences, some scripts) and soft hyphens, but drop
 # the rest: they only ever hide or reorder text.
-_BODY_DELETE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e" + _BIDI + _CONTROLS))
+_BODY_DELETE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e" + _BIDI + _CONTROLS + _SURROGATES))
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -185,7 +189,10 @@ def check_url(value: str) -> str | None:
         return None
     if len(url) > MAX_URL_LEN:
         raise ValueError(f"URL is {len(url)} characters long, at most {MAX_URL_LEN} allowed")
-    if any(ch.isspace() or ch in _CONTROLS or ch in _BIDI or ch in _ZERO_WIDTH for ch in url):
+    if any(
+        ch.isspace() or ch in _CONTROLS or ch in _BIDI or ch in _ZERO_WIDTH or "\ud800" <= ch <= "\udfff"
+        for ch in url
+    ):
         raise ValueError(f"URL {url[:80]!r} contains spaces or invisible characters")
     try:
         parts = urlsplit(url)
