@@ -91,7 +91,8 @@ def briefing_embed(
     if quote is not None:
         fields.append(("Key quote", quote_block(quote, min(limits.EMBED_FIELD_VALUE, max(budget // 4, 120)))))
     if briefing.tags:
-        tags = " · ".join(f"`{t}`" for t in briefing.tags)
+        # A backtick in a tag would close its code span early and restyle the line.
+        tags = " · ".join("`" + t.replace("`", "ˋ") + "`" for t in briefing.tags)
         fields.append(("Topics", limits.truncate(tags, 256)))
     for name, value in fields:
         embed.add_field(name=name, value=value, inline=name != "Key quote")
@@ -159,7 +160,7 @@ def search_embed(
         url = _safe_url(hit.source_url)
         start, end = SNIPPET_MARKS  # escape() leaves these private-use marks alone
         snippet = escape(" ".join(hit.snippet.split()))
-        name = limits.one_line(f"#{hit.briefing.id} · {hit.briefing.title}", limits.EMBED_FIELD_NAME)
+        name = limits.one_line(f"#{hit.briefing.id} · {escape(hit.briefing.title)}", limits.EMBED_FIELD_NAME)
         link = f"\n[Source]({url})" if url else ""
         when = f" · {timestamp(hit.briefing.published_at, 'D')}"
         room = min(limits.EMBED_FIELD_VALUE, share - len(name)) - len(link) - len(when) - 4
