@@ -90,6 +90,15 @@ def _quoted_segments(text: str) -> list[_Segment]:
             if ch == "“" and not stack:
                 stack.append((ch, i))
                 continue
+            if ch == '"' and not stack:
+                # Straight quotes outside any quotation: an opener unless glued to a word before it.
+                if i == p_start or text[i - 1] in _OPEN_PREV or text[i - 1] in "“‘«„'":
+                    stack.append((ch, i))
+                continue
+            if ch == '"' and len(stack) == 1 and stack[0][0] == '"':
+                top_at = stack.pop()[1]
+                segments.append(_Segment(top_at + 1, i, top_at, i))
+                continue
             prev = text[i - 1] if i > p_start else ""
             nxt = text[i + 1] if i + 1 < p_end else ""
             if stack:
