@@ -212,6 +212,13 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
         w, ws, we = words[j]
         between = text[e:ws]
         if any(c in between for c in ',.;:!?"“”«»—'):
+            if between.strip() == "," and w[:1].isupper() and text[s:e].rsplit(maxsplit=1)[-1][:1].islower():
+                # "says Campbell's partner, Jason Louth": the name follows the description.
+                s, e = ws, we
+                j += 1
+                while j < limit and words[j][0][:1].isupper() and text[e : words[j][1]] == " ":
+                    e = words[j][2]
+                    j += 1
             break
         if w.lower() in _STOP_AFTER and not w[0].isupper():
             break
@@ -444,7 +451,8 @@ def _resolve(
     if persons:
         # "says Cambridge cartoonist Andre Campbell": prefer a full, known name over a stray word.
         full = [m for m in persons if len(m.entity.tokens) > 1]
-        return (full or persons)[0].entity
+        sure = [m for m in full if m.entity.confirmed]
+        return (sure or full or persons)[0].entity
     # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
     role_nouns = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
     for w in low_words:
