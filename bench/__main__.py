@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib
 import logging
 import sys
@@ -32,10 +33,15 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}; "
         "'report' only rewrites the table and plots",
     )
+    parser.add_argument(
+        "--archives", metavar="N,N,...", help="archive sizes for 'queries' (default: the size's)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bot.client").setLevel(logging.ERROR)
     size = SIZES[args.size]
+    if args.archives:
+        size = dataclasses.replace(size, archives=tuple(int(n) for n in args.archives.split(",")))
     chosen = [b for b in BENCHMARKS if not args.only or b in args.only]
     failed = []
     started = time.perf_counter()
