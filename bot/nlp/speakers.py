@@ -76,6 +76,13 @@ _CYR_PLACES = frozenset(
     германии франції франции британії британии білорусі беларуси криму крыма
     """.split()
 )
+_ROLE_STOP = (
+    frozenset(
+        "the a an said says told with by from to for and or but that who which when as is was were has had "
+        "have its their his her our in on at after before during".split()
+    )
+    | lx.EN_SPEECH_VERBS
+)
 _ATTACH_PREPS = frozenset(("with", "of", "at", "from", "for", "in"))
 _CLAUSE_END = re.compile(r"[.;:!?\"“”]")
 _EN_PRON_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er|[Hh]ers|[Hh]imself|[Hh]erself)\b")
@@ -385,6 +392,9 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     honored = any(_norm(t) in _HONORIFICS for t in tokens[:cut])
     if (
         not name_tokens
+        or any(
+            n.endswith(("’ve", "'ve", "’re", "'re", "’ll", "'ll", "’m", "'m", "’d", "'d")) for n in norms_name
+        )
         or (any(n in lx.EN_NOT_NAME for n in norms_name) and not (honored and len(norms_name) == 1))
         or norms_name[-1] in lx.EN_THING_WORDS
         or any(t.isupper() and len(t) > 1 for t in name_tokens)
@@ -571,12 +581,16 @@ class SpeakerIndex:
         window = self.text[max(0, start - 80) : start]
         words = window.split()
         picked: list[str] = []
+        extra = 0
         for w in reversed(words):
             n = _norm(w)
-            if w.endswith((",", ".", ":", ";")) or not (
-                n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or n in lx.EN_ORG_WORDS
-            ):
+            if w.endswith((",", ".", ":", ";")):
                 break
+            if not (n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or n in lx.EN_ORG_WORDS):
+                # A modifier of the role ("mayoral candidate", "then-Surrey"), but never a verb.
+                if not picked or extra >= 2 or not w[:1].islower() or n in _ROLE_STOP:
+                    break
+                extra += 1
             picked.append(w)
         while picked and _norm(picked[-1]) in _CONNECTORS:
             picked.pop()
