@@ -201,3 +201,20 @@ def test_ranking_prefers_informative_statements() -> None:
     best = max(quotes, key=lambda q: q.score)
     assert best is quotes[1]
     assert all(0.0 <= q.score <= 1.0 for q in quotes)
+
+
+def test_role_from_preposed_appositive() -> None:
+    """'The agency's regional director, Samir Haddad, said' would lose its role if this broke."""
+    body = (
+        "The agency's regional director, Samir Haddad, said less than a third of the money had arrived.\n\n"
+        '"We have blankets in the warehouse but no money for the trucks," Haddad said.'
+    )
+    q = _one(body)
+    assert (q.speaker, q.speaker_role) == ("Samir Haddad", "agency's regional director")
+
+
+def test_ukrainian_role_in_nominative() -> None:
+    """A Ukrainian role quoted after 'за словами' would show in the genitive case if this broke."""
+    body = "За словами речниці МЗС Ольги Петренко, «переговори тривають щодня і без перерв»."
+    q = _one(body, "uk")
+    assert (q.speaker, q.speaker_role) == ("Ольга Петренко", "речниця МЗС")

@@ -173,6 +173,33 @@ _GEN_SURNAME = (
 )
 
 
+_ROLE_NOMINATIVE = {
+    "речника": "речник",
+    "речниці": "речниця",
+    "директорки": "директорка",
+    "директора": "директор",
+    "міністра": "міністр",
+    "президента": "президент",
+    "заступника": "заступник",
+    "заступниці": "заступниця",
+    "представника": "представник",
+    "представниці": "представниця",
+    "радника": "радник",
+    "радниці": "радниця",
+    "посла": "посол",
+    "мера": "мер",
+    "голови": "голова",
+    "керівника": "керівник",
+    "президентки": "президентка",
+    "министра": "министр",
+    "представителя": "представитель",
+    "главы": "глава",
+    "председателя": "председатель",
+    "советника": "советник",
+    "мэра": "мэр",
+    "заместителя": "заместитель",
+    "посла ": "посол",
+}
 _CYR_VERBS = frozenset(lx.UK_SPEECH_VERBS) | frozenset(lx.RU_SPEECH_VERBS)
 _CYR_STOP = frozenset(
     "і й та а але що як який яка які це у в на з із до за від по про для при и но что как который которая "
@@ -577,14 +604,27 @@ class SpeakerIndex:
         return open_at >= 0 and text.find(")", open_at, start) < 0
 
     def _role_before(self, start: int) -> str | None:
-        """A lower-case role right before a name: "said defence ministry spokesman Ivan Petrenko"."""
-        window = self.text[max(0, start - 80) : start]
+        """A role right before a name: "said defence ministry spokesman Ivan Petrenko", or a
+        pre-posed appositive: "The agency's regional director, Samir Haddad, said"."""
+        text = self.text
+        if text[max(0, start - 2) : start] == ", ":
+            dot = text.rfind(". ", 0, start - 2)
+            clause_start = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, start - 2) + 1, start - 120)
+            phrase = text[clause_start : start - 2].strip()
+            words = phrase.split()
+            if (
+                0 < len(words) <= 12
+                and any(_norm(w) in lx.EN_ROLE_WORDS for w in words)
+                and not any(_norm(w) in lx.EN_SPEECH_VERBS or w[-1:] in '"“”,' for w in words)
+            ):
+                return phrase[4:] if phrase.startswith(("The ", "the ")) else phrase
+        window = text[max(0, start - 80) : start]
         words = window.split()
         picked: list[str] = []
         extra = 0
         for w in reversed(words):
             n = _norm(w)
-            if w.endswith((",", ".", ":", ";")):
+            if w.endswith((",", ".", ":", ";")) or any(c in w for c in '"“”«»'):
                 break
             if not (n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or n in lx.EN_ORG_WORDS):
                 # A modifier of the role ("mayoral candidate", "then-Surrey"), but never a verb.
@@ -729,7 +769,12 @@ class SpeakerIndex:
                 # The role runs straight into the name: no verb or place phrase in between.
                 if len(rest) > 4 or any(x in _PLACE_PREPS or x in _CYR_VERBS for x in rest):
                     continue
-                return " ".join(words[i:]) or None
+                role = words[i:]
+                # "за словами речниці МЗС" -> "речниця МЗС": the role as the person's title.
+                head = _ROLE_NOMINATIVE.get(role[0].lower())
+                if head:
+                    role = [head if role[0].islower() else head.capitalize(), *role[1:]]
+                return " ".join(role) or None
         return None
 
     # --- lookups -------------------------------------------------------------------------------
