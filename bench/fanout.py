@@ -83,6 +83,8 @@ class HTTPSender:
             except discord.DiscordServerError as exc:
                 raise TransientError(str(exc)) from exc
             except discord.HTTPException as exc:
+                if exc.status == 429:  # discord.py gave up waiting: retry later, never "rejected"
+                    raise TransientError(str(exc)) from exc
                 raise Rejected(str(exc)) from exc
         self.sent_at.append(time.perf_counter())
         return int(data["id"])
