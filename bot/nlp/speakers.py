@@ -478,6 +478,11 @@ class SpeakerIndex:
             self._scan_english()
         self._merge_short_forms()
         self._gender_known = False  # worked out on the first pronoun, which not every briefing has
+        self._starts = [m.start for m in self.mentions]  # mentions are in text order
+
+    def _before(self, pos: int) -> list[Mention]:
+        """Mentions that start before ``pos``, in text order."""
+        return self.mentions[: bisect.bisect_left(self._starts, pos)]
 
     # --- scanning ------------------------------------------------------------------------------
 
@@ -898,20 +903,22 @@ class SpeakerIndex:
 
     def latest_org(self, pos: int) -> Entity | None:
         """ "it said" / "the company said": the organisation most recently named before ``pos``."""
-        for men in reversed(self.mentions):
+        for men in reversed(self._before(pos)):
             if men.start < pos and men.entity.is_org and not men.in_quote:
                 return men.entity
         return None
 
     def last_speech_mention(self, pos: int) -> Mention | None:
         """The latest mention before ``pos`` that is the subject of a speech verb (direct or reported)."""
-        for men in reversed(self.mentions):
+        for men in reversed(self._before(pos)):
             if men.start < pos and men.speaks and not men.in_quote:
                 return men
         return None
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start < end and m.end > start]
+        lo = bisect.bisect_left(self._starts, start - 120)
+        hi = bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end > start]
 
     def by_pronoun(
         self, pos: int, gender: str | None, exclude: tuple[int, int] | None = None
@@ -923,7 +930,7 @@ class SpeakerIndex:
         fallback: Entity | None = None
         unconfirmed: Entity | None = None
         nearest: Mention | None = None
-        for men in reversed(self.mentions):
+        for men in reversed(self._before(pos)):
             if men.start >= pos or men.in_quote or men.entity.is_org:
                 continue
             if exclude and exclude[0] <= men.start < exclude[1]:
@@ -965,8 +972,8 @@ class SpeakerIndex:
         the Ministry of Defence"), so it then looks forward.
         """
         noun = noun.lower()
-        before = [m for m in self.mentions if m.start < pos]
-        after = [m for m in self.mentions if m.start >= pos]
+        k = bisect.bisect_left(self._starts, pos)
+        before, after = self.mentions[:k], self.mentions[k:]
         for men in [*reversed(before), *after]:
             ent = men.entity
             if ent.is_org != org:
