@@ -142,23 +142,30 @@ _MIN_WAIT = 0.001  # never spin on a rounding error
 class RateLimiter:
     """Paces requests below Discord's limits before discord.py's own handling is needed.
 
-    A global token bucket (``per_second`` requests, bursting to the same number) and a
+    A global token bucket (``per_second`` requests, bursting to ``burst``) and a
     sliding window per channel (``per_channel`` messages per ``channel_window``
     seconds). A channel waiting for its own window takes no global tokens, so it
     never holds up other channels.
+
+    Any one-second window can see ``burst + per_second`` requests, and Discord counts
+    its 50/s global limit per window: a burst as large as the rate (the textbook
+    bucket) drew hundreds of global 429s in the fan-out benchmark. The default paces
+    evenly at 48/s with no burst: 96% of the limit and never over it.
     """
 
     def __init__(
         self,
         clock: Clock,
         *,
-        per_second: float = 45.0,
+        per_second: float = 48.0,
+        burst: float = 1.0,
         per_channel: int = 5,
         channel_window: float = 5.0,
     ) -> None:
         self._clock = clock
         self._rate = per_second
-        self._tokens = per_second
+        self._burst = max(burst, 1.0)
+        self._tokens = self._burst
         self._stamp = clock.monotonic()
         self._per_channel = per_channel
         self._window = channel_window
@@ -166,7 +173,7 @@ class RateLimiter:
         self._acquired = 0
 
     def _refill(self, now: float) -> None:
-        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
+        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
         self._stamp = now
 
     async def acquire(self, channel_id: int) -> None:
