@@ -422,7 +422,14 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         or any(
             n.endswith(("’ve", "'ve", "’re", "'re", "’ll", "'ll", "’m", "'m", "’d", "'d")) for n in norms_name
         )
-        or (any(n in lx.EN_NOT_NAME for n in norms_name) and not (honored and len(norms_name) == 1))
+        or (
+            any(n in lx.EN_NOT_NAME for n in norms_name)
+            # "Ms. May", "Theresa May": a surname that is also a common word, after a title or first name.
+            and not (honored and len(norms_name) == 1)
+            and not (
+                len(norms_name) == 2 and norms_name[0] in _FIRST_NAMES and norms_name[1] not in _CONNECTORS
+            )
+        )
         or norms_name[-1] in lx.EN_THING_WORDS
         or any(t.isupper() and len(t) > 1 for t in name_tokens)
     ):
