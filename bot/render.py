@@ -148,7 +148,7 @@ def quote_embeds(hits: Sequence[QuoteHit]) -> list[discord.Embed]:
 
 
 def search_embed(
-    query: str, hits: Sequence[SearchHit], *, total: int, page: int, pages: int
+    query: str, hits: Sequence[SearchHit], *, total: int, page: int, pages: int, at_least: bool = False
 ) -> discord.Embed:
     embed = discord.Embed(
         title=limits.one_line(f"Search: {query}", limits.EMBED_TITLE),
@@ -169,9 +169,8 @@ def search_embed(
             cut = cut.removesuffix("…") + "**…"
         value = cut + when + link
         embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(
-        text=f"{total} result{'s' if total != 1 else ''} · page {page} of {pages} · {FOOTER_BRAND}"
-    )
+    count = f"{total:,}+ results" if at_least else f"{total:,} result{'s' if total != 1 else ''}"
+    embed.set_footer(text=f"{count} · page {page} of {pages} · {FOOTER_BRAND}")
     return embed
 
 

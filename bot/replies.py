@@ -14,6 +14,7 @@ import discord
 from bot import limits, render
 from bot.models import Briefing, SummaryLength
 from bot.newsroom import ImportReport, Newsroom
+from storage.sqlite import SEARCH_WINDOW
 
 SEARCH_PAGE_SIZE = 5
 
@@ -53,7 +54,9 @@ async def search(newsroom: Newsroom, query: str, *, page: int = 1, limit: int = 
     limit = max(1, min(limit, 10))
     hits, total = await newsroom.search(query, limit=limit, offset=(page - 1) * limit)
     pages = max(1, math.ceil(total / limit))
-    embed = render.search_embed(query, hits, total=total, page=page, pages=pages)
+    embed = render.search_embed(
+        query, hits, total=total, page=page, pages=pages, at_least=total >= SEARCH_WINDOW
+    )
     return Reply(embeds=[embed], page=page, pages=pages)
 
 

@@ -50,6 +50,9 @@ _NAME_TERM = re.compile(r"\w+", re.UNICODE)
 _SPEAKER_BRANCHES = 100
 # FTS5 snippet markers: private-use characters no article contains, turned into
 # Markdown bold by the renderer after the snippet text has been escaped.
+# Bounds that keep a command's cost independent of the archive's size.
+AUTOCOMPLETE_WINDOW = 200
+SEARCH_WINDOW = 2000
 SNIPPET_START = "\ue000"
 SNIPPET_END = "\ue001"
 
@@ -517,26 +520,40 @@ class SQLiteStorage(OutboxMixin):
                 (now_ts, limit),
             )
         else:
+            # The newest matches by id (FTS5 walks its doclist backwards and stops), then
+            # newest by publish time among them: cost bounded by the window, not by how
+            # many titles share a short prefix.
             rows = await self._fetchall(
                 "SELECT b.id, b.title, b.published_at FROM briefings b WHERE b.id IN "
-                "(SELECT rowid FROM briefings_fts WHERE briefings_fts MATCH ?) AND b.published_at <= ? "
-                "ORDER BY b.published_at DESC, b.id DESC LIMIT ?",
-                ("{title} : (" + match + ")", now_ts, limit),
+                "(SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "AND b.published_at <= ? ORDER BY b.published_at DESC, b.id DESC LIMIT ?",
+                (match, AUTOCOMPLETE_WINDOW, now_ts, limit),
             )
         return [_ref(r) for r in rows]
 
     async def search(
         self, query: str, *, limit: int = 5, offset: int = 0, now: datetime | None = None
     ) -> tuple[list[SearchHit], int]:
-        """Ranked full-text search with a highlighted snippet; returns (page, total)."""
+        """Ranked full-text search with a highlighted snippet; returns (page, total).
+
+        A query matching more than ``SEARCH_WINDOW`` briefings ranks only the newest
+        ``SEARCH_WINDOW`` of them and reports that many as the total (shown as
+        "2,000+"): ranking every match of a common word costs time in proportion to
+        the archive, and in a news archive the recent matches are the ones wanted.
+        """
         match = build_match(query, prefix_last=False)
         if match is None:
             return [], 0
         now_ts = to_ts(now or _now())
+        floor_row = await self._fetchone(
+            "SELECT rowid FROM briefings_fts WHERE briefings_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, SEARCH_WINDOW - 1),
+        )
+        floor = int(floor_row[0]) if floor_row else 0
         total_row = await self._fetchone(
             "SELECT count(*) FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-            "WHERE briefings_fts MATCH ? AND b.published_at <= ?",
-            (match, now_ts),
+            "WHERE briefings_fts MATCH ? AND f.rowid >= ? AND b.published_at <= ?",
+            (match, floor, now_ts),
         )
         total = int(total_row[0]) if total_row else 0
         if total == 0:
@@ -546,9 +563,9 @@ class SQLiteStorage(OutboxMixin):
             f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip, "
             "bm25(briefings_fts, 10.0, 4.0, 3.0, 1.0, 5.0) AS rank "
             "FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-            "WHERE briefings_fts MATCH ? AND b.published_at <= ? "
+            "WHERE briefings_fts MATCH ? AND f.rowid >= ? AND b.published_at <= ? "
             "ORDER BY rank, b.published_at DESC LIMIT ? OFFSET ?",
-            (match, now_ts, limit, offset),
+            (match, floor, now_ts, limit, offset),
         )
         hits = [SearchHit(_ref(r), r["source_url"], r["snip"], float(r["rank"])) for r in rows]
         return hits, total

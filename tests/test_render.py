@@ -120,3 +120,11 @@ def test_summary_lengths_map_to_sentence_counts():
     b = briefing()
     assert render.summary_embed(b, SummaryLength.SHORT).description == "One."
     assert render.summary_embed(b, SummaryLength.DETAILED).description.endswith("Five.")
+
+
+def test_bounded_search_total_reads_as_a_floor():
+    """A broad search would claim an exact total it never counted."""
+    ref = BriefingRef(1, "Budget", WHEN)
+    hit = SearchHit(ref, None, "\ue000budget\ue001", -1.0)
+    embed = render.search_embed("budget", [hit], total=2000, page=1, pages=400, at_least=True)
+    assert embed.footer.text.startswith("2,000+ results · page 1 of 400")

@@ -320,3 +320,31 @@ async def test_failed_batch_leaves_nothing_half_written(store, monkeypatch):
         await store.add_briefings([good, bad], now=NOW)
     assert await store.count_briefings() == 0
     assert (await store.search("body", now=NOW))[1] == 0
+
+
+async def test_broad_search_is_bounded_and_says_so(store, monkeypatch):
+    """A search for a very common word would rank the whole archive (slow) or claim an exact count."""
+    import storage.sqlite as backend
+
+    monkeypatch.setattr(backend, "SEARCH_WINDOW", 5)
+    for i in range(8):
+        await store.add_briefing(
+            draft(
+                title=f"Budget story {i}", body=f"Budget text number {i}.", url=f"https://example.org/b{i}"
+            ),
+            analysis(),
+            now=NOW,
+        )
+    hits, total = await store.search("budget", limit=10, now=NOW)
+    assert total == 5  # "5+": only the newest window is ranked
+    assert {h.briefing.title for h in hits} == {f"Budget story {i}" for i in range(3, 8)}
+
+
+async def test_title_autocomplete_follows_edits_and_removals(store):
+    """Autocomplete would suggest a briefing's old title after an edit, or a removed briefing."""
+    added = await store.add_briefing(draft(title="Harbour tariffs frozen"), analysis(), now=NOW)
+    await store.update_briefing(added.briefing_id, draft(title="Harbour fees frozen"), analysis(), now=NOW)
+    assert await store.titles_matching("tarif", now=NOW) == []
+    assert [r.title for r in await store.titles_matching("fee", now=NOW)] == ["Harbour fees frozen"]
+    await store.remove_briefing(added.briefing_id)
+    assert await store.titles_matching("harb", now=NOW) == []
