@@ -37,6 +37,7 @@ _SCARE_WORDS = frozenset(
 _SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "назвою"), ("под", "названием")})
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _DIGIT = re.compile(r"\d")
+_ROLE_NOUNS = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
 _DESCRIPTION_OPENERS = frozenset("a an another one some two three several many other".split())
 _CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
 _SENT_END = re.compile(r"[.!?;](?:\s+|$)")
@@ -203,12 +204,15 @@ class _Lang:
     pronouns: dict[str, str | None]
 
 
+_LANGS = {
+    "uk": _Lang(lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS),
+    "ru": _Lang(lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS),
+    "en": _Lang(dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS),
+}
+
+
 def _lang(language: str) -> _Lang:
-    if language == "uk":
-        return _Lang(lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS)
-    if language == "ru":
-        return _Lang(lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS)
-    return _Lang(dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS)
+    return _LANGS.get(language, _LANGS["en"])
 
 
 def _words_with_spans(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -478,7 +482,7 @@ def _resolve(
         sure = [m for m in full if m.entity.confirmed]
         return (sure or full or persons)[0].entity
     # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
-    role_nouns = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
+    role_nouns = _ROLE_NOUNS
     for w in low_words:
         if w in role_nouns:
             ent = index.by_role_noun(w, attr.phrase_start)
