@@ -38,6 +38,9 @@ _SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "наз�
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _DIGIT = re.compile(r"\d")
 _ROLE_NOUNS = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
+_EN_ANAPHOR_SPEECH = re.compile(
+    r"(?:^|(?<=[.!?] ))(He|She|The [a-z0-9-]+(?: [a-z-]+){0,3}) (?:also )?(?:said|says|told|added|explained|noted)\b"
+)
 _DESCRIPTION_OPENERS = frozenset("a an another one some two three several many other".split())
 _CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
 _SENT_END = re.compile(r"[.!?;](?:\s+|$)")
@@ -700,7 +703,18 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 continue
             # Floating quote: the latest speaker, whether of a quote or of reported speech.
             reported = index.last_speech_mention(first.open_at)
-            if reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
+            # "He said ..." / "The 26-year-old said ..." in the paragraph before: that speaker goes on.
+            prev_para = paragraphs[pidx - 1] if pidx > 0 else None
+            anaphor = (
+                _EN_ANAPHOR_SPEECH.search(text[prev_para[0] : prev_para[1]])
+                if prev_para and language == "en"
+                else None
+            )
+            at = prev_para[0] + anaphor.start() if anaphor and prev_para else -1
+            if anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
+                gender = {"he": "m", "she": "f"}.get(anaphor.group(1).lower())
+                speaker = index.by_pronoun(at, gender)
+            elif reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
                 speaker = reported.entity
             elif last_speaker is not None and pidx - last_speaker_para <= 3:
                 speaker = last_speaker

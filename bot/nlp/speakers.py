@@ -118,6 +118,7 @@ class Mention:
     entity: Entity
     in_quote: bool  # inside quotation marks or a caption/credit: never an antecedent
     speaks: bool = False  # subject of a speech verb: "Smith said", "said Smith"
+    subject: bool = False  # opens its sentence: the likelier antecedent of a later "he"/"she"
 
 
 _NORM_CACHE: dict[str, str] = {}
@@ -478,6 +479,7 @@ class SpeakerIndex:
         self.prefer_speakers = True
         self.speaker_window = 400
         self.unknown_window = 300
+        self.prefer_subjects = True
         self._by_surname: dict[str, Entity] = {}
         if self.cyrillic:
             self._scan_cyrillic()
@@ -563,7 +565,9 @@ class SpeakerIndex:
         if parsed.honor_gender:
             ent.gender_votes[parsed.honor_gender] = ent.gender_votes.get(parsed.honor_gender, 0) + 3
         in_quote = in_quote or self._is_aside(start, end)
-        self.mentions.append(Mention(start, end, ent, in_quote, speaks))
+        before = self.text[max(0, start - 3) : start].rstrip(" ")
+        subject = not before or before[-1] in ".!?\n"
+        self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
 
     def _lower_follows(self, end: int) -> bool:
         nxt = self.text[end : end + 20].split(" ", 2)
@@ -955,7 +959,7 @@ class SpeakerIndex:
                         if men.speaks or not self.prefer_speakers:
                             return ent
                     elif (
-                        men.speaks
+                        (men.speaks or (self.prefer_subjects and men.subject and not nearest.subject))
                         and nearest.start - men.start < self.speaker_window
                         and (gender is None or g == gender)
                     ):
