@@ -845,6 +845,8 @@ class SpeakerIndex:
         # Pronoun right after a mention (same or next sentence, outside quotes) votes for it.
         mentions = [m for m in self.mentions if not m.entity.is_org and not m.in_quote and m.entity.confirmed]
         for i, men in enumerate(mentions):
+            if max(men.entity.gender_votes.values(), default=0) >= 3:
+                continue  # a title or first name (and a pronoun or two) already settled it
             stop = mentions[i + 1].start if i + 1 < len(mentions) else len(self.text)
             stop = min(stop, men.end + 200)
             # A pronoun after a quote belongs to the quote's speaker, not to this mention.
@@ -854,8 +856,8 @@ class SpeakerIndex:
                     stop = q
             # The first third-person pronoun after the mention (split + set lookups: a regex with
             # word boundaries costs several times more here).
-            for w in self.text[men.end : stop].split():
-                lw = w.strip(_PUNCT).lower()
+            for w in self.text[men.end : stop].lower().split():
+                lw = w.strip(_PUNCT)
                 g = pron.get(lw) or possessive.get(lw) or pron.get(lw[:-2] if lw.endswith(_S) else "")
                 if g:
                     votes = men.entity.gender_votes
