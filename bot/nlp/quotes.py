@@ -283,7 +283,7 @@ def _attribution(
     lead = text[a_start:a_end]
     stripped = lead.lstrip(" ,—–-")
     if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
-        words = _words_with_spans(text, a_start, a_end)[:40]
+        words = _words_with_spans(text, a_start, min(a_end, a_start + 180))[:40]
         attr = _after_words(text, words, lang, cyr, text[seg_close - 1 : seg_close] in ".!?")
         if attr is not None:
             return attr

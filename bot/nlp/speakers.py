@@ -883,10 +883,16 @@ class SpeakerIndex:
                     redirect[id(ent)] = other
                     break
         full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
+        by_last: dict[str, list[Entity]] = {}
+        for f in full:
+            by_last.setdefault(f.tokens[-1], []).append(f)
         for ent in self.entities:
             if ent.is_org or len(ent.tokens) != 1:
                 continue
-            matches = [f for f in full if _tokens_match(ent.tokens[0], f.tokens[-1], self.cyrillic)]
+            if self.cyrillic:
+                matches = [f for f in full if _tokens_match(ent.tokens[0], f.tokens[-1], True)]
+            else:
+                matches = by_last.get(ent.tokens[0], [])
             if len(matches) == 1 and id(ent) not in redirect:
                 target = matches[0]
                 target.role = target.role or ent.role
