@@ -285,10 +285,11 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
     return token
 
 
-_RUN_CACHE: dict[str, list[tuple[int, int, list[str]]]] = {}
+_RunPart = tuple[int, int, list[str], "_ParsedRun | None"]
+_RUN_CACHE: dict[str, list[_RunPart]] = {}
 
 
-def _split_run(run: str) -> list[tuple[int, int, list[str]]]:
+def _split_run(run: str) -> list[_RunPart]:
     """A run's name candidates as (offset, tokens): split at sentence-final dots, openers dropped.
 
     Memoised per run string: the same capitalised runs ("The", "Prime Minister Alan Petrov") recur
@@ -299,7 +300,7 @@ def _split_run(run: str) -> list[tuple[int, int, list[str]]]:
         return hit
     if len(_RUN_CACHE) > 50_000:
         _RUN_CACHE.clear()
-    out: list[tuple[int, int, list[str]]] = []
+    out: list[_RunPart] = []
     pos = 0
     tokens: list[str] = []
     t_start = 0
@@ -319,7 +320,7 @@ def _split_run(run: str) -> list[tuple[int, int, list[str]]]:
     return out
 
 
-def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, int, list[str]]]) -> None:
+def _strip_openers(tokens: list[str], start: int, out: list[_RunPart]) -> None:
     """Drop a sentence-opening function word ("The", "But", "On") and leading connectors."""
     k = 0
     while k < len(tokens):
@@ -330,7 +331,7 @@ def _strip_openers(tokens: list[str], start: int, out: list[tuple[int, int, list
         k += 1
     if k < len(tokens):
         kept = tokens[k:]
-        out.append((start, sum(map(len, kept)) + len(kept) - 1, kept))
+        out.append((start, sum(map(len, kept)) + len(kept) - 1, kept, _parse_en_run(tuple(kept))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,13 +511,17 @@ class SpeakerIndex:
                 qi += 1
             if qi < nq and quoted[qi][0] <= base:
                 continue
-            for offset, length, tokens in _split_run(m.group(0)):
-                self._add_english_run(tokens, base + offset, base + offset + length)
+            for offset, length, tokens, parsed in _split_run(m.group(0)):
+                if parsed is not None:
+                    self._add_english_run(tokens, base + offset, base + offset + length, parsed)
 
-    def _add_english_run(self, tokens: list[str], start: int, end: int) -> None:
-        parsed = _parse_en_run(tuple(tokens))
+    def _add_english_run(
+        self, tokens: list[str], start: int, end: int, parsed: _ParsedRun | None = None
+    ) -> None:
         if parsed is None:
-            return
+            parsed = _parse_en_run(tuple(tokens))
+            if parsed is None:
+                return
         if parsed.split_at:
             # "Professor Ingrid Bakke of Northfield University": a person, then their organisation.
             k = parsed.split_at
