@@ -52,7 +52,7 @@ _SPEAKER_BRANCHES = 100
 # Markdown bold by the renderer after the snippet text has been escaped.
 # Bounds that keep a command's cost independent of the archive's size.
 AUTOCOMPLETE_WINDOW = 200
-SEARCH_WINDOW = 2000
+SEARCH_WINDOW = 1000
 SNIPPET_START = "\ue000"
 SNIPPET_END = "\ue001"
 
@@ -538,7 +538,7 @@ class SQLiteStorage(OutboxMixin):
 
         A query matching more than ``SEARCH_WINDOW`` briefings ranks only the newest
         ``SEARCH_WINDOW`` of them and reports that many as the total (shown as
-        "2,000+"): ranking every match of a common word costs time in proportion to
+        "1,000+"): ranking every match of a common word costs time in proportion to
         the archive, and in a news archive the recent matches are the ones wanted.
         """
         match = build_match(query, prefix_last=False)
@@ -550,24 +550,39 @@ class SQLiteStorage(OutboxMixin):
             (match, SEARCH_WINDOW - 1),
         )
         floor = int(floor_row[0]) if floor_row else 0
-        total_row = await self._fetchone(
-            "SELECT count(*) FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-            "WHERE briefings_fts MATCH ? AND f.rowid >= ? AND b.published_at <= ?",
-            (match, floor, now_ts),
+        # Embargoed briefings are few and indexed by publish time: exclude them by id
+        # rather than joining every match to its row.
+        visible = (
+            "briefings_fts MATCH ? AND rowid >= ? "
+            "AND rowid NOT IN (SELECT id FROM briefings WHERE published_at > ?)"
         )
+        total_row = await self._fetchone(f"SELECT count(*) FROM briefings_fts WHERE {visible}", (match, floor, now_ts))
         total = int(total_row[0]) if total_row else 0
         if total == 0:
             return [], 0
-        rows = await self._fetchall(
-            "SELECT b.id, b.title, b.published_at, b.source_url, "
-            f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip, "
-            "bm25(briefings_fts, 10.0, 4.0, 3.0, 1.0, 5.0) AS rank "
-            "FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-            "WHERE briefings_fts MATCH ? AND f.rowid >= ? AND b.published_at <= ? "
-            "ORDER BY rank, b.published_at DESC LIMIT ? OFFSET ?",
+        ranked = await self._fetchall(
+            f"SELECT rowid, bm25(briefings_fts, 10.0, 4.0, 3.0, 1.0, 5.0) AS score FROM briefings_fts "
+            f"WHERE {visible} ORDER BY score, rowid DESC LIMIT ? OFFSET ?",
             (match, floor, now_ts, limit, offset),
         )
-        hits = [SearchHit(_ref(r), r["source_url"], r["snip"], float(r["rank"])) for r in rows]
+        if not ranked:
+            return [], total
+        scores = {int(r[0]): float(r[1]) for r in ranked}
+        marks = ",".join("?" * len(scores))
+        # Snippets only for the page: snippet() on every match costs more than ranking.
+        rows = await self._fetchall(
+            "SELECT b.id, b.title, b.published_at, b.source_url, "
+            f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip "
+            f"FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
+            f"WHERE briefings_fts MATCH ? AND f.rowid IN ({marks})",
+            (match, *scores),
+        )
+        by_id = {int(r["id"]): r for r in rows}
+        hits = [
+            SearchHit(_ref(by_id[i]), by_id[i]["source_url"], by_id[i]["snip"], score)
+            for i, score in scores.items()
+            if i in by_id
+        ]
         return hits, total
 
     # -- quotes and speakers -------------------------------------------------------
