@@ -218,3 +218,15 @@ def test_ukrainian_role_in_nominative() -> None:
     body = "За словами речниці МЗС Ольги Петренко, «переговори тривають щодня і без перерв»."
     q = _one(body, "uk")
     assert (q.speaker, q.speaker_role) == ("Ольга Петренко", "речниця МЗС")
+
+
+def test_unclosed_quote_does_not_swallow_later_paragraphs() -> None:
+    """A missing closing mark would glue unrelated paragraphs into one quote if this broke."""
+    body = (
+        '"We will not stop until the job is done, said Mayor Ines Caldwell.\n\n'
+        "The council meets again on Monday.\n\n"
+        '"The tram will carry 40,000 passengers a day," Caldwell said.'
+    )
+    quotes = _quotes(body)
+    assert all("council meets" not in q.text for q in quotes)
+    assert quotes[-1].text == "The tram will carry 40,000 passengers a day"

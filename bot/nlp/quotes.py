@@ -597,18 +597,19 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             return paragraphs[k]
         return 0, len(text)
 
+    def _runs_on(seg: _Segment, nxt: _Segment) -> bool:
+        """Does ``nxt`` continue ``seg``: it opens the very next paragraph?"""
+        k = bisect.bisect_right(starts, seg.open_at) - 1
+        return k + 1 < len(paragraphs) and nxt.open_at - paragraphs[k + 1][0] <= 1 < nxt.start - seg.end
+
     # Group run-on paragraphs, then split quotes joined by an attribution.
     groups: list[list[_Segment]] = []
     attrs: list[_Attribution | None] = []
     i = 0
     while i < len(segments):
         group = [segments[i]]
-        while group[-1].continues and i + 1 < len(segments):
-            nxt = segments[i + 1]
-            ps, _ = para_of(nxt.start)
-            if nxt.open_at - ps > 1:
-                break
-            group.append(nxt)
+        while group[-1].continues and i + 1 < len(segments) and _runs_on(group[-1], segments[i + 1]):
+            group.append(segments[i + 1])
             i += 1
         last = group[-1]
         ps, pe = para_of(last.open_at)
@@ -651,7 +652,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             ):
                 group.append(nseg)
                 i += 1
-                while group[-1].continues and i + 1 < len(segments):
+                while group[-1].continues and i + 1 < len(segments) and _runs_on(group[-1], segments[i + 1]):
                     group.append(segments[i + 1])
                     i += 1
         groups.append(group)
