@@ -678,7 +678,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             q_end -= 1
             while text[q_end - 1].isspace():
                 q_end -= 1
-        words = _WORD.findall(quote_text)
+        words = quote_text.split()  # word count only; split is far cheaper than a regex here
         first = group[0]
         pidx = para_index(first.open_at)
         before = text[max(0, first.open_at - 40) : first.open_at]

@@ -86,7 +86,25 @@ _ROLE_STOP = (
 _ATTACH_PREPS = frozenset(("with", "of", "at", "from", "for", "in"))
 _CLAUSE_END = re.compile(r"[.;:!?\"“”]")
 _PUNCT = ".,;:!?()[]\"'“”‘’«»—–-"
-_S = ("'s", "’s")
+# Words after a mention that tell its gender: "Smith said she ...", "Петренко ... вона".
+_GENDER_CUES: dict[str, dict[str, str]] = {
+    "en": {
+        "he": "m",
+        "she": "f",
+        "his": "m",
+        "him": "m",
+        "her": "f",
+        "hers": "f",
+        "himself": "m",
+        "herself": "f",
+        "he's": "m",
+        "she's": "f",
+        "he’s": "m",
+        "she’s": "f",
+    },
+    "uk": {"він": "m", "вона": "f", "його": "m", "її": "f"},
+    "ru": {"он": "m", "она": "f", "его": "m", "её": "f", "ее": "f"},
+}
 _FEMALE_SURNAME = re.compile(r"(?:ова|ева|єва|іна|ина|ська|цька|ская|цкая|ова|ая|ова)$")
 _FEMALE_LATIN_SURNAME = re.compile(r"(?:ova|eva|ska|cka|ina|aya)$")
 
@@ -830,12 +848,7 @@ class SpeakerIndex:
 
     def _infer_gender(self) -> None:
         """Vote on each person's gender from names and the pronouns that follow their mentions."""
-        if self.cyrillic:
-            pron = lx.UK_PRONOUNS if self.language == "uk" else lx.RU_PRONOUNS
-            possessive = {"його": "m", "її": "f", "его": "m", "её": "f", "ее": "f"}
-        else:
-            pron = {"he": "m", "she": "f"}
-            possessive = {"his": "m", "him": "m", "her": "f", "hers": "f", "himself": "m", "herself": "f"}
+        cues = _GENDER_CUES.get(self.language, _GENDER_CUES["en"])
         for ent in self.entities:
             if ent.is_org or self.cyrillic:
                 continue
@@ -861,9 +874,8 @@ class SpeakerIndex:
                     stop = q
             # The first third-person pronoun after the mention (split + set lookups: a regex with
             # word boundaries costs several times more here).
-            for w in self.text[men.end : stop].lower().split():
-                lw = w.strip(_PUNCT)
-                g = pron.get(lw) or possessive.get(lw) or pron.get(lw[:-2] if lw.endswith(_S) else "")
+            for w in self.text[men.end : stop].lower().split(None, 16)[:16]:
+                g = cues.get(w.strip(_PUNCT))
                 if g:
                     votes = men.entity.gender_votes
                     votes[g] = votes.get(g, 0) + 1
