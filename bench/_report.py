@@ -68,13 +68,13 @@ def table(size: str) -> list[str]:
         lines += [
             "## 4. Fan-out of one briefing",
             "",
-            "| channels | servers | limits | limiter | msg/s | of 50/s | 429s | duplicates | lost | last channel after |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| channels | servers | limits | msg/s | of 50/s | 429s | duplicates | lost | last channel after |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for c in f["cases"]:
             hits = ", ".join(f"{k} {v}" for k, v in c["http_429"].items()) or "0"
             lines.append(
-                f"| {c['channels']:,} | {c['guilds']:,} | {'on' if c['limits'] else 'off'} | {c['limiter']} | "
+                f"| {c['channels']:,} | {c['guilds']:,} | {'on' if c['limits'] else 'off'} | "
                 f"{c['messages_per_s']:.2f} | **{c['fraction_of_limit']:.1%}** | {hits} | {c['duplicates']} | "
                 f"{c['lost']} | {c['seconds_to_last']:.1f} s |"
             )
@@ -145,14 +145,8 @@ def plots(size: str) -> list[Path]:
     f = load("fanout", size)
     if f:
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        for kind in sorted({c["limiter"] for c in f["cases"]}):
-            cs = [c for c in f["cases"] if c["limiter"] == kind]
-            ax.plot(
-                [c["channels"] for c in cs],
-                [c["seconds_to_last"] for c in cs],
-                marker="o",
-                label=f"{kind} limiter",
-            )
+        cs = f["cases"]
+        ax.plot([c["channels"] for c in cs], [c["seconds_to_last"] for c in cs], marker="o", label="briefbot")
         chans = sorted({c["channels"] for c in f["cases"]})
         ax.plot(chans, [c / 50 for c in chans], "k--", label="50/s (Discord's global limit)")
         ax.set_xlabel("subscribed channels")

@@ -6,12 +6,8 @@ size) enforces Discord's limits: 50 requests/s globally (a fixed one-second wind
 real ``DeliveryEngine`` (plan, outbox, send, mark sent) over a fresh copy of a small
 archive with one instant subscription per channel; one briefing is then imported through
 the newsroom and ``run_instant()`` delivers it. Messages go out through discord.py's own
-``HTTPClient`` (which handles 429s itself) behind a thin ``Sender``:
-``bot.discord_sender`` when it exists, else the equivalent adapter below.
-
-Each case runs with the engine's default ``RateLimiter`` and, for comparison, with
-``PacedLimiter`` (below), which never lets more than the global limit fall in any
-one-second window.
+``HTTPClient`` (which handles 429s itself) through the bot's own ``DiscordSender``,
+paced by the engine's default ``RateLimiter``.
 
 Reported: messages/s over the whole run as a fraction of 50/s, 429s by kind, duplicates
 (channels with more than one copy), losses (channels with none), and the time from the
@@ -25,27 +21,19 @@ import logging
 import shutil
 import tempfile
 import time
-from collections import Counter, deque
-from collections.abc import Sequence
+from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-import discord
-from discord.http import HTTPClient, handle_message_parameters
+from discord.http import HTTPClient
 
 from bench._archive import add_subscriptions, archive
 from bench._common import Size
 from bench._corpus import Corpus
 from bot.config import Config, ScheduleConfig, StorageConfig
-from bot.delivery import (
-    ChannelGone,
-    DeliveryEngine,
-    NoAccess,
-    RateLimiter,
-    Rejected,
-    SystemClock,
-    TransientError,
-)
+from bot.delivery import DeliveryEngine, SystemClock
+from bot.discord_sender import DiscordSender
 from bot.newsroom import Newsroom
 from storage import Storage
 from tests.fakediscord import FakeDiscord
@@ -54,79 +42,17 @@ DISCORD_GLOBAL = 50.0
 GOAL_FRACTION = 0.95
 
 
-class HTTPSender:
-    """The engine's ``Sender`` over discord.py's ``HTTPClient`` (what ``bot.discord_sender`` does)."""
+class TimedSender(DiscordSender):
+    """The bot's own ``DiscordSender`` over a bare ``HTTPClient``, noting when each send lands."""
 
     def __init__(self, http: HTTPClient) -> None:
-        self.http = http
+        super().__init__(SimpleNamespace(http=http))  # type: ignore[arg-type]
         self.sent_at: list[float] = []
 
-    async def send(
-        self,
-        channel_id: int,
-        *,
-        content: str | None,
-        embeds: Sequence[discord.Embed],
-        nonce: str,
-        allowed_mentions: discord.AllowedMentions,
-    ) -> int:
-        with handle_message_parameters(
-            content=content, embeds=list(embeds), nonce=nonce, allowed_mentions=allowed_mentions
-        ) as params:
-            params.payload["enforce_nonce"] = True  # type: ignore[index]
-            try:
-                data = await self.http.send_message(channel_id, params=params)
-            except discord.NotFound as exc:
-                raise ChannelGone(str(exc)) from exc
-            except discord.Forbidden as exc:
-                raise NoAccess(str(exc)) from exc
-            except discord.DiscordServerError as exc:
-                raise TransientError(str(exc)) from exc
-            except discord.HTTPException as exc:
-                if exc.status == 429:  # discord.py gave up waiting: retry later, never "rejected"
-                    raise TransientError(str(exc)) from exc
-                raise Rejected(str(exc)) from exc
+    async def send(self, channel_id: int, **kwargs: Any) -> int:
+        message_id = await super().send(channel_id, **kwargs)
         self.sent_at.append(time.perf_counter())
-        return int(data["id"])
-
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
-        raise NotImplementedError
-
-    async def delete(self, channel_id: int, message_id: int) -> None:
-        raise NotImplementedError
-
-
-class PacedLimiter:
-    """A drop-in for ``RateLimiter``: waiters queue in order and each is released one
-    interval after the last (no burst), so at most ``per_second`` requests (+1) fall in any
-    one-second window; plus the same per-channel window. One timer, not one wake-up per
-    waiter per token."""
-
-    def __init__(
-        self, *, per_second: float = 49.0, per_channel: int = 5, channel_window: float = 5.0
-    ) -> None:
-        self._interval = 1.0 / per_second
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-        self._per_channel = per_channel
-        self._window = channel_window
-        self._recent: dict[int, deque[float]] = {}
-
-    async def acquire(self, channel_id: int) -> None:
-        recent = self._recent.setdefault(channel_id, deque())
-        while True:
-            now = time.monotonic()
-            while recent and recent[0] <= now - self._window:
-                recent.popleft()
-            if len(recent) < self._per_channel:
-                break
-            await asyncio.sleep(recent[0] + self._window - now)
-        async with self._lock:
-            now = time.monotonic()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self._interval
-            recent.append(time.monotonic())
+        return message_id
 
 
 def _world(channels: int, guilds: int) -> tuple[FakeDiscord, list[tuple[int, int]]]:
@@ -140,7 +66,7 @@ def _world(channels: int, guilds: int) -> tuple[FakeDiscord, list[tuple[int, int
     return fake, pairs
 
 
-async def one_case(channels: int, guilds: int, limits: bool, limiter_kind: str) -> dict[str, Any]:
+async def one_case(channels: int, guilds: int, limits: bool) -> dict[str, Any]:
     source = await archive(1_000)
     fake, pairs = _world(channels, guilds)
     if limits:
@@ -155,10 +81,8 @@ async def one_case(channels: int, guilds: int, limits: bool, limiter_kind: str) 
         try:
             with fake.patch_discord():
                 await http.static_login(fake.token)
-                sender = HTTPSender(http)
-                clock = SystemClock()
-                limiter: Any = RateLimiter(clock) if limiter_kind == "default" else PacedLimiter()
-                engine = DeliveryEngine(storage, sender, ScheduleConfig(), clock, limiter=limiter)
+                sender = TimedSender(http)
+                engine = DeliveryEngine(storage, sender, ScheduleConfig(), SystemClock())
                 doc = Corpus(seed=9).doc(1, words=600)
                 newsroom = Newsroom(storage, Config(storage=StorageConfig(path=str(db))))
                 await newsroom.import_document(doc.text.encode(), "new.md")
@@ -179,7 +103,6 @@ async def one_case(channels: int, guilds: int, limits: bool, limiter_kind: str) 
         "channels": channels,
         "guilds": guilds,
         "limits": limits,
-        "limiter": limiter_kind,
         "seconds_to_last": round(elapsed, 3),
         "seconds_to_first": round(first, 3),
         "messages_per_s": round(rate, 2),
@@ -195,13 +118,12 @@ async def run(size: Size) -> dict[str, Any]:
     logging.getLogger("discord").setLevel(logging.ERROR)
     cases = []
     for channels in size.fanout_channels:
-        for kind in ("default", "paced"):
-            r = await one_case(channels, min(size.fanout_guilds, channels), size.fanout_limits, kind)
-            cases.append(r)
-            print(
-                f"    {channels:>6,} channels / {r['guilds']:,} servers, {kind:<7} limiter: "
-                f"{r['messages_per_s']:6.2f} msg/s = {r['fraction_of_limit']:.1%} of 50/s, "
-                f"last after {r['seconds_to_last']:.1f} s, 429s {r['http_429'] or 0}, "
-                f"dup {r['duplicates']}, lost {r['lost']}" + ("" if size.fanout_limits else "  (limits off)")
-            )
+        r = await one_case(channels, min(size.fanout_guilds, channels), size.fanout_limits)
+        cases.append(r)
+        print(
+            f"    {channels:>6,} channels / {r['guilds']:,} servers: "
+            f"{r['messages_per_s']:6.2f} msg/s = {r['fraction_of_limit']:.1%} of 50/s, "
+            f"last after {r['seconds_to_last']:.1f} s, 429s {r['http_429'] or 0}, "
+            f"dup {r['duplicates']}, lost {r['lost']}" + ("" if size.fanout_limits else "  (limits off)")
+        )
     return {"cases": cases, "goal_fraction": GOAL_FRACTION}
