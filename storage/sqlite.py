@@ -8,6 +8,7 @@ briefings whose publish time is still in the future (embargo).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -109,7 +110,7 @@ class SQLiteStorage(OutboxMixin):
                 await migrate.apply_migrations(conn, path)
         except sqlite3.DatabaseError as exc:
             await conn.close()
-            raise StorageError(f"cannot use database {path}: {exc}") from exc
+            raise StorageError(f"cannot use {_fault(path, exc)}") from exc
         except BaseException:
             await conn.close()
             raise
@@ -133,20 +134,39 @@ class SQLiteStorage(OutboxMixin):
         failing with "cannot start a transaction within a transaction".
         """
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Waits up to busy_timeout (5 s) for another process's write lock.
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise _fault(self.path, exc) from exc
             try:
                 yield self._conn
-            except BaseException:
-                await self._conn.rollback()
+            except BaseException as exc:
+                try:
+                    await self._conn.rollback()
+                except sqlite3.Error:
+                    log.exception("rollback failed on database %s", self.path)
+                if _is_fault(exc):
+                    raise _fault(self.path, exc) from exc  # type: ignore[arg-type]
                 raise
             else:
-                await self._conn.commit()
+                try:
+                    await self._conn.commit()
+                except sqlite3.DatabaseError as exc:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._conn.rollback()
+                    raise _fault(self.path, exc) from exc
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+        try:
+            return list(await self._conn.execute_fetchall(sql, params))
+        except sqlite3.DatabaseError as exc:
+            if _is_fault(exc):
+                raise _fault(self.path, exc) from exc
+            raise
 
     async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
+        rows = await self._fetchall(sql, params)
         for row in rows:
             return row
         return None
@@ -815,6 +835,29 @@ class SQLiteStorage(OutboxMixin):
 def _nocase(name: str) -> bytes:
     """The key SQLite's ``NOCASE`` collation compares: UTF-8 with ASCII letters folded."""
     return name.encode("utf-8", "surrogatepass").lower()
+
+
+def _is_fault(exc: BaseException) -> bool:
+    """An operational problem with the database (locked, read-only, full, corrupt),
+    as opposed to a bug such as a constraint violation."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
+def _fault(path: str, exc: sqlite3.Error) -> StorageError:
+    """A ``StorageError`` that names the file and says what the operator can do."""
+    cause = str(exc)
+    text = cause.lower()
+    if "locked" in text or "busy" in text:
+        why = "it is locked by another process (a second briefbot, a backup or an sqlite3 shell?)"
+    elif "readonly" in text or "read-only" in text:
+        why = "it is read-only (check the permissions of the file and its folder)"
+    elif "full" in text:
+        why = "the disk is full (free some space; nothing of this change was saved)"
+    elif "malformed" in text or "not a database" in text or "corrupt" in text:
+        why = "the file is corrupt (run `briefbot db check`, then restore a backup)"
+    else:
+        why = "SQLite failed"
+    return StorageError(f"database {path}: {why} ({cause})")
 
 
 def _like_escape(text: str) -> str:
