@@ -142,8 +142,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     The summary and the quote finder both need these for the same body, so the last result is
     kept (by identity of the string, so a different body with equal text is simply recomputed).
     """
-    if _LAST_PARAGRAPHS and _LAST_PARAGRAPHS[0][0] is text:
-        return list(_LAST_PARAGRAPHS[0][1])
+    last = _LAST_PARAGRAPHS[0] if _LAST_PARAGRAPHS else None  # one read: safe across threads
+    if last is not None and last[0] is text:
+        return list(last[1])
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _PARA.finditer(text):
