@@ -109,20 +109,8 @@ class Newsroom:
             log.info("briefing %d %s", outcome.briefing_id, "duplicate" if outcome.duplicate else "added")
         return ImportReport(tuple(items + failed))
 
-    async def add_fields(
-        self,
-        *,
-        title: str,
-        body: str,
-        source_url: str | None,
-        published: str | None,
-        tags: str | None,
-        origin: str,
-    ) -> AddOutcome:
-        """Create one briefing from form fields (the /article add modal)."""
-        draft = self.draft_from_fields(
-            title=title, body=body, source_url=source_url, published=published, tags=tags, origin=origin
-        )
+    async def add(self, draft: Draft) -> AddOutcome:
+        """Store one briefing (the /article add modal), or report its duplicate."""
         return await self.storage.add_briefing(draft, analyze(draft), now=self.clock())
 
     def draft_from_fields(

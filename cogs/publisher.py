@@ -77,8 +77,9 @@ class ArticleModal(discord.ui.Modal):
             tags=self.tags.value,
             origin=origin,
         )
+        draft = newsroom.draft_from_fields(**fields)
         if self.editing is None:
-            outcome = await newsroom.add_fields(**fields)
+            outcome = await newsroom.add(draft)
             if outcome.duplicate:
                 await interaction.response.send_message(
                     f"Already stored as #{outcome.briefing_id}: nothing added.", ephemeral=True
@@ -95,7 +96,6 @@ class ArticleModal(discord.ui.Modal):
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        draft = newsroom.draft_from_fields(**fields)
         await interaction.response.defer(ephemeral=True, thinking=True)
         briefing = await newsroom.edit(self.editing.id, draft)
         corrected = await self.cog.correct_posted(briefing.id)

@@ -211,25 +211,11 @@ class SQLiteStorage(OutboxMixin):
         existing = await self._find_duplicate(conn, draft, fp)
         if existing is not None:
             return AddOutcome(existing["id"], True, existing["title"])
-        s = analysis.summaries
         cursor = await conn.execute(
             "INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, tags, "
             "summary_short, summary_standard, summary_detailed, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft.title,
-                draft.body,
-                to_ts(draft.published_at),
-                draft.source_url,
-                fp,
-                draft.language,
-                json.dumps(list(draft.tags), ensure_ascii=False),
-                s.short,
-                s.standard,
-                s.detailed,
-                to_ts(now),
-                to_ts(now),
-            ),
+            (*_content_columns(draft, analysis, fp), to_ts(now), to_ts(now)),
         )
         briefing_id = cursor.lastrowid
         assert briefing_id is not None
@@ -379,27 +365,11 @@ class SQLiteStorage(OutboxMixin):
             posted = await conn.execute_fetchall(
                 "SELECT 1 FROM deliveries WHERE briefing_id = ? AND state = 'sent' LIMIT 1", (briefing_id,)
             )
-            s = analysis.summaries
             await conn.execute(
                 "UPDATE briefings SET title = ?, body = ?, published_at = ?, source_url = ?, fingerprint = ?, "
                 "language = ?, tags = ?, summary_short = ?, summary_standard = ?, summary_detailed = ?, "
                 "updated_at = ?, corrected_at = CASE WHEN ? THEN ? ELSE corrected_at END WHERE id = ?",
-                (
-                    draft.title,
-                    draft.body,
-                    to_ts(draft.published_at),
-                    draft.source_url,
-                    fp,
-                    draft.language,
-                    json.dumps(list(draft.tags), ensure_ascii=False),
-                    s.short,
-                    s.standard,
-                    s.detailed,
-                    to_ts(now),
-                    bool(posted),
-                    to_ts(now),
-                    briefing_id,
-                ),
+                (*_content_columns(draft, analysis, fp), to_ts(now), bool(posted), to_ts(now), briefing_id),
             )
             await self._delete_children(conn, briefing_id)
             await self._write_children(conn, briefing_id, draft, analysis)
@@ -858,6 +828,23 @@ def _fault(path: str, exc: sqlite3.Error) -> StorageError:
     else:
         why = "SQLite failed"
     return StorageError(f"database {path}: {why} ({cause})")
+
+
+def _content_columns(draft: Draft, analysis: Analysis, fp: str) -> tuple[Any, ...]:
+    """title … summary_detailed, in the column order INSERT and UPDATE both use."""
+    s = analysis.summaries
+    return (
+        draft.title,
+        draft.body,
+        to_ts(draft.published_at),
+        draft.source_url,
+        fp,
+        draft.language,
+        json.dumps(list(draft.tags), ensure_ascii=False),
+        s.short,
+        s.standard,
+        s.detailed,
+    )
 
 
 def _like_escape(text: str) -> str:
