@@ -38,6 +38,7 @@ _SCARE_PAIRS = frozenset({("known", "as"), ("so", "called"), ("під", "наз�
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _DIGIT = re.compile(r"\d")
 _ROLE_NOUNS = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
+
 _EN_ANAPHOR_SPEECH = re.compile(
     r"(?:^|(?<=[.!?] ))(He|She|The [a-z0-9-]+(?: [a-z-]+){0,3}) (?:also )?(?:said|says|told|added|explained|noted)\b"
 )
@@ -452,6 +453,11 @@ def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: in
     return start, end
 
 
+def _after_role_noun(text: str, start: int) -> bool:
+    before = text[max(0, start - 20) : start].split()
+    return bool(before) and before[-1] in lx.EN_ROLE_NOUNS
+
+
 def _resolve(
     index: SpeakerIndex,
     text: str,
@@ -483,7 +489,9 @@ def _resolve(
         # "says Cambridge cartoonist Andre Campbell": prefer a full, known name over a stray word.
         full = [m for m in persons if len(m.entity.tokens) > 1]
         sure = [m for m in full if m.entity.confirmed]
-        return (sure or full or persons)[0].entity
+        # "said Rockets general manager Bruce Hamilton": the name right after a role word.
+        titled = [m for m in persons if _after_role_noun(text, m.start)]
+        return (titled or sure or full or persons)[0].entity
     # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
     role_nouns = _ROLE_NOUNS
     for w in low_words:

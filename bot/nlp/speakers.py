@@ -909,7 +909,8 @@ class SpeakerIndex:
             if self.cyrillic:
                 matches = [f for f in full if _tokens_match(ent.tokens[0], f.tokens[-1], True)]
             else:
-                matches = by_last.get(ent.tokens[0], [])
+                # By surname, or else by first name ("Jordan" for Jordan Stewart in a feature).
+                matches = by_last.get(ent.tokens[0]) or [f for f in full if f.tokens[0] == ent.tokens[0]]
             if len(matches) == 1 and id(ent) not in redirect:
                 target = matches[0]
                 target.role = target.role or ent.role
