@@ -84,7 +84,7 @@ _ROLE_STOP = (
     | lx.EN_SPEECH_VERBS
 )
 _ATTACH_PREPS = frozenset(("with", "of", "at", "from", "for", "in"))
-_CLAUSE_END = re.compile(r"[.;:!?\"“”]")
+_CLAUSE_END = re.compile(r"[;:!?\"“”]|\.(?=\s+[A-Z])")
 _PUNCT = ".,;:!?()[]\"'“”‘’«»—–-"
 # Words after a mention that tell its gender: "Smith said she ...", "Петренко ... вона".
 _GENDER_CUES: dict[str, dict[str, str]] = {
@@ -621,9 +621,9 @@ class SpeakerIndex:
             and end < len(text)
             and (text[end] == "," or text[end + 1 : end + 6].split(" ", 1)[0] in _ATTACH_PREPS)
         ):
-            window = text[end : end + 140]
+            window = text[end : end + 200]
             stop = _CLAUSE_END.search(window)
-            words = (window[: stop.start()] if stop else window).split()[:16]
+            words = (window[: stop.start()] if stop else window).split()[:26]
             for i, w in enumerate(words):
                 lw = w.strip(",").lower()
                 if lw in lx.EN_SPEECH_VERBS:
