@@ -40,7 +40,8 @@ _DIGIT = re.compile(r"\d")
 _ROLE_NOUNS = lx.EN_ROLE_NOUNS | lx.CYR_ROLE_WORDS
 
 _EN_ANAPHOR_SPEECH = re.compile(
-    r"(?:^|(?<=[.!?] ))(He|She|The [a-z0-9-]+(?: [a-z-]+){0,3}) (?:also )?(?:said|says|told|added|explained|noted)\b"
+    r"(?:^|(?<=[.!?] ))(?:(?:But|And|Yet|Still|However|Now),? )?(He|She|he|she|The [a-z0-9-]+(?: [a-z-]+){0,3})"
+    r" (?:also )?(?:said|says|told|added|explained|noted)\b"
 )
 _DESCRIPTION_OPENERS = frozenset("a an another one some two three several many other".split())
 _CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
