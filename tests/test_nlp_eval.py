@@ -24,9 +24,9 @@ def test_quote_metrics_floor(language: str) -> None:
     for d in DOCS:
         if d.language == language:
             counts.add(score_quotes(d, analyze(d.title, d.body, d.language).quotes))
-    assert counts.precision >= 0.9
-    assert counts.recall >= 0.9
-    assert counts.speaker_acc >= 0.85
+    assert counts.precision >= 0.95
+    assert counts.recall >= 0.95
+    assert counts.speaker_acc >= 0.95
 
 
 def test_summaries_are_verbatim() -> None:
