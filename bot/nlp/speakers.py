@@ -568,6 +568,7 @@ class SpeakerIndex:
             and not role
             and not parsed.honor
             and not self._speaks(end, start, False)
+            and not self._described(end, key[0])
         ):
             return  # a lone capitalised word we cannot tell from a place
         speaks = self._speaks(end, start)
@@ -591,6 +592,12 @@ class SpeakerIndex:
         before = self.text[max(0, start - 3) : start].rstrip(" ")
         subject = not before or before[-1] in ".!?\n"
         self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
+
+    def _described(self, end: int, word: str) -> bool:
+        """A lone name with a descriptive apposition is a person: "Yuni, a resident of Lampung"."""
+        if word in _FIRST_NAMES or not word.endswith(("ian", "ese", "ish")):
+            return self.text.startswith((", a ", ", an "), end) and self.text[end + 4 : end + 5].islower()
+        return False  # "Syrian", "Chinese", "British": a nationality, not a name
 
     def _lower_follows(self, end: int) -> bool:
         nxt = self.text[end : end + 20].split(" ", 2)
