@@ -138,9 +138,11 @@ def quote_embeds(hits: Sequence[QuoteHit]) -> list[discord.Embed]:
         embed = discord.Embed(colour=BRAND_COLOUR, timestamp=hit.briefing.published_at)
         embed.set_author(name=limits.one_line(hit.quote.speaker or "Unattributed", limits.EMBED_AUTHOR))
         source = limits.one_line(escape(hit.briefing.title), 200)
-        source_line = f"[{source}]({url})" if url else source
+        # A link of up to 2,048 characters would eat the card's share: name the source without it.
+        source_line = f"[{source}]({url})" if url and len(url) < share // 4 else source
         tail = f"\n\nFrom {source_line} · {timestamp(hit.briefing.published_at, 'D')}"
-        room = min(limits.EMBED_DESCRIPTION, share - 80) - len(tail)
+        author = embed.author.name or ""
+        room = min(limits.EMBED_DESCRIPTION, share - len(author) - 40) - len(tail)
         embed.description = quote_block(hit.quote, max(room, 200)) + tail
         embed.set_footer(text=f"Briefing #{hit.briefing.id} · {FOOTER_BRAND}")
         embeds.append(embed)
