@@ -139,3 +139,17 @@ def test_quote_and_search_cards_always_fit(hits, search, query: str):
 def test_import_report_always_fits(items):
     """A big import with long error reasons would make Discord reject the report, hiding what failed."""
     assert_fits(replies.import_report(ImportReport(tuple(items))).embeds)
+
+
+def test_three_long_quotes_with_long_links_fit():
+    """Regression (found by the fuzzer): /quote with three long quotes from briefings with 2,000-character
+    links went one character past Discord's 6,000, so Discord rejected the answer."""
+    when = datetime(2000, 1, 1, tzinfo=UTC)
+    ref = BriefingRef(1, "", when)
+    quote = Quote("000" * 619, None, None, 0, 1, 0.0)
+    long_url = "https://example.org/" + "a" * 2020
+    for url in (None, long_url):
+        hits = [QuoteHit(quote, ref, url), QuoteHit(quote, ref, url), QuoteHit(quote, ref, long_url)]
+        assert_fits(render.quote_embeds(hits))
+    speaker = Quote("word " * 2000, "S" * 300, "R" * 300, 0, 1, 1.0)
+    assert_fits(render.quote_embeds([QuoteHit(speaker, BriefingRef(10**12, "T" * 300, when), long_url)] * 3))

@@ -139,6 +139,7 @@ def test_search_and_autocomplete_accept_anything(world):
             await storage.titles_matching(query, now=NOW)
             await storage.titles_matching(query, include_embargoed=True)
             await storage.speakers_matching(query)
+            await storage.latest(5, topic=query, now=NOW)
             await storage.find_quotes(speaker=query, contains=query, now=NOW)
             with contextlib.suppress(UserFacingError):
                 await newsroom.resolve(query)
