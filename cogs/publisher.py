@@ -253,6 +253,8 @@ class PublisherCog(
     async def _briefing(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        if not self.bot.is_publisher(interaction.user):
+            return []  # the choices include embargoed titles
         refs = await self.bot.newsroom.storage.titles_matching(current, include_embargoed=True)
         return [
             app_commands.Choice(name=f"{r.title} ({r.published_at:%d %b %Y})"[:100], value=str(r.id))
