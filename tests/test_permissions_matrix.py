@@ -236,3 +236,22 @@ async def test_subscribe_refuses_a_role_or_alerts_channel_of_another_server(bot_
         bot_world.manager, bot_world.channel, "subscribe", {"channel": bot_world.news, "role": own_role}
     )
     assert f"mentioning <@&{own_role.id}>" in (await result.wait_final()).content
+
+
+@pytest.mark.parametrize("command", ["article edit", "article remove"])
+async def test_publisher_autocomplete_does_not_leak_embargoed_titles(bot_world: BotWorld, command: str):
+    """A non-publisher typing into /article edit could read the titles of embargoed briefings before release."""
+    world = bot_world
+    opened = await world.fake.slash(world.publisher, world.channel, "article add")
+    custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
+    values = ["Secret embargoed budget", "Body of the embargoed briefing.", "", "2099-01-01 09:00", ""]
+    await opened.submit_modal(dict(zip(custom_ids, values, strict=True)))
+    seen = await world.fake.autocomplete(
+        world.publisher, world.channel, command, {"briefing": "Secret"}, focused="briefing"
+    )
+    assert any("Secret embargoed budget" in c["name"] for c in seen.choices)
+    for who in ("reader", "manager"):
+        typed = await world.fake.autocomplete(
+            getattr(world, who), world.channel, command, {"briefing": "Secret"}, focused="briefing"
+        )
+        assert not any("Secret" in c["name"] for c in typed.choices), (who, typed.choices)
