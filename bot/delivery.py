@@ -142,40 +142,34 @@ _MIN_WAIT = 0.001  # never spin on a rounding error
 class RateLimiter:
     """Paces requests below Discord's limits before discord.py's own handling is needed.
 
-    A global token bucket (``per_second`` requests, bursting to ``burst``) and a
-    sliding window per channel (``per_channel`` messages per ``channel_window``
-    seconds). A channel waiting for its own window takes no global tokens, so it
-    never holds up other channels.
+    Two sliding windows: at most ``per_second`` requests in any one second overall,
+    and at most ``per_channel`` messages per ``channel_window`` seconds per channel. A
+    channel waiting for its own window takes no global slot, so it never holds up
+    other channels.
 
-    Any one-second window can see ``burst + per_second`` requests, and Discord counts
-    its 50/s global limit per window: a burst as large as the rate (the textbook
-    bucket) drew hundreds of global 429s in the fan-out benchmark. The default paces
-    evenly at 48/s with no burst: 96% of the limit and never over it.
+    Discord counts its global 50/s per window. A token bucket whose burst equals its
+    rate let ~90 requests into one second and drew hundreds of global 429s in the
+    fan-out benchmark; a no-burst bucket lost every sleep's overshoot and paced at
+    ~44/s. A sliding log of send times can never exceed the limit in any window and
+    loses nothing to timer slack: 49 in any second is 98% of Discord's limit.
     """
 
     def __init__(
         self,
         clock: Clock,
         *,
-        per_second: float = 48.0,
-        burst: float = 1.0,
+        per_second: int = 49,
         per_channel: int = 5,
         channel_window: float = 5.0,
     ) -> None:
         self._clock = clock
-        self._rate = per_second
-        self._burst = max(burst, 1.0)
-        self._tokens = self._burst
-        self._stamp = clock.monotonic()
+        self._per_second = per_second
+        self._sent: deque[float] = deque()
         self._per_channel = per_channel
         self._window = channel_window
         self._recent: dict[int, deque[float]] = {}
         self._acquired = 0
         self._turn = asyncio.Lock()
-
-    def _refill(self, now: float) -> None:
-        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
 
     async def acquire(self, channel_id: int) -> None:
         recent = self._recent.setdefault(channel_id, deque())
@@ -186,17 +180,18 @@ class RateLimiter:
             if len(recent) < self._per_channel:
                 break
             await self._clock.sleep(max(recent[0] + self._window - now, _MIN_WAIT))
-        # Then the global bucket, one waiter at a time in arrival order: with thousands
-        # of channels waiting, waking them all for every token (a thundering herd)
+        # Then the global window, one waiter at a time in arrival order: with thousands
+        # of channels waiting, waking them all for every free slot (a thundering herd)
         # cost more CPU than the sends and halved fan-out throughput at 10k channels.
         async with self._turn:
             while True:
                 now = self._clock.monotonic()
-                self._refill(now)
-                if self._tokens >= 1 - 1e-9:
+                while self._sent and self._sent[0] <= now - 1.0:
+                    self._sent.popleft()
+                if len(self._sent) < self._per_second:
                     break
-                await self._clock.sleep(max((1 - self._tokens) / self._rate, _MIN_WAIT))
-            self._tokens -= 1
+                await self._clock.sleep(max(self._sent[0] + 1.0 - now, _MIN_WAIT))
+            self._sent.append(now)
         # _forget_idle may have dropped this channel's (then idle) window meanwhile.
         self._recent.setdefault(channel_id, recent).append(now)
         self._acquired += 1

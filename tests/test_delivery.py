@@ -506,7 +506,7 @@ async def test_rate_limiter_global_budget():
     for channel in range(300):
         await limiter.acquire(channel)
         stamps.append(clock.monotonic())
-    # Discord counts 50 requests per second window: no window may hold more.
+    # Discord counts 50 requests per second window: no one-second span may hold more.
     for i in range(len(stamps) - 50):
         assert stamps[i + 50] - stamps[i] >= 1.0 - 1e-9
     # ...and the pace stays close to the limit (at least 95% of 50/s).
