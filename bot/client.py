@@ -79,7 +79,12 @@ def _command_name(interaction: discord.Interaction) -> str:
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
     """Reply or follow up ephemerally, whichever is still possible."""
     try:
-        if interaction.response.is_done():
+        if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            # Replace the "thinking…" placeholder rather than leave it spinning.
+            await interaction.edit_original_response(
+                content=text, allowed_mentions=discord.AllowedMentions.none()
+            )
+        elif interaction.response.is_done():
             await interaction.followup.send(
                 text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )

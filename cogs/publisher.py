@@ -77,34 +77,29 @@ class ArticleModal(discord.ui.Modal):
             tags=self.tags.value,
             origin=origin,
         )
-        draft = newsroom.draft_from_fields(**fields)
+        draft = newsroom.draft_from_fields(**fields)  # a bad field is answered at once
+        # Storing may wait on a busy database: answer Discord first, then edit the reply.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         if self.editing is None:
             outcome = await newsroom.add(draft)
             if outcome.duplicate:
-                await interaction.response.send_message(
-                    f"Already stored as #{outcome.briefing_id}: nothing added.", ephemeral=True
+                await interaction.edit_original_response(
+                    content=f"Already stored as #{outcome.briefing_id}: nothing added."
                 )
                 return
             briefing = await newsroom.storage.get_briefing(outcome.briefing_id, include_embargoed=True)
             assert briefing is not None
             await self.cog.briefing_added()
             log.info("briefing %d added by user %d", briefing.id, interaction.user.id)
-            await interaction.response.send_message(
-                f"Added briefing #{briefing.id}.",
-                embed=render.briefing_embed(briefing),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        briefing = await newsroom.edit(self.editing.id, draft)
-        corrected = await self.cog.correct_posted(briefing.id)
-        note = f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
-        log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
+            text = f"Added briefing #{briefing.id}."
+        else:
+            briefing = await newsroom.edit(self.editing.id, draft)
+            corrected = await self.cog.correct_posted(briefing.id)
+            note = f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
+            log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
+            text = f"Updated briefing #{briefing.id}.{note}"
         await interaction.edit_original_response(
-            content=f"Updated briefing #{briefing.id}.{note}",
-            embed=render.briefing_embed(briefing),
-            allowed_mentions=NO_MENTIONS,
+            content=text, embed=render.briefing_embed(briefing), allowed_mentions=NO_MENTIONS
         )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]

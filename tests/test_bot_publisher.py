@@ -42,6 +42,8 @@ async def add_via_modal(world: BotWorld, member, **values: str):
     custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
     fields = modal_values(**values)
     submitted = await opened.submit_modal(dict(zip(custom_ids, fields.values(), strict=True)))
+    if submitted.type == 5:  # deferred while storing: wait for the real answer
+        await submitted.wait_final()
     return submitted
 
 
@@ -210,3 +212,20 @@ async def test_huge_briefing_fits_discord_limits(bot_world: BotWorld):
                 + len(embed.get("author", {}).get("name", ""))
             )
         assert total <= 6000
+
+
+async def test_error_after_thinking_replaces_the_placeholder(bot_world: BotWorld, monkeypatch):
+    """A failure after 'thinking…' would leave the spinner forever and the error as a stray message."""
+    from bot.errors import UserFacingError
+
+    async def refuse(*args, **kwargs):
+        raise UserFacingError("The archive is busy; try again in a minute.")
+
+    monkeypatch.setattr(bot_world.bot.newsroom, "import_document", refuse)
+    attachment = bot_world.fake.add_attachment("one.txt", "Title\n\nBody text here.")
+    result = await bot_world.fake.slash(
+        bot_world.publisher, bot_world.channel, "article import", {"file": attachment}
+    )
+    message = await result.wait_final()
+    assert message.content == "The archive is busy; try again in a minute."
+    assert message.ephemeral and result.record.followup_ids == []

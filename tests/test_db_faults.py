@@ -182,12 +182,8 @@ async def _add(world: BotWorld, title: str):
     submitted = await opened.submit_modal(dict(zip(custom_ids, values, strict=True)))
     message = await world.fake.wait_until(
         lambda: (
-            submitted.original
-            or (
-                world.fake.messages[submitted.record.followup_ids[0]]
-                if submitted.record.followup_ids
-                else None
-            )
+            (world.fake.messages[submitted.record.followup_ids[0]] if submitted.record.followup_ids else None)
+            or (m if (m := submitted.original) is not None and not m.deferred else None)
         ),
         what="an answer to the form",
     )

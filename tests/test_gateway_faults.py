@@ -17,7 +17,7 @@ async def _add(world: BotWorld, title: str) -> None:
     opened = await world.fake.slash(world.publisher, world.channel, "article add")
     custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
     submitted = await opened.submit_modal(dict(zip(custom_ids, [title, BODY, "", "", ""], strict=True)))
-    assert submitted.final_message().content.startswith("Added briefing #")
+    assert (await submitted.wait_final()).content.startswith("Added briefing #")
 
 
 async def _fault(world: BotWorld, fault: str) -> None:

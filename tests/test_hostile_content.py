@@ -25,6 +25,8 @@ async def add(world: BotWorld, **fields: str):
     values = {"title": "A plain title", "body": BODY, "source_url": "", "published": "", "tags": ""}
     values.update(fields)
     submitted = await opened.submit_modal(dict(zip(custom_ids, values.values(), strict=True)))
+    if submitted.type == 5:  # deferred while storing: wait for the real answer
+        await submitted.wait_final()
     return submitted
 
 

@@ -245,7 +245,7 @@ async def test_publisher_autocomplete_does_not_leak_embargoed_titles(bot_world: 
     opened = await world.fake.slash(world.publisher, world.channel, "article add")
     custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
     values = ["Secret embargoed budget", "Body of the embargoed briefing.", "", "2099-01-01 09:00", ""]
-    await opened.submit_modal(dict(zip(custom_ids, values, strict=True)))
+    await (await opened.submit_modal(dict(zip(custom_ids, values, strict=True)))).wait_final()
     seen = await world.fake.autocomplete(
         world.publisher, world.channel, command, {"briefing": "Secret"}, focused="briefing"
     )
