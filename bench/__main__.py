@@ -19,7 +19,7 @@ import traceback
 
 from bench._common import SIZES, save
 
-BENCHMARKS = ("queries", "e2e", "ingest", "fanout", "resources")
+BENCHMARKS = ("queries", "e2e", "ingest", "fanout", "resources", "soak")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,9 @@ class Size:
     fanout_limits: bool  # the fake enforces Discord's rate limits
     resources_archive: int
     resources_subscriptions: int
+    soak_days: int = 1
+    soak_subscriptions: int = 100
+    soak_briefing_every: int = 10  # simulated minutes between new briefings
 
 
 SIZES = {
@@ -45,6 +48,9 @@ SIZES = {
         True,
         100_000,
         10_000,
+        soak_days=7,
+        soak_subscriptions=1_000,
+        soak_briefing_every=20,
     ),
 }
 
