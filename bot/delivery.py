@@ -150,8 +150,9 @@ class RateLimiter:
     Discord counts its global 50/s per window. A token bucket whose burst equals its
     rate let ~90 requests into one second and drew hundreds of global 429s in the
     fan-out benchmark; a no-burst bucket lost every sleep's overshoot and paced at
-    ~44/s. A sliding log of send times can never exceed the limit in any window and
-    loses nothing to timer slack: 49 in any second is 98% of Discord's limit.
+    ~44/s; a sliding log alone sent bursts of 49 whose arrival jitter spilled into the
+    next window. So: a sliding log (never more than 49 in any second) with requests
+    spaced 1/50 s apart, which keeps them even and loses little to timer slack.
     """
 
     def __init__(
@@ -165,6 +166,9 @@ class RateLimiter:
         self._clock = clock
         self._per_second = per_second
         self._sent: deque[float] = deque()
+        # Evenly spaced, not in bursts: requests in flight arrive with some jitter, and
+        # a burst of 49 landing a few ms late would spill into Discord's next window.
+        self._spacing = 1.0 / (per_second + 1)
         self._per_channel = per_channel
         self._window = channel_window
         self._recent: dict[int, deque[float]] = {}
@@ -188,9 +192,12 @@ class RateLimiter:
                 now = self._clock.monotonic()
                 while self._sent and self._sent[0] <= now - 1.0:
                     self._sent.popleft()
-                if len(self._sent) < self._per_second:
+                if len(self._sent) >= self._per_second:
+                    await self._clock.sleep(max(self._sent[0] + 1.0 - now, _MIN_WAIT))
+                elif self._sent and now < self._sent[-1] + self._spacing:
+                    await self._clock.sleep(max(self._sent[-1] + self._spacing - now, _MIN_WAIT))
+                else:
                     break
-                await self._clock.sleep(max(self._sent[0] + 1.0 - now, _MIN_WAIT))
             self._sent.append(now)
         # _forget_idle may have dropped this channel's (then idle) window meanwhile.
         self._recent.setdefault(channel_id, recent).append(now)
