@@ -76,7 +76,9 @@ def briefing_embed(
     ``budget`` caps the embed's total characters so several fit in one message.
     """
     url = _safe_url(briefing.source_url)
-    title = limits.one_line(escape(briefing.title), limits.EMBED_TITLE)
+    # Title and topics are capped by the budget too: ten cards with 256-character
+    # titles and topic lines would otherwise overrun a digest's 6,000 characters.
+    title = limits.one_line(escape(briefing.title), min(limits.EMBED_TITLE, max(budget // 3, 60)))
     embed = discord.Embed(
         title=title,
         url=url,
@@ -93,7 +95,7 @@ def briefing_embed(
     if briefing.tags:
         # A backtick in a tag would close its code span early and restyle the line.
         tags = " · ".join("`" + t.replace("`", "ˋ") + "`" for t in briefing.tags)
-        fields.append(("Topics", limits.truncate(tags, 256)))
+        fields.append(("Topics", limits.truncate(tags, min(256, max(budget // 6, 40)))))
     for name, value in fields:
         embed.add_field(name=name, value=value, inline=name != "Key quote")
     # Whatever budget remains goes to the summary.

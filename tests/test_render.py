@@ -128,3 +128,18 @@ def test_bounded_search_total_reads_as_a_floor():
     hit = SearchHit(ref, None, "\ue000budget\ue001", -1.0)
     embed = render.search_embed("budget", [hit], total=2000, page=1, pages=400, at_least=True)
     assert embed.footer.text.startswith("2,000+ results · page 1 of 400")
+
+
+def test_ten_cards_with_huge_titles_and_topics_but_no_summary_fit():
+    """A digest of briefings with maximal titles and topic lines would overrun 6,000 characters
+    (found by fuzzing: the budget only trimmed the summary)."""
+    wide = briefing(
+        id=15662515,
+        title="`" * 300,
+        tags=("`" * 300,),
+        summaries=Summaries("", "", ""),
+        body="",
+        quotes=(),
+        corrected_at=WHEN,
+    )
+    assert render.message_fits(None, render.briefing_embeds([wide] * 10))
