@@ -95,7 +95,9 @@ class ArticleModal(discord.ui.Modal):
         else:
             briefing = await newsroom.edit(self.editing.id, draft)
             corrected = await self.cog.correct_posted(briefing.id)
-            note = f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
+            note = (
+                f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
+            )
             log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
             text = f"Updated briefing #{briefing.id}.{note}"
         await interaction.edit_original_response(

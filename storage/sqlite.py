@@ -546,7 +546,9 @@ class SQLiteStorage(OutboxMixin):
             "briefings_fts MATCH ? AND rowid >= ? "
             "AND rowid NOT IN (SELECT id FROM briefings WHERE published_at > ?)"
         )
-        total_row = await self._fetchone(f"SELECT count(*) FROM briefings_fts WHERE {visible}", (match, floor, now_ts))
+        total_row = await self._fetchone(
+            f"SELECT count(*) FROM briefings_fts WHERE {visible}", (match, floor, now_ts)
+        )
         total = int(total_row[0]) if total_row else 0
         if total == 0:
             return [], 0
