@@ -33,7 +33,7 @@ import psutil
 
 from bench._common import Size
 from bot.config import ScheduleConfig
-from bot.delivery import DeliveryEngine, RateLimiter
+from bot.delivery import DeliveryEngine, ManualClock, RateLimiter
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
 from bot.schedule import next_run, previous_run
 from storage import Storage
@@ -44,27 +44,6 @@ TOPICS = ("energy", "defence", "health", "trade")
 TITLE = re.compile(r"Soak briefing (\d+)")
 NONCE_MEMORY = 5_000
 FIRST_CHANNEL = 10_000
-
-
-class SoakClock:
-    """Wall and monotonic time that move only when the soak says (or someone sleeps)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._mono = 0.0
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def set(self, moment: datetime) -> None:
-        self._mono += (moment - self._now).total_seconds()
-        self._now = moment
-
-    async def sleep(self, seconds: float) -> None:
-        self.set(self._now + timedelta(seconds=max(seconds, 0.0)))
 
 
 class CountingDiscord:
@@ -163,7 +142,7 @@ async def run(size: Size) -> dict[str, Any]:
     every = size.soak_briefing_every
     rng = random.Random(11)
     subs = _subscriptions(subscriptions, rng)
-    clock = SoakClock(START)
+    clock = ManualClock(START)
     sender = CountingDiscord(subscriptions, days * 24 * 60 // every)
     limiter = RateLimiter(clock, per_second=10**9, per_channel=10**9)
     expected: set[tuple[int, int]] = set()

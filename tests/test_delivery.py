@@ -15,6 +15,7 @@ from bot.config import ScheduleConfig
 from bot.delivery import (
     ChannelGone,
     DeliveryEngine,
+    ManualClock,
     MessageGone,
     NoAccess,
     RateLimiter,
@@ -29,30 +30,6 @@ from storage.sqlite import SQLiteStorage
 
 GUILD = 1000
 ALERTS = 555
-
-
-class FakeClock:
-    """Wall and monotonic time that only move when told to (or when someone sleeps)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._mono = 1000.0
-        self.slept: list[float] = []
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> None:
-        self._now += timedelta(seconds=seconds)
-        self._mono += seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(max(seconds, 0))
-        await asyncio.sleep(0)
 
 
 class CrashError(Exception):
@@ -73,7 +50,7 @@ class Posted:
 class FakeSender:
     """Behaves like Discord: nonce deduplication, per-channel scripted failures."""
 
-    clock: FakeClock
+    clock: ManualClock
     channels: dict[int, list[Posted]] = field(default_factory=dict)
     failures: dict[int, list[Exception]] = field(default_factory=dict)
     always: dict[int, Exception] = field(default_factory=dict)
@@ -139,7 +116,7 @@ class FakeSender:
 @dataclass
 class World:
     storage: SQLiteStorage
-    clock: FakeClock
+    clock: ManualClock
     sender: FakeSender
     engine: DeliveryEngine
     notices: list[tuple[int, int | None, str]]
@@ -198,7 +175,7 @@ class World:
 @pytest.fixture
 async def world(tmp_path):
     storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
-    clock = FakeClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
+    clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
     sender = FakeSender(clock)
     w = World(storage, clock, sender, None, [])  # type: ignore[arg-type]
     w.engine = w.new_engine()
@@ -485,7 +462,7 @@ async def test_status_reports_pending_and_runs(world):
 
 async def test_rate_limiter_keeps_five_per_five_seconds():
     """A busy channel would hit Discord's 5-messages-per-5-seconds limit and get 429s."""
-    clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
+    clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
     limiter = RateLimiter(clock, per_second=45, per_channel=5, channel_window=5.0)
     stamps = []
     for _ in range(12):
@@ -500,7 +477,7 @@ async def test_rate_limiter_keeps_five_per_five_seconds():
 
 async def test_rate_limiter_global_budget():
     """Fan-out to many channels would exceed Discord's global request rate and draw 429s."""
-    clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
+    clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
     limiter = RateLimiter(clock)
     stamps = []
     for channel in range(300):

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import ScheduleConfig
+from bot.delivery import ManualClock
 from bot.models import ScheduleKind, Subscription
 from bot.schedule import next_run
 from bot.scheduler import INSTANT_JOB, STARTUP_JOB, BriefingScheduler
-from tests.test_delivery import GUILD, FakeClock, FakeSender, World
+from tests.test_delivery import GUILD, FakeSender, World
 
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -25,7 +26,7 @@ async def world(tmp_path):
     from storage.sqlite import SQLiteStorage
 
     storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
-    clock = FakeClock(NOW)
+    clock = ManualClock(NOW)
     w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]
     w.engine = w.new_engine()
     yield w
