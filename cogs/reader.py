@@ -129,12 +129,6 @@ class ReaderCog(commands.Cog):
         reply = await replies.summary(self.newsroom, briefing, length)
         await interaction.response.send_message(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
 
-    @summary.autocomplete("briefing")
-    async def _summary_briefing(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await briefing_choices(self.newsroom, current)
-
     @app_commands.command(name="quote", description="Key quotes: exact words, who said them, and the source")
     @app_commands.describe(
         speaker="Who said it (any part of the name)",
@@ -161,8 +155,9 @@ class ReaderCog(commands.Cog):
             for name, role in speakers
         ]
 
+    @summary.autocomplete("briefing")
     @quote.autocomplete("briefing")
-    async def _quote_briefing(
+    async def _briefing(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await briefing_choices(self.newsroom, current)

@@ -185,3 +185,13 @@ async def test_unexpected_error_gives_a_reference_and_the_bot_survives(
     monkeypatch.undo()
     again = await bot_world.fake.slash(bot_world.reader, bot_world.channel, "latest")
     assert again.final_message().embeds
+
+
+async def test_quote_briefing_option_autocompletes_titles_too(bot_world: BotWorld):
+    """/quote briefing: would offer nothing while /summary briefing: does."""
+    target = await newest(bot_world)
+    word = max(target.title.split(), key=len).strip(",.:;")
+    suggested = await bot_world.fake.autocomplete(
+        bot_world.reader, bot_world.channel, "quote", {"briefing": word[:4]}, focused="briefing"
+    )
+    assert str(target.id) in [c["value"] for c in suggested.choices]
