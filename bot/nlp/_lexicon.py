@@ -44,7 +44,8 @@ EN_ROLE_WORDS = frozenset(
     researcher scientist official officials surgeon physician nurse doctor economist strategist
     fellow editor reporter correspondent organiser organizer activist campaigner owner operator
     republican democrat liberal conservative tory ndp independent coach goalie defenceman
-    defenseman forward captain player rookie veteran star chef pastor""".split()
+    defenseman forward captain player rookie veteran star chef pastor author novelist writer
+    columnist architect historian teacher artist designer""".split()
 )
 
 # Sentence-initial words that glue onto a following name ("Other Syrian", "Unlike Al Mnajer").
@@ -98,7 +99,7 @@ EN_ORG_WORDS = frozenset(
     rcmp nato un eu imf who opec unicef unhcr iaea osce fbi cia nsa reuters ap afp
     society league chamber tribunal prosecutor's prosecutors directorate inspectorate regulator
     commission. mission delegation consulate unit team club house commons legislature forum initiative project trust campaign
-    watch institute lab laboratory clinic school college academy
+    watch institute lab laboratory clinic school college academy gmbh ag plc llc llp
     """.split()
 )
 

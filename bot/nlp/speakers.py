@@ -404,6 +404,10 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         ):
             return _ParsedRun(split_at=k)
     last_org = max((i for i, n in enumerate(norms) if n in org_words), default=-1)
+    # "Christopher House", "Ruth Church": a first name makes it a person.
+    first_and_word = len(norms) == 2 and norms[0] in _FIRST_NAMES and not tokens[1].isupper()
+    if first_and_word and last_org == 1:
+        last_org = -1
     role_after_org = last_org >= 0 and any(n in lx.EN_ROLE_WORDS for n in norms[last_org + 1 : -1])
     bare = tokens[0].strip(".,'’s")
     if (last_org >= 0 and not role_after_org) or (
@@ -416,7 +420,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
     # Split role and name: the name is the tail after the last role/context word.
     cut = 0
-    for i, n in enumerate(norms):
+    for i, n in enumerate(norms[:1] if first_and_word else norms):
         if (
             n in lx.EN_ROLE_WORDS
             or n in lx.EN_ROLE_CONTEXT
@@ -463,7 +467,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and (norms_name[0] in lx.EN_LEADING_NOISE or norms_name[0].endswith(("ing", "ly")))
     ):
         name_tokens, norms_name = name_tokens[1:], norms_name[1:]
-    role_tokens = tokens[:cut]
+    role_tokens = list(tokens[:cut])
     honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
     role_words = [t for t in role_tokens if _norm(t) not in _HONORIFICS]
     role = " ".join(role_words) if role_words else None
@@ -573,8 +577,8 @@ class SpeakerIndex:
             return  # a lone capitalised word we cannot tell from a place
         speaks = self._speaks(end, start)
         if ent is None:
-            if not role and not parsed.honor and self._after_place_prep(start):
-                return  # "a shelter in Port Alva": a place, not a person
+            if not role and not parsed.honor and not parsed.known_first and self._after_place_prep(start):
+                return  # "a shelter in Port Alva": a place, not a person ("to Brian Hemming" is one)
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
             self._by_surname[key[-1]] = ent
@@ -837,7 +841,12 @@ class SpeakerIndex:
         cyr = self.cyrillic
         if not cyr:
             ent = self._by_surname.get(key[-1])
-            if ent is not None and (len(key) == 1 or len(ent.tokens) == 1 or key[0][:1] == ent.tokens[0][:1]):
+            if ent is not None and (
+                len(key) == 1
+                or len(ent.tokens) == 1
+                or key[0][:1] == ent.tokens[0][:1]
+                or ent.tokens[-len(key) :] == key  # "Paz Akin" for Lorena Paz Akin
+            ):
                 return ent
             return None
         for ent in reversed(self.entities):
@@ -911,6 +920,12 @@ class SpeakerIndex:
         for f in full:
             by_last.setdefault(f.tokens[-1], []).append(f)
         for ent in self.entities:
+            if ent.is_org and not self.cyrillic and " " not in ent.name and not ent.name.isupper():
+                # "says House" after "artistic director Christopher House": the surname, not an org.
+                people = by_last.get(_norm(ent.name), [])
+                if len(people) == 1:
+                    redirect[id(ent)] = people[0]
+                continue
             if ent.is_org or len(ent.tokens) != 1:
                 continue
             if self.cyrillic:
