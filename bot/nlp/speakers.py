@@ -594,7 +594,8 @@ class SpeakerIndex:
             ent.gender_votes[parsed.honor_gender] = ent.gender_votes.get(parsed.honor_gender, 0) + 3
         in_quote = in_quote or self._is_aside(start, end)
         before = self.text[max(0, start - 3) : start].rstrip(" ")
-        subject = not before or before[-1] in ".!?\n"
+        # "Unlike Al Mnajer, he ...": a sentence-initial name after a connective is not the subject.
+        subject = (not before or before[-1] in ".!?\n") and _norm(tokens[0]) not in lx.EN_LEADING_NOISE
         self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
 
     def _described(self, end: int, word: str) -> bool:
@@ -877,7 +878,15 @@ class SpeakerIndex:
                 elif _FEMALE_LATIN_SURNAME.search(ent.tokens[-1]):
                     ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 1
         # Pronoun right after a mention (same or next sentence, outside quotes) votes for it.
-        mentions = [m for m in self.mentions if not m.entity.is_org and not m.in_quote and m.entity.confirmed]
+        # An unconfirmed full name that opens its sentence ("Mamadou Dia was on a business trip")
+        # is a person too when a pronoun follows it.
+        mentions = [
+            m
+            for m in self.mentions
+            if not m.entity.is_org
+            and not m.in_quote
+            and (m.entity.confirmed or (m.subject and len(m.entity.tokens) > 1))
+        ]
         for i, men in enumerate(mentions):
             if max(men.entity.gender_votes.values(), default=0) >= 3:
                 continue  # a title or first name (and a pronoun or two) already settled it
@@ -1009,7 +1018,7 @@ class SpeakerIndex:
                     elif (
                         (men.speaks or (self.prefer_subjects and men.subject and not nearest.subject))
                         and nearest.start - men.start < self.speaker_window
-                        and (gender is None or g == gender)
+                        and (gender is None or g == gender or (g is None and men.subject and len(ent.tokens) > 1))
                     ):
                         # "Smith said ... Jones was there. 'Quote,' he said": the speaker, not the bystander.
                         return ent
