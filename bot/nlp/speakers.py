@@ -617,9 +617,9 @@ class SpeakerIndex:
     def _speaks(self, end: int, start: int, appositive: bool = True) -> bool:
         """Is the mention the subject of a speech verb ("Smith said", "said Smith", "Smith, 52, told")?"""
         text = self.text
-        after = text[end : end + 40].lstrip(" ,").split(" ", 3)
+        after = text[end : end + 40].replace(",", " ").split(None, 3)  # "Lametti said.\n\n" too
         for w in after[:3]:
-            lw = w.strip(",.").lower()
+            lw = w.strip(".;:").lower()
             if lw in lx.EN_SPEECH_VERBS:
                 return True
             if lw not in ("also", "has", "had", "later", "then", "previously", "who", "recently"):
@@ -1013,7 +1013,7 @@ class SpeakerIndex:
                 if ent.confirmed or g is not None:
                     if nearest is None:
                         nearest = men
-                        if men.speaks or not self.prefer_speakers:
+                        if men.speaks or men.subject or not self.prefer_speakers:
                             return ent
                     elif (
                         (men.speaks or (self.prefer_subjects and men.subject and not nearest.subject))
