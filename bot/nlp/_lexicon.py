@@ -19,7 +19,7 @@ EN_SPEECH_VERBS = frozenset(
     laughed conceded concedes complained complains vowed vows promised promises countered counters
     responded responds reiterated reiterates maintained maintains contended testified insist
     underlined underscored highlighted pledged told explained mused shouted cried whispered
-    exclaimed boasted quipped wondered recalls describes described adding saying telling noting
+    scolded scolds quips jokes exclaimed boasted quipped wondered recalls describes described adding saying telling noting
     writing asking warning explaining echoed echoes chimed admits recalled posted
     """.split()
 )

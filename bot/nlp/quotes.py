@@ -136,6 +136,8 @@ def _quoted_segments(text: str) -> list[_Segment]:
                     closes = not _is_letter(nxt) and prev not in (" ", "")
                 if top == '"' and ch == '"' and prev in (" ", "") and _is_letter(nxt) and len(stack) > 1:
                     closes = False
+                if top == "“" and ch == '"' and len(stack) == 1 and prev not in (" ", "") and not _is_letter(nxt):
+                    closes = True  # mixed marks from a copy desk: “...," said X
                 if closes:
                     stack.pop()
                     if not stack:
@@ -365,6 +367,11 @@ def _after_words(
                 return None  # '"..." and said it would': a new clause, not an attribution
             if i > 3 and "," in between and ends_sentence:
                 return None  # '"...." Speaking after the vote, she said:' opens the next quote
+            # '"...," including Lake Cowichan, it said': the subject follows the last comma.
+            last = between.rsplit(",", 1)[-1].split() if "," in between else []
+            if last and last[0].lower() in lang.pronouns:
+                k = i - len(last)
+                return _Attribution(words[k][1], words[i - 1][2], lang.verbs.get(low[i]), True)
             # Drop an adverb right before the verb ("he quickly said").
             j = i
             if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
@@ -474,6 +481,9 @@ def _resolve(
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
         return None
+    if low_words == ["who"]:
+        # "said Yoni Freedhoff, ..., who writes about food policy": the relative clause's antecedent.
+        return index.by_pronoun(attr.phrase_start, None)
     if low_words[0] in ("it", "its", "воно", "оно") and len(low_words) <= 2:
         return index.latest_org(attr.phrase_start)
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:

@@ -418,6 +418,14 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and bare.lower() not in lx.EN_ROLE_WORDS
     ):
         return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
+    if (
+        len(tokens) >= 2
+        and norms[0] not in _FIRST_NAMES
+        and norms[0] not in lx.EN_ROLE_WORDS
+        and any(t.isupper() and len(t) > 1 and "." not in t for t in tokens)
+        and not any(n in lx.EN_ROLE_WORDS for n in norms)
+    ):
+        return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)  # "BC Hydro"
     # Split role and name: the name is the tail after the last role/context word.
     cut = 0
     for i, n in enumerate(norms[:1] if first_and_word else norms):
@@ -640,8 +648,8 @@ class SpeakerIndex:
                 lw = w.strip(",").lower()
                 if lw in lx.EN_SPEECH_VERBS:
                     return i == 0 or words[i - 1].endswith(",") or (text[end] == " " and i <= 6)
-                if lw in ("and", "but", "or", "while"):
-                    return False
+                if lw in ("and", "but", "or", "while") and not words[min(i + 1, len(words) - 1)][:1].isupper():
+                    return False  # a new clause ("Science and Economic Development" is still a name)
         return False
 
     def _is_aside(self, start: int, end: int) -> bool:
