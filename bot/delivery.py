@@ -180,7 +180,10 @@ class RateLimiter:
     fan-out benchmark; a no-burst bucket lost every sleep's overshoot and paced at
     ~44/s; a sliding log alone sent bursts of 49 whose arrival jitter spilled into the
     next window. So: a sliding log (never more than 49 in any second) with requests
-    spaced 1/50 s apart, which keeps them even and loses little to timer slack.
+    spaced evenly, 1/49 s apart. The spacing runs on a grid of planned times, not
+    from the moment the last request actually went: a wake-up that is late by the
+    timer's slack (~1 ms) would otherwise push every later request back too, which
+    held the pace at ~47.6/s instead of 49/s.
     """
 
     def __init__(
@@ -196,7 +199,10 @@ class RateLimiter:
         self._sent: deque[float] = deque()
         # Evenly spaced, not in bursts: requests in flight arrive with some jitter, and
         # a burst of 49 landing a few ms late would spill into Discord's next window.
-        self._spacing = 1.0 / (per_second + 1)
+        # At 1/49 s apart, Discord's 51st request of a window would have to arrive a
+        # whole spacing (~20 ms) earlier than planned relative to its first.
+        self._spacing = 1.0 / per_second
+        self._next_slot = float("-inf")  # planned time of the next request
         self._per_channel = per_channel
         self._window = channel_window
         self._recent: dict[int, deque[float]] = {}
@@ -220,13 +226,17 @@ class RateLimiter:
                 now = self._clock.monotonic()
                 while self._sent and self._sent[0] <= now - 1.0:
                     self._sent.popleft()
+                planned = self._next_slot
                 if len(self._sent) >= self._per_second:
-                    await self._clock.sleep(max(self._sent[0] + 1.0 - now, _MIN_WAIT))
-                elif self._sent and now < self._sent[-1] + self._spacing:
-                    await self._clock.sleep(max(self._sent[-1] + self._spacing - now, _MIN_WAIT))
-                else:
+                    planned = max(planned, self._sent[0] + 1.0)
+                if now >= planned:
                     break
+                await self._clock.sleep(max(planned - now, _MIN_WAIT))
             self._sent.append(now)
+            # The next slot is one spacing after this one was planned, so timer slack
+            # is not lost; but at least half a spacing after this one actually went, so
+            # after a pause (or a slow loop) requests do not go out in a clump.
+            self._next_slot = max(planned + self._spacing, now + self._spacing / 2)
         # _forget_idle may have dropped this channel's (then idle) window meanwhile.
         self._recent.setdefault(channel_id, recent).append(now)
         self._acquired += 1
