@@ -44,6 +44,7 @@ _EN_ANAPHOR_SPEECH = re.compile(
     r" (?:also )?(?:said|says|told|added|explained|noted)\b"
 )
 _DESCRIPTION_OPENERS = frozenset("a an another one some two three several many other".split())
+_NO_SUBJECT_OPENERS = frozenset("and but or on in at with between during after before says said".split())
 _CONJUNCTIONS = frozenset("and but or as which who that while because so і та а але и но".split())
 _SENT_END = re.compile(r"[.!?;](?:\s+|$)")
 _SENT_BREAK = re.compile(r"(?:[a-z]{3}|\d)\. ")
@@ -232,13 +233,23 @@ _STOP_AFTER = frozenset(
 )
 
 
+def _name_follows(text: str, words: list[tuple[str, int, int]], j: int) -> bool:
+    """A capitalised word within the next few words, before any punctuation."""
+    for k in range(j, min(len(words), j + 4)):
+        if k > j and any(c in text[words[k - 1][2] : words[k][1]] for c in ',.;:!?"“”«»—'):
+            return False
+        if words[k][0][:1].isupper():
+            return True
+    return False
+
+
 def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> tuple[int, int] | None:
     """The subject after an inverted verb ("said Jane Doe, the minister"): up to a comma or stop word."""
     if i >= len(words):
         return None
     first = words[i][0].lower()
-    if first in ("that", "it", "so", "this"):
-        return None
+    if first in ("that", "it", "so", "this", "to"):
+        return None  # "quipped to Colton": the one spoken to is not the speaker
     s = words[i][1]
     e = words[i][2]
     j = i + 1
@@ -255,7 +266,9 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
                     e = words[j][2]
                     j += 1
             break
-        if w.lower() in _STOP_AFTER and not w[0].isupper():
+        # "said oil and gas worker Mike Wipf": a role with "and" still leads to the name.
+        role_and = w.lower() in ("and", "or") and text[s:e][:1].islower() and _name_follows(text, words, j + 1)
+        if w.lower() in _STOP_AFTER and not w[0].isupper() and not role_and:
             break
         e = we
         j += 1
@@ -466,6 +479,19 @@ def _after_role_noun(text: str, start: int) -> bool:
     return bool(before) and before[-1] in lx.EN_ROLE_NOUNS
 
 
+def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
+    """The first person or organisation named in the sentence that holds ``pos``, or the
+    antecedent of a sentence-initial pronoun."""
+    lo = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    for men in index.mentions_in(lo, pos):
+        if men.start >= lo and not men.in_quote:
+            return men.entity
+    first = text[lo:pos].split(None, 1)
+    if first and first[0].lower() in ("he", "she"):
+        return index.by_pronoun(lo, "m" if first[0].lower() == "he" else "f")
+    return None
+
+
 def _resolve(
     index: SpeakerIndex,
     text: str,
@@ -495,6 +521,17 @@ def _resolve(
             return None
         return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
+    # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            m.end < attr.phrase_end
+            and text[m.end] == " "
+            and text[m.end + 1 : m.end + 2].islower()
+            and low_words[0] in ("the", "a", "an")
+        )
+    ]
     persons = [m for m in mentions if not m.entity.is_org]
     if persons:
         # "says Cambridge cartoonist Andre Campbell": prefer a full, known name over a stray word.
@@ -548,6 +585,10 @@ def _resolve(
     if caps:
         name = " ".join(caps).strip(",.")
         return index.lookup_name(name) or name
+    # "on Thursday and in a carefully worded response said", "and added:", "but said": no subject
+    # in the phrase, so the sentence's own subject speaks ("Trudeau called the allegation ...").
+    if low_words[0] in _NO_SUBJECT_OPENERS:
+        return _sentence_subject(index, text, min(attr.phrase_start, quote_start))
     # An unnamed source described in words ("a citizen", "one of the players"): keep the description.
     if phrase[:1].islower() and len(low_words) <= 10:
         words = phrase.split()

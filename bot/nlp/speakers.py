@@ -495,6 +495,18 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     )
 
 
+_ACRONYM_GLUE = r"(?:,? (?:and |of |for |the |de |du |des )*)"
+
+
+def _spelled_out(text: str, acronym: str) -> str | None:
+    """The capitalised words whose initials spell ``acronym`` ("EDC" -> "Export Development Canada")."""
+    if not acronym.isalpha():
+        return None
+    pattern = _ACRONYM_GLUE.join(rf"{c}[a-z][\w’'-]*" for c in acronym)
+    m = re.search(rf"\b{pattern}\b", text)
+    return m.group(0) if m else None
+
+
 class SpeakerIndex:
     """Entities of one briefing and the positions where each is mentioned."""
 
@@ -932,6 +944,12 @@ class SpeakerIndex:
                 if other is not ent and len(words) == len(name) and "".join(w[0] for w in words) == name:
                     redirect[id(ent)] = other
                     break
+            else:
+                # Spelled out somewhere but not as one run: "Immigration, Refugees and Citizenship
+                # Canada" for IRCC. The organisation keeps its full name.
+                full = _spelled_out(self.text, name)
+                if full:
+                    ent.name = full
         full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
         by_last: dict[str, list[Entity]] = {}
         for f in full:
