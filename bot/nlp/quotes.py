@@ -137,7 +137,13 @@ def _quoted_segments(text: str) -> list[_Segment]:
                     closes = not _is_letter(nxt) and prev not in (" ", "")
                 if top == '"' and ch == '"' and prev in (" ", "") and _is_letter(nxt) and len(stack) > 1:
                     closes = False
-                if top == "“" and ch == '"' and len(stack) == 1 and prev not in (" ", "") and not _is_letter(nxt):
+                if (
+                    top == "“"
+                    and ch == '"'
+                    and len(stack) == 1
+                    and prev not in (" ", "")
+                    and not _is_letter(nxt)
+                ):
                     closes = True  # mixed marks from a copy desk: “...," said X
                 if closes:
                     stack.pop()
@@ -267,7 +273,9 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
                     j += 1
             break
         # "said oil and gas worker Mike Wipf": a role with "and" still leads to the name.
-        role_and = w.lower() in ("and", "or") and text[s:e][:1].islower() and _name_follows(text, words, j + 1)
+        role_and = (
+            w.lower() in ("and", "or") and text[s:e][:1].islower() and _name_follows(text, words, j + 1)
+        )
         if w.lower() in _STOP_AFTER and not w[0].isupper() and not role_and:
             break
         e = we

@@ -425,7 +425,9 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and any(t.isupper() and len(t) > 1 and "." not in t for t in tokens)
         and not any(n in lx.EN_ROLE_WORDS for n in norms)
     ):
-        return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)  # "BC Hydro"
+        return _ParsedRun(
+            name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True
+        )  # "BC Hydro"
     # Split role and name: the name is the tail after the last role/context word.
     cut = 0
     for i, n in enumerate(norms[:1] if first_and_word else norms):
@@ -660,7 +662,10 @@ class SpeakerIndex:
                 lw = w.strip(",").lower()
                 if lw in lx.EN_SPEECH_VERBS:
                     return i == 0 or words[i - 1].endswith(",") or (text[end] == " " and i <= 6)
-                if lw in ("and", "but", "or", "while") and not words[min(i + 1, len(words) - 1)][:1].isupper():
+                if (
+                    lw in ("and", "but", "or", "while")
+                    and not words[min(i + 1, len(words) - 1)][:1].isupper()
+                ):
                     return False  # a new clause ("Science and Economic Development" is still a name)
         return False
 
@@ -1044,7 +1049,11 @@ class SpeakerIndex:
                     elif (
                         (men.speaks or (self.prefer_subjects and men.subject and not nearest.subject))
                         and nearest.start - men.start < self.speaker_window
-                        and (gender is None or g == gender or (g is None and men.subject and len(ent.tokens) > 1))
+                        and (
+                            gender is None
+                            or g == gender
+                            or (g is None and men.subject and len(ent.tokens) > 1)
+                        )
                     ):
                         # "Smith said ... Jones was there. 'Quote,' he said": the speaker, not the bystander.
                         return ent
