@@ -404,7 +404,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         ):
             return _ParsedRun(split_at=k)
     last_org = max((i for i, n in enumerate(norms) if n in org_words), default=-1)
-    # "Christopher House", "Ruth Church": a first name makes it a person.
+    # "Christopher House", "Ruth Bank": a first name makes it a person.
     first_and_word = len(norms) == 2 and norms[0] in _FIRST_NAMES and not tokens[1].isupper()
     if first_and_word and last_org == 1:
         last_org = -1
