@@ -312,3 +312,20 @@ def test_addressee_is_not_the_speaker() -> None:
         '"Maybe you should be the one asking the questions tonight."'
     )
     assert _one(body).speaker != "Marcus"
+
+
+def test_colon_after_a_verbless_clause_gives_the_sentence_subject() -> None:
+    """'X, the inspector, is more blunt: "..."' is X speaking, not the last person who spoke."""
+    body = (
+        'Chief engineer Olga Marchenko said the repairs were on schedule. "We are ahead," she said.\n\n'
+        "Petro Dovhan, the safety inspector for the region, is more blunt: "
+        '"Half of these bridges should have been closed years ago, and everyone here knows it."'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Olga Marchenko", "Petro Dovhan"]
+
+
+def test_straight_open_curly_close() -> None:
+    q = _one('"The backstop was never on the table,” DUP MP Brian Hollis said on Monday.')
+    assert q.text == "The backstop was never on the table"
+    assert q.speaker == "Brian Hollis"

@@ -138,13 +138,12 @@ def _quoted_segments(text: str) -> list[_Segment]:
                 if top == '"' and ch == '"' and prev in (" ", "") and _is_letter(nxt) and len(stack) > 1:
                     closes = False
                 if (
-                    top == "“"
-                    and ch == '"'
+                    top + ch in ('“"', '"”')
                     and len(stack) == 1
                     and prev not in (" ", "")
                     and not _is_letter(nxt)
                 ):
-                    closes = True  # mixed marks from a copy desk: “...," said X
+                    closes = True  # mixed marks from a copy desk: “...," said X / "...,” said X
                 if closes:
                     stack.pop()
                     if not stack:
@@ -490,7 +489,16 @@ def _after_role_noun(text: str, start: int) -> bool:
 def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
     """The first person or organisation named in the sentence that holds ``pos``, or the
     antecedent of a sentence-initial pronoun."""
-    lo = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    para = text.rfind("\n", 0, pos) + 1
+    lo = para
+    dot = text.rfind(". ", para, pos)
+    while dot >= 0:
+        # "who lost 16 lbs. “and two belt loops”" goes on: a quote opening in lower case.
+        lower_quote = text[dot + 2 : dot + 3] in '"“«„' and text[dot + 3 : dot + 4].islower()
+        if not lower_quote and _is_boundary(text, dot, dot + 2, "en"):
+            lo = dot + 1
+            break
+        dot = text.rfind(". ", para, dot)
     for men in index.mentions_in(lo, pos):
         if men.start >= lo and not men.in_quote:
             return men.entity
@@ -770,6 +778,9 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 continue
             if not whole_para and len(words) < 10:
                 continue
+            # "Martell, the addictions doctor, is more blunt: “...”": the sentence's subject.
+            introduced = text[max(ps, first.open_at - 3) : first.open_at].strip().endswith(":")
+            subject = _sentence_subject(index, text, first.open_at) if introduced else None
             # Floating quote: the latest speaker, whether of a quote or of reported speech.
             reported = index.last_speech_mention(first.open_at)
             # "He said ..." / "The 26-year-old said ..." in the paragraph before: that speaker goes on.
@@ -780,7 +791,9 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 else None
             )
             at = prev_para[0] + anaphor.start() if anaphor and prev_para else -1
-            if anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
+            if subject is not None:
+                speaker = subject
+            elif anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
                 gender = {"he": "m", "she": "f"}.get(anaphor.group(1).lower())
                 speaker = index.by_pronoun(at, gender)
             elif reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
