@@ -329,3 +329,17 @@ def test_straight_open_curly_close() -> None:
     q = _one('"The backstop was never on the table,” DUP MP Brian Hollis said on Monday.')
     assert q.text == "The backstop was never on the table"
     assert q.speaker == "Brian Hollis"
+
+
+def test_role_keeps_a_capitalised_organisation_name() -> None:
+    q = _one('"We need the money now," Green Party leader Johanna Weiss told reporters.')
+    assert (q.speaker, q.speaker_role) == ("Johanna Weiss", "Green Party leader")
+
+
+def test_its_president_is_a_person_with_the_organisation_in_the_role() -> None:
+    body = (
+        "The Kelden Nurses Union says it will strike. Its president, Marta Juric, said: "
+        '"We are ready to walk out tomorrow morning."'
+    )
+    q = _one(body)
+    assert (q.speaker, q.speaker_role) == ("Marta Juric", "president of the Kelden Nurses Union")

@@ -85,7 +85,7 @@ EN_ROLE_CONTEXT = frozenset(
     housing children families family women youth seniors fisheries oceans natural northern
     rural urban communications information media press operations strategy planning research
     executive general attorney solicitor armed forces staff joint military naval navy army air
-    force police fire climate change mental addictions human rights
+    force police fire climate change mental addictions human rights opposition
     """.split()
 )
 

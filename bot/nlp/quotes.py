@@ -526,7 +526,11 @@ def _resolve(
     if low_words == ["who"]:
         # "said Yoni Freedhoff, ..., who writes about food policy": the relative clause's antecedent.
         return index.by_pronoun(attr.phrase_start, None)
-    if low_words[0] in ("it", "its", "воно", "оно") and len(low_words) <= 2:
+    if (
+        low_words[0] in ("it", "its", "воно", "оно")
+        and len(low_words) <= 2
+        and low_words[-1] not in lx.EN_ROLE_WORDS  # "Its president, Marta Juric, said" is a person
+    ):
         return index.latest_org(attr.phrase_start)
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
         gender = "m" if low_words[0] in ("his", "його", "его") else "f"

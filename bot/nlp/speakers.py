@@ -693,6 +693,11 @@ class SpeakerIndex:
                 and any(_norm(w) in lx.EN_ROLE_WORDS for w in words)
                 and not any(_norm(w) in lx.EN_SPEECH_VERBS or w[-1:] in '"“”,' for w in words)
             ):
+                if words[0] in ("Its", "Their") and len(words) <= 3:
+                    # "The Kelden Nurses Association says ... Its president, Marta Juric": whose.
+                    org = self.latest_org_before(start)
+                    if org is not None:
+                        return f"{' '.join(words[1:])} of the {org.name}"
                 return phrase[4:] if phrase.startswith(("The ", "the ")) else phrase
         window = text[max(0, start - 80) : start]
         words = window.split()
@@ -703,8 +708,15 @@ class SpeakerIndex:
             if w.endswith((",", ".", ":", ";")) or any(c in w for c in '"“”«»'):
                 break
             if not (n in lx.EN_ROLE_WORDS or n in lx.EN_ROLE_CONTEXT or n in lx.EN_ORG_WORDS):
-                # A modifier of the role ("mayoral candidate", "then-Surrey"), but never a verb.
-                if not picked or extra >= 2 or not w[:1].islower() or n in _ROLE_STOP:
+                # A modifier of the role ("mayoral candidate", "then-Surrey"), but never a verb;
+                # a capitalised one only inside an organisation's name ("Green Party leader").
+                proper = (
+                    w[:1].isupper()
+                    and picked
+                    and picked[-1][:1].isupper()
+                    and _norm(picked[-1]) in lx.EN_ORG_WORDS
+                )
+                if not picked or extra >= 2 or not (w[:1].islower() or proper) or n in _ROLE_STOP:
                     break
                 extra += 1
             picked.append(w)
@@ -998,6 +1010,13 @@ class SpeakerIndex:
             found = [e for e in persons if pick(e)]
             if len(found) == 1:
                 return found[0]
+        return None
+
+    def latest_org_before(self, pos: int) -> Entity | None:
+        """The organisation most recently named before ``pos`` while the index is still being built."""
+        for men in reversed(self.mentions):
+            if men.start < pos and men.entity.is_org and not men.in_quote:
+                return men.entity
         return None
 
     def latest_org(self, pos: int) -> Entity | None:
