@@ -806,6 +806,8 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 speaker = last_speaker
             else:
                 speaker = index.by_pronoun(first.open_at, None)
+        if isinstance(speaker, Entity):
+            index.spell_out(speaker)
         if speaker is not None:
             last_speaker = speaker
             last_speaker_para = para_index(group[-1].close_at)

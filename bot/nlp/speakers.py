@@ -526,6 +526,7 @@ class SpeakerIndex:
         self.unknown_window = 300
         self.prefer_subjects = True
         self._by_surname: dict[str, Entity] = {}
+        self._spelled: set[str] = set()  # acronyms already looked up
         if self.cyrillic:
             self._scan_cyrillic()
         else:
@@ -961,12 +962,6 @@ class SpeakerIndex:
                 if other is not ent and len(words) == len(name) and "".join(w[0] for w in words) == name:
                     redirect[id(ent)] = other
                     break
-            else:
-                # Spelled out somewhere but not as one run: "Immigration, Refugees and Citizenship
-                # Canada" for IRCC. The organisation keeps its full name.
-                full = _spelled_out(self.text, name)
-                if full:
-                    ent.name = full
         full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
         by_last: dict[str, list[Entity]] = {}
         for f in full:
@@ -1011,6 +1006,23 @@ class SpeakerIndex:
             if len(found) == 1:
                 return found[0]
         return None
+
+    def spell_out(self, ent: Entity) -> None:
+        """Give a speaking acronym the full name the briefing spells out somewhere, even when not
+        as one run ("Immigration, Refugees and Citizenship Canada" for IRCC). Done only for
+        speakers: a text search per acronym is too dear for every organisation named."""
+        name = ent.name
+        if (
+            ent.is_org
+            and " " not in name
+            and name.isupper()
+            and 2 <= len(name) <= 6
+            and name not in self._spelled
+        ):
+            self._spelled.add(name)
+            full = _spelled_out(self.text, name)
+            if full:
+                ent.name = full
 
     def latest_org_before(self, pos: int) -> Entity | None:
         """The organisation most recently named before ``pos`` while the index is still being built."""
