@@ -806,6 +806,8 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 speaker = last_speaker
             else:
                 speaker = index.by_pronoun(first.open_at, None)
+        if speaker is None and len(words) < 3:
+            continue  # 'the large "waves" in the wind': a word in quotes that nobody said
         if isinstance(speaker, Entity):
             index.spell_out(speaker)
         if speaker is not None:
