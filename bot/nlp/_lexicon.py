@@ -100,6 +100,7 @@ EN_ORG_WORDS = frozenset(
     society league chamber tribunal prosecutor's prosecutors directorate inspectorate regulator
     commission. mission delegation consulate unit team club house commons legislature forum initiative project trust campaign
     watch institute lab laboratory clinic school college academy gmbh ag plc llc llp
+    farmers growers producers manufacturers exporters workers steelworkers nurses teachers
     """.split()
 )
 
@@ -180,8 +181,13 @@ _FEMALE = """
     sofia khrystyna hanna ganna darian melanie jody catherine mélanie ginette francine chantal
     nathalie isabelle sylvie josée """
 
-EN_MALE_NAMES = frozenset(_MALE.split())
-EN_FEMALE_NAMES = frozenset(_FEMALE.split()) - EN_MALE_NAMES
+# Given to both ("Lee Finell ... she said"): a first name, but no vote on gender.
+EN_UNISEX_NAMES = frozenset(
+    "lee jordan alex sam jamie chris terry taylor casey morgan robin pat leslie jesse kelly shannon "
+    "dana drew avery riley quinn cameron".split()
+)
+EN_MALE_NAMES = frozenset(_MALE.split()) - EN_UNISEX_NAMES
+EN_FEMALE_NAMES = frozenset(_FEMALE.split()) - EN_MALE_NAMES - EN_UNISEX_NAMES
 
 # --- Ukrainian and Russian ---------------------------------------------------------------------
 

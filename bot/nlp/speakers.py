@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bot.nlp import _lexicon as lx
 
 _EN_RUN = re.compile(
-    r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+    r"(?<![\w'’])[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
     r" [A-Z][\w'’.-]*)*"
 )
 _ABBREV = frozenset(
@@ -34,7 +34,7 @@ def _is_abbrev(token: str) -> bool:
 
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 _CYR_RUN = re.compile(rf"{_CYR_TOKEN}(?: {_CYR_TOKEN})*")
-_FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES
+_FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
     "по во из под около".split()
@@ -343,8 +343,8 @@ def _strip_openers(tokens: list[str], start: int, out: list[_RunPart]) -> None:
     k = 0
     while k < len(tokens):
         n = _norm(tokens[k])
-        if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")):
-            break
+        if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")) or tokens[k].isupper():
+            break  # "NEW YORK" in a dateline keeps its "NEW
         start += len(tokens[k]) + 1
         k += 1
     if k < len(tokens):
@@ -423,6 +423,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and norms[0] not in _FIRST_NAMES
         and norms[0] not in lx.EN_ROLE_WORDS
         and any(t.isupper() and len(t) > 1 and "." not in t for t in tokens)
+        and not all(t.isupper() for t in tokens)  # "NEW YORK": a dateline
         and not any(n in lx.EN_ROLE_WORDS for n in norms)
     ):
         return _ParsedRun(
