@@ -4,10 +4,11 @@ How exactly-once works:
 
 1. *Plan.* A run decides, per channel, which briefings are new (id above the
    subscription's starting point and cursor, published, matching its filters, not
-   already in the outbox) and writes one ``pending`` outbox row per briefing, in a
-   single transaction, before anything is sent. Rows that make up one Discord
-   message share a deterministic nonce derived from the channel and the briefing
-   ids.
+   already in the outbox) and writes one ``pending`` outbox row per briefing before
+   anything is sent to that channel (a chunk of channels per transaction, so a large
+   fan-out starts sending while later channels are still being planned). Rows that
+   make up one Discord message share a deterministic nonce derived from the channel
+   and the briefing ids.
 2. *Send.* Each pending message is sent with that nonce (``enforce_nonce``), then
    marked ``sent`` with the Discord message id.
 3. *Recover.* After a crash between 1 and 2, ``recover_pending()`` sends the same
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 NONCE_LENGTH = 24  # Discord accepts at most 25 characters
 DIGEST_KINDS = (ScheduleKind.HOURLY, ScheduleKind.DAILY, ScheduleKind.WEEKLY)
 META_INSTANT_LAST_RUN = "delivery.instant_last_run"
+PLAN_CHUNK = 200  # instant channels planned (and written to the outbox) per transaction
 
 
 # -- what a Sender may raise --------------------------------------------------------
@@ -165,6 +167,8 @@ class ManualClock:
 
 
 _MIN_WAIT = 0.001  # never spin on a rounding error
+_CATCH_UP = 0.75  # closest two requests may follow each other, in spacings
+_STALL = 0.25  # a wake-up this late (in spacings) means the loop stalled, not timer slack
 
 
 class RateLimiter:
@@ -183,7 +187,10 @@ class RateLimiter:
     spaced evenly, 1/49 s apart. The spacing runs on a grid of planned times, not
     from the moment the last request actually went: a wake-up that is late by the
     timer's slack (~1 ms) would otherwise push every later request back too, which
-    held the pace at ~47.6/s instead of 49/s.
+    held the pace at ~47.6/s instead of 49/s. A longer stall of the event loop (a
+    garbage-collector pass of 40-230 ms in the 10k fan-out) is different: requests
+    sent just before it reach Discord late, together with the ones after it, so the
+    spacing restarts from the end of the stall instead of catching up.
     """
 
     def __init__(
@@ -232,11 +239,18 @@ class RateLimiter:
                 if now >= planned:
                     break
                 await self._clock.sleep(max(planned - now, _MIN_WAIT))
+                woke = self._clock.monotonic()
+                if woke - planned > self._spacing * _STALL:
+                    # The event loop stalled while we waited (a GC pass, a long callback):
+                    # the request sent just before may reach Discord only now, so it
+                    # counts as sent now and ours goes a full spacing after it.
+                    self._next_slot = woke + self._spacing
             self._sent.append(now)
             # The next slot is one spacing after this one was planned, so timer slack
-            # is not lost; but at least half a spacing after this one actually went, so
-            # after a pause (or a slow loop) requests do not go out in a clump.
-            self._next_slot = max(planned + self._spacing, now + self._spacing / 2)
+            # is not lost; but at least 3/4 of a spacing after this one actually went:
+            # after a pause (or a slow loop) requests catch up only a little, never in
+            # a clump that arrival jitter could push past Discord's window.
+            self._next_slot = max(planned + self._spacing, now + self._spacing * _CATCH_UP)
         # _forget_idle may have dropped this channel's (then idle) window meanwhile.
         self._recent.setdefault(channel_id, recent).append(now)
         self._acquired += 1
@@ -452,7 +466,13 @@ async def read_status(
 
 class DeliveryEngine:
     """Plans, sends, recovers, corrects and retracts posts. Safe to call concurrently:
-    sends to one channel are serialised, different channels run in parallel."""
+    sends to one channel are serialised, different channels run in parallel.
+
+    A fan-out runs up to ``workers`` channels at a time (each channel's messages in
+    order), fed from a short queue, so the first send does not wait behind every
+    other channel's outbox reads and a planner can keep adding channels while the
+    first ones are sent. ``max_concurrency`` bounds the requests in flight.
+    """
 
     def __init__(
         self,
@@ -464,6 +484,7 @@ class DeliveryEngine:
         notify: Notify | None = None,
         limiter: RateLimiter | None = None,
         max_concurrency: int = 50,
+        workers: int = 100,
         tries: int = 3,
         backoff_seconds: float = 1.0,
     ) -> None:
@@ -474,6 +495,7 @@ class DeliveryEngine:
         self._notify = notify
         self._limiter = limiter or RateLimiter(self._clock)
         self._requests = asyncio.Semaphore(max_concurrency)
+        self._workers = max(1, workers)
         self._tries = max(1, tries)
         self._backoff = backoff_seconds
         self._locks: dict[int, asyncio.Lock] = {}
@@ -485,35 +507,66 @@ class DeliveryEngine:
     # -- runs -------------------------------------------------------------------
 
     async def run_instant(self) -> RunReport:
-        """Plan new briefings for every instant channel, then send everything pending."""
+        """Plan new briefings for every instant channel and send everything pending.
+
+        Channels are planned a chunk at a time, each chunk written to the outbox in one
+        transaction before any of its channels is sent; sending starts with the first
+        chunk while later ones are still being planned. Channels that already had
+        pending messages go first."""
         async with self._busy():
-            now = self._clock.now()
             report = RunReport()
-            top = await self._storage.max_briefing_id()
-            states = await self._storage.subscription_states([ScheduleKind.INSTANT], behind_id=top)
-            if states:
-                candidates = await self._storage.delivery_candidates(min(s.low_id for s in states))
+            earlier = await self._storage.channels_with_pending()
+            report.merge(await self._fan_out(self._plan_instant(self._clock.now(), earlier, report)))
+            return report
+
+    async def _plan_instant(
+        self, now: datetime, earlier: list[int], report: RunReport
+    ) -> AsyncIterator[Sequence[int]]:
+        """Yield the channels to send to: ``earlier`` first, then each planned chunk's
+        channels with new messages, once the chunk is in the outbox."""
+        if earlier:
+            yield earlier
+        top = await self._storage.max_briefing_id()
+        candidates: list[Candidate] = []
+        recorded: set[tuple[int, int]] = set()
+        read_from: int | None = None
+        after: int | None = None
+        while True:
+            states = await self._storage.subscription_states(
+                [ScheduleKind.INSTANT], behind_id=top, after_channel_id=after, limit=PLAN_CHUNK
+            )
+            if not states:
+                break
+            after = states[-1].subscription.channel_id
+            low = min(s.low_id for s in states)
+            if read_from is None or low < read_from:
+                # Rows this run writes are for channels of earlier chunks only, so the
+                # outbox is read once, not per chunk; a concurrent run's rows for the
+                # same message carry the same nonce and are kept (ON CONFLICT DO NOTHING).
+                candidates = await self._storage.delivery_candidates(low)
                 visible = [c.id for c in candidates if c.published_at <= now]
                 recorded = await self._storage.recorded_pairs(visible)
-                plans = []
-                for state in states:
-                    plan = plan_channel(
-                        state,
-                        candidates,
-                        recorded,
-                        now=now,
-                        catchup_max=self._config.instant_catchup_max,
-                        digest=False,
-                    )
-                    if plan.messages or plan.skipped or plan.cursor_id != state.cursor_id:
-                        plans.append(plan)
-                if plans:
-                    await self._storage.record_plans(plans, now=now)
-                report.planned = sum(len(p.messages) for p in plans)
-                report.skipped = sum(len(p.skipped) for p in plans)
-            await self._storage.record_instant_run(now)
-            report.merge(await self.fan_out(await self._storage.channels_with_pending()))
-            return report
+                read_from = low
+            plans = []
+            for state in states:
+                plan = plan_channel(
+                    state,
+                    candidates,
+                    recorded,
+                    now=now,
+                    catchup_max=self._config.instant_catchup_max,
+                    digest=False,
+                )
+                if plan.messages or plan.skipped or plan.cursor_id != state.cursor_id:
+                    plans.append(plan)
+            if plans:
+                await self._storage.record_plans(plans, now=now)
+                report.planned += sum(len(p.messages) for p in plans)
+                report.skipped += sum(len(p.skipped) for p in plans)
+                yield [p.channel_id for p in plans if p.messages]
+            if len(states) < PLAN_CHUNK:
+                break
+        await self._storage.record_instant_run(now)
 
     async def run_digest(self, channel_id: int) -> RunReport:
         """One digest for this channel: everything new since its last one, as one message
@@ -554,16 +607,52 @@ class DeliveryEngine:
 
     async def fan_out(self, channel_ids: Sequence[int]) -> RunReport:
         """Send the pending messages of these channels, channels in parallel."""
+
+        async def once() -> AsyncIterator[Sequence[int]]:
+            yield channel_ids
+
+        return await self._fan_out(once())
+
+    async def _fan_out(self, batches: AsyncIterator[Sequence[int]]) -> RunReport:
+        """Send the pending messages of the channels ``batches`` yields, starting with
+        the first batch while later ones are still being produced.
+
+        Up to ``self._workers`` channels are in progress at once; the queue between the
+        producer and them is short, so planning keeps just ahead of sending. If the
+        producer fails, what it already handed over is still sent, then the error is
+        raised."""
         report = RunReport()
-        results = await asyncio.gather(
-            *(self._deliver_channel(c) for c in dict.fromkeys(channel_ids)), return_exceptions=True
-        )
-        for channel_id, result in zip(dict.fromkeys(channel_ids), results, strict=True):
-            if isinstance(result, BaseException):
-                log.error("delivery to channel %s failed", channel_id, exc_info=result)
-                report.failed += 1
-            else:
-                report.merge(result)
+        queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=self._workers)
+
+        async def worker() -> None:
+            while (channel_id := await queue.get()) is not None:
+                try:
+                    report.merge(await self._deliver_channel(channel_id))
+                except Exception:
+                    log.exception("delivery to channel %s failed", channel_id)
+                    report.failed += 1
+
+        workers: list[asyncio.Task[None]] = []
+        failure: Exception | None = None
+        try:
+            try:
+                async for batch in batches:
+                    for channel_id in dict.fromkeys(batch):
+                        if len(workers) < self._workers:
+                            workers.append(asyncio.create_task(worker()))
+                        await queue.put(channel_id)
+            except Exception as exc:
+                failure = exc
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        except BaseException:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            raise
+        if failure is not None:
+            raise failure
         return report
 
     async def _deliver_channel(self, channel_id: int) -> RunReport:

@@ -176,10 +176,17 @@ class OutboxMixin:
         return _state(row) if row else None
 
     async def subscription_states(
-        self, schedules: Sequence[ScheduleKind], *, active_only: bool = True, behind_id: int | None = None
+        self,
+        schedules: Sequence[ScheduleKind],
+        *,
+        active_only: bool = True,
+        behind_id: int | None = None,
+        after_channel_id: int | None = None,
+        limit: int | None = None,
     ) -> list[SubscriptionState]:
-        """Subscriptions on these schedules; ``behind_id`` keeps only those with
-        briefings up to that id still to decide."""
+        """Subscriptions on these schedules, by channel id; ``behind_id`` keeps only those
+        with briefings up to that id still to decide. ``after_channel_id`` and ``limit``
+        read them a page at a time (keyset on the ``(schedule, channel_id)`` index)."""
         marks = ",".join("?" * len(schedules))
         sql = f"SELECT * FROM subscriptions WHERE schedule IN ({marks})"
         params: list[Any] = [s.value for s in schedules]
@@ -188,7 +195,14 @@ class OutboxMixin:
         if behind_id is not None:
             sql += " AND max(since_briefing_id, cursor_id) < ?"
             params.append(behind_id)
-        rows = await self._fetchall(sql + " ORDER BY channel_id", params)
+        if after_channel_id is not None:
+            sql += " AND channel_id > ?"
+            params.append(after_channel_id)
+        sql += " ORDER BY channel_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = await self._fetchall(sql, params)
         return [_state(r) for r in rows]
 
     async def all_subscription_states(self) -> list[SubscriptionState]:

@@ -1,0 +1,205 @@
+"""Large fan-outs: planning overlaps sending, a crash or a planning failure mid fan-out
+still leaves every channel with each briefing exactly once, and the pace holds."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+
+from bot import delivery
+from bot.config import ScheduleConfig
+from bot.delivery import DeliveryEngine, ManualClock, RateLimiter
+from storage.sqlite import SQLiteStorage
+from tests.test_delivery import FakeSender, World
+
+CHANNELS = 40
+CHUNK = 10
+
+
+@pytest.fixture
+async def world(tmp_path, monkeypatch):
+    monkeypatch.setattr(delivery, "PLAN_CHUNK", CHUNK)
+    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+    clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
+    w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]
+    w.engine = engine(w)
+    yield w
+    await storage.close()
+
+
+def engine(world: World) -> DeliveryEngine:
+    """Two workers: the planner can run at most a few channels ahead of the sends."""
+    return DeliveryEngine(world.storage, world.sender, ScheduleConfig(), world.clock, workers=2)
+
+
+async def subscribe_all(world: World) -> list[int]:
+    channels = list(range(1, CHANNELS + 1))
+    for channel in channels:
+        await world.subscribe(channel)
+    return channels
+
+
+def posts(world: World, channels: list[int]) -> dict[int, list[str]]:
+    return {c: world.sender.titles(c) for c in channels}
+
+
+async def test_sending_starts_before_every_channel_is_planned(world, monkeypatch):
+    """With thousands of channels, the first would wait for all of them to be planned."""
+    channels = await subscribe_all(world)
+    await world.add("Story")
+    sent_when_planned: list[int] = []
+    record_plans = world.storage.record_plans
+
+    async def noting(plans, *, now):
+        sent_when_planned.append(sum(len(m) for m in world.sender.channels.values()))
+        await record_plans(plans, now=now)
+
+    monkeypatch.setattr(world.storage, "record_plans", noting)
+    report = await world.engine.run_instant()
+    assert len(sent_when_planned) == CHANNELS // CHUNK  # one outbox transaction per chunk
+    assert sent_when_planned[0] == 0
+    assert sent_when_planned[-1] > 0  # the first chunk went out while the last was planned
+    assert report.planned == report.sent == CHANNELS
+    assert posts(world, channels) == {c: ["Story"] for c in channels}
+
+
+async def test_crash_mid_fan_out_then_restart_delivers_exactly_once(world):
+    """A crash while later channels are still being planned would lose or repeat posts."""
+    channels = await subscribe_all(world)
+    await world.add("Story 1")
+    await world.add("Story 2")
+    run = asyncio.create_task(world.engine.run_instant())
+    sent = world.sender.send
+
+    async def dying(channel_id, **kwargs):
+        message_id = await sent(channel_id, **kwargs)
+        if sum(len(m) for m in world.sender.channels.values()) == 7:
+            run.cancel()  # the process dies right after Discord accepted the 7th message
+            await asyncio.sleep(0)
+        return message_id
+
+    world.sender.send = dying  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    world.sender.send = sent  # type: ignore[method-assign]
+    planned = await world.storage._fetchall("SELECT DISTINCT channel_id FROM deliveries")
+    assert 0 < len(planned) < CHANNELS  # it died mid-planning, not after
+    restarted = engine(world)
+    await restarted.recover_pending()
+    await restarted.run_instant()
+    await restarted.run_instant()
+    assert posts(world, channels) == {c: ["Story 1", "Story 2"] for c in channels}
+    counts = await world.storage.outbox_counts()
+    assert (counts.pending, counts.sent) == (0, 2 * CHANNELS)
+
+
+async def test_planning_failure_still_sends_what_was_planned(world, monkeypatch):
+    """A database error half-way through planning would strand the channels already planned."""
+    channels = await subscribe_all(world)
+    await world.add("Story")
+    record_plans = world.storage.record_plans
+    calls = 0
+
+    async def failing(plans, *, now):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("disk I/O error")
+        await record_plans(plans, now=now)
+
+    monkeypatch.setattr(world.storage, "record_plans", failing)
+    with pytest.raises(RuntimeError, match="disk I/O error"):
+        await world.engine.run_instant()
+    assert sum(1 for c in channels if world.sender.titles(c)) == 2 * CHUNK
+    counts = await world.storage.outbox_counts()
+    assert counts.pending == 0
+    monkeypatch.setattr(world.storage, "record_plans", record_plans)
+    await world.engine.run_instant()
+    assert posts(world, channels) == {c: ["Story"] for c in channels}
+
+
+async def test_fan_out_keeps_each_channels_order(world):
+    """A channel catching up on several briefings would get them out of order."""
+    channels = await subscribe_all(world)
+    for i in range(3):
+        await world.add(f"Story {i}")
+    await world.engine.run_instant()
+    assert posts(world, channels) == {c: ["Story 0", "Story 1", "Story 2"] for c in channels}
+
+
+class LateClock(ManualClock):
+    """Every sleep overshoots by a millisecond, as event-loop timers do."""
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds + 0.001)
+
+
+async def test_rate_limiter_pace_survives_timer_slack():
+    """Timers that wake a little late would drag fan-out below 95% of Discord's 50/s."""
+    clock = LateClock(datetime(2025, 1, 1, tzinfo=UTC))
+    limiter = RateLimiter(clock)
+    stamps = []
+    for channel in range(500):
+        await limiter.acquire(channel)
+        stamps.append(clock.monotonic())
+    assert 499 / (stamps[-1] - stamps[0]) >= 48.5
+    for i in range(len(stamps) - 49):
+        assert stamps[i + 49] - stamps[i] >= 1.0 - 1e-9  # never 50 in one second
+    gaps = [b - a for a, b in pairwise(stamps)]
+    assert min(gaps) >= 0.75 / 49 - 1e-9  # evenly spaced, no clumps
+
+
+async def test_rate_limiter_does_not_clump_after_a_stall():
+    """After the bot stalls, queued requests would go out in a burst and draw a global 429."""
+    clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
+    limiter = RateLimiter(clock)
+    stamps = []
+    for channel in range(100):
+        await limiter.acquire(channel)
+        stamps.append(clock.monotonic())
+        if channel == 50:
+            clock.advance(0.3)  # the event loop was busy for 300 ms
+    gaps = [b - a for a, b in pairwise(stamps)]
+    assert min(gaps) >= 0.75 / 49 - 1e-9
+    for i in range(len(stamps) - 49):
+        assert stamps[i + 49] - stamps[i] >= 1.0 - 1e-9
+
+
+class StallingClock(ManualClock):
+    """One sleep overshoots by 100 ms, as when a garbage-collector pass stalls the loop."""
+
+    def __init__(self, start: datetime, *, stall_at: int) -> None:
+        super().__init__(start)
+        self.sleeps = 0
+        self.stall_at = stall_at
+        self.woke_from_stall: float | None = None
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps += 1
+        if self.sleeps == self.stall_at:
+            await super().sleep(seconds + 0.1)
+            self.woke_from_stall = self.monotonic()
+        else:
+            await super().sleep(seconds)
+
+
+async def test_rate_limiter_restarts_spacing_after_a_stall():
+    """After a stall, the request sent before it and the ones after would reach Discord
+    bunched, 51 in one second: a global 429."""
+    clock = StallingClock(datetime(2025, 1, 1, tzinfo=UTC), stall_at=30)
+    limiter = RateLimiter(clock)
+    stamps = []
+    for channel in range(120):
+        await limiter.acquire(channel)
+        stamps.append(clock.monotonic())
+    assert clock.woke_from_stall is not None
+    after = [t for t in stamps if t >= clock.woke_from_stall]
+    assert after[0] - clock.woke_from_stall >= 1 / 49 - 1e-9
+    # Counting the request before the stall as sent when the loop woke, no second holds 50.
+    effective = list(stamps)
+    effective[len(stamps) - len(after) - 1] = clock.woke_from_stall
+    for i in range(len(effective) - 49):
+        assert effective[i + 49] - effective[i] >= 1.0 - 1e-9
