@@ -169,6 +169,7 @@ class ManualClock:
 _MIN_WAIT = 0.001  # never spin on a rounding error
 _CATCH_UP = 0.75  # closest two requests may follow each other, in spacings
 _STALL = 0.25  # a wake-up this late (in spacings) means the loop stalled, not timer slack
+_STALL_MIN = 0.005  # ...and at least this late in seconds (a tiny spacing meets _MIN_WAIT)
 
 
 class RateLimiter:
@@ -229,6 +230,7 @@ class RateLimiter:
         # of channels waiting, waking them all for every free slot (a thundering herd)
         # cost more CPU than the sends and halved fan-out throughput at 10k channels.
         async with self._turn:
+            stalled = False
             while True:
                 now = self._clock.monotonic()
                 while self._sent and self._sent[0] <= now - 1.0:
@@ -240,10 +242,11 @@ class RateLimiter:
                     break
                 await self._clock.sleep(max(planned - now, _MIN_WAIT))
                 woke = self._clock.monotonic()
-                if woke - planned > self._spacing * _STALL:
+                if not stalled and woke - planned > max(self._spacing * _STALL, _STALL_MIN):
                     # The event loop stalled while we waited (a GC pass, a long callback):
                     # the request sent just before may reach Discord only now, so it
                     # counts as sent now and ours goes a full spacing after it.
+                    stalled = True
                     self._next_slot = woke + self._spacing
             self._sent.append(now)
             # The next slot is one spacing after this one was planned, so timer slack

@@ -203,3 +203,13 @@ async def test_rate_limiter_restarts_spacing_after_a_stall():
     effective[len(stamps) - len(after) - 1] = clock.woke_from_stall
     for i in range(len(effective) - 49):
         assert effective[i + 49] - effective[i] >= 1.0 - 1e-9
+
+
+async def test_rate_limiter_without_a_global_limit_does_not_spin():
+    """A limiter configured far above Discord's rate (the soak benchmark) would hang."""
+    clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
+    limiter = RateLimiter(clock, per_second=10**9, per_channel=10**9)
+    async with asyncio.timeout(5):
+        for channel in range(1000):
+            await limiter.acquire(channel)
+    assert len(clock.slept) <= 1000
