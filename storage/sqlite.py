@@ -13,11 +13,11 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -35,12 +35,14 @@ from bot.models import (
     Summaries,
     fingerprint,
 )
-from storage import migrate
+from storage import _writes, migrate
+from storage._writes import to_ts
 from storage.errors import NotFoundError, StorageError
 from storage.fts import build_match
 from storage.outbox import OutboxMixin
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _BRIEFING_COLUMNS = (
     "id, title, body, published_at, source_url, language, tags, summary_short, summary_standard, "
@@ -58,10 +60,20 @@ SNIPPET_START = "\ue000"
 SNIPPET_END = "\ue001"
 
 
-def to_ts(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime reached storage")
-    return int(moment.timestamp())
+def _run_atomically(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """On the connection's thread: ``work`` in one IMMEDIATE transaction."""
+    db.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for another process's write lock
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rollback failed")
+        raise
+    return result
 
 
 def from_ts(value: int | None) -> datetime | None:
@@ -173,6 +185,22 @@ class SQLiteStorage(OutboxMixin):
 
     # -- briefings: writes -------------------------------------------------------
 
+    async def _atomic(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(db)`` inside ``BEGIN IMMEDIATE … COMMIT`` (rolled back on any error),
+        all in one call on the connection's worker thread.
+
+        ``transaction()`` pays a round trip to aiosqlite's thread per statement; a
+        briefing's dozen statements cost more in round trips than in SQLite. Shares
+        ``transaction()``'s lock and its fault reporting.
+        """
+        async with self._write_lock:
+            try:
+                return await self._conn._execute(_run_atomically, self._conn._conn, work)
+            except sqlite3.DatabaseError as exc:
+                if _is_fault(exc):
+                    raise _fault(self.path, exc) from exc
+                raise
+
     async def add_briefings(
         self, items: Iterable[tuple[Draft, Analysis]], *, now: datetime | None = None
     ) -> list[AddOutcome]:
@@ -181,167 +209,14 @@ class SQLiteStorage(OutboxMixin):
 
         The batch is one transaction: a crash stores all or nothing.
         """
-        now = now or _now()
-        outcomes: list[AddOutcome] = []
-        async with self.transaction() as conn:
-            for draft, analysis in items:
-                outcomes.append(await self._insert(conn, draft, analysis, now))
-        return outcomes
+        now_ts = to_ts(now or _now())
+        pairs = list(items)
+        return await self._atomic(lambda db: [_writes.insert(db, d, a, now_ts) for d, a in pairs])
 
     async def add_briefing(
         self, draft: Draft, analysis: Analysis, *, now: datetime | None = None
     ) -> AddOutcome:
         return (await self.add_briefings([(draft, analysis)], now=now))[0]
-
-    async def _find_duplicate(
-        self, conn: aiosqlite.Connection, draft: Draft, fp: str, exclude_id: int | None = None
-    ) -> sqlite3.Row | None:
-        rows = await conn.execute_fetchall(
-            "SELECT id, title FROM briefings WHERE (fingerprint = ? OR source_url = ?) AND id IS NOT ? LIMIT 1",
-            (fp, draft.source_url, exclude_id),
-        )
-        for row in rows:
-            return row
-        return None
-
-    async def _insert(
-        self, conn: aiosqlite.Connection, draft: Draft, analysis: Analysis, now: datetime
-    ) -> AddOutcome:
-        fp = fingerprint(draft.title, draft.body)
-        existing = await self._find_duplicate(conn, draft, fp)
-        if existing is not None:
-            return AddOutcome(existing["id"], True, existing["title"])
-        cursor = await conn.execute(
-            "INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, tags, "
-            "summary_short, summary_standard, summary_detailed, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*_content_columns(draft, analysis, fp), to_ts(now), to_ts(now)),
-        )
-        briefing_id = cursor.lastrowid
-        assert briefing_id is not None
-        await self._write_children(conn, briefing_id, draft, analysis)
-        return AddOutcome(briefing_id, False, draft.title)
-
-    async def _write_children(
-        self, conn: aiosqlite.Connection, briefing_id: int, draft: Draft, analysis: Analysis
-    ) -> None:
-        published = to_ts(draft.published_at)
-        await conn.executemany(
-            "INSERT OR IGNORE INTO briefing_tags (tag, briefing_id, published_at) VALUES (?, ?, ?)",
-            [(tag, briefing_id, published) for tag in draft.tags],
-        )
-        speaker_ids = await self._speaker_ids(conn, [(q.speaker, q.speaker_role) for q in analysis.quotes])
-        quote_rows = []
-        for position, quote in enumerate(analysis.quotes):
-            quote_rows.append(
-                (
-                    briefing_id,
-                    position,
-                    quote.text,
-                    speaker_ids[position],
-                    quote.speaker_role,
-                    quote.start,
-                    quote.end,
-                    quote.score,
-                    published,
-                )
-            )
-        await conn.executemany(
-            'INSERT INTO quotes (briefing_id, position, text, speaker_id, speaker_role, start, "end", '
-            "score, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            quote_rows,
-        )
-        await conn.execute(
-            "INSERT INTO briefings_fts (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                briefing_id,
-                draft.title,
-                analysis.summaries.detailed,
-                "\n".join(f"{q.speaker or ''}: {q.text}" for q in analysis.quotes),
-                draft.body,
-                " ".join(draft.tags),
-            ),
-        )
-
-    async def _speaker_ids(
-        self, conn: aiosqlite.Connection, speakers: Sequence[tuple[str | None, str | None]]
-    ) -> list[int | None]:
-        """``_speaker_id`` for every quote of a briefing, in a few statements instead of two
-        or three per quote (each statement is a round trip to aiosqlite's thread).
-
-        Same outcome as calling ``_speaker_id`` quote by quote: names match as the
-        ``NOCASE`` column does (ASCII letters folded), a speaker's role becomes the last
-        non-empty role given, and ``quote_count`` grows by one per quote.
-        """
-        names = [name for name, _ in speakers if name]
-        if not names:
-            return [None] * len(speakers)
-        unique = list(dict.fromkeys(names))
-        marks = ",".join("?" * len(unique))
-        rows = await conn.execute_fetchall(
-            f"SELECT id, name, role FROM speakers WHERE name IN ({marks})", unique
-        )
-        known: dict[bytes, list[Any]] = {_nocase(r["name"]): [int(r["id"]), r["role"], 0] for r in rows}
-        fresh: set[bytes] = set()
-        ids: list[int | None] = []
-        for name, role in speakers:
-            if not name:
-                ids.append(None)
-                continue
-            key = _nocase(name)
-            entry = known.get(key)
-            if entry is None:
-                speaker_id = await self._speaker_id(conn, name, role)
-                assert speaker_id is not None
-                known[key] = [speaker_id, role, 0]
-                fresh.add(key)
-            else:
-                if role and entry[1] != role:
-                    entry[1] = role
-                    entry[3:] = [True]
-                entry[2] += 1
-            ids.append(known[key][0])
-        await conn.executemany(
-            "UPDATE speakers SET role = ? WHERE id = ?",
-            [(e[1], e[0]) for e in known.values() if len(e) > 3],
-        )
-        await conn.executemany(
-            "UPDATE speakers SET quote_count = quote_count + ? WHERE id = ?",
-            [(e[2], e[0]) for e in known.values() if e[2]],
-        )
-        return ids
-
-    async def _speaker_id(self, conn: aiosqlite.Connection, name: str | None, role: str | None) -> int | None:
-        if not name:
-            return None
-        rows = await conn.execute_fetchall("SELECT id, role FROM speakers WHERE name = ?", (name,))
-        for row in rows:
-            if role and row["role"] != role:
-                await conn.execute("UPDATE speakers SET role = ? WHERE id = ?", (role, row["id"]))
-            await conn.execute("UPDATE speakers SET quote_count = quote_count + 1 WHERE id = ?", (row["id"],))
-            return int(row["id"])
-        cursor = await conn.execute(
-            "INSERT INTO speakers (name, role, quote_count) VALUES (?, ?, 1)", (name, role)
-        )
-        speaker_id = cursor.lastrowid
-        assert speaker_id is not None
-        terms = {t.casefold() for t in _NAME_TERM.findall(name)} | {name.casefold()}
-        await conn.executemany(
-            "INSERT OR IGNORE INTO speaker_terms (term, speaker_id) VALUES (?, ?)",
-            [(t, speaker_id) for t in terms],
-        )
-        return speaker_id
-
-    async def _delete_children(self, conn: aiosqlite.Connection, briefing_id: int) -> None:
-        await conn.execute(
-            "UPDATE speakers SET quote_count = quote_count - "
-            "(SELECT count(*) FROM quotes q WHERE q.speaker_id = speakers.id AND q.briefing_id = ?) "
-            "WHERE id IN (SELECT speaker_id FROM quotes WHERE briefing_id = ?)",
-            (briefing_id, briefing_id),
-        )
-        await conn.execute("DELETE FROM quotes WHERE briefing_id = ?", (briefing_id,))
-        await conn.execute("DELETE FROM briefing_tags WHERE briefing_id = ?", (briefing_id,))
-        await conn.execute("DELETE FROM briefings_fts WHERE rowid = ?", (briefing_id,))
 
     async def update_briefing(
         self, briefing_id: int, draft: Draft, analysis: Analysis, *, now: datetime | None = None
@@ -351,28 +226,34 @@ class SQLiteStorage(OutboxMixin):
         If copies were already posted, ``corrected_at`` is set so readers see the
         record was corrected.
         """
-        now = now or _now()
+        now_ts = to_ts(now or _now())
         fp = fingerprint(draft.title, draft.body)
-        async with self.transaction() as conn:
-            rows = await conn.execute_fetchall("SELECT id FROM briefings WHERE id = ?", (briefing_id,))
-            if not rows:
+
+        def work(db: sqlite3.Connection) -> None:
+            if db.execute("SELECT id FROM briefings WHERE id = ?", (briefing_id,)).fetchone() is None:
                 raise NotFoundError(f"no briefing with id {briefing_id}")
-            clash = await self._find_duplicate(conn, draft, fp, exclude_id=briefing_id)
+            clash = _writes.find_duplicate(db, draft, fp, exclude_id=briefing_id)
             if clash is not None:
-                raise StorageError(
-                    f"briefing #{clash['id']} ({clash['title']!r}) already has this source URL or text"
-                )
-            posted = await conn.execute_fetchall(
+                raise StorageError(f"briefing #{clash[0]} ({clash[1]!r}) already has this source URL or text")
+            posted = db.execute(
                 "SELECT 1 FROM deliveries WHERE briefing_id = ? AND state = 'sent' LIMIT 1", (briefing_id,)
-            )
-            await conn.execute(
+            ).fetchone()
+            db.execute(
                 "UPDATE briefings SET title = ?, body = ?, published_at = ?, source_url = ?, fingerprint = ?, "
                 "language = ?, tags = ?, summary_short = ?, summary_standard = ?, summary_detailed = ?, "
                 "updated_at = ?, corrected_at = CASE WHEN ? THEN ? ELSE corrected_at END WHERE id = ?",
-                (*_content_columns(draft, analysis, fp), to_ts(now), bool(posted), to_ts(now), briefing_id),
+                (
+                    *_writes.content_columns(draft, analysis, fp),
+                    now_ts,
+                    posted is not None,
+                    now_ts,
+                    briefing_id,
+                ),
             )
-            await self._delete_children(conn, briefing_id)
-            await self._write_children(conn, briefing_id, draft, analysis)
+            _writes.delete_children(db, briefing_id)
+            _writes.write_children(db, briefing_id, draft, analysis)
+
+        await self._atomic(work)
         briefing = await self.get_briefing(briefing_id, include_embargoed=True)
         assert briefing is not None
         return briefing
@@ -380,25 +261,27 @@ class SQLiteStorage(OutboxMixin):
     async def remove_briefing(self, briefing_id: int) -> list[tuple[int, int]]:
         """Delete a briefing; return the (channel_id, message_id) of its posted copies
         so the caller can offer to delete them."""
-        async with self.transaction() as conn:
-            rows = await conn.execute_fetchall("SELECT id FROM briefings WHERE id = ?", (briefing_id,))
-            if not rows:
+
+        def work(db: sqlite3.Connection) -> list[tuple[int, int]]:
+            if db.execute("SELECT id FROM briefings WHERE id = ?", (briefing_id,)).fetchone() is None:
                 raise NotFoundError(f"no briefing with id {briefing_id}")
-            posted = await conn.execute_fetchall(
+            posted = db.execute(
                 "SELECT channel_id, message_id FROM deliveries "
                 "WHERE briefing_id = ? AND state = 'sent' AND message_id IS NOT NULL",
                 (briefing_id,),
-            )
-            await self._delete_children(conn, briefing_id)
-            await conn.execute("DELETE FROM speakers WHERE quote_count <= 0")
-            await conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
+            ).fetchall()
+            _writes.delete_children(db, briefing_id)
+            db.execute("DELETE FROM speakers WHERE quote_count <= 0")
+            db.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
             # Pending deliveries of a removed briefing must never be sent.
-            await conn.execute(
+            db.execute(
                 "UPDATE deliveries SET state = 'skipped', last_error = 'briefing removed' "
                 "WHERE briefing_id = ? AND state = 'pending'",
                 (briefing_id,),
             )
-        return [(int(r["channel_id"]), int(r["message_id"])) for r in posted]
+            return [(int(r[0]), int(r[1])) for r in posted]
+
+        return await self._atomic(work)
 
     # -- briefings: reads --------------------------------------------------------
 
@@ -804,11 +687,6 @@ class SQLiteStorage(OutboxMixin):
         return [str(r[0]) for r in rows]
 
 
-def _nocase(name: str) -> bytes:
-    """The key SQLite's ``NOCASE`` collation compares: UTF-8 with ASCII letters folded."""
-    return name.encode("utf-8", "surrogatepass").lower()
-
-
 def _is_fault(exc: BaseException) -> bool:
     """An operational problem with the database (locked, read-only, full, corrupt),
     as opposed to a bug such as a constraint violation."""
@@ -830,23 +708,6 @@ def _fault(path: str, exc: sqlite3.Error) -> StorageError:
     else:
         why = "SQLite failed"
     return StorageError(f"database {path}: {why} ({cause})")
-
-
-def _content_columns(draft: Draft, analysis: Analysis, fp: str) -> tuple[Any, ...]:
-    """title … summary_detailed, in the column order INSERT and UPDATE both use."""
-    s = analysis.summaries
-    return (
-        draft.title,
-        draft.body,
-        to_ts(draft.published_at),
-        draft.source_url,
-        fp,
-        draft.language,
-        json.dumps(list(draft.tags), ensure_ascii=False),
-        s.short,
-        s.standard,
-        s.detailed,
-    )
 
 
 def _like_escape(text: str) -> str:

@@ -303,23 +303,27 @@ async def test_subscription_roundtrip_and_resubscribe_clears_pause(store):
 
 async def test_failed_batch_leaves_nothing_half_written(store, monkeypatch):
     """If storing a batch fails midway, none of it is stored (no half-imported file)."""
+    import storage._writes as writes
+
     good = (draft(title="One", body="Body one.", url="https://example.org/1"), analysis())
     bad = (draft(title="Two", body="Body two.", url="https://example.org/2"), analysis())
     calls = 0
-    original = store._write_children
+    original = writes.write_children
 
-    async def flaky(conn, briefing_id, d, a):
+    def flaky(db, briefing_id, d, a):
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("disk went away")
-        await original(conn, briefing_id, d, a)
+        original(db, briefing_id, d, a)
 
-    monkeypatch.setattr(store, "_write_children", flaky)
+    monkeypatch.setattr(writes, "write_children", flaky)
     with pytest.raises(RuntimeError):
         await store.add_briefings([good, bad], now=NOW)
     assert await store.count_briefings() == 0
     assert (await store.search("body", now=NOW))[1] == 0
+    monkeypatch.undo()
+    assert [o.duplicate for o in await store.add_briefings([good, bad], now=NOW)] == [False, False]
 
 
 async def test_broad_search_is_bounded_and_says_so(store, monkeypatch):
