@@ -343,3 +343,12 @@ def test_its_president_is_a_person_with_the_organisation_in_the_role() -> None:
     )
     q = _one(body)
     assert (q.speaker, q.speaker_role) == ("Marta Juric", "president of the Kelden Nurses Union")
+
+
+def test_the_company_is_the_lone_name_that_spoke_before() -> None:
+    body = (
+        "Veltrix said on Thursday that its licence had been revoked.\n\n"
+        'But the company seemed confident. "We expect to restore the service within days," '
+        "the company said in a statement."
+    )
+    assert _one(body).speaker == "Veltrix"

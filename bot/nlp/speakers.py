@@ -1033,11 +1033,24 @@ class SpeakerIndex:
         return None
 
     def latest_org(self, pos: int) -> Entity | None:
-        """ "it said" / "the company said": the organisation most recently named before ``pos``."""
+        """ "it said" / "the company said": the organisation most recently named before ``pos``.
+
+        Failing that, a lone name that spoke but was never given a first name, title, role or
+        gender ("Google said Thursday ... the company said"): organisations are named that way.
+        """
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        lone: Entity | None = None
         for men in reversed(self._before(pos)):
-            if men.start < pos and men.entity.is_org and not men.in_quote:
-                return men.entity
-        return None
+            if men.start >= pos or men.in_quote:
+                continue
+            ent = men.entity
+            if ent.is_org:
+                return ent
+            if lone is None and len(ent.tokens) == 1 and not ent.role and not ent.gender_votes:
+                lone = ent
+        return lone
 
     def last_speech_mention(self, pos: int) -> Mention | None:
         """The latest mention before ``pos`` that is the subject of a speech verb (direct or reported)."""
