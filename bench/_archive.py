@@ -11,7 +11,7 @@ How an archive of N briefings is made (and why it is honest):
    ``i`` reuses template ``i % T``'s analysis (summaries and quotes, whose offsets stay
    valid because the body only gains a unique closing paragraph at the end), gets its own
    title, tags, source URL, publish time and fingerprint, and is indexed in FTS5 with the
-   same five columns. Speakers are shared with the templates (``quote_count`` is recounted
+   same five columns (and in ``titles_fts`` with its title and publish time). Speakers are shared with the templates (``quote_count`` is recounted
    at the end), so a speaker in a 1M archive has a few hundred quotes, as in a long-running
    newsroom.
 3. Publish times rise with the id (one every ``span / N`` seconds plus up to a day of
@@ -126,7 +126,7 @@ def _bulk(
     done = templates
     t0 = time.perf_counter()
     while done < n:
-        b_rows, q_rows, t_rows, f_rows = [], [], [], []
+        b_rows, q_rows, t_rows, f_rows, title_rows = [], [], [], [], []
         for i in range(done, min(n, done + batch)):
             tid, _title, body, language, s_short, s_std, s_det = rows[i % templates]
             new_id = i + 1
@@ -153,6 +153,7 @@ def _bulk(
                 )
             )
             t_rows.extend((t, new_id, published) for t in tags)
+            title_rows.append((new_id, title, published))
             qs = quotes.get(tid, [])
             q_rows.extend((new_id, *q[:7], published) for q in qs)
             f_rows.append(
@@ -184,6 +185,7 @@ def _bulk(
             "INSERT INTO briefings_fts (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
             f_rows,
         )
+        conn.executemany("INSERT INTO titles_fts (rowid, title, published_at) VALUES (?, ?, ?)", title_rows)
         conn.execute("COMMIT")
         done += len(b_rows)
         if progress:
@@ -193,6 +195,7 @@ def _bulk(
         "UPDATE speakers SET quote_count = (SELECT count(*) FROM quotes q WHERE q.speaker_id = speakers.id)"
     )
     conn.execute("INSERT INTO briefings_fts (briefings_fts) VALUES ('optimize')")
+    conn.execute("INSERT INTO titles_fts (titles_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()

@@ -6,6 +6,10 @@ upload does: decode and parse, language detection, summaries, key quotes and spe
 and the storage transaction (briefing, tags, quotes, speakers, FTS5). The process is
 pinned to one CPU (``sched_setaffinity``) for the measurement, so aiosqlite's worker
 thread shares that core. A stage breakdown (parse / analyse / store) is timed separately.
+
+Two rates: ``per_second`` is one file per call and per transaction (an upload, ``/article
+add``); ``bulk_per_second`` is ``Newsroom.import_documents`` over batches of
+``BULK_BATCH`` files in one transaction each, as ``briefbot add FILE...`` does.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from storage import Storage
 
 GOAL_PER_S = 300.0
 WORDS = 800
+BULK_BATCH = 100  # as bot.cli.ADD_BATCH
 
 
 @contextmanager
@@ -64,20 +69,44 @@ async def run(size: Size) -> dict[str, Any]:
                 stages = await _stages(storage, corpus, size.ingest_count)
         finally:
             await storage.close()
+        bulk_elapsed = await _bulk(Path(tmp) / "bulk.db", corpus, size.ingest_count)
     rate = size.ingest_count / elapsed
+    bulk_rate = size.ingest_count / bulk_elapsed
     print(
-        f"    {rate:8.1f} briefings/s  ({size.ingest_count} x ~{words:.0f} words, core {core}; "
-        f"goal >= {GOAL_PER_S:.0f}/s)"
+        f"    {rate:8.1f} briefings/s one file per transaction  ({size.ingest_count} x ~{words:.0f} words, "
+        f"core {core}; goal >= {GOAL_PER_S:.0f}/s)"
     )
+    print(f"    {bulk_rate:8.1f} briefings/s in batches of {BULK_BATCH} files (briefbot add FILE...)")
     print("    per briefing: " + ", ".join(f"{k} {v:.2f} ms" for k, v in stages.items()))
     return {
         "count": size.ingest_count,
         "mean_words": round(words, 1),
         "seconds": round(elapsed, 3),
         "per_second": round(rate, 1),
+        "bulk_batch": BULK_BATCH,
+        "bulk_seconds": round(bulk_elapsed, 3),
+        "bulk_per_second": round(bulk_rate, 1),
         "stage_ms": stages,
         "goal_per_s": GOAL_PER_S,
     }
+
+
+async def _bulk(path: Path, corpus: Corpus, count: int) -> float:
+    """Seconds to import ``count`` fresh files through ``Newsroom.import_documents`` in
+    batches of ``BULK_BATCH``, on one core."""
+    files = [(corpus.doc(200_000 + i, words=WORDS).text.encode(), f"bulk-{i}.md") for i in range(count)]
+    storage = await Storage.open(path)
+    try:
+        newsroom = Newsroom(storage, Config(storage=StorageConfig(path=str(path))))
+        with one_core():
+            start = time.perf_counter()
+            for first in range(0, count, BULK_BATCH):
+                reports = await newsroom.import_documents(files[first : first + BULK_BATCH])
+                if sum(r.added for r in reports) != len(reports):
+                    raise RuntimeError(f"a bulk batch was not added: {reports}")
+            return time.perf_counter() - start
+    finally:
+        await storage.close()
 
 
 async def _stages(storage: Storage, corpus: Corpus, count: int) -> dict[str, float]:

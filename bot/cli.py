@@ -25,6 +25,7 @@ from storage import Storage, StorageError
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+ADD_BATCH = 100  # files per transaction in `briefbot add`
 
 
 class CommandFailedError(Exception):
@@ -90,23 +91,23 @@ def _show(reply: Any) -> None:
 async def cmd_add(args: argparse.Namespace, config: Config) -> int:
     async def job(newsroom: Any) -> int:
         failed = 0
-        for name in args.paths:
-            if name == "-":
-                data = sys.stdin.buffer.read()
-            else:
+        # ADD_BATCH files per transaction: a commit per file cost as much as parsing
+        # and analysing it.
+        for start in range(0, len(args.paths), ADD_BATCH):
+            files: list[tuple[bytes, str]] = []
+            for name in args.paths[start : start + ADD_BATCH]:
                 try:
-                    data = Path(name).read_bytes()
+                    files.append((sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes(), name))
                 except OSError as exc:
                     print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
                     failed += 1
-                    continue
-            report = await newsroom.import_document(data, name)
-            for item in report.items:
-                if item.outcome == "failed":
-                    print(f"failed     {item.reason}", file=sys.stderr)
-                else:
-                    print(f"{item.outcome:<10} #{item.briefing_id} {item.title}")
-            failed += report.failed
+            for report in await newsroom.import_documents(files):
+                for item in report.items:
+                    if item.outcome == "failed":
+                        print(f"failed     {item.reason}", file=sys.stderr)
+                    else:
+                        print(f"{item.outcome:<10} #{item.briefing_id} {item.title}")
+                failed += report.failed
         return EXIT_FAIL if failed else EXIT_OK
 
     return await _with_newsroom(config, job)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -89,21 +89,42 @@ class Newsroom:
         )
         return await self._store(result)
 
+    async def import_documents(self, files: Sequence[tuple[bytes, str]]) -> list[ImportReport]:
+        """``import_document`` for several files, stored in one transaction: a commit per
+        file (SQLite writes each briefing's pages and full-text segment again) cost about
+        as much as parsing and analysing it. One report per file, in order."""
+        results = [
+            parse_document(
+                data, name, tz=self.config.ingest.tz, max_bytes=self.config.ingest.max_bytes, now=self.clock()
+            )
+            for data, name in files
+        ]
+        drafts = [d for r in results for d in r.drafts]
+        analyses = await asyncio.to_thread(lambda: [analyze(d) for d in drafts])
+        outcomes = iter(
+            await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock())
+        )
+        return [self._report(r, [next(outcomes) for _ in r.drafts]) for r in results]
+
     async def import_text(self, text: str, filename: str, *, fmt: str | None = None) -> ImportReport:
         result = parse_text(text, filename, fmt=fmt, tz=self.config.ingest.tz, now=self.clock())
         return await self._store(result)
 
     async def _store(self, result: IngestResult) -> ImportReport:
-        failed = [ItemReport(e.origin, "failed", reason=_error_text(e)) for e in result.errors]
         drafts = list(result.drafts)
         if len(drafts) > 1:
             analyses = await asyncio.to_thread(lambda: [analyze(d) for d in drafts])
         else:
             analyses = [analyze(d) for d in drafts]
         outcomes = await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock())
+        return self._report(result, outcomes)
+
+    @staticmethod
+    def _report(result: IngestResult, outcomes: Sequence[AddOutcome]) -> ImportReport:
+        failed = [ItemReport(e.origin, "failed", reason=_error_text(e)) for e in result.errors]
         items = [
             ItemReport(d.origin, "duplicate" if o.duplicate else "added", o.title, o.briefing_id)
-            for d, o in zip(drafts, outcomes, strict=True)
+            for d, o in zip(result.drafts, outcomes, strict=True)
         ]
         for outcome in outcomes:
             log.info("briefing %d %s", outcome.briefing_id, "duplicate" if outcome.duplicate else "added")

@@ -73,6 +73,12 @@ def insert(db: sqlite3.Connection, draft: Draft, analysis: Analysis, now_ts: int
     )
     briefing_id = cursor.lastrowid
     assert briefing_id is not None
+    # Not a trigger (migration 0005): a statement with a trigger makes FTS5 flush its
+    # pending terms, so each briefing of a batch became its own index segment.
+    db.execute(
+        "INSERT INTO titles_fts (rowid, title, published_at) VALUES (?, ?, ?)",
+        (briefing_id, draft.title, to_ts(draft.published_at)),
+    )
     write_children(db, briefing_id, draft, analysis)
     return AddOutcome(briefing_id, False, draft.title)
 

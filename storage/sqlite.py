@@ -395,11 +395,12 @@ class SQLiteStorage(OutboxMixin):
         else:
             # The newest matches by id (FTS5 walks its doclist backwards and stops), then
             # newest by publish time among them: cost bounded by the window, not by how
-            # many titles share a short prefix.
+            # many titles share a short prefix. titles_fts holds each title and publish
+            # time itself (0005), so the window never reads the briefings table.
             rows = await self._fetchall(
-                "SELECT b.id, b.title, b.published_at FROM briefings b WHERE b.id IN "
-                "(SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                "AND b.published_at <= ? ORDER BY b.published_at DESC, b.id DESC LIMIT ?",
+                "SELECT id, title, published_at FROM (SELECT rowid AS id, title, published_at "
+                "FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "WHERE published_at <= ? ORDER BY published_at DESC, id DESC LIMIT ?",
                 (match, AUTOCOMPLETE_WINDOW, now_ts, limit),
             )
         return [_ref(r) for r in rows]

@@ -352,3 +352,39 @@ async def test_title_autocomplete_follows_edits_and_removals(store):
     assert [r.title for r in await store.titles_matching("fee", now=NOW)] == ["Harbour fees frozen"]
     await store.remove_briefing(added.briefing_id)
     assert await store.titles_matching("harb", now=NOW) == []
+
+
+async def test_title_autocomplete_follows_a_changed_publish_time(store):
+    """A briefing edited to a later publish time would still be offered by autocomplete before then."""
+    added = await store.add_briefing(draft(title="Harbour tariffs frozen"), analysis(), now=NOW)
+    later = draft(title="Harbour tariffs frozen", published=NOW + timedelta(days=2))
+    await store.update_briefing(added.briefing_id, later, analysis(), now=NOW)
+    assert await store.titles_matching("harbour tariffs", now=NOW) == []
+    assert [r.id for r in await store.titles_matching("harb", now=NOW + timedelta(days=3))] == [
+        added.briefing_id
+    ]
+
+
+async def test_upgrade_to_version_5_keeps_title_autocomplete(tmp_path):
+    """After upgrading, autocomplete and /summary by title words would miss every briefing stored before."""
+    from storage.migrate import load_migrations
+
+    path = tmp_path / "v4.db"
+    with sqlite3.connect(path) as conn:
+        for migration in load_migrations()[:4]:
+            conn.executescript(migration.sql)
+        conn.execute("PRAGMA user_version = 4")
+        conn.execute(
+            "INSERT INTO briefings (title, body, published_at, fingerprint, language, summary_short, "
+            "summary_standard, summary_detailed, created_at, updated_at) "
+            "VALUES ('Coordination talks resume', 'Old body.', 1, 'fp', 'en', 's', 's', 's', 1, 1)"
+        )
+    s = await Storage.open(path)
+    try:
+        assert await s.schema_version() == LATEST_VERSION
+        for typed in ("c", "coordin", "coordinatio", "talks resu"):
+            assert [r.title for r in await s.titles_matching(typed, now=NOW)] == ["Coordination talks resume"]
+        added = await s.add_briefing(draft(title="Coordination cell opens"), analysis(), now=NOW)
+        assert (await s.titles_matching("coordinati", now=NOW))[0].id == added.briefing_id
+    finally:
+        await s.close()
