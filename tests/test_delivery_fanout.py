@@ -143,66 +143,82 @@ async def test_rate_limiter_pace_survives_timer_slack():
     limiter = RateLimiter(clock)
     stamps = []
     for channel in range(500):
-        await limiter.acquire(channel)
-        stamps.append(clock.monotonic())
+        async with limiter.slot(channel):
+            stamps.append(clock.monotonic())
     assert 499 / (stamps[-1] - stamps[0]) >= 48.5
-    for i in range(len(stamps) - 49):
-        assert stamps[i + 49] - stamps[i] >= 1.0 - 1e-9  # never 50 in one second
-    gaps = [b - a for a, b in pairwise(stamps)]
-    assert min(gaps) >= 0.75 / 49 - 1e-9  # evenly spaced, no clumps
+    for i in range(len(stamps) - 50):
+        assert stamps[i + 50] - stamps[i] >= 1.0 - 1e-9  # never 51 in one second
+    assert min(b - a for a, b in pairwise(stamps)) >= 0.75 / 49 - 1e-9  # even, no clumps
 
 
-async def test_rate_limiter_does_not_clump_after_a_stall():
+async def test_rate_limiter_does_not_clump_after_a_pause():
     """After the bot stalls, queued requests would go out in a burst and draw a global 429."""
     clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
     limiter = RateLimiter(clock)
     stamps = []
     for channel in range(100):
-        await limiter.acquire(channel)
-        stamps.append(clock.monotonic())
+        async with limiter.slot(channel):
+            stamps.append(clock.monotonic())
         if channel == 50:
             clock.advance(0.3)  # the event loop was busy for 300 ms
-    gaps = [b - a for a, b in pairwise(stamps)]
-    assert min(gaps) >= 0.75 / 49 - 1e-9
-    for i in range(len(stamps) - 49):
-        assert stamps[i + 49] - stamps[i] >= 1.0 - 1e-9
+    assert min(b - a for a, b in pairwise(stamps)) >= 0.75 / 49 - 1e-9
+    for i in range(len(stamps) - 50):
+        assert stamps[i + 50] - stamps[i] >= 1.0 - 1e-9
 
 
-class StallingClock(ManualClock):
-    """One sleep overshoots by 100 ms, as when a garbage-collector pass stalls the loop."""
+async def one_slow_request(answer_after: int | None, count: int = 120) -> tuple[dict[int, float], float]:
+    """Requests as fast as a window of 50 a second lets them go (no pacing): request 0
+    stays unanswered until request ``answer_after`` goes (``None``: until the end), the
+    others are answered at once. Returns when each went and when request 0 was answered."""
+    clock = ManualClock(datetime(2025, 1, 1, tzinfo=UTC))
+    limiter = RateLimiter(clock, per_second=1000, window_limit=50)
+    went: dict[int, float] = {}
+    answered = asyncio.Event()
+    answer: list[float] = []
 
-    def __init__(self, start: datetime, *, stall_at: int) -> None:
-        super().__init__(start)
-        self.sleeps = 0
-        self.stall_at = stall_at
-        self.woke_from_stall: float | None = None
+    async def slow() -> None:
+        async with limiter.slot(0):
+            went[0] = clock.monotonic()
+            await answered.wait()
+            answer.append(clock.monotonic())
 
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps += 1
-        if self.sleeps == self.stall_at:
-            await super().sleep(seconds + 0.1)
-            self.woke_from_stall = self.monotonic()
-        else:
-            await super().sleep(seconds)
+    task = asyncio.create_task(slow())
+    await asyncio.sleep(0)
+    for channel in range(1, count):
+        async with limiter.slot(channel):
+            went[channel] = clock.monotonic()
+        if channel == answer_after:
+            answered.set()
+            await asyncio.sleep(0)
+    answered.set()
+    await task
+    return went, answer[0]
 
 
-async def test_rate_limiter_restarts_spacing_after_a_stall():
-    """After a stall, the request sent before it and the ones after would reach Discord
-    bunched, 51 in one second: a global 429."""
-    clock = StallingClock(datetime(2025, 1, 1, tzinfo=UTC), stall_at=30)
-    limiter = RateLimiter(clock)
-    stamps = []
-    for channel in range(120):
-        await limiter.acquire(channel)
-        stamps.append(clock.monotonic())
-    assert clock.woke_from_stall is not None
-    after = [t for t in stamps if t >= clock.woke_from_stall]
-    assert after[0] - clock.woke_from_stall >= 1 / 49 - 1e-9
-    # Counting the request before the stall as sent when the loop woke, no second holds 50.
-    effective = list(stamps)
-    effective[len(stamps) - len(after) - 1] = clock.woke_from_stall
-    for i in range(len(effective) - 49):
-        assert effective[i + 49] - effective[i] >= 1.0 - 1e-9
+def busiest_second(arrivals: list[float]) -> int:
+    """The most arrivals in any half-open one-second window (Discord's global window)."""
+    arrivals = sorted(arrivals)
+    return max(sum(1 for t in arrivals if start <= t < start + 1.0 - 1e-9) for start in arrivals)
+
+
+async def test_rate_limiter_counts_a_request_from_its_answer():
+    """A request delayed on its way (a stall, a slow network) would reach Discord in the
+    same second as the 50 after it: a global 429."""
+    went, answered = await one_slow_request(answer_after=49)
+    # Request 0 may have reached Discord as late as its answer: counted from then, no
+    # second of Discord's holds more than 50 (counted from when it went, one held 51).
+    assert busiest_second([answered] + [went[c] for c in range(1, 120)]) == 50
+    assert went[49] - went[0] < 0.1  # the 49 after it were not held up
+
+
+async def test_rate_limiter_caps_how_long_a_slow_answer_holds_others():
+    """One channel answering slowly would hold up every other channel's posts."""
+    went, answered = await one_slow_request(answer_after=None)
+    assert answered > went[0] + 1.3
+    # Counted as reaching Discord at most 0.3 s after it went: safe if it did...
+    assert busiest_second([went[0] + 0.3] + [went[c] for c in range(1, 120)]) == 50
+    # ...and the others were held up by no more than those 0.3 s.
+    assert went[119] <= went[0] + 2.3 + 0.01
 
 
 async def test_rate_limiter_without_a_global_limit_does_not_spin():
