@@ -35,7 +35,7 @@ from bot.models import (
     Summaries,
     fingerprint,
 )
-from storage import _writes, migrate
+from storage import _search, _writes, migrate
 from storage._writes import to_ts
 from storage.errors import NotFoundError, StorageError
 from storage.fts import build_match
@@ -51,13 +51,9 @@ _BRIEFING_COLUMNS = (
 _NAME_TERM = re.compile(r"\w+", re.UNICODE)
 # /quote speaker:X runs one small index query per matching speaker up to this many.
 _SPEAKER_BRANCHES = 100
-# FTS5 snippet markers: private-use characters no article contains, turned into
-# Markdown bold by the renderer after the snippet text has been escaped.
 # Bounds that keep a command's cost independent of the archive's size.
 AUTOCOMPLETE_WINDOW = 200
 SEARCH_WINDOW = 1000
-SNIPPET_START = "\ue000"
-SNIPPET_END = "\ue001"
 
 
 def _run_atomically(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -168,6 +164,16 @@ class SQLiteStorage(OutboxMixin):
                     with contextlib.suppress(sqlite3.Error):
                         await self._conn.rollback()
                     raise _fault(self.path, exc) from exc
+
+    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(db)`` as one call on the connection's thread: a query of several
+        statements pays one round trip to aiosqlite's thread instead of one each."""
+        try:
+            return await self._conn._execute(work, self._conn._conn)
+        except sqlite3.DatabaseError as exc:
+            if _is_fault(exc):
+                raise _fault(self.path, exc) from exc
+            raise
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
@@ -419,45 +425,19 @@ class SQLiteStorage(OutboxMixin):
         if match is None:
             return [], 0
         now_ts = to_ts(now or _now())
-        floor_row = await self._fetchone(
-            "SELECT rowid FROM briefings_fts WHERE briefings_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (match, SEARCH_WINDOW - 1),
+        found, total = await self._read(
+            lambda db: _search.search(
+                db, match, now_ts=now_ts, limit=limit, offset=offset, window=SEARCH_WINDOW
+            )
         )
-        floor = int(floor_row[0]) if floor_row else 0
-        # Embargoed briefings are few and indexed by publish time: exclude them by id
-        # rather than joining every match to its row.
-        visible = (
-            "briefings_fts MATCH ? AND rowid >= ? "
-            "AND rowid NOT IN (SELECT id FROM briefings WHERE published_at > ?)"
-        )
-        total_row = await self._fetchone(
-            f"SELECT count(*) FROM briefings_fts WHERE {visible}", (match, floor, now_ts)
-        )
-        total = int(total_row[0]) if total_row else 0
-        if total == 0:
-            return [], 0
-        ranked = await self._fetchall(
-            f"SELECT rowid, bm25(briefings_fts, 10.0, 4.0, 3.0, 1.0, 5.0) AS score FROM briefings_fts "
-            f"WHERE {visible} ORDER BY score, rowid DESC LIMIT ? OFFSET ?",
-            (match, floor, now_ts, limit, offset),
-        )
-        if not ranked:
-            return [], total
-        scores = {int(r[0]): float(r[1]) for r in ranked}
-        marks = ",".join("?" * len(scores))
-        # Snippets only for the page: snippet() on every match costs more than ranking.
-        rows = await self._fetchall(
-            "SELECT b.id, b.title, b.published_at, b.source_url, "
-            f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip "
-            f"FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-            f"WHERE briefings_fts MATCH ? AND f.rowid IN ({marks})",
-            (match, *scores),
-        )
-        by_id = {int(r["id"]): r for r in rows}
         hits = [
-            SearchHit(_ref(by_id[i]), by_id[i]["source_url"], by_id[i]["snip"], score)
-            for i, score in scores.items()
-            if i in by_id
+            SearchHit(
+                BriefingRef(h.id, h.title, from_ts(h.published_at)),  # type: ignore[arg-type]
+                h.source_url,
+                h.snippet,
+                h.score,
+            )
+            for h in found
         ]
         return hits, total
 
