@@ -35,7 +35,7 @@ from bot.models import (
     Summaries,
     fingerprint,
 )
-from storage import _search, _writes, migrate
+from storage import _quotes, _search, _writes, migrate
 from storage._writes import to_ts
 from storage.errors import NotFoundError, StorageError
 from storage.fts import build_match
@@ -517,22 +517,15 @@ class SQLiteStorage(OutboxMixin):
             if not speaker_ids:
                 return []
             if briefing_id is None and len(speaker_ids) <= _SPEAKER_BRANCHES:
-                # The newest ``limit`` quotes of each matching speaker (an index range
-                # each), then the best of those: the same rows as sorting every quote of
-                # every matching speaker, which took 100+ ms for a common surname at 100k.
-                branch = (
-                    "SELECT * FROM (SELECT q.id AS qid, q.published_at AS pa, q.score AS sc FROM quotes q "
-                    f"WHERE q.speaker_id = ? AND {' AND '.join(where)} "
-                    "ORDER BY q.published_at DESC, q.score DESC LIMIT ?)"
+                ids = [int(r[0]) for r in speaker_ids]
+                conditions, values = list(where), list(params)
+                quote_ids = await self._read(
+                    lambda db: _quotes.newest_quote_ids(db, ids, conditions, values, limit)
                 )
-                union_params: list[Any] = []
-                for row in speaker_ids:
-                    union_params += [row[0], *params, limit]
-                where = [
-                    f"q.id IN (SELECT qid FROM ({' UNION ALL '.join([branch] * len(speaker_ids))}) "
-                    "ORDER BY pa DESC, sc DESC LIMIT ?)"
-                ]
-                params = [*union_params, limit]
+                if not quote_ids:
+                    return []
+                where = [f"q.id IN ({','.join('?' * len(quote_ids))})"]
+                params = list(quote_ids)
             else:
                 for start in range(0, len(term_ranges), 2):
                     where.append(

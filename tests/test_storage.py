@@ -388,3 +388,25 @@ async def test_upgrade_to_version_5_keeps_title_autocomplete(tmp_path):
         assert (await s.titles_matching("coordinati", now=NOW))[0].id == added.briefing_id
     finally:
         await s.close()
+
+
+async def test_shared_surname_gives_the_newest_quotes_across_speakers(store):
+    """/quote speaker:Koval would show an older quote, or only one Koval's, when several share the name."""
+    people = ["Anna Koval", "Petro Koval", "Iryna Koval", "Olena Marchuk"]
+    for day, person in enumerate(people * 2):
+        await store.add_briefing(
+            draft(
+                title=f"Story {day}",
+                body=f"Body {day}.",
+                url=f"https://example.org/s{day}",
+                published=NOW - timedelta(days=10 - day),
+            ),
+            analysis((f"Quote {day} low", person, None, 0.2), (f"Quote {day} high", person, None, 0.9)),
+            now=NOW,
+        )
+    hits = await store.find_quotes(speaker="koval", limit=3, now=NOW)
+    assert [h.quote.text for h in hits] == ["Quote 6 high", "Quote 6 low", "Quote 5 high"]
+    assert {h.quote.speaker for h in hits} == {"Iryna Koval", "Petro Koval"}
+    hits = await store.find_quotes(speaker="Koval", contains="low", limit=2, now=NOW)
+    assert [h.quote.text for h in hits] == ["Quote 6 low", "Quote 5 low"]
+    assert await store.find_quotes(speaker="koval", now=NOW - timedelta(days=20)) == []
