@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bot.nlp import _lexicon as lx
 
 _EN_RUN = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+    r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
     r" [A-Z][\w'’.-]*)*"
 )
 _ABBREV = frozenset(
@@ -550,8 +550,11 @@ class SpeakerIndex:
         """Feed every capitalised run to ``_add_english_run``, split at sentence-final dots."""
         quoted = self._quoted
         qi, nq = 0, len(quoted)
-        for m in _EN_RUN.finditer(self.text):
+        text = self.text
+        for m in _EN_RUN.finditer(text):
             base = m.start()
+            if base and (text[base - 1].isalnum() or text[base - 1] in "'’"):
+                continue  # "OS" in "iOS": a name starts a word
             # Names inside a quotation are never the speaker or an antecedent (quotes are sorted).
             while qi < nq and quoted[qi][1] <= base:
                 qi += 1
