@@ -49,8 +49,6 @@ _BRIEFING_COLUMNS = (
     "summary_detailed, created_at, updated_at, corrected_at"
 )
 _NAME_TERM = re.compile(r"\w+", re.UNICODE)
-# /quote speaker:X runs one small index query per matching speaker up to this many.
-_SPEAKER_BRANCHES = 100
 # Bounds that keep a command's cost independent of the archive's size.
 AUTOCOMPLETE_WINDOW = 200
 SEARCH_WINDOW = 1000
@@ -291,37 +289,10 @@ class SQLiteStorage(OutboxMixin):
 
     # -- briefings: reads --------------------------------------------------------
 
-    async def _hydrate(self, rows: Sequence[sqlite3.Row]) -> list[Briefing]:
-        if not rows:
-            return []
-        ids = [int(r["id"]) for r in rows]
-        marks = ",".join("?" * len(ids))
-        quote_rows = await self._fetchall(
-            f'SELECT q.briefing_id, q.text, s.name, q.speaker_role, q.start, q."end", q.score '
-            f"FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
-            f"WHERE q.briefing_id IN ({marks}) ORDER BY q.briefing_id, q.position",
-            ids,
-        )
-        quotes: dict[int, list[Quote]] = {i: [] for i in ids}
-        for q in quote_rows:
-            quotes[int(q[0])].append(Quote(q[1], q[2], q[3], q[4], q[5], q[6]))
-        return [
-            Briefing(
-                id=int(r["id"]),
-                title=r["title"],
-                body=r["body"],
-                published_at=from_ts(r["published_at"]),  # type: ignore[arg-type]
-                source_url=r["source_url"],
-                tags=tuple(json.loads(r["tags"])),
-                language=r["language"],
-                summaries=Summaries(r["summary_short"], r["summary_standard"], r["summary_detailed"]),
-                quotes=tuple(quotes[int(r["id"])]),
-                created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
-                updated_at=from_ts(r["updated_at"]),  # type: ignore[arg-type]
-                corrected_at=from_ts(r["corrected_at"]),
-            )
-            for r in rows
-        ]
+    async def _briefings(self, sql: str, params: Sequence[Any]) -> list[Briefing]:
+        """The briefings ``sql`` selects (``_BRIEFING_COLUMNS``) with their quotes, both
+        statements in one call on the connection's thread."""
+        return await self._read(lambda db: _hydrate(db, db.execute(sql, params).fetchall()))
 
     async def get_briefing(
         self, briefing_id: int, *, include_embargoed: bool = False, now: datetime | None = None
@@ -331,8 +302,7 @@ class SQLiteStorage(OutboxMixin):
         if not include_embargoed:
             sql += " AND published_at <= ?"
             params.append(to_ts(now or _now()))
-        rows = await self._fetchall(sql, params)
-        found = await self._hydrate(rows)
+        found = await self._briefings(sql, params)
         return found[0] if found else None
 
     async def get_briefings(self, ids: Sequence[int]) -> list[Briefing]:
@@ -340,8 +310,8 @@ class SQLiteStorage(OutboxMixin):
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = await self._fetchall(f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id IN ({marks})", ids)
-        by_id = {b.id: b for b in await self._hydrate(rows)}
+        found = await self._briefings(f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id IN ({marks})", ids)
+        by_id = {b.id: b for b in found}
         return [by_id[i] for i in ids if i in by_id]
 
     async def latest(
@@ -350,20 +320,18 @@ class SQLiteStorage(OutboxMixin):
         """The newest published briefings, optionally only those tagged ``topic``."""
         now_ts = to_ts(now or _now())
         if topic:
-            rows = await self._fetchall(
+            return await self._briefings(
                 f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE id IN ("
                 "SELECT briefing_id FROM briefing_tags WHERE tag = ? AND published_at <= ? "
                 "ORDER BY published_at DESC, briefing_id DESC LIMIT ?) "
                 "ORDER BY published_at DESC, id DESC",
                 (topic.strip().casefold(), now_ts, count),
             )
-        else:
-            rows = await self._fetchall(
-                f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE published_at <= ? "
-                "ORDER BY published_at DESC, id DESC LIMIT ?",
-                (now_ts, count),
-            )
-        return await self._hydrate(rows)
+        return await self._briefings(
+            f"SELECT {_BRIEFING_COLUMNS} FROM briefings WHERE published_at <= ? "
+            "ORDER BY published_at DESC, id DESC LIMIT ?",
+            (now_ts, count),
+        )
 
     async def list_briefings(
         self, *, limit: int = 20, offset: int = 0, include_embargoed: bool = True, now: datetime | None = None
@@ -474,71 +442,22 @@ class SQLiteStorage(OutboxMixin):
         """Key quotes, best first: by speaker (any part of the name), by briefing,
         and/or containing some words. No filter: the top quote of the newest briefing."""
         now_ts = to_ts(now or _now())
-        where = ["q.published_at <= ?"]
-        params: list[Any] = [now_ts]
-        term_ranges: list[str] = []
+        speaker_words: list[str] = []
         if speaker and speaker.strip():
-            words = [w.casefold() for w in _NAME_TERM.findall(speaker)] or [speaker.strip().casefold()]
-            for word in words:
-                term_ranges += [word, word + "\U0010ffff"]
-        if briefing_id is not None:
-            where.append("q.briefing_id = ?")
-            params.append(briefing_id)
-        if contains and contains.strip():
-            for word in _NAME_TERM.findall(contains):
-                where.append("q.text LIKE ? ESCAPE '\\'")
-                params.append("%" + _like_escape(word) + "%")
-        if not (speaker or briefing_id is not None or contains):
-            newest = await self._fetchone(
-                # EXISTS walks the newest briefings and stops at the first with a quote;
-                # ``id IN (SELECT briefing_id FROM quotes)`` read every quote first.
-                "SELECT id FROM briefings b WHERE published_at <= ? "
-                "AND EXISTS (SELECT 1 FROM quotes q WHERE q.briefing_id = b.id) "
-                "ORDER BY published_at DESC, id DESC LIMIT 1",
-                (now_ts,),
+            speaker_words = [w.casefold() for w in _NAME_TERM.findall(speaker)] or [
+                speaker.strip().casefold()
+            ]
+        contains_words = _NAME_TERM.findall(contains) if contains and contains.strip() else []
+        rows = await self._read(
+            lambda db: _quotes.find(
+                db,
+                speaker_words=speaker_words,
+                briefing_id=briefing_id,
+                contains_words=contains_words,
+                text_filter=bool(speaker or contains),
+                limit=limit,
+                now_ts=now_ts,
             )
-            if newest is None:
-                return []
-            where.append("q.briefing_id = ?")
-            params.append(int(newest[0]))
-        order = (
-            "q.score DESC, q.position"
-            if briefing_id is not None or not (speaker or contains)
-            else "q.published_at DESC, q.score DESC"
-        )
-        if term_ranges:
-            speaker_ids = await self._fetchall(
-                " INTERSECT ".join(
-                    ["SELECT DISTINCT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?"]
-                    * (len(term_ranges) // 2)
-                ),
-                term_ranges,
-            )
-            if not speaker_ids:
-                return []
-            if briefing_id is None and len(speaker_ids) <= _SPEAKER_BRANCHES:
-                ids = [int(r[0]) for r in speaker_ids]
-                conditions, values = list(where), list(params)
-                quote_ids = await self._read(
-                    lambda db: _quotes.newest_quote_ids(db, ids, conditions, values, limit)
-                )
-                if not quote_ids:
-                    return []
-                where = [f"q.id IN ({','.join('?' * len(quote_ids))})"]
-                params = list(quote_ids)
-            else:
-                for start in range(0, len(term_ranges), 2):
-                    where.append(
-                        "q.speaker_id IN (SELECT speaker_id FROM speaker_terms WHERE term >= ? AND term < ?)"
-                    )
-                    params += term_ranges[start : start + 2]
-        rows = await self._fetchall(
-            f'SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
-            f"b.id, b.title, b.published_at, b.source_url "
-            f"FROM quotes q JOIN briefings b ON b.id = q.briefing_id "
-            f"LEFT JOIN speakers s ON s.id = q.speaker_id "
-            f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-            [*params, limit],
         )
         return [
             QuoteHit(
@@ -661,6 +580,40 @@ class SQLiteStorage(OutboxMixin):
         return [str(r[0]) for r in rows]
 
 
+def _hydrate(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Briefing]:
+    """Briefing rows with their quotes (on the connection's thread)."""
+    if not rows:
+        return []
+    ids = [int(r["id"]) for r in rows]
+    marks = ",".join("?" * len(ids))
+    quote_rows = db.execute(
+        f'SELECT q.briefing_id, q.text, s.name, q.speaker_role, q.start, q."end", q.score '
+        f"FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+        f"WHERE q.briefing_id IN ({marks}) ORDER BY q.briefing_id, q.position",
+        ids,
+    ).fetchall()
+    quotes: dict[int, list[Quote]] = {i: [] for i in ids}
+    for q in quote_rows:
+        quotes[int(q[0])].append(Quote(q[1], q[2], q[3], q[4], q[5], q[6]))
+    return [
+        Briefing(
+            id=int(r["id"]),
+            title=r["title"],
+            body=r["body"],
+            published_at=from_ts(r["published_at"]),  # type: ignore[arg-type]
+            source_url=r["source_url"],
+            tags=tuple(json.loads(r["tags"])),
+            language=r["language"],
+            summaries=Summaries(r["summary_short"], r["summary_standard"], r["summary_detailed"]),
+            quotes=tuple(quotes[int(r["id"])]),
+            created_at=from_ts(r["created_at"]),  # type: ignore[arg-type]
+            updated_at=from_ts(r["updated_at"]),  # type: ignore[arg-type]
+            corrected_at=from_ts(r["corrected_at"]),
+        )
+        for r in rows
+    ]
+
+
 def _is_fault(exc: BaseException) -> bool:
     """An operational problem with the database (locked, read-only, full, corrupt),
     as opposed to a bug such as a constraint violation."""
@@ -682,10 +635,6 @@ def _fault(path: str, exc: sqlite3.Error) -> StorageError:
     else:
         why = "SQLite failed"
     return StorageError(f"database {path}: {why} ({cause})")
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ref(row: sqlite3.Row) -> BriefingRef:
