@@ -152,6 +152,13 @@ class SQLiteStorage(OutboxMixin):
                 await self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.DatabaseError as exc:
                 raise _fault(self.path, exc) from exc
+            except BaseException:
+                # Cancelled while BEGIN was queued: it still runs on the connection's
+                # thread, and an open transaction left behind would make every later
+                # BEGIN fail. The rollback is queued after it.
+                with contextlib.suppress(sqlite3.Error):
+                    await self._conn.rollback()
+                raise
             try:
                 yield self._conn
             except BaseException as exc:

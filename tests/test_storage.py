@@ -410,3 +410,21 @@ async def test_shared_surname_gives_the_newest_quotes_across_speakers(store):
     hits = await store.find_quotes(speaker="Koval", contains="low", limit=2, now=NOW)
     assert [h.quote.text for h in hits] == ["Quote 6 low", "Quote 5 low"]
     assert await store.find_quotes(speaker="koval", now=NOW - timedelta(days=20)) == []
+
+
+async def test_a_write_cancelled_while_starting_leaves_no_transaction_open(store):
+    """A command or fan-out cancelled at the wrong moment would leave the database refusing every later write."""
+    import asyncio
+
+    async def writer():
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('cancelled', 'x')")
+
+    task = asyncio.create_task(writer())
+    await asyncio.sleep(0)  # the task now waits for its BEGIN on the connection's thread
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await store.set_meta("k", "v")
+    assert await store.get_meta("k") == "v"
+    assert await store.get_meta("cancelled") is None
