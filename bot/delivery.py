@@ -543,6 +543,25 @@ class DeliveryEngine:
             report.merge(await self._fan_out(self._plan_instant(self._clock.now(), earlier, report)))
             return report
 
+    async def _candidates(self, low_id: int, now: datetime) -> tuple[list[Candidate], set[tuple[int, int]]]:
+        """Briefings above ``low_id`` and the (channel, briefing) pairs already in the outbox."""
+        candidates = await self._storage.delivery_candidates(low_id)
+        visible = [c.id for c in candidates if c.published_at <= now]
+        return candidates, await self._storage.recorded_pairs(visible)
+
+    def _plan(
+        self,
+        state: SubscriptionState,
+        candidates: list[Candidate],
+        recorded: set[tuple[int, int]],
+        now: datetime,
+        *,
+        digest: bool,
+    ) -> ChannelPlan:
+        return plan_channel(
+            state, candidates, recorded, now=now, catchup_max=self._config.instant_catchup_max, digest=digest
+        )
+
     async def _plan_instant(
         self, now: datetime, earlier: list[int], report: RunReport
     ) -> AsyncIterator[Sequence[int]]:
@@ -567,20 +586,11 @@ class DeliveryEngine:
                 # Rows this run writes are for channels of earlier chunks only, so the
                 # outbox is read once, not per chunk; a concurrent run's rows for the
                 # same message carry the same nonce and are kept (ON CONFLICT DO NOTHING).
-                candidates = await self._storage.delivery_candidates(low)
-                visible = [c.id for c in candidates if c.published_at <= now]
-                recorded = await self._storage.recorded_pairs(visible)
+                candidates, recorded = await self._candidates(low, now)
                 read_from = low
             plans = []
             for state in states:
-                plan = plan_channel(
-                    state,
-                    candidates,
-                    recorded,
-                    now=now,
-                    catchup_max=self._config.instant_catchup_max,
-                    digest=False,
-                )
+                plan = self._plan(state, candidates, recorded, now, digest=False)
                 if plan.messages or plan.skipped or plan.cursor_id != state.cursor_id:
                     plans.append(plan)
             if plans:
@@ -604,17 +614,8 @@ class DeliveryEngine:
             if state.subscription.paused_reason:
                 log.info("digest for channel %s skipped: paused", channel_id)
                 return report
-            candidates = await self._storage.delivery_candidates(state.low_id)
-            visible = [c.id for c in candidates if c.published_at <= now]
-            recorded = await self._storage.recorded_pairs(visible)
-            plan = plan_channel(
-                state,
-                candidates,
-                recorded,
-                now=now,
-                catchup_max=self._config.instant_catchup_max,
-                digest=True,
-            )
+            candidates, recorded = await self._candidates(state.low_id, now)
+            plan = self._plan(state, candidates, recorded, now, digest=True)
             await self._storage.record_plans([plan], now=now)
             report.planned = len(plan.messages)
             report.merge(await self.fan_out([channel_id]))
