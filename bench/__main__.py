@@ -17,7 +17,7 @@ import sys
 import time
 import traceback
 
-from bench._common import SIZES, save
+from bench._common import SIZES, calibration_ms, save
 
 BENCHMARKS = ("queries", "e2e", "ingest", "fanout", "resources", "soak")
 
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [b for b in BENCHMARKS if not args.only or b in args.only]
     failed = []
     started = time.perf_counter()
+    print(f"machine check: a fixed pure-Python loop took {calibration_ms():.2f} ms (lower is a quieter core)")
     for name in chosen:
         print(f"== {name} ({size.name})", flush=True)
         t0 = time.perf_counter()

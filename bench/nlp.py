@@ -14,6 +14,7 @@ import argparse
 import time
 from collections import defaultdict
 
+from bench._common import calibration_ms
 from bench._nlp_data import Doc, evaldata_dir, load_frank_cnndm, load_ggt, load_own
 from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes
 from bot.nlp import analyze, split_sentences
@@ -99,16 +100,6 @@ def throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[tuple[float, floa
         return 0.0, 0
     avg_words = sum(len(b[1].split()) for b in briefings) // len(briefings)
     return _rate(briefings, seconds), avg_words
-
-
-def _calibration_ms() -> float:
-    """Best-of-20 CPU time of a fixed loop: tells how loaded the machine was during the run."""
-    best = float("inf")
-    for _ in range(20):
-        start = time.process_time()
-        sum(i * i for i in range(20000))
-        best = min(best, time.process_time() - start)
-    return best * 1000
 
 
 def _rate(briefings: list[tuple[str, str, str]], seconds: float) -> tuple[float, float]:
@@ -236,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         f"~{words}-word English briefings, CPU time of one core)"
     )
     print(
-        f"machine check: a fixed pure-Python loop took {_calibration_ms():.2f} ms (about 1.0 ms on an idle core here)"
+        f"machine check: a fixed pure-Python loop took {calibration_ms():.2f} ms (1.0 ms on an idle core in session 1)"
     )
     if not args.smoke:
         root = evaldata_dir()
