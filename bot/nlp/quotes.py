@@ -533,8 +533,8 @@ def _resolve(
     ):
         return index.latest_org(attr.phrase_start)
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
-        gender = "m" if low_words[0] in ("his", "його", "его") else "f"
-        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
+        possessor = "m" if low_words[0] in ("his", "його", "его") else "f"
+        return index.by_pronoun(min(attr.phrase_start, quote_start), possessor, exclude=quote_span)
     if low_words[0] in lang.pronouns:
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
         if low_words[0] in ("they", "we", "вони", "они"):
