@@ -388,10 +388,11 @@ def _after_words(
             if i > 3 and "," in between and ends_sentence:
                 return None  # '"...." Speaking after the vote, she said:' opens the next quote
             # '"...," including Lake Cowichan, it said': the subject follows the last comma.
-            last = between.rsplit(",", 1)[-1].split() if "," in between else []
-            if last and last[0].lower() in lang.pronouns:
-                k = i - len(last)
-                return _Attribution(words[k][1], words[i - 1][2], lang.verbs.get(low[i]), True)
+            comma = text.rfind(",", words[0][1], words[i][1])
+            if comma >= 0:
+                k = next(n for n in range(i + 1) if n == i or words[n][1] > comma)
+                if k < i and low[k] in lang.pronouns:
+                    return _Attribution(words[k][1], words[i - 1][2], lang.verbs.get(low[i]), True)
             # Drop an adverb right before the verb ("he quickly said").
             j = i
             if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
