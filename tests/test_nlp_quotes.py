@@ -352,3 +352,17 @@ def test_the_company_is_the_lone_name_that_spoke_before() -> None:
         "the company said in a statement."
     )
     assert _one(body).speaker == "Veltrix"
+
+
+def test_a_clause_fragment_is_never_shown_as_the_speaker() -> None:
+    """'— kid then looked at me and' under a quote is worse than no speaker at all."""
+    body = (
+        "Mayor Ana Roth was asked about the plan. A city kid then looked at me and asked, "
+        '"Why would anyone want to live next to a highway like that one?"'
+    )
+    assert _one(body).speaker is None
+
+
+def test_a_source_described_with_a_possessive() -> None:
+    q = _one('My lawyer said: "We will appeal the ruling as soon as the written judgment is published."')
+    assert q.speaker == "My lawyer"

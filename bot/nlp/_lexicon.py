@@ -129,7 +129,7 @@ EN_ORG_NOUNS = frozenset(
 EN_NOT_NAME = frozenset(
     """
     continued below advertisement the a an this that these those he she it they we i you his her its their our but and or so
-    yet in on at for after before when while as if however meanwhile also still then now today
+    my your yet in on at for after before when while as if however meanwhile also still then now today
     yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january february
     march april may june july august september october november december mr mrs ms dr there here
     what who why how where which some many most all both each no not one two three last

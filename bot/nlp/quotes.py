@@ -599,7 +599,7 @@ def _resolve(
         if words[0].lower() in ("the", "a", "an"):
             words = words[1:]
         desc = " ".join(words).strip(",.")
-        if desc and len(words) <= 10:
+        if len(words) <= 10 and _is_description(desc):
             return desc
     # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
@@ -611,12 +611,41 @@ def _resolve(
     if low_words[0] in _NO_SUBJECT_OPENERS:
         return _sentence_subject(index, text, min(attr.phrase_start, quote_start))
     # An unnamed source described in words ("a citizen", "one of the players"): keep the description.
-    if phrase[:1].islower() and len(low_words) <= 10:
+    if (phrase[:1].islower() or low_words[0] in _POSSESSIVES) and len(low_words) <= 10:
         words = phrase.split()
         if words[0].lower() in ("the", "a", "an"):
             words = words[1:]
-        return " ".join(words).strip(",.") or None
+        desc = " ".join(words).strip(",.")
+        return desc if _is_description(desc) else None
     return None
+
+
+# Words that cannot open or close a noun phrase naming a source: "to hearing what she had to",
+# "investigation after he was", "for a relationship — and many fail" are bits of a clause.
+_NOT_DESCRIPTION_EDGE = frozenset(
+    "to for about against in on at by with without after before from into of and but or though "
+    "when while whether if as than then is are was were be been has have had do does did will "
+    "would can could may might must should not no the a an her his their its my our your that "
+    "which who whom whose what it he she they we i me him them us due".split()
+)
+
+
+_POSSESSIVES = frozenset("my our your his her their its".split())
+
+
+def _is_description(desc: str) -> bool:
+    """Does ``desc`` read like a source described in words ("a citizen", "one of the players",
+    "spokesperson") rather than a clause cut at random ("ca", "kid then looked at me and")?"""
+    words = desc.split()
+    if not words or len(desc) < 3 or any(c in desc for c in "\"“”‘’'—–;:()"):
+        return False
+    first, last = words[0].lower(), words[-1].lower()
+    return (
+        (first not in _NOT_DESCRIPTION_EDGE or first in _POSSESSIVES)  # "my two-year-old", "her lawyer"
+        and last not in _NOT_DESCRIPTION_EDGE
+        and not last.endswith("ing")
+        and not any(w.lower() in ("then", "when", "while", "and", "but") for w in words[1:-1])
+    )
 
 
 def _score(text: str, words: list[str], seen: _Seen, has_speaker: bool) -> float:
