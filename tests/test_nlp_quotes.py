@@ -366,3 +366,10 @@ def test_a_clause_fragment_is_never_shown_as_the_speaker() -> None:
 def test_a_source_described_with_a_possessive() -> None:
     q = _one('My lawyer said: "We will appeal the ruling as soon as the written judgment is published."')
     assert q.speaker == "My lawyer"
+
+
+def test_a_sentence_adverb_is_not_a_speaker() -> None:
+    body = (
+        "Interestingly, the report described the plan as 'a bridge that goes nowhere at all, at great cost'."
+    )
+    assert all(q.speaker != "Interestingly" for q in _quotes(body))

@@ -605,7 +605,9 @@ def _resolve(
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
     if caps:
         name = " ".join(caps).strip(",.")
-        return index.lookup_name(name) or name
+        found = index.lookup_name(name)
+        if found is not None or _may_be_a_name(name):
+            return found or name
     # "on Thursday and in a carefully worded response said", "and added:", "but said": no subject
     # in the phrase, so the sentence's own subject speaks ("Trudeau called the allegation ...").
     if low_words[0] in _NO_SUBJECT_OPENERS:
@@ -628,6 +630,23 @@ _NOT_DESCRIPTION_EDGE = frozenset(
     "would can could may might must should not no the a an her his their its my our your that "
     "which who whom whose what it he she they we i me him them us due".split()
 )
+
+
+_NOT_A_NAME = frozenset("me one someone somebody anyone everyone even i'm i’m".split())
+
+
+def _may_be_a_name(name: str) -> bool:
+    """A capitalised word nobody in the briefing answers to: keep it as the speaker only if it
+    could be a name ("Interestingly", "Scottish", "B" and "Me" cannot; "King", "Sally" and "Ed"
+    can)."""
+    if " " in name:
+        return True
+    low = name.lower()
+    return not (
+        len(name) < 2
+        or low in _NOT_A_NAME
+        or low.endswith(("ingly", "edly", "ically", "ually", "ish", "ese"))
+    )
 
 
 _POSSESSIVES = frozenset("my our your his her their its".split())
