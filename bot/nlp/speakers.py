@@ -344,7 +344,7 @@ def _strip_openers(tokens: list[str], start: int, out: list[_RunPart]) -> None:
     while k < len(tokens):
         n = _norm(tokens[k])
         if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")) or tokens[k].isupper():
-            break  # "NEW YORK" in a dateline keeps its "NEW
+            break  # a dateline's "NEW YORK" keeps its first word
         start += len(tokens[k]) + 1
         k += 1
     if k < len(tokens):
@@ -418,6 +418,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and bare.lower() not in lx.EN_ROLE_WORDS
     ):
         return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
+    # "BC Hydro", "CBC News": an acronym with capitalised words is an organisation.
     if (
         len(tokens) >= 2
         and norms[0] not in _FIRST_NAMES
@@ -426,9 +427,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and not all(t.isupper() for t in tokens)  # "NEW YORK": a dateline
         and not any(n in lx.EN_ROLE_WORDS for n in norms)
     ):
-        return _ParsedRun(
-            name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True
-        )  # "BC Hydro"
+        return _ParsedRun(name=_strip_possessive(" ".join(tokens)), key=tuple(norms), is_org=True)
     # Split role and name: the name is the tail after the last role/context word.
     cut = 0
     for i, n in enumerate(norms[:1] if first_and_word else norms):
@@ -478,7 +477,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and (norms_name[0] in lx.EN_LEADING_NOISE or norms_name[0].endswith(("ing", "ly")))
     ):
         name_tokens, norms_name = name_tokens[1:], norms_name[1:]
-    role_tokens = list(tokens[:cut])
+    role_tokens = tokens[:cut]
     honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
     role_words = [t for t in role_tokens if _norm(t) not in _HONORIFICS]
     role = " ".join(role_words) if role_words else None
