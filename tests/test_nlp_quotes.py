@@ -373,3 +373,8 @@ def test_a_sentence_adverb_is_not_a_speaker() -> None:
         "Interestingly, the report described the plan as 'a bridge that goes nowhere at all, at great cost'."
     )
     assert all(q.speaker != "Interestingly" for q in _quotes(body))
+
+
+def test_a_possessive_description_is_kept() -> None:
+    q = _one('"We will open the bridge by Friday, whatever the weather does," the city\'s mayor said.')
+    assert q.speaker == "city's mayor"

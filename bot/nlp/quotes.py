@@ -656,7 +656,12 @@ def _is_description(desc: str) -> bool:
     """Does ``desc`` read like a source described in words ("a citizen", "one of the players",
     "spokesperson") rather than a clause cut at random ("ca", "kid then looked at me and")?"""
     words = desc.split()
-    if not words or len(desc) < 3 or any(c in desc for c in "\"“”‘’'—–;:()"):
+    if (
+        not words
+        or len(desc) < 3
+        or any(c in desc for c in '"“”‘—–;:()')
+        or any(w[0] in "'’" for w in words)  # "the city's mayor" is fine, "revealed 'He" is not
+    ):
         return False
     first, last = words[0].lower(), words[-1].lower()
     return (
