@@ -189,6 +189,12 @@ def test_markdown_setext_heading_is_title() -> None:
     assert d.body == "The talks resumed."
 
 
+def test_markdown_greater_than_sign_inside_a_line_is_text_not_a_blockquote() -> None:
+    """Only a '>' that opens a line marks a blockquote; 'growth of > 2%' keeps its sign."""
+    d = one("# Rates\n\nGrowth of > 2% is unlikely, and x >= y.\n\n> Quoted line.\n\n  > Indented.", "b.md")
+    assert d.paragraphs == ["Growth of > 2% is unlikely, and x >= y.", "Quoted line.", "Indented."]
+
+
 @pytest.mark.parametrize(
     "tags_block",
     [

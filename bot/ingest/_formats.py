@@ -178,7 +178,7 @@ def parse_wire(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestRes
         body_start = content[1] + 1
     c.body = _body_from(lines, body_start, meta_rows)
     c.locations["body"] = f"line {body_start + 1}"
-    if not _text.clean_body(c.body):
+    if _text.invisible_only(c.body):
         c.error(f"line {headline + 1}", "no body after the headline")
         c.body = None
     return c.finish()
@@ -203,7 +203,7 @@ def parse_plain(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestRe
     meta_rows = _take_meta(lines, rows[1:], _PLAIN_META, c)
     c.body = _body_from(lines, title + 1, meta_rows)
     c.locations["body"] = f"line {title + 2}"
-    if not _text.clean_body(c.body):
+    if _text.invisible_only(c.body):
         c.error(f"line {title + 1}", "no body: only a title line")
         c.body = None
     return c.finish()
@@ -365,12 +365,14 @@ def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> Inges
         elif bullet := _BULLET.match(line):
             out.extend(("", line[bullet.end() :]))
         else:
-            out.append(_QUOTE.sub("", line, count=1))
+            # A blockquote marker only opens a line: "growth of > 2%" keeps its ">".
+            marker = _QUOTE.match(line)
+            out.append(line[marker.end() :] if marker else line)
     if c.title is None:
         c.error(None, "no title: add 'title:' to the front matter or a '# Heading'")
     c.body = _COMMENT.sub("", "\n".join(out))
     c.locations["body"] = f"line {body_start + 1}"
-    if not _text.clean_body(c.body):
+    if _text.invisible_only(c.body):
         c.error(c.locations["body"] if body_start < len(lines) else None, "no body")
         c.body = None
     return c.finish()
