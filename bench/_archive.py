@@ -11,7 +11,8 @@ How an archive of N briefings is made (and why it is honest):
    ``i`` reuses template ``i % T``'s analysis (summaries and quotes, whose offsets stay
    valid because the body only gains a unique closing paragraph at the end), gets its own
    title, tags, source URL, publish time and fingerprint, and is indexed in FTS5 with the
-   same five columns (and in ``titles_fts`` with its title and publish time). Speakers are shared with the templates (``quote_count`` is recounted
+   same five columns in its search shard, created as ids cross into it as the storage
+   layer does (and in ``titles_fts`` with its title and publish time). Speakers are shared with the templates (``quote_count`` is recounted
    at the end), so a speaker in a 1M archive has a few hundred quotes, as in a long-running
    newsroom.
 3. Publish times rise with the id (one every ``span / N`` seconds plus up to a day of
@@ -39,11 +40,11 @@ from bench._corpus import PLACES, TOPICS, Corpus
 from bot.ingest import parse_document
 from bot.models import Analysis, Draft, fingerprint
 from bot.nlp import analyze
-from storage import Storage
+from storage import Storage, _search
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2  # 2: the full-text index in shards by id range (migration 0007)
 TEMPLATES = 2000
 SPAN = timedelta(days=6 * 365)
 UTC_ZONE = ZoneInfo("UTC")
@@ -181,10 +182,14 @@ def _bulk(
             "published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             q_rows,
         )
-        conn.executemany(
-            "INSERT INTO briefings_fts (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
-            f_rows,
-        )
+        by_shard: dict[str, list[tuple]] = {}
+        for row in f_rows:
+            by_shard.setdefault(_search.table_for_write(conn, row[0]), []).append(row)
+        for fts, shard_rows in by_shard.items():
+            conn.executemany(
+                f"INSERT INTO {fts} (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                shard_rows,
+            )
         conn.executemany("INSERT INTO titles_fts (rowid, title, published_at) VALUES (?, ?, ?)", title_rows)
         conn.execute("COMMIT")
         done += len(b_rows)
@@ -194,7 +199,9 @@ def _bulk(
     conn.execute(
         "UPDATE speakers SET quote_count = (SELECT count(*) FROM quotes q WHERE q.speaker_id = speakers.id)"
     )
-    conn.execute("INSERT INTO briefings_fts (briefings_fts) VALUES ('optimize')")
+    for (shard,) in conn.execute("SELECT shard FROM search_shards").fetchall():
+        fts = _search.table(shard)
+        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
     conn.execute("INSERT INTO titles_fts (titles_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")

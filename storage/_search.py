@@ -1,24 +1,36 @@
 """Full-text search as one function on a ``sqlite3`` connection (run on aiosqlite's thread).
 
-The shape, and why:
+The index is split by id into shards, like time-based indices: shard ``k`` is the FTS5
+table ``briefings_fts_<k>`` and holds briefings ``k * size`` to ``(k + 1) * size - 1``.
+``size`` is stored in ``meta`` when the shards are first made (migration 0007) and never
+changes under a database; ``search_shards`` lists the shards that exist. A write creates
+its shard inside its own transaction when an id first crosses into it.
 
-1. One backwards walk over the newest ``window`` matches, without scoring, gives the
-   window's oldest id and how many of its matches are visible. FTS5 stops at the
-   window, so the cost is bounded by it, not by how many briefings share a common
-   word. (Before: one walk for the oldest id and another to count.)
-2. bm25 over ``rowid >= oldest``, best page first, in SQL. Forwards: FTS5 iterates a
-   doclist backwards page by page, and scoring 1,000 rows that way took twice as long
-   (8.9 vs 4.5 ms for "budget" at 100k); handing 1,000 scores to Python to sort cost
-   another millisecond. Embargoed briefings are excluded by id (few, and indexed by
-   publish time) instead of joining every match to its row.
+Why shards: bm25() computes its IDF once per query by reading the whole doclist of every
+query term in its table (xQueryPhrase counting rows): 5 ms for "budget" at 100k and
+52 ms at 1M in one table, whatever the page asked for. In a shard that read is bounded
+by the shard's size. Python's ``sqlite3`` cannot register an FTS5 auxiliary function with
+a cached IDF, and a second SQLite (apsw) on the same file risks its locks.
+
+The shape of a search, and why:
+
+1. Walk the shards newest first, each with one backwards walk over its newest matches
+   without scoring, until ``window`` visible matches are found: their count, and where
+   the window ends in each shard it reaches. FTS5 stops at the window, so a common word
+   costs one or two shards; a rare one visits every shard, a few tens of microseconds
+   each. Embargoed briefings are left out by id (few, and indexed by publish time).
+2. bm25 in each shard that contributed, over its part of the window, best first in SQL
+   (forwards: FTS5 reads a doclist backwards page by page, and scoring 1,000 rows that
+   way took twice as long), each shard's best ``offset + limit``; merged by score, then
+   newest first. Each shard scores with its own term statistics (as Elasticsearch does
+   by default): a word's weight is its rarity in that shard's stretch of the archive.
 3. Snippets only for the page: ``snippet()`` tokenises a whole body, so it runs on the
    five shown, never on the window.
 
-What stays expensive is inside bm25 itself: for its IDF it counts, once per query, every
-briefing containing each term, by reading the term's whole doclist (about 5 ms for a
-word in most briefings at 100k, growing with the archive). FTS5 gives per-row term
-positions only to auxiliary functions, which Python's ``sqlite3`` cannot register, so a
-cheaper ranking with a cached IDF would need a C extension.
+What stays: scoring itself costs about 2 us per matched row (bm25 reads each row's
+column sizes and positions), so ranking a full window of 1,000 costs ~2 ms on its own;
+and a query whose window spans many shards (a rare name with a common word) reads the
+common word's doclist in each of them.
 """
 
 from __future__ import annotations
@@ -32,6 +44,9 @@ WEIGHTS = "10.0, 4.0, 3.0, 1.0, 5.0"
 # bold by the renderer after the snippet text has been escaped.
 SNIPPET_START = "\ue000"
 SNIPPET_END = "\ue001"
+# Briefings per shard for a new database; see search_report / BENCHMARKS for the trade-off.
+DEFAULT_SHARD_SIZE = 10_000
+_HIDDEN = "SELECT id FROM briefings WHERE published_at > ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,40 +61,94 @@ class Hit:
     score: float
 
 
+def table(shard: int) -> str:
+    return f"briefings_fts_{shard}"
+
+
+def shard_size(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT value FROM meta WHERE key = 'search_shard_size'").fetchone()
+    if row is None:
+        raise RuntimeError("the database has no search shards (schema older than version 7)")
+    return int(row[0])
+
+
+def create_shard(db: sqlite3.Connection, shard: int) -> None:
+    """The empty FTS5 table of one shard, registered; the caller's transaction holds both."""
+    db.execute(
+        f"CREATE VIRTUAL TABLE {table(shard)} USING fts5 ("
+        "title, summary, quotes, body, tags, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.execute("INSERT INTO search_shards (shard) VALUES (?)", (shard,))
+
+
+def table_for(db: sqlite3.Connection, briefing_id: int) -> str | None:
+    """The FTS5 table that holds ``briefing_id``, if its shard exists."""
+    shard = briefing_id // shard_size(db)
+    found = db.execute("SELECT 1 FROM search_shards WHERE shard = ?", (shard,)).fetchone()
+    return None if found is None else table(shard)
+
+
+def table_for_write(db: sqlite3.Connection, briefing_id: int) -> str:
+    """The FTS5 table for ``briefing_id``, created if this id is the first of its shard.
+    Inside the caller's write transaction: a rollback takes the new shard with it."""
+    found = table_for(db, briefing_id)
+    if found is not None:
+        return found
+    shard = briefing_id // shard_size(db)
+    create_shard(db, shard)
+    return table(shard)
+
+
 def search(
     db: sqlite3.Connection, match: str, *, now_ts: int, limit: int, offset: int, window: int
 ) -> tuple[list[Hit], int]:
-    """The page ``offset:offset+limit`` of the best-ranked visible matches among the newest
-    ``window``, and how many visible matches that window holds."""
-    count, floor, hidden = db.execute(
-        "SELECT count(*), min(rowid), total(rowid IN (SELECT id FROM briefings WHERE published_at > ?)) "
-        "FROM (SELECT rowid FROM briefings_fts WHERE briefings_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-        (now_ts, match, window),
-    ).fetchone()
-    total = int(count) - int(hidden)
+    """The page ``offset:offset+limit`` of the best-ranked among the newest ``window``
+    visible matches, and how many visible matches that window holds."""
+    shards = [r[0] for r in db.execute("SELECT shard FROM search_shards ORDER BY shard DESC")]
+    reached: list[tuple[int, int]] = []  # (shard, oldest id of the window in it)
+    left = window
+    for shard in shards:
+        t = table(shard)
+        count, floor = db.execute(
+            f"SELECT count(*), min(rowid) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ? "
+            f"AND rowid NOT IN ({_HIDDEN}) ORDER BY rowid DESC LIMIT ?)",
+            (match, now_ts, left),
+        ).fetchone()
+        if count:
+            reached.append((shard, int(floor)))
+            left -= int(count)
+            if left <= 0:
+                break
+    total = window - left
     if total <= 0:
         return [], 0
-    page = db.execute(
-        f"SELECT rowid, bm25(briefings_fts, {WEIGHTS}) AS score FROM briefings_fts "
-        "WHERE briefings_fts MATCH ? AND rowid >= ? "
-        "AND rowid NOT IN (SELECT id FROM briefings WHERE published_at > ?) "
-        "ORDER BY score, rowid DESC LIMIT ? OFFSET ?",
-        (match, floor, now_ts, limit, offset),
-    ).fetchall()
+    scored: list[tuple[float, int, int]] = []  # (score, -rowid, shard): sorts best, then newest
+    for shard, floor in reached:
+        t = table(shard)
+        scored.extend(
+            (float(score), -int(rowid), shard)
+            for rowid, score in db.execute(
+                f"SELECT rowid, bm25({t}, {WEIGHTS}) AS score FROM {t} "
+                f"WHERE {t} MATCH ? AND rowid >= ? AND rowid NOT IN ({_HIDDEN}) "
+                "ORDER BY score, rowid DESC LIMIT ?",
+                (match, floor, now_ts, offset + limit),
+            )
+        )
+    scored.sort()
+    page = scored[offset : offset + limit]
     if not page:
         return [], total
-    marks = ",".join("?" * len(page))
-    rows = db.execute(
-        "SELECT b.id, b.title, b.published_at, b.source_url, "
-        f"snippet(briefings_fts, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) "
-        "FROM briefings_fts f JOIN briefings b ON b.id = f.rowid "
-        f"WHERE briefings_fts MATCH ? AND f.rowid IN ({marks})",
-        (match, *(r[0] for r in page)),
-    ).fetchall()
-    by_id = {int(r[0]): r for r in rows}
-    hits = [
-        Hit(rowid, by_id[rowid][1], by_id[rowid][2], by_id[rowid][3], by_id[rowid][4], float(score))
-        for rowid, score in page
-        if rowid in by_id
-    ]
-    return hits, total
+    by_id: dict[int, tuple[str, int, str | None, str]] = {}
+    for shard in dict.fromkeys(s for _, _, s in page):
+        t = table(shard)
+        ids = [-negated for _, negated, s in page if s == shard]
+        marks = ",".join("?" * len(ids))
+        for row in db.execute(
+            "SELECT b.id, b.title, b.published_at, b.source_url, "
+            f"snippet({t}, 3, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) "
+            f"FROM {t} f JOIN briefings b ON b.id = f.rowid "
+            f"WHERE {t} MATCH ? AND f.rowid IN ({marks})",
+            (match, *ids),
+        ):
+            by_id[int(row[0])] = (row[1], int(row[2]), row[3], row[4])
+    return [Hit(-negated, *by_id[-negated], score) for score, negated, _ in page if -negated in by_id], total

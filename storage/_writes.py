@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import AddOutcome, Analysis, Draft, fingerprint
+from storage import _search
 
 _NAME_TERM = re.compile(r"\w+", re.UNICODE)
 
@@ -59,8 +60,8 @@ def find_duplicate(
 
 
 def insert(db: sqlite3.Connection, draft: Draft, analysis: Analysis, now_ts: int) -> AddOutcome:
-    """Store one briefing with its tags, quotes, speakers and full-text row, or report
-    the stored duplicate (same source URL or same normalised title and body)."""
+    """Store one briefing with its tags, quotes, speakers and full-text row (in its search
+    shard), or report the stored duplicate (same source URL or same normalised title and body)."""
     fp = fingerprint(draft.title, draft.body)
     existing = find_duplicate(db, draft, fp)
     if existing is not None:
@@ -101,8 +102,10 @@ def write_children(db: sqlite3.Connection, briefing_id: int, draft: Draft, analy
                 for i, q in enumerate(analysis.quotes)
             ],
         )
+    # The briefing's search shard, created here if this id is the first of its range.
+    fts = _search.table_for_write(db, briefing_id)
     db.execute(
-        "INSERT INTO briefings_fts (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {fts} (rowid, title, summary, quotes, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
         (
             briefing_id,
             draft.title,
@@ -123,7 +126,9 @@ def delete_children(db: sqlite3.Connection, briefing_id: int) -> None:
     )
     db.execute("DELETE FROM quotes WHERE briefing_id = ?", (briefing_id,))
     db.execute("DELETE FROM briefing_tags WHERE briefing_id = ?", (briefing_id,))
-    db.execute("DELETE FROM briefings_fts WHERE rowid = ?", (briefing_id,))
+    fts = _search.table_for(db, briefing_id)
+    if fts is not None:
+        db.execute(f"DELETE FROM {fts} WHERE rowid = ?", (briefing_id,))
 
 
 def speaker_ids(

@@ -82,20 +82,27 @@ def _now() -> datetime:
 class SQLiteStorage(OutboxMixin):
     """Typed async access to the briefbot database."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, settings: migrate.Settings) -> None:
         self._conn = conn
         self.path = path
+        self._settings = settings
         self._write_lock = asyncio.Lock()
 
     # -- lifecycle ---------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrate_schema: bool = True) -> SQLiteStorage:
+    async def open(
+        cls, path: str | Path, *, migrate_schema: bool = True, search_shard_size: int | None = None
+    ) -> SQLiteStorage:
         """Open (creating if needed) the database, set pragmas and migrate.
 
         ``migrate_schema=False`` still refuses a database newer than this code.
+        ``search_shard_size`` (briefings per full-text shard, default
+        ``_search.DEFAULT_SHARD_SIZE``) applies only when the shards are created, by the
+        migration to schema 7; a database keeps the size it was given then.
         """
         path = str(path)
+        settings = migrate.Settings(search_shard_size or _search.DEFAULT_SHARD_SIZE)
         if path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
             if not parent.is_dir():
@@ -120,14 +127,14 @@ class SQLiteStorage(OutboxMixin):
             # 2.6 ms instead of 3.7 ms (one core, 800 words).
             await conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
             if migrate_schema:
-                await migrate.apply_migrations(conn, path)
+                await migrate.apply_migrations(conn, path, settings)
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise StorageError(f"cannot use {_fault(path, exc)}") from exc
         except BaseException:
             await conn.close()
             raise
-        return cls(conn, path)
+        return cls(conn, path, settings)
 
     async def close(self) -> None:
         await self._conn.close()
@@ -136,7 +143,7 @@ class SQLiteStorage(OutboxMixin):
         return await migrate.current_version(self._conn)
 
     async def upgrade(self) -> list[int]:
-        return await migrate.apply_migrations(self._conn, self.path)
+        return await migrate.apply_migrations(self._conn, self.path, self._settings)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -31,7 +31,7 @@ async def test_fresh_database_is_migrated_to_latest(tmp_path):
         await s.close()
     with sqlite3.connect(tmp_path / "new.db") as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
-        assert {"briefings", "quotes", "speakers", "subscriptions", "deliveries", "briefings_fts"} <= tables
+        assert {"briefings", "quotes", "speakers", "subscriptions", "deliveries", "search_shards"} <= tables
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
