@@ -53,6 +53,11 @@ _NAME_TERM = re.compile(r"\w+", re.UNICODE)
 AUTOCOMPLETE_WINDOW = 100
 WAL_AUTOCHECKPOINT_PAGES = 4000
 SEARCH_WINDOW = 1000
+# Prepared statements kept by the connection (Python's default is 128). A search prepares
+# two or three per search shard it reaches, and a rare word reaches every shard (100 at
+# 1M briefings): with 128 they evicted each other and each search re-prepared them all.
+# Re-preparing a shard's walk costs ~65 us more than running it (37 us).
+STATEMENT_CACHE = 1024
 
 
 def _run_atomically(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -108,7 +113,7 @@ class SQLiteStorage(OutboxMixin):
             if not parent.is_dir():
                 raise StorageError(f"cannot open database {path}: folder {parent} does not exist")
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            conn = await aiosqlite.connect(path, isolation_level=None, cached_statements=STATEMENT_CACHE)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from exc
         try:
