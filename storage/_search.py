@@ -27,10 +27,14 @@ The shape of a search, and why:
 3. Snippets only for the page: ``snippet()`` tokenises a whole body, so it runs on the
    five shown, never on the window.
 
-What stays: scoring itself costs about 2 us per matched row (bm25 reads each row's
-column sizes and positions), so ranking a full window of 1,000 costs ~2 ms on its own;
-and a query whose window spans many shards (a rare name with a common word) reads the
-common word's doclist in each of them.
+What stays expensive: scoring costs about 2 us per matched row (bm25 reads each row's
+column sizes and positions), so ranking a full window of 1,000 costs ~2 ms on its own
+(a common word: p50 4.4 ms at 100k and 4.9 ms at 1M, was 9.9 and 40). A selective query
+whose window spans many shards (a name with a topic, under 1,000 matches) still reads
+each term's doclist in every shard it reaches, which adds up to the whole archive for a
+common term, plus ~0.1 ms per shard; and walking an AND with a dense term backwards costs
+~5 us per match in FTS5 itself. Those searches gained little: surname + topic p50 6.5 ms
+at 100k (was 5.7-6.6) and 27 ms at 1M (was 19-23), p99 17 and 58 ms (was 17-19, 69-109).
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ WEIGHTS = "10.0, 4.0, 3.0, 1.0, 5.0"
 # bold by the renderer after the snippet text has been escaped.
 SNIPPET_START = "\ue000"
 SNIPPET_END = "\ue001"
-# Briefings per shard for a new database; see search_report / BENCHMARKS for the trade-off.
+# Briefings per shard for a new database. Smaller shards make a common word's IDF read
+# cheaper (for "budget": 0.17 ms at 5k, 0.5 ms at 10k, 1 ms at 20k); more shards make a
+# rare word's walk dearer (~37 us a shard with its statements cached: 101 shards at 1M).
 DEFAULT_SHARD_SIZE = 10_000
 _HIDDEN = "SELECT id FROM briefings WHERE published_at > ?"
 
