@@ -189,6 +189,28 @@ def test_markdown_setext_heading_is_title() -> None:
     assert d.body == "The talks resumed."
 
 
+def test_markdown_body_is_stored_as_clean_text() -> None:
+    """Emphasis, links and code marks leave the body, so summaries and quotes never show
+    '**' or '[text](url)'; stray '*' and '_' and fenced code stay as written."""
+    d = one(
+        "# Vote\n\nThe council *approved* the [2027 plan](https://example.org/p), `7-2`.\n\n"
+        '"It protects **core services**," said Mayor Ana Reyes. 2 * 3 and snake_case stay.\n\n'
+        "```\nkeep **this** [as](is)\n```",
+        "b.md",
+    )
+    assert d.paragraphs == [
+        "The council approved the 2027 plan, 7-2.",
+        '"It protects core services," said Mayor Ana Reyes. 2 * 3 and snake_case stay.',
+        "keep **this** [as](is)",
+    ]
+
+
+def test_markdown_numbered_list_items_are_paragraphs() -> None:
+    """A numbered list is split into its items; a wrapped line that starts '2. ' is not an item."""
+    d = one("# Plan\n\nSteps:\n\n1. Raise the levy\n2) Cut the fee\n\nGrowth of\n2. percent.", "b.md")
+    assert d.paragraphs == ["Steps:", "Raise the levy", "Cut the fee", "Growth of 2. percent."]
+
+
 def test_markdown_greater_than_sign_inside_a_line_is_text_not_a_blockquote() -> None:
     """Only a '>' that opens a line marks a blockquote; 'growth of > 2%' keeps its sign."""
     d = one("# Rates\n\nGrowth of > 2% is unlikely, and x >= y.\n\n> Quoted line.\n\n  > Indented.", "b.md")

@@ -217,6 +217,7 @@ _ATX = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
 _SETEXT = re.compile(r"\s{0,3}(=+|-+)\s*")
 _RULE = re.compile(r"\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})")
 _BULLET = re.compile(r"(\s{0,3})[-*+]\s+(?=\S)")
+_ORDERED = re.compile(r"\s{0,3}(\d{1,9})[.)]\s+(?=\S)")
 _QUOTE = re.compile(r"\s{0,3}>\s?")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _KEY_VALUE = re.compile(r"([A-Za-z_][\w\-]*)\s*:(?:\s+(.*?))?\s*")
@@ -224,6 +225,8 @@ _LIST_ITEM = re.compile(r"\s*-\s+(.*?)\s*")
 
 _ESCAPABLE = "\\`*_{}[]()#+-.!~|<>"
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
+_UNPARK = {0xE000 + i: ch for i, ch in enumerate(_ESCAPABLE)}
+_MARKUP_CHARS = re.compile(r"[\\`*_~\[]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CODE = re.compile(r"`+([^`]+?)`+")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -234,8 +237,12 @@ _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 
 def strip_inline_markdown(text: str) -> str:
     """Markdown emphasis, code, links and escapes removed; stray ``*``/``_`` (2 * 3, snake_case) kept."""
+    if not _MARKUP_CHARS.search(text):
+        return text  # most paragraphs: nothing to strip
     # Escaped characters are parked in the private-use area so the patterns below skip them.
-    text = _ESCAPED.sub(lambda m: chr(0xE000 + _ESCAPABLE.index(m.group(1))), text)
+    parked = "\\" in text
+    if parked:
+        text = _ESCAPED.sub(lambda m: chr(0xE000 + _ESCAPABLE.index(m.group(1))), text)
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
     for _ in range(3):  # nested emphasis: ***x***, **_x_**
@@ -246,9 +253,7 @@ def strip_inline_markdown(text: str) -> str:
         text = _STRIKE.sub(r"\1", text)
         if text == before:
             break
-    return "".join(
-        _ESCAPABLE[ord(ch) - 0xE000] if 0xE000 <= ord(ch) < 0xE000 + len(_ESCAPABLE) else ch for ch in text
-    )
+    return text.translate(_UNPARK) if parked else text
 
 
 def _unquote(value: str) -> str:
@@ -308,6 +313,24 @@ def _front_matter(lines: list[str], start: int, c: _Collector) -> int | None:
     return end + 1
 
 
+def _without_inline_markdown(lines: list[str], fenced: set[int]) -> str:
+    """The body's lines joined, emphasis, links and code marks removed from each run of prose
+    (a reader's summary or quote must not show ``**`` or ``[text](url)``); code kept as is."""
+    parts: list[str] = []
+    run: list[str] = []
+    for i, line in enumerate(lines):
+        if i in fenced:
+            if run:
+                parts.append(strip_inline_markdown("\n".join(run)))
+                run = []
+            parts.append(line)
+        else:
+            run.append(line)
+    if run:
+        parts.append(strip_inline_markdown("\n".join(run)))
+    return "\n".join(parts)
+
+
 def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
     """Optional front matter (title, published, source, tags), then Markdown; ``# Heading`` as title."""
     c = _Collector(origin, tz, now)
@@ -325,7 +348,9 @@ def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> Inges
         c.published_at = c.now
 
     out: list[str] = []
+    fenced: set[int] = set()  # indexes into ``out`` of code lines, kept exactly as written
     in_fence = False
+    in_list = False
     title_row: int | None = None
     for i in range(body_start, len(lines)):
         line = lines[i]
@@ -334,8 +359,15 @@ def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> Inges
             out.append("")
             continue
         if in_fence:
+            fenced.add(len(out))
             out.append(line)
             continue
+        # A numbered item opens a list after a blank line or another item, or as "1." anywhere
+        # (CommonMark's rule), so a wrapped line that starts "2. " stays in its paragraph.
+        ordered = _ORDERED.match(line)
+        if ordered and not (in_list or not out or not out[-1].strip() or ordered.group(1) == "1"):
+            ordered = None
+        item = _BULLET.match(line) or ordered
         heading = _ATX.fullmatch(line)
         setext_title = (
             not heading
@@ -362,15 +394,16 @@ def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> Inges
             out.extend(("", heading.group(2), ""))
         elif _RULE.fullmatch(line) or (_SETEXT.fullmatch(line) and "=" in line):
             out.append("")
-        elif bullet := _BULLET.match(line):
-            out.extend(("", line[bullet.end() :]))
+        elif item:
+            out.extend(("", line[item.end() :]))
         else:
             # A blockquote marker only opens a line: "growth of > 2%" keeps its ">".
             marker = _QUOTE.match(line)
             out.append(line[marker.end() :] if marker else line)
+        in_list = bool(item) or (in_list and bool(line.strip()) and line[:1].isspace())
     if c.title is None:
         c.error(None, "no title: add 'title:' to the front matter or a '# Heading'")
-    c.body = _COMMENT.sub("", "\n".join(out))
+    c.body = _COMMENT.sub("", _without_inline_markdown(out, fenced))
     c.locations["body"] = f"line {body_start + 1}"
     if _text.invisible_only(c.body):
         c.error(c.locations["body"] if body_start < len(lines) else None, "no body")
