@@ -113,7 +113,7 @@ def test_split_quote_is_one_quote() -> None:
     """A quote split by 'he said' would appear as two half-quotes if this broke."""
     body = '"We have heard enough promises," Marta Juric said. "Put the numbers on paper and we will look at them."'
     q = _one(body)
-    assert q.text == "We have heard enough promises, Put the numbers on paper and we will look at them."
+    assert q.text == "We have heard enough promises. Put the numbers on paper and we will look at them."
     assert q.start == body.index("We have") and q.end == body.index("them.") + len("them.")
     assert q.speaker == "Marta Juric"
 
@@ -378,3 +378,41 @@ def test_a_sentence_adverb_is_not_a_speaker() -> None:
 def test_a_possessive_description_is_kept() -> None:
     q = _one('"We will open the bridge by Friday, whatever the weather does," the city\'s mayor said.')
     assert q.speaker == "city's mayor"
+
+
+def test_a_relative_clause_gives_the_role() -> None:
+    """'X, who chairs the board,' and 'X, who is the mayor of Y,' state the speaker's post;
+    a clause that states none ('who was at the meeting') gives no role."""
+    chairs = _one(
+        "Andriy Koval, who chairs the Association of Port Operators, welcomed the plan.\n\n"
+        '"A fund that pays late is a fund on paper," Koval said.'
+    )
+    assert (chairs.speaker, chairs.speaker_role) == (
+        "Andriy Koval",
+        "chair of the Association of Port Operators",
+    )
+    mayor = _one(
+        'Lena Ruiz, who is the mayor of Port Alva, spoke first.\n\n"We will rebuild the pier," Ruiz said.'
+    )
+    assert mayor.speaker_role == "mayor of Port Alva"
+    present = _one(
+        'Tom Hale, who was at the meeting, disagreed.\n\n"The contract is void on its face," Hale said.'
+    )
+    assert (present.speaker, present.speaker_role) == ("Tom Hale", None)
+
+
+def test_a_split_quote_reads_as_the_sentences_it_was() -> None:
+    """'"...under it," she said. "If..."' joins as '...under it. If...'; a part that goes on
+    the same sentence ('"...," she said, "and..."') keeps its comma."""
+    new_sentence = _one(
+        'Lena Ruiz spoke after the vote.\n\n"We are putting a floor under the market," she said. '
+        '"If insurers know the worst case is shared, they can price the rest honestly."'
+    )
+    assert new_sentence.text == (
+        "We are putting a floor under the market. "
+        "If insurers know the worst case is shared, they can price the rest honestly."
+    )
+    same_sentence = _one(
+        'Lena Ruiz spoke after the vote.\n\n"The pool is ready," she said, "and the first claims will be paid in weeks."'
+    )
+    assert same_sentence.text == "The pool is ready, and the first claims will be paid in weeks."

@@ -805,7 +805,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
 
     for group, attr in zip(groups, attrs, strict=True):
         parts = [text[s.start : s.end] for s in group]
-        quote_text = " ".join(p.strip() for p in parts)
+        quote_text = _join_parts(text, group, [p.strip() for p in parts])
         q_end = group[-1].end
         while quote_text and quote_text[-1] in ",;:" and text[q_end - 1] == quote_text[-1]:
             quote_text = quote_text[:-1].rstrip()
@@ -872,6 +872,23 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         score = _score(quote_text, words, seen, speaker is not None)
         quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))
     return quotes
+
+
+def _join_parts(text: str, group: list[_Segment], parts: list[str]) -> str:
+    """One quote from the parts an attribution split. '"...floor under it," she said. "If an
+    insurer..."' reads '...floor under it. If an insurer...': the comma belonged to the
+    attribution, and the full stop after it says the next part is a new sentence ('"...," she
+    said, "and..."' keeps its comma)."""
+    out = parts[0]
+    for prev, seg, part in zip(group, group[1:], parts[1:], strict=False):
+        if (
+            out.endswith(",")
+            and part[:1].isupper()
+            and text[prev.close_at + 1 : seg.open_at].rstrip()[-1:] in ".:"
+        ):
+            out = out[:-1] + "."
+        out += " " + part
+    return out
 
 
 def _speaker_fields(speaker: Entity | str | None) -> tuple[str | None, str | None]:

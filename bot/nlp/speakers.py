@@ -509,6 +509,21 @@ def _spelled_out(text: str, acronym: str) -> str | None:
     return m.group(0) if m else None
 
 
+# "X, who chairs the board," is the board's chair: the verbs a relative clause states a post with.
+_WHO_ROLE_VERBS = {
+    "chairs": "chair",
+    "heads": "head",
+    "leads": "leader",
+    "runs": "head",
+    "directs": "director",
+    "manages": "manager",
+    "founded": "founder",
+    "co-founded": "co-founder",
+    "owns": "owner",
+    "coordinates": "coordinator",
+}
+
+
 class SpeakerIndex:
     """Entities of one briefing and the positions where each is mentioned."""
 
@@ -744,6 +759,16 @@ class SpeakerIndex:
         if not words or len(words) > 12:
             return None
         first = words[0].lower()
+        if first == "who" and len(words) >= 3:
+            # "Koval, who chairs the Port Operators' Association," / "Ruiz, who is the city's mayor,"
+            verb = words[1].lower()
+            if verb in _WHO_ROLE_VERBS:
+                return f"{_WHO_ROLE_VERBS[verb]} of {' '.join(words[2:])}"
+            if verb not in ("is", "was"):
+                return None
+            words = words[3:] if words[2].lower() in ("also", "now", "currently") else words[2:]
+            phrase = " ".join(words)
+            first = words[0].lower() if words else ""
         if first in ("who", "which", "that", "he", "she", "said", "says", "told", "added"):
             return None
         if first in ("the", "a", "an"):
