@@ -416,3 +416,20 @@ def test_a_split_quote_reads_as_the_sentences_it_was() -> None:
         'Lena Ruiz spoke after the vote.\n\n"The pool is ready," she said, "and the first claims will be paid in weeks."'
     )
     assert same_sentence.text == "The pool is ready, and the first claims will be paid in weeks."
+
+
+def test_a_quoted_name_before_a_colon_attribution_is_not_a_quote() -> None:
+    """'the «Teplomerezha» utility's Natalia Hrynko added: „...“' would give Hrynko a one-word
+    quote, the utility's name; the attribution belongs to the quote its colon introduces."""
+    ru = _quotes(
+        "Работы будут вестись ночью. Директор коммунального предприятия «Теплосеть» Наталья Гринько "
+        "добавила: „Бригады уже получили материалы на первые 12 километров“.",
+        "ru",
+    )
+    assert [(q.speaker, q.text) for q in ru] == [
+        ("Наталья Гринько", "Бригады уже получили материалы на первые 12 километров")
+    ]
+    en = _quotes('The "Save Our Pier" campaign chair Tom Hale said: "We will keep the pier open all winter."')
+    assert [(q.speaker, q.text) for q in en] == [("Tom Hale", "We will keep the pier open all winter.")]
+    split = _one('"We are done," Hale said: "It is over and the pier stays open."')
+    assert split.text == "We are done. It is over and the pier stays open."

@@ -768,6 +768,18 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             fps, fpe = para_of(group[0].open_at)
             first_close = fpe if group[0].continues else group[0].close_at
             attr = _attribution(text, group[0].open_at, first_close, fps, fpe, language, lang, None)
+        # 'the «Teplomerezha» utility's Natalia Hrynko added: „...“': an attribution that
+        # introduces the next quote with a colon belongs to it, and the quoted name before
+        # it (no punctuation of its own before the closing mark) is nobody's words.
+        if (
+            attr is not None
+            and len(group) == 1
+            and next_open is not None
+            and attr.phrase_start > last.close_at
+            and text[last.close_at + 1 : next_open].rstrip().endswith(":")
+            and text[last.end - 1 : last.close_at] not in _CLOSING_PUNCT
+        ):
+            attr = None
         # Split quote: "First part," he said. "Second part." -> one quote.
         if (
             attr is not None
@@ -872,6 +884,9 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         score = _score(quote_text, words, seen, speaker is not None)
         quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))
     return quotes
+
+
+_CLOSING_PUNCT = frozenset(",.!?…;:")
 
 
 def _join_parts(text: str, group: list[_Segment], parts: list[str]) -> str:
