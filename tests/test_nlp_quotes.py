@@ -433,3 +433,19 @@ def test_a_quoted_name_before_a_colon_attribution_is_not_a_quote() -> None:
     assert [(q.speaker, q.text) for q in en] == [("Tom Hale", "We will keep the pier open all winter.")]
     split = _one('"We are done," Hale said: "It is over and the pier stays open."')
     assert split.text == "We are done. It is over and the pier stays open."
+
+
+def test_an_organisation_name_in_quote_marks_stays_inside_the_role() -> None:
+    """'директорка ТОВ «Зерно Півдня» Олена Марченко' made the company form 'ТОВ' the speaker,
+    and 'director of the "Grain of the South" company' was cut at the quote mark."""
+    uk = _one(
+        "«Ми готові відвантажити перше зерно», — сказала директорка ТОВ «Зерно Півдня» Олена Марченко.", "uk"
+    )
+    assert (uk.speaker, uk.speaker_role) == ("Олена Марченко", "директорка ТОВ «Зерно Півдня»")
+    ru = _one("Директор КП «Теплосеть» Наталья Гринько заявила: «Ремонт закончим до декабря».", "ru")
+    assert (ru.speaker, ru.speaker_role) == ("Наталья Гринько", "Директор КП «Теплосеть»")
+    en = _one('"We are ready to ship," said Olena Marchenko, director of the "Grain of the South" company.')
+    assert (en.speaker, en.speaker_role) == (
+        "Olena Marchenko",
+        'director of the "Grain of the South" company',
+    )

@@ -262,6 +262,16 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
     while j < limit:
         w, ws, we = words[j]
         between = text[e:ws]
+        closing = _NAME_CLOSERS.get(between.strip())
+        if closing is not None and between[:1] == " ":
+            # "сказала директорка ТОВ «Зерно Півдня» Олена Марченко": a quoted name in the role.
+            close = text.find(closing, ws, ws + 60)
+            after = [k for k in range(j, min(len(words), j + 8)) if words[k][1] > close]
+            if close > 0 and after and text[close + 1 : words[after[0]][1]] == " ":
+                e = close + 1
+                j = after[0]
+                limit = min(len(words), j + 5)
+                continue
         if any(c in between for c in ',.;:!?"“”«»—'):
             if between.strip() == "," and w[:1].isupper() and text[s:e].rsplit(maxsplit=1)[-1][:1].islower():
                 # "says Campbell's partner, Jason Louth": the name follows the description.
@@ -887,6 +897,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
 
 
 _CLOSING_PUNCT = frozenset(",.!?…;:")
+_NAME_CLOSERS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 
 
 def _join_parts(text: str, group: list[_Segment], parts: list[str]) -> str:

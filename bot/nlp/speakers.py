@@ -509,6 +509,8 @@ def _spelled_out(text: str, acronym: str) -> str | None:
     return m.group(0) if m else None
 
 
+# Opening marks of a name quoted inside a role or a description, and their closing marks.
+_NAME_OPENERS = {'"': '"', "“": "”", "«": "»"}
 # "X, who chairs the board," is the board's chair: the verbs a relative clause states a post with.
 _WHO_ROLE_VERBS = {
     "chairs": "chair",
@@ -754,6 +756,11 @@ class SpeakerIndex:
         limit = min(len(text), end + 120)
         while stop < limit and text[stop] not in ',.;:\n"“”«»':
             stop += 1
+            if stop < limit and text[stop] in _NAME_OPENERS:
+                # 'director of the "Grain of the South" company': a quoted name inside the role.
+                close = text.find(_NAME_OPENERS[text[stop]], stop + 1, limit)
+                if close > 0 and text[stop - 1] == " ":
+                    stop = close + 1
         phrase = text[end + 1 : stop].strip()
         words = phrase.split()
         if not words or len(words) > 12:
@@ -800,7 +807,11 @@ class SpeakerIndex:
             if len(tokens) >= 3:
                 start = text.index(tokens[-2], start)
                 tokens, norms = tokens[-2:], norms[-2:]
-            if any(_is_cyr_org(n) for n in norms) or norms[0] in _CYR_PLACES:
+            if (
+                any(_is_cyr_org(n) for n in norms)
+                or norms[0] in _CYR_PLACES
+                or (len(tokens) == 1 and len(tokens[0]) > 1 and tokens[0].isupper())  # ТОВ, КП, МВС
+            ):
                 name = " ".join(tokens) + self._cyr_org_tail(m.end())
                 ent = self._find_org(name)
                 if ent is None:
@@ -875,9 +886,12 @@ class SpeakerIndex:
     def _cyr_role_before(self, start: int) -> str | None:
         """The lower-case role phrase before a Cyrillic name, from its head noun to the name."""
         window = self.text[max(0, start - 100) : start]
-        cut = max(
-            window.rfind(","), window.rfind("."), window.rfind(":"), window.rfind("«"), window.rfind("—")
-        )
+        # A quotation opened before the name ends the phrase, but a closed «...» is an
+        # organisation's name inside the role: "директор КП «Теплосеть» Наталья Гринько".
+        opened = window.rfind("«")
+        if opened >= 0 and "»" in window[opened:]:
+            opened = -1
+        cut = max(window.rfind(","), window.rfind("."), window.rfind(":"), opened, window.rfind("—"))
         window = window[cut + 1 :]
         words = window.split()
         for i, w in enumerate(words):
