@@ -44,7 +44,7 @@ from storage import Storage, _search
 
 log = logging.getLogger(__name__)
 
-VERSION = 2  # 2: the full-text index in shards by id range (migration 0007)
+VERSION = 3  # 2: the full-text index in shards by id range (migration 0007); 3: stemmed (0008)
 TEMPLATES = 2000
 SPAN = timedelta(days=6 * 365)
 UTC_ZONE = ZoneInfo("UTC")

@@ -164,7 +164,8 @@ class ReaderCog(commands.Cog):
 
     @app_commands.command(name="search", description="Full-text search over all briefings")
     @app_commands.describe(
-        query='Words to find; "exact phrase" and -exclude work', limit="Results per page (1-10)"
+        query='Words in any form (contracts finds contract); "exact phrase" and -exclude work',
+        limit="Results per page (1-10)",
     )
     async def search(
         self,

@@ -52,6 +52,9 @@ SNIPPET_END = "\ue001"
 # cheaper (for "budget": 0.17 ms at 5k, 0.5 ms at 10k, 1 ms at 20k); more shards make a
 # rare word's walk dearer (~37 us a shard with its statements cached: 101 shards at 1M).
 DEFAULT_SHARD_SIZE = 10_000
+# English words are stemmed ("contracts" finds "contract"); migration 0008 made every
+# existing shard use it, so all shards of a database share one tokenizer.
+TOKENIZE = "porter unicode61 remove_diacritics 2"
 _HIDDEN = "SELECT id FROM briefings WHERE published_at > ?"
 
 
@@ -82,7 +85,7 @@ def create_shard(db: sqlite3.Connection, shard: int) -> None:
     """The empty FTS5 table of one shard, registered; the caller's transaction holds both."""
     db.execute(
         f"CREATE VIRTUAL TABLE {table(shard)} USING fts5 ("
-        "title, summary, quotes, body, tags, tokenize = 'unicode61 remove_diacritics 2')"
+        f"title, summary, quotes, body, tags, tokenize = '{TOKENIZE}')"
     )
     db.execute("INSERT INTO search_shards (shard) VALUES (?)", (shard,))
 

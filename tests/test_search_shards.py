@@ -242,6 +242,7 @@ async def test_upgrade_splits_the_single_index_into_shards(tmp_path):
         assert total == 11
         assert sorted(h.briefing.id for h in hits) == [*range(1, 10), 17, 18]
         assert "\ue000budget\ue001" in hits[0].snippet
+        assert (await s.search("budgets", limit=20, now=NOW))[1] == 11  # re-indexed with stemming (0008)
     finally:
         await s.close()
     assert shard_rows(path) == {0: [1, 2, 3], 1: [4, 5, 6, 7], 2: [8, 9], 4: [17, 18]}
@@ -250,3 +251,26 @@ async def test_upgrade_splits_the_single_index_into_shards(tmp_path):
         assert conn.execute("SELECT value FROM meta WHERE key = 'search_shard_size'").fetchone() == (
             str(SIZE),
         )
+
+
+async def test_search_finds_other_forms_of_a_word(store):
+    """A reader searching "contracts" or "зерно" would miss the briefing that says "contract" or "зерна"."""
+    await store.add_briefings(
+        [
+            item(1, "The council signed a contract to electrify the berths."),
+            item(2, "Уряд спростить експорт зерна через дунайські порти."),
+            item(3, "Мэрия утвердила план ремонта теплосетей."),
+            item(4, "Зерновий термінал і зерно нового врожаю."),
+        ],
+        now=NOW,
+    )
+
+    async def found(query: str) -> list[int]:
+        return sorted(h.briefing.id for h in (await store.search(query, limit=20, now=NOW))[0])
+
+    assert await found("contracts") == [1]
+    assert await found("electrifying berth") == [1]
+    assert await found("зерно") == [2, 4]
+    assert await found("теплосеть") == [3]
+    assert await found('"зерно"') == [4]  # a quoted word matches as written
+    assert await found("зерна -термінал") == [2]
