@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -39,6 +38,7 @@ import discord
 from bot import render, replies, schedule
 from bot.config import ScheduleConfig
 from bot.models import Briefing, ScheduleKind, Subscription
+from bot.nlp.wordforms import keyword_pattern
 from storage.outbox import (
     Candidate,
     ChannelPlan,
@@ -296,12 +296,12 @@ def message_nonce(channel_id: int, briefing_ids: Iterable[int]) -> str:
 
 
 def _has_word(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
+    return keyword_pattern(phrase.strip()).search(text) is not None
 
 
 def matches(sub: Subscription, briefing: Candidate | Briefing) -> bool:
-    """Topics (any tag) and keywords (any, as whole words in title or body) both must
-    match when set."""
+    """Topics (any tag) and keywords (any, as whole words in any of their forms, in title or
+    body) both must match when set."""
     if sub.topics:
         tags = {t.casefold() for t in briefing.tags}
         if not any(t.casefold() in tags for t in sub.topics):

@@ -9,40 +9,14 @@ from __future__ import annotations
 
 import re
 
+from bot.nlp.wordforms import cyrillic_stem
+
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-# Inflectional endings of Ukrainian and Russian nouns and adjectives, longest first.
-# The index stems English (Porter, migration 0008) but keeps Cyrillic words whole, so a
-# typed "зерно" becomes the prefix "зерн*" and finds "зерна", "зерном" and "зернових".
-_CYR_ENDINGS = tuple(
-    sorted(
-        set(
-            """
-            ових евих ами ями ого его ому ему ими ыми ому ові еві ою ею ов ев ів їв ей ий ій ый ой
-            ая яя ое ее ие ые ых их ую юю ам ям ах ях ом ем а я о е и і ї у ю ь ы й є
-            """.split()
-        ),
-        key=len,
-        reverse=True,
-    )
-)
-_MIN_STEM = 4
 
 
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def _cyrillic_stem(word: str) -> str | None:
-    """The stem of a Ukrainian or Russian word to match as a prefix, or ``None`` to match it whole."""
-    if not _CYRILLIC.search(word):
-        return None
-    low = word.lower()
-    for ending in _CYR_ENDINGS:
-        if low.endswith(ending) and len(low) - len(ending) >= _MIN_STEM:
-            return low[: -len(ending)]
-    return None
 
 
 def build_match(query: str, *, prefix_last: bool = True) -> str | None:
@@ -68,7 +42,7 @@ def build_match(query: str, *, prefix_last: bool = True) -> str | None:
         words = _WORD.findall(bare)
         if not words:
             continue
-        stem = _cyrillic_stem(words[0]) if len(words) == 1 else None
+        stem = cyrillic_stem(words[0]) if len(words) == 1 else None
         if stem is not None:
             (exclude if negate else include).append(_quote(stem) + "*")
             continue

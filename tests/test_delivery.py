@@ -556,3 +556,14 @@ async def test_discord_sender_maps_errors(error, expected):
     sender = DiscordSender(SimpleNamespace(http=_Http(error)))  # type: ignore[arg-type]
     with pytest.raises(expected):
         await sender.send(5, content=None, embeds=[], nonce="n", allowed_mentions=allowed_mentions(None))
+
+
+async def test_keyword_filter_takes_other_forms_of_the_word(world):
+    """A channel following 'sanction' would miss 'Banks sanctioned', or one following
+    'grid' would get 'Gridlock'."""
+    await world.subscribe(1, keywords=("sanction", "тариф"))
+    await world.add("Banks sanctioned over grain exports")
+    await world.add("Gridlock in parliament")
+    await world.add("Нові тарифи на тепло")
+    await world.engine.run_instant()
+    assert world.sender.titles(1) == ["Banks sanctioned over grain exports", "Нові тарифи на тепло"]
