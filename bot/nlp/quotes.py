@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
 from bot.nlp.sentences import _is_boundary, paragraph_spans
-from bot.nlp.speakers import Entity, SpeakerIndex
+from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
 # Quote marks; apostrophes inside words ("didn't", "Ukraine’s") are skipped in the loop, which is far
 # cheaper than look-arounds in the pattern.
@@ -262,7 +262,7 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
     while j < limit:
         w, ws, we = words[j]
         between = text[e:ws]
-        closing = _NAME_CLOSERS.get(between.strip())
+        closing = NAME_QUOTES.get(between.strip())
         if closing is not None and between[:1] == " ":
             # "сказала директорка ТОВ «Зерно Півдня» Олена Марченко": a quoted name in the role.
             close = text.find(closing, ws, ws + 60)
@@ -897,7 +897,6 @@ def find_quotes(text: str, language: str) -> list[Quote]:
 
 
 _CLOSING_PUNCT = frozenset(",.!?…;:")
-_NAME_CLOSERS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 
 
 def _join_parts(text: str, group: list[_Segment], parts: list[str]) -> str:

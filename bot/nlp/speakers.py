@@ -510,7 +510,7 @@ def _spelled_out(text: str, acronym: str) -> str | None:
 
 
 # Opening marks of a name quoted inside a role or a description, and their closing marks.
-_NAME_OPENERS = {'"': '"', "“": "”", "«": "»"}
+NAME_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
 # "X, who chairs the board," is the board's chair: the verbs a relative clause states a post with.
 _WHO_ROLE_VERBS = {
     "chairs": "chair",
@@ -756,9 +756,9 @@ class SpeakerIndex:
         limit = min(len(text), end + 120)
         while stop < limit and text[stop] not in ',.;:\n"“”«»':
             stop += 1
-            if stop < limit and text[stop] in _NAME_OPENERS:
+            if stop < limit and text[stop] in NAME_QUOTES:
                 # 'director of the "Grain of the South" company': a quoted name inside the role.
-                close = text.find(_NAME_OPENERS[text[stop]], stop + 1, limit)
+                close = text.find(NAME_QUOTES[text[stop]], stop + 1, limit)
                 if close > 0 and text[stop - 1] == " ":
                     stop = close + 1
         phrase = text[end + 1 : stop].strip()
