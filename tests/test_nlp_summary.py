@@ -86,3 +86,17 @@ def test_pieces_of_quotations_are_not_picked() -> None:
     standard = analyze("Heat warning", body, "en").summaries.standard
     assert "Drink water." not in standard
     assert "Check on your neighbours" not in standard
+
+
+def test_a_quotation_without_its_speaker_is_not_preferred() -> None:
+    """A summary would show '"Markets now know where the ceiling is."' with nobody to say it,
+    and drop the sentence that names the speaker."""
+    body = (
+        "Energy ministers agreed on Wednesday to extend the emergency cap on gas prices by six months.\n\n"
+        '"This is not the end of the crisis, but it is the end of the panic," said Energy Minister '
+        'Frederik Holm, who chaired the meeting. "Markets now know where the ceiling is."\n\n'
+        "Holm said the cap would be reviewed in March."
+    )
+    standard = analyze("Gas price cap extended", body, "en").summaries.standard
+    assert "said Energy Minister Frederik Holm" in standard
+    assert "Markets now know" not in standard

@@ -161,6 +161,8 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
 
 
 _OPENERS = "\"“«„'‘"
+# A sentence that is nothing but a quotation: no attribution in it.
+_BARE_QUOTE = re.compile(r"[\"“«„][^\"“”«»„]+[\"”»“][.!?…]?")
 _QUOTE_MARKS = re.compile(r'[«»„“”"]')
 
 
@@ -191,9 +193,12 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
             score += 0.04 * min(centrality, 5.0)
             if title_words:
                 score += 0.15 * len(s.words & title_words) / len(title_words)
+        opens_quote = s.text[:1] in "\"“«„'‘"
         first = _WORD.match(s.text.lstrip("\"“«„'‘ "))
         if first and first.group(0).lower() in dangling and s.position > 0:
-            score -= 0.25
+            score -= 0.25  # "This is...", "He also said...": leans on the sentence before
+        if opens_quote and _BARE_QUOTE.fullmatch(s.text):
+            score -= 0.3  # '"Markets now know where the ceiling is."': whose words, the reader cannot tell
         n = s.n_words
         if s.broken_quote:
             score -= 0.5
@@ -204,7 +209,7 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
             score -= 0.2
         elif n > 60:
             score -= 0.1
-        if s.text[:1] in "\"“«„'‘":
+        if opens_quote:
             score -= 0.1
         if s.text.rstrip()[-1:] in ("?", ":"):
             score -= 0.15
