@@ -100,3 +100,17 @@ def test_a_quotation_without_its_speaker_is_not_preferred() -> None:
     standard = analyze("Gas price cap extended", body, "en").summaries.standard
     assert "said Energy Minister Frederik Holm" in standard
     assert "Markets now know" not in standard
+
+
+def test_a_speech_s_courtesies_are_not_summarised() -> None:
+    """A summary of a speech would spend a sentence on 'Thank you, Madam Speaker.'"""
+    body = (
+        "Remarks by Finance Minister Irena Kovac at the opening of the budget debate.\n\n"
+        "Thank you, Madam Speaker.\n\n"
+        "Honourable members, the budget before you does three things. It protects the pension increase "
+        "we promised in spring. It doubles the fund for school repairs.\n\n"
+        "Some of you will say this is not enough."
+    )
+    standard = analyze("Budget debate opens", body, "en").summaries.standard
+    assert "Thank you" not in standard
+    assert "the budget before you does three things" in standard

@@ -161,6 +161,22 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
 
 
 _OPENERS = "\"“«„'‘"
+# How a speech greets and thanks its audience (lower case, as a sentence opens).
+_PLEASANTRIES = (
+    "thank you",
+    "thanks",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "ladies and gentlemen",
+    "dear colleagues",
+    "дякую",
+    "доброго дня",
+    "добрий день",
+    "спасибо",
+    "добрый день",
+    "благодарю",
+)
 # A sentence that is nothing but a quotation: no attribution in it.
 _BARE_QUOTE = re.compile(r"[\"“«„][^\"“”«»„]+[\"”»“][.!?…]?")
 _QUOTE_MARKS = re.compile(r'[«»„“”"]')
@@ -197,6 +213,8 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
         first = _WORD.match(s.text.lstrip("\"“«„'‘ "))
         if first and first.group(0).lower() in dangling and s.position > 0:
             score -= 0.25  # "This is...", "He also said...": leans on the sentence before
+        if s.n_words <= 8 and s.text.lower().startswith(_PLEASANTRIES):
+            score -= 0.6  # "Thank you, Madam Speaker.": a speech's courtesies are not news
         if opens_quote and _BARE_QUOTE.fullmatch(s.text):
             score -= 0.3  # '"Markets now know where the ceiling is."': whose words, the reader cannot tell
         n = s.n_words
