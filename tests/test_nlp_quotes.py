@@ -449,3 +449,17 @@ def test_an_organisation_name_in_quote_marks_stays_inside_the_role() -> None:
         "Olena Marchenko",
         'director of the "Grain of the South" company',
     )
+
+
+def test_she_said_prefers_a_woman_who_spoke_over_a_speaker_of_unknown_gender() -> None:
+    """'she said' went to the nearest speaker even when nothing said he was a woman and a
+    woman had spoken just before."""
+    body = (
+        "Ministers extended the gas price cap on Wednesday.\n\n"
+        '"Predictability is worth more to our members than any single price," said Maria Vogel, '
+        "director general of the chemical industry council.\n\n"
+        "Not everyone was convinced. Hungary's foreign minister, Tibor Nemeth, told reporters the cap "
+        "punishes countries that planned ahead.\n\n"
+        '"We will watch prices daily and report every month," she said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Maria Vogel", "Maria Vogel"]

@@ -1131,6 +1131,12 @@ class SpeakerIndex:
                     if nearest is None:
                         nearest = men
                         if men.speaks or men.subject or not self.prefer_speakers:
+                            if g is None and gender is not None:
+                                # "she said" after a speaker of unknown gender: a nearby
+                                # speaker known to be a woman is the likelier one.
+                                known = self._known_speaker(men, gender)
+                                if known is not None:
+                                    return known
                             return ent
                     elif (
                         (men.speaks or (self.prefer_subjects and men.subject and not nearest.subject))
@@ -1153,6 +1159,15 @@ class SpeakerIndex:
         if nearest is not None:
             return nearest.entity
         return fallback or unconfirmed
+
+    def _known_speaker(self, after: Mention, gender: str) -> Entity | None:
+        """The nearest speaking person of ``gender`` within ``speaker_window`` before ``after``."""
+        for men in reversed(self._before(after.start)):
+            if after.start - men.start >= self.speaker_window:
+                return None
+            if men.speaks and not men.in_quote and not men.entity.is_org and men.entity.gender == gender:
+                return men.entity
+        return None
 
     def by_role_noun(self, noun: str, pos: int, org: bool = False) -> Entity | None:
         """Resolve "the secretary" / "the ministry": the latest entity whose role or name has ``noun``.
