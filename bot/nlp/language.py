@@ -13,7 +13,7 @@ import re
 # the same counts, about 20 times faster on a long briefing. Every Ukrainian-only and
 # Russian-only letter lies inside the Cyrillic block, and ``[A-Za-z]`` is exactly
 # ``ch.isascii() and ch.isalpha()``.
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[A-Za-z]")
 _UK_ONLY = re.compile("[іїєґІЇЄҐ]")
 _RU_ONLY = re.compile("[ыэъёЫЭЪЁ]")
@@ -23,7 +23,7 @@ def detect_language(text: str) -> str:
     """Return ``"en"``, ``"uk"`` or ``"ru"`` for ``text``."""
     if text.isascii():
         return "en"  # no Cyrillic letter; isascii is one C pass, far cheaper than a regex scan
-    cyrillic = len(_CYRILLIC.findall(text))
+    cyrillic = len(CYRILLIC.findall(text))
     if cyrillic == 0:
         return "en"
     latin = len(_LATIN.findall(text))

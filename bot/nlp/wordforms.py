@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+from bot.nlp.language import CYRILLIC
+
 # Inflectional endings of Ukrainian and Russian nouns and adjectives, longest first.
 _CYR_ENDINGS = tuple(
     sorted(
@@ -33,7 +34,7 @@ def cyrillic_stem(word: str) -> str | None:
     """The lower-case stem of a Ukrainian or Russian word, matched as a prefix: "зерно" ->
     "зерн", and "тариф" (a stem already) -> "тариф", so "тарифи" is found. ``None`` to match
     the word whole: not Cyrillic, or shorter than four letters ("мир")."""
-    if not _CYRILLIC.search(word):
+    if not CYRILLIC.search(word):
         return None
     low = word.lower()
     for ending in _CYR_ENDINGS:
