@@ -19,6 +19,7 @@ from typing import Any
 from bot import __version__
 from bot.config import Config, ConfigError, load_config, token_problem
 from bot.errors import UserFacingError
+from bot.ingest import format_when
 from bot.models import Briefing, SummaryLength
 from storage import Storage, StorageError
 
@@ -113,6 +114,14 @@ async def cmd_add(args: argparse.Namespace, config: Config) -> int:
     return await _with_newsroom(config, job)
 
 
+def briefing_id(text: str) -> int:
+    """An id as ``list`` prints it: ``12`` or ``#12``."""
+    digits = text.strip().removeprefix("#")
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"not a briefing id: {text!r} (expected a number such as 12 or #12)")
+    return int(digits)
+
+
 async def cmd_list(args: argparse.Namespace, config: Config) -> int:
     async def job(newsroom: Any) -> int:
         refs = await newsroom.storage.list_briefings(limit=args.limit, offset=args.offset)
@@ -122,7 +131,7 @@ async def cmd_list(args: argparse.Namespace, config: Config) -> int:
             )
         else:
             for r in refs:
-                print(f"#{r.id:<6} {r.published_at:%Y-%m-%d %H:%M}  {r.title}")
+                print(f"#{r.id:<6} {format_when(r.published_at)}  {r.title}")
             if not refs:
                 print("No briefings yet. Add some with: briefbot add FILE")
         return EXIT_OK
@@ -254,7 +263,7 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
         return EXIT_OK
 
     def when(moment: datetime | None) -> str:
-        return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+        return format_when(moment) if moment else "never"
 
     print(f"deliveries: {status.pending} pending, {status.failed} failed, {status.sent} sent")
     print(f"instant poll last ran: {when(status.instant_last_run)}")
@@ -380,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show one briefing with its summary and quotes")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")
     p.add_argument("--json", action="store_true", help="machine-readable output (all summaries, all quotes)")
     p.set_defaults(func=cmd_show)
 
@@ -413,7 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("remove", help="delete a briefing")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")
     p.set_defaults(func=cmd_remove)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(

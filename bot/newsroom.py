@@ -66,6 +66,11 @@ def analyze(draft: Draft) -> Analysis:
 
 
 _ID_REF = re.compile(r"^\s*#?(\d{1,18})\s*$")
+# The date an autocomplete choice shows after a title ("Grid fund (07 Dec 2026)"), and the
+# ellipsis of a choice cut to Discord's 100 characters: typed back, they are not title words.
+_CHOICE_DATE = re.compile(r"\s*(?:…\s*)?\(\d{2} [A-Z][a-z]{2} \d{4}\)\s*$|\s*…\s*$")
+# The role a speaker choice shows after the name ("Olena Marchenko — Deputy Minister").
+_CHOICE_ROLE = " — "
 
 
 class Newsroom:
@@ -193,6 +198,7 @@ class Newsroom:
                 raise UserFacingError("No briefings yet.")
             return newest[0]
         match = _ID_REF.match(reference)
+        reference = _CHOICE_DATE.sub("", reference) or reference
         if match:
             found = await self.storage.get_briefing(
                 int(match.group(1)), include_embargoed=include_embargoed, now=now
@@ -217,6 +223,8 @@ class Newsroom:
         limit: int = 3,
     ) -> list[QuoteHit]:
         briefing_id = (await self.resolve(briefing)).id if briefing else None
+        if speaker and _CHOICE_ROLE in speaker:
+            speaker = speaker.split(_CHOICE_ROLE, 1)[0]
         hits = await self.storage.find_quotes(
             speaker=speaker, briefing_id=briefing_id, contains=contains, limit=limit, now=self.clock()
         )

@@ -8,7 +8,6 @@ application's owner or team, or a user or role listed in the config.
 from __future__ import annotations
 
 import logging
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 import discord
@@ -18,6 +17,7 @@ from discord.ext import commands
 from bot import render, replies
 from bot.client import handle_interaction_error
 from bot.errors import PermissionDeniedError, UserFacingError
+from bot.ingest import MAX_TITLE, format_when
 from bot.models import Briefing
 from cogs.reader import NO_MENTIONS
 
@@ -27,18 +27,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PUBLISHER_ONLY = "Only publishers can change briefings (ask the bot's operator to add you or your role)."
+FORM_BODY_MAX = 4000  # Discord's limit for one text input
 
 
 class ArticleModal(discord.ui.Modal):
     """The form for a new briefing, or an edit prefilled with the current text."""
 
     headline: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Title", max_length=256, placeholder="Headline"
+        label="Title", max_length=MAX_TITLE, placeholder="Headline"
     )
     body: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
         label="Body",
         style=discord.TextStyle.paragraph,
-        max_length=4000,
+        max_length=FORM_BODY_MAX,
         placeholder="Paragraphs, blank line between",
     )
     source_url: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
@@ -48,22 +49,34 @@ class ArticleModal(discord.ui.Modal):
         label="Publish time",
         required=False,
         max_length=40,
-        placeholder="2026-03-01 14:30 (empty: now; future: embargo)",
+        placeholder="2026-03-01 14:30 UTC (empty: now; future: embargo)",
     )
     tags: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
         label="Tags", required=False, max_length=200, placeholder="energy, eu, sanctions"
     )
 
     def __init__(self, cog: PublisherCog, *, editing: Briefing | None = None) -> None:
-        super().__init__(title="Edit briefing" if editing else "New briefing", timeout=1800)
+        """Every prefilled value parses back to what is stored, so a field left as it is
+        stays as it is. A body longer than one text input holds is left out of the form
+        (and kept) rather than shown cut and saved cut."""
+        body_fits = editing is None or len(editing.body) <= FORM_BODY_MAX
+        title = "New briefing" if editing is None else "Edit briefing"
+        if not body_fits:
+            title = "Edit briefing (long body kept)"
+        super().__init__(title=title, timeout=1800)
         self.cog = cog
         self.editing = editing
+        self.kept_body: str | None = None
         if editing is not None:
-            self.headline.default = editing.title[:256]
-            self.body.default = editing.body[:4000]
+            self.headline.default = editing.title
             self.source_url.default = editing.source_url or ""
-            self.published.default = editing.published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            self.published.default = format_when(editing.published_at)
             self.tags.default = ", ".join(editing.tags)
+            if body_fits:
+                self.body.default = editing.body
+            else:
+                self.kept_body = editing.body
+                self.remove_item(self.body)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         self.cog.require_publisher(interaction)
@@ -71,7 +84,7 @@ class ArticleModal(discord.ui.Modal):
         origin = f"/article {'edit' if self.editing else 'add'} by {interaction.user.id}"
         fields = dict(
             title=self.headline.value,
-            body=self.body.value,
+            body=self.body.value if self.kept_body is None else self.kept_body,
             source_url=self.source_url.value,
             published=self.published.value,
             tags=self.tags.value,

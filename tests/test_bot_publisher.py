@@ -117,29 +117,98 @@ async def test_import_refuses_oversized_files_before_downloading(bot_world: BotW
     assert "the limit is 200,000 bytes" in result.final_message().content
 
 
-async def test_edit_opens_prefilled_and_keeps_the_id(bot_world: BotWorld):
-    """Editing would lose the current text, or create a new briefing instead of correcting it."""
-    added = await add_via_modal(bot_world, bot_world.publisher, title="Draft headline for editing")
-    briefing_id = added.final_message().content.split("#")[1].split(".")[0]
-    opened = await bot_world.fake.slash(
-        bot_world.publisher, bot_world.channel, "article edit", {"briefing": briefing_id}
+async def open_edit_form(world: BotWorld, briefing_id: int | str):
+    opened = await world.fake.slash(
+        world.publisher, world.channel, "article edit", {"briefing": str(briefing_id)}
     )
-    assert opened.type == 9
-    defaults = {
-        c["custom_id"]: c.get("value") for row in opened.data["components"] for c in row["components"]
-    }
-    assert "Draft headline for editing" in defaults.values()
-    custom_ids = list(defaults)
-    values = modal_values(title="Corrected headline after editing")
-    submitted = await opened.submit_modal(dict(zip(custom_ids, values.values(), strict=True)))
-    message = await submitted.wait_final()
-    assert message.content.startswith(f"Updated briefing #{briefing_id}")
-    storage = await Storage.open(bot_world.db_path)
+    assert opened.type == 9, opened
+    shown = {c["custom_id"]: c.get("value") for row in opened.data["components"] for c in row["components"]}
+    return opened, shown
+
+
+async def import_one(world: BotWorld, record: dict[str, str]) -> int:
+    """Import one briefing as a JSON file through /article import; its id."""
+    attachment = world.fake.add_attachment("one.json", json.dumps(record), content_type="application/json")
+    await (
+        await world.fake.slash(world.publisher, world.channel, "article import", {"file": attachment})
+    ).wait_final()
+    storage = await Storage.open(world.db_path)
     try:
-        edited = await storage.get_briefing(int(briefing_id), include_embargoed=True)
+        [ref] = await storage.titles_matching(record["title"], include_embargoed=True)
     finally:
         await storage.close()
-    assert edited is not None and edited.title == "Corrected headline after editing"
+    return ref.id
+
+
+async def stored(world: BotWorld, briefing_id: int):
+    storage = await Storage.open(world.db_path)
+    try:
+        return await storage.get_briefing(briefing_id, include_embargoed=True)
+    finally:
+        await storage.close()
+
+
+async def test_edit_changing_only_the_headline_keeps_everything_else(bot_world: BotWorld):
+    """A publisher who fixes only the headline in the prefilled form got an error about the publish time."""
+    added = await add_via_modal(
+        bot_world,
+        bot_world.publisher,
+        title="Draft headline for editing",
+        source_url="https://example.org/winter-roads",
+        published="07.12.2026 10:45",
+        tags="transport, winter",
+    )
+    briefing_id = int(added.final_message().content.split("#")[1].split(".")[0])
+    before = await stored(bot_world, briefing_id)
+    opened, shown = await open_edit_form(bot_world, briefing_id)
+    assert "Draft headline for editing" in shown.values()
+    [title_id] = [k for k, v in shown.items() if v == "Draft headline for editing"]
+    # The person changes one field and leaves every other one as the form shows it.
+    submitted = await opened.submit_modal({title_id: "Corrected headline after editing"})
+    message = await submitted.wait_final()
+    assert message.content.startswith(f"Updated briefing #{briefing_id}"), message.content
+    after = await stored(bot_world, briefing_id)
+    assert after is not None and before is not None
+    assert after.title == "Corrected headline after editing"
+    assert (after.body, after.published_at, after.source_url, after.tags) == (
+        before.body,
+        before.published_at,
+        before.source_url,
+        before.tags,
+    )
+
+
+async def test_edit_keeps_a_publish_time_with_seconds(bot_world: BotWorld):
+    """An untouched publish time of 10:45:30 would be saved as 10:45, moving the briefing in the archive."""
+    briefing_id = await import_one(
+        bot_world,
+        {"title": "Tariff note with exact time", "body": NEW_BODY, "published_at": "2026-11-02T10:45:30Z"},
+    )
+    before = await stored(bot_world, briefing_id)
+    opened, shown = await open_edit_form(bot_world, briefing_id)
+    assert "2026-11-02 10:45:30 UTC" in shown.values()
+    await (await opened.submit_modal({})).wait_final()
+    after = await stored(bot_world, briefing_id)
+    assert after is not None and before is not None and after.published_at == before.published_at
+
+
+async def test_edit_of_a_body_longer_than_the_form_keeps_the_body(bot_world: BotWorld):
+    """Editing the headline of a long imported briefing would silently cut its body to 4,000 characters."""
+    paragraph = "The committee reviewed the appendix on regional grid investment line by line. " * 8
+    body = "\n\n".join(f"Part {n}. {paragraph}" for n in range(12))
+    assert len(body) > 4000
+    briefing_id = await import_one(
+        bot_world, {"title": "Long grid appendix", "body": body, "published_at": "2026-11-02T10:00:00Z"}
+    )
+    before = await stored(bot_world, briefing_id)
+    opened, shown = await open_edit_form(bot_world, briefing_id)
+    assert "long body kept" in opened.data["title"]
+    assert not any(v and v.startswith("Part 0.") for v in shown.values())
+    [title_id] = [k for k, v in shown.items() if v == "Long grid appendix"]
+    await (await opened.submit_modal({title_id: "Long grid appendix, corrected"})).wait_final()
+    after = await stored(bot_world, briefing_id)
+    assert after is not None and before is not None
+    assert after.title == "Long grid appendix, corrected" and after.body == before.body
 
 
 async def test_remove_asks_first_and_cancel_keeps_it(bot_world: BotWorld):

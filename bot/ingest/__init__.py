@@ -12,13 +12,16 @@ from pathlib import Path
 
 from bot.ingest._document import DEFAULT_MAX_BYTES, detect_format, parse_document, parse_text
 from bot.ingest._draft import IngestError, IngestResult, InvalidDraftError, make_draft
+from bot.ingest._text import MAX_TITLE, format_when
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_TITLE",
     "IngestError",
     "IngestResult",
     "InvalidDraftError",
     "detect_format",
+    "format_when",
     "make_draft",
     "parse_document",
     "parse_text",

@@ -106,6 +106,13 @@ _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 _DMY = r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
 _WIRE_TIME_FIRST = re.compile(rf"{_TIME}{_SEP}{_DMY}")
 _WIRE_DATE_FIRST = re.compile(rf"{_DMY}(?:{_SEP}{_TIME})?")
+# "07 Dec 2026 02:07": how the bot's terminal cards print a time.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?P<d>\d{{1,2}})\s+(?P<mon>[A-Za-z]{{3,9}})\.?,?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?"
+)
+# A trailing "UTC" or "GMT": the bot prints UTC times that way, so they must parse back.
+_UTC_SUFFIX = re.compile(r"\s*\b(?:UTC|GMT)$", re.IGNORECASE)
 _ISO_SHAPE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?)?(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?",
     re.IGNORECASE,
@@ -134,20 +141,37 @@ def _build(value: str, y: int, mo: int, d: int, *, h: int = 0, mi: int = 0, s: i
         raise DateError(value, impossible=True, detail=str(exc)) from None
 
 
+def format_when(moment: datetime) -> str:
+    """A time as the bot shows it where a user may edit or paste it back: ``2026-12-07 02:07 UTC``
+    (seconds only when there are some). ``parse_when`` reads it back to the same instant."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if moment.second else "%Y-%m-%d %H:%M UTC")
+
+
 def parse_when(value: str, tz: ZoneInfo) -> datetime:
     """Parse a wire dateline or ISO 8601 time; naive times are in ``tz``. Returns aware UTC.
 
-    Accepted: ``HH:MM DD.MM.YYYY``, ``DD.MM.YYYY HH:MM``, ``DD.MM.YYYY``, and ISO 8601
-    (``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM]``).
+    Accepted: ``HH:MM DD.MM.YYYY``, ``DD.MM.YYYY HH:MM``, ``DD.MM.YYYY``, ISO 8601
+    (``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM]``) and ``07 Dec 2026 14:30``;
+    a trailing ``UTC`` or ``GMT`` (as the bot prints times) puts a time without an offset in UTC.
     Raises ``DateError`` saying whether the value is impossible or unparseable.
     """
     text = value.strip()
+    if suffix := _UTC_SUFFIX.search(text):
+        text, tz = text[: suffix.start()].rstrip(), ZoneInfo("UTC")
     if m := _WIRE_TIME_FIRST.fullmatch(text) or _WIRE_DATE_FIRST.fullmatch(text):
         g = m.groupdict()
+        month = int(g["m"])
+    elif (m := _DAY_MONTH_YEAR.fullmatch(text)) and m["mon"][:3].casefold() in _MONTHS:
+        g = m.groupdict()
+        month = _MONTHS.index(g["mon"][:3].casefold()) + 1
+    else:
+        m = None
+    if m is not None:
         naive = _build(
             text,
             int(g["y"]),
-            int(g["m"]),
+            month,
             int(g["d"]),
             h=int(g["H"] or 0),
             mi=int(g["M"] or 0),
@@ -172,7 +196,8 @@ def parse_when(value: str, tz: ZoneInfo) -> datetime:
     raise DateError(
         text or "(empty)",
         impossible=False,
-        detail="expected HH:MM DD.MM.YYYY, DD.MM.YYYY HH:MM or ISO 8601 such as 2026-03-02T14:30+02:00",
+        detail="expected HH:MM DD.MM.YYYY, DD.MM.YYYY HH:MM, 2026-03-02 14:30 UTC "
+        "or ISO 8601 such as 2026-03-02T14:30+02:00",
     )
 
 
