@@ -39,6 +39,8 @@ class QuoteCounts:
     speaker_ok: int = 0
     role_ok: int = 0
     role_gold: int = 0
+    wrong_name: int = 0  # a found quote shown with a name that is not its speaker's
+    abstained: int = 0  # a found quote of a named speaker shown with no name
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: QuoteCounts) -> None:
@@ -51,6 +53,8 @@ class QuoteCounts:
             "speaker_ok",
             "role_ok",
             "role_gold",
+            "wrong_name",
+            "abstained",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses.extend(other.misses)
@@ -76,11 +80,19 @@ class QuoteCounts:
     def speaker_acc(self) -> float:
         return self.speaker_ok / self.found30 if self.found30 else 0.0
 
+    @property
+    def wrong_name_rate(self) -> float:
+        return self.wrong_name / self.found30 if self.found30 else 0.0
+
 
 def score_quotes(
     doc: Doc, predicted: list[Quote] | tuple[Quote, ...], keep_misses: bool = False
 ) -> QuoteCounts:
-    c = QuoteCounts(gold=len(doc.quotes), predicted=len(predicted))
+    c = QuoteCounts(gold=len(doc.quotes) + doc.unplaced, predicted=len(predicted))
+    if keep_misses and doc.unplaced:
+        c.misses.append(
+            f"{doc.id}: {doc.unplaced} gold quote(s) not in the stored body ({doc.refused or 'changed'})"
+        )
     spans = [(q.start, q.end) for q in predicted]
     for g in doc.quotes:
         gl = max(1, g.end - g.start)
@@ -94,8 +106,13 @@ def score_quotes(
             q = predicted[best]
             if norm_name(q.speaker) == norm_name(g.speaker):
                 c.speaker_ok += 1
-            elif keep_misses:
-                c.misses.append(f"{doc.id}: speaker {q.speaker!r} != {g.speaker!r} :: {q.text[:60]!r}")
+            else:
+                if norm_name(q.speaker):
+                    c.wrong_name += 1
+                else:
+                    c.abstained += 1
+                if keep_misses:
+                    c.misses.append(f"{doc.id}: speaker {q.speaker!r} != {g.speaker!r} :: {q.text[:60]!r}")
             if g.role:
                 c.role_gold += 1
                 if norm_name(q.speaker_role) == norm_name(g.role):

@@ -1,6 +1,6 @@
 """Benchmark the NLP core: key quotes, speakers, summaries and speed.
 
-    python -m bench.nlp            # own set + third-party sets when present
+    python -m bench.nlp            # own set, blind set, third-party sets when present
     python -m bench.nlp --smoke    # own set only, no baselines beyond Lead-3 (CI)
     python -m bench.nlp --misses   # also list missed/extra quotes and wrong speakers
 
@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 
 from bench._common import calibration_ms
-from bench._nlp_data import Doc, evaldata_dir, load_frank_cnndm, load_ggt, load_own
+from bench._nlp_data import Doc, evaldata_dir, load_blind, load_frank_cnndm, load_ggt, load_own
 from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes
 from bot.nlp import analyze, split_sentences
 from bot.nlp.summary import lead
@@ -77,6 +77,24 @@ def evaluate(
     return rows
 
 
+def _all_languages(rows: list[dict[str, object]]) -> dict[str, object]:
+    """One row adding up the quote counts of per-language rows (ROUGE stays per language)."""
+    total = QuoteCounts()
+    for r in rows:
+        total.add(r["quotes"])  # type: ignore[arg-type]
+    total.misses.clear()
+    docs = sum(int(r["docs"]) for r in rows)  # type: ignore[call-overload]
+    return {
+        "set": rows[0]["set"],
+        "lang": "all",
+        "docs": docs,
+        "quotes": total,
+        "rouge": None,
+        "lead3": None,
+        "baselines": {},
+    }
+
+
 def _briefings_800(docs: list[Doc], target_words: int = 800) -> list[str]:
     """~800-word English briefings made by joining consecutive own-set briefings."""
     out: list[str] = []
@@ -130,6 +148,8 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
         "F1",
         "F1@80",
         "speaker",
+        "wrong name",
+        "abstain",
         "role",
         "ROUGE-1/2/Lsum",
         "Lead-3",
@@ -150,10 +170,12 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
                 f"{q.f1:.3f}",
                 f"{f80:.3f}",
                 f"{q.speaker_acc:.3f}",
+                f"{q.wrong_name_rate:.3f}",
+                str(q.abstained),
                 role,
             ]
         else:
-            qcols = ["-"] * 7
+            qcols = ["-"] * 9
         bases = r["baselines"]  # type: ignore[assignment]
         cols = [
             str(r["set"]),
@@ -185,6 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     names = sumy.names() if sumy else []
     own = load_own()
     rows = evaluate("own", own, rouge, sumy, quotes=True, summaries=True, misses=args.misses)
+    blind = load_blind()
+    blind_rows = evaluate("blind", blind, rouge, sumy, quotes=True, summaries=True, misses=args.misses)
+    rows += [*blind_rows, _all_languages(blind_rows)]
+    refused = [d for d in blind if d.refused]
+    print(f"blind set: {len(blind) - len(refused)} of {len(blind)} files ingest")
+    for d in refused:
+        print(f"  refused {d.id}: {d.refused}")
     if not args.smoke:
         root = evaldata_dir()
         if root is None:
