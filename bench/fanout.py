@@ -41,8 +41,9 @@ from discord.http import HTTPClient
 from bench._archive import add_subscriptions, archive
 from bench._common import Size
 from bench._corpus import Corpus
+from bot.clock import SystemClock
 from bot.config import Config, ScheduleConfig, StorageConfig
-from bot.delivery import DeliveryEngine, SystemClock
+from bot.delivery.engine import DeliveryEngine
 from bot.discord_sender import DiscordSender
 from bot.newsroom import Newsroom
 from storage import Storage

@@ -32,8 +32,10 @@ import discord
 import psutil
 
 from bench._common import Size
+from bot.clock import ManualClock
 from bot.config import ScheduleConfig
-from bot.delivery import DeliveryEngine, ManualClock, RateLimiter
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.ratelimit import RateLimiter
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
 from bot.schedule import next_run, previous_run
 from storage import Storage

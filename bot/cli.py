@@ -251,7 +251,7 @@ async def cmd_remove(args: argparse.Namespace, config: Config) -> int:
 async def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from datetime import UTC, datetime
 
-    from bot.delivery import read_status
+    from bot.delivery.status import read_status
 
     storage = await Storage.open(config.storage.path)
     try:

@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Config
-from bot.delivery import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine
 from bot.discord_sender import build_delivery
 from bot.errors import UserFacingError
 from bot.models import Subscription

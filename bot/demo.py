@@ -18,7 +18,7 @@ import discord
 
 from bot import replies
 from bot.config import Config
-from bot.delivery import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine
 from bot.ingest import sample_paths
 from bot.models import ScheduleKind, Subscription, SummaryLength
 from bot.newsroom import Newsroom

@@ -20,15 +20,9 @@ import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
-from bot.delivery import (
-    ChannelGone,
-    DeliveryEngine,
-    MessageGone,
-    NoAccess,
-    Rejected,
-    SystemClock,
-    TransientError,
-)
+from bot.clock import SystemClock
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
 from bot.scheduler import BriefingScheduler
 
 if TYPE_CHECKING:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bot import nlp
+from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.ingest import IngestError, IngestResult, InvalidDraftError, make_draft, parse_document, parse_text
@@ -22,12 +22,6 @@ from bot.models import AddOutcome, Analysis, Briefing, BriefingRef, Draft, Quote
 from storage import NotFoundError, Storage, StorageError
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +70,10 @@ _CHOICE_ROLE = " — "
 class Newsroom:
     """Everything a reader or publisher can ask of the archive."""
 
-    def __init__(self, storage: Storage, config: Config, *, clock: Clock = utcnow) -> None:
+    def __init__(self, storage: Storage, config: Config, *, clock: Clock | None = None) -> None:
         self.storage = storage
         self.config = config
-        self.clock = clock
+        self.clock = clock or SystemClock()
 
     # -- ingest ------------------------------------------------------------------
 
@@ -90,7 +84,7 @@ class Newsroom:
             filename,
             tz=self.config.ingest.tz,
             max_bytes=self.config.ingest.max_bytes,
-            now=self.clock(),
+            now=self.clock.now(),
         )
         return await self._store(result)
 
@@ -100,19 +94,23 @@ class Newsroom:
         as much as parsing and analysing it. One report per file, in order."""
         results = [
             parse_document(
-                data, name, tz=self.config.ingest.tz, max_bytes=self.config.ingest.max_bytes, now=self.clock()
+                data,
+                name,
+                tz=self.config.ingest.tz,
+                max_bytes=self.config.ingest.max_bytes,
+                now=self.clock.now(),
             )
             for data, name in files
         ]
         drafts = [d for r in results for d in r.drafts]
         analyses = await asyncio.to_thread(lambda: [analyze(d) for d in drafts])
         outcomes = iter(
-            await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock())
+            await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock.now())
         )
         return [self._report(r, [next(outcomes) for _ in r.drafts]) for r in results]
 
     async def import_text(self, text: str, filename: str, *, fmt: str | None = None) -> ImportReport:
-        result = parse_text(text, filename, fmt=fmt, tz=self.config.ingest.tz, now=self.clock())
+        result = parse_text(text, filename, fmt=fmt, tz=self.config.ingest.tz, now=self.clock.now())
         return await self._store(result)
 
     async def _store(self, result: IngestResult) -> ImportReport:
@@ -121,7 +119,7 @@ class Newsroom:
             analyses = await asyncio.to_thread(lambda: [analyze(d) for d in drafts])
         else:
             analyses = [analyze(d) for d in drafts]
-        outcomes = await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock())
+        outcomes = await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock.now())
         return self._report(result, outcomes)
 
     @staticmethod
@@ -137,7 +135,7 @@ class Newsroom:
 
     async def add(self, draft: Draft) -> AddOutcome:
         """Store one briefing (the /article add modal), or report its duplicate."""
-        return await self.storage.add_briefing(draft, analyze(draft), now=self.clock())
+        return await self.storage.add_briefing(draft, analyze(draft), now=self.clock.now())
 
     def draft_from_fields(
         self,
@@ -153,7 +151,7 @@ class Newsroom:
             return make_draft(
                 title=title,
                 body=body,
-                published_at=published.strip() if published and published.strip() else self.clock(),
+                published_at=published.strip() if published and published.strip() else self.clock.now(),
                 source_url=source_url.strip() if source_url and source_url.strip() else None,
                 tags=[t for t in (tags or "").split(",") if t.strip()],
                 origin=origin,
@@ -166,7 +164,9 @@ class Newsroom:
 
     async def edit(self, briefing_id: int, draft: Draft) -> Briefing:
         try:
-            return await self.storage.update_briefing(briefing_id, draft, analyze(draft), now=self.clock())
+            return await self.storage.update_briefing(
+                briefing_id, draft, analyze(draft), now=self.clock.now()
+            )
         except NotFoundError:
             raise UserFacingError(f"No briefing #{briefing_id}.") from None
         except StorageError as exc:
@@ -181,7 +181,7 @@ class Newsroom:
     # -- reader queries ----------------------------------------------------------
 
     async def latest(self, count: int = 1, topic: str | None = None) -> list[Briefing]:
-        found = await self.storage.latest(count, topic=topic or None, now=self.clock())
+        found = await self.storage.latest(count, topic=topic or None, now=self.clock.now())
         if not found:
             if topic:
                 raise UserFacingError(f"No briefing is tagged '{topic}'.")
@@ -191,7 +191,7 @@ class Newsroom:
     async def resolve(self, reference: str | None, *, include_embargoed: bool = False) -> Briefing:
         """A briefing from what the user gave: an id (what autocomplete sends), a
         ``#id``, words of the title, or nothing for the newest."""
-        now = self.clock()
+        now = self.clock.now()
         if reference is None or not reference.strip():
             newest = await self.storage.latest(1, now=now)
             if not newest:
@@ -226,7 +226,7 @@ class Newsroom:
         if speaker and _CHOICE_ROLE in speaker:
             speaker = speaker.split(_CHOICE_ROLE, 1)[0]
         hits = await self.storage.find_quotes(
-            speaker=speaker, briefing_id=briefing_id, contains=contains, limit=limit, now=self.clock()
+            speaker=speaker, briefing_id=briefing_id, contains=contains, limit=limit, now=self.clock.now()
         )
         if not hits:
             parts = []
@@ -242,13 +242,13 @@ class Newsroom:
     async def search(self, query: str, *, limit: int = 5, offset: int = 0) -> tuple[list[SearchHit], int]:
         if not query.strip():
             raise UserFacingError("Type something to search for.")
-        hits, total = await self.storage.search(query, limit=limit, offset=offset, now=self.clock())
+        hits, total = await self.storage.search(query, limit=limit, offset=offset, now=self.clock.now())
         if total == 0:
             raise UserFacingError(f"Nothing matches '{_clip(query)}'.")
         return hits, total
 
     async def title_choices(self, typed: str) -> list[BriefingRef]:
-        return await self.storage.titles_matching(typed, limit=25, now=self.clock())
+        return await self.storage.titles_matching(typed, limit=25, now=self.clock.now())
 
     async def speaker_choices(self, typed: str) -> list[tuple[str, str | None]]:
         return await self.storage.speakers_matching(typed, limit=25)

@@ -25,12 +25,14 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import schedule
+from bot.clock import Clock, SystemClock
 from bot.config import ScheduleConfig
-from bot.delivery import DIGEST_KINDS, Clock, DeliveryEngine, SystemClock
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.planner import DIGEST_KINDS
 from bot.models import Subscription
 
 if TYPE_CHECKING:
-    from storage.outbox import SubscriptionState
+    from bot.delivery.records import SubscriptionState
     from storage.sqlite import SQLiteStorage
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlp.wordforms import cyrillic_stem
+from bot.wordforms import cyrillic_stem
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)

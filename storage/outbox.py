@@ -22,10 +22,18 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.delivery.records import (
+    Candidate,
+    ChannelPlan,
+    FailureOutcome,
+    OutboxCounts,
+    PendingMessage,
+    PostedCopy,
+    SubscriptionState,
+)
 from bot.models import ScheduleKind, Subscription
 
 if TYPE_CHECKING:
@@ -42,89 +50,6 @@ def _ts(moment: datetime) -> int:
 
 def _dt(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class SubscriptionState:
-    """A subscription with the engine's bookkeeping that the model does not carry."""
-
-    subscription: Subscription
-    cursor_id: int
-    last_run_at: datetime | None
-
-    @property
-    def low_id(self) -> int:
-        """Briefings with a higher id are still to be decided for this channel."""
-        return max(self.subscription.since_briefing_id, self.cursor_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """The fields a filter needs, for a briefing that may be delivered."""
-
-    id: int
-    title: str
-    body: str
-    tags: tuple[str, ...]
-    published_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MessagePlan:
-    """One message to write to the outbox: its briefings in order."""
-
-    nonce: str
-    kind: str  # 'post' | 'digest'
-    briefing_ids: tuple[int, ...]
-    content: str | None = None
-    ping_role_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelPlan:
-    """What one run decided for one channel, written in a single transaction."""
-
-    channel_id: int
-    messages: tuple[MessagePlan, ...] = ()
-    skipped: tuple[int, ...] = ()
-    skip_reason: str = ""
-    cursor_id: int = 0
-    ran: bool = False  # record last_run_at (digest runs)
-
-
-@dataclass(frozen=True, slots=True)
-class PendingMessage:
-    channel_id: int
-    nonce: str
-    kind: str
-    briefing_ids: tuple[int, ...]
-    content: str | None
-    ping_role_id: int | None
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class PostedCopy:
-    """A message on Discord and the briefings it still shows."""
-
-    channel_id: int
-    message_id: int
-    nonce: str
-    kind: str
-    briefing_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FailureOutcome:
-    failures: int
-    paused: bool
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxCounts:
-    pending: int
-    failed: int
-    sent: int
 
 
 class OutboxMixin:

@@ -11,19 +11,12 @@ from types import SimpleNamespace
 import discord
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import ScheduleConfig
-from bot.delivery import (
-    ChannelGone,
-    DeliveryEngine,
-    ManualClock,
-    MessageGone,
-    NoAccess,
-    RateLimiter,
-    Rejected,
-    TransientError,
-    allowed_mentions,
-    message_nonce,
-)
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.planner import allowed_mentions, message_nonce
+from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
 from bot.discord_sender import DiscordSender
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
 from storage.sqlite import SQLiteStorage

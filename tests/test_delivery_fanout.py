@@ -9,9 +9,11 @@ from itertools import pairwise
 
 import pytest
 
-from bot import delivery
+from bot.clock import ManualClock
 from bot.config import ScheduleConfig
-from bot.delivery import DeliveryEngine, ManualClock, RateLimiter
+from bot.delivery import engine as delivery_engine
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.ratelimit import RateLimiter
 from storage.sqlite import SQLiteStorage
 from tests.test_delivery import FakeSender, World
 
@@ -21,7 +23,7 @@ CHUNK = 10
 
 @pytest.fixture
 async def world(tmp_path, monkeypatch):
-    monkeypatch.setattr(delivery, "PLAN_CHUNK", CHUNK)
+    monkeypatch.setattr(delivery_engine, "PLAN_CHUNK", CHUNK)
     storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
     clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
     w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]

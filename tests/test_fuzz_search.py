@@ -17,6 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.clock import ManualClock
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.newsroom import Newsroom
@@ -102,7 +103,7 @@ def world(tmp_path: Path) -> Iterator[tuple[asyncio.AbstractEventLoop, Storage, 
         )
     )
     try:
-        yield loop, storage, Newsroom(storage, Config(), clock=lambda: NOW)
+        yield loop, storage, Newsroom(storage, Config(), clock=ManualClock(NOW))
     finally:
         loop.run_until_complete(storage.close())
         loop.close()

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import ScheduleConfig
-from bot.delivery import ManualClock
 from bot.models import ScheduleKind, Subscription
 from bot.schedule import next_run
 from bot.scheduler import INSTANT_JOB, STARTUP_JOB, BriefingScheduler

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.clock import ManualClock
 from bot.config import Config
 from bot.newsroom import Newsroom
 from storage import Storage
@@ -25,7 +26,7 @@ async def test_batch_import_reports_each_file_and_skips_repeats(tmp_path: Path):
     """A batch import would hide which file failed, store a repeat twice, or drop the good files."""
     storage = await Storage.open(tmp_path / "batch.db")
     try:
-        newsroom = Newsroom(storage, Config(), clock=lambda: NOW)
+        newsroom = Newsroom(storage, Config(), clock=ManualClock(NOW))
         listing = json.dumps(
             [
                 {"title": "Port tariffs frozen", "body": "The port froze its tariffs.", "source_url": None},

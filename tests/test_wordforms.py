@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.wordforms import cyrillic_stem, keyword_pattern
+from bot.wordforms import cyrillic_stem, keyword_pattern
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.nlp.language import CYRILLIC
+# Every Ukrainian-only and Russian-only letter lies inside this block.
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 # Inflectional endings of Ukrainian and Russian nouns and adjectives, longest first.
 _CYR_ENDINGS = tuple(

@@ -1,491 +1,46 @@
-"""The delivery engine: each new briefing reaches each subscribed channel exactly once.
+"""The delivery engine: plans, sends, recovers, corrects and retracts posts.
 
-How exactly-once works:
-
-1. *Plan.* A run decides, per channel, which briefings are new (id above the
-   subscription's starting point and cursor, published, matching its filters, not
-   already in the outbox) and writes one ``pending`` outbox row per briefing before
-   anything is sent to that channel (a chunk of channels per transaction, so a large
-   fan-out starts sending while later channels are still being planned). Rows that
-   make up one Discord message share a deterministic nonce derived from the channel
-   and the briefing ids.
-2. *Send.* Each pending message is sent with that nonce (``enforce_nonce``), then
-   marked ``sent`` with the Discord message id.
-3. *Recover.* After a crash between 1 and 2, ``recover_pending()`` sends the same
-   message with the same nonce: Discord returns the message it already created
-   rather than posting it twice, and the row is marked ``sent``.
-
-The engine does no Discord I/O of its own: it talks to a ``Sender`` (a thin adapter
-over discord.py in ``bot.discord_sender``, an in-memory fake in tests) and reads the
-time from an injectable ``Clock``.
+It does no Discord I/O of its own: it talks to a ``Sender`` and reads the time from a
+``Clock``. How exactly-once works is in the package's docstring.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import time
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
 
-import discord
-
-from bot import render, replies, schedule
+from bot.clock import Clock, SystemClock
 from bot.config import ScheduleConfig
-from bot.models import Briefing, ScheduleKind, Subscription
-from bot.nlp.wordforms import keyword_pattern
-from storage.outbox import (
-    Candidate,
-    ChannelPlan,
-    MessagePlan,
-    PendingMessage,
-    PostedCopy,
-    SubscriptionState,
+from bot.delivery.planner import (
+    DIGEST_KINDS,
+    allowed_mentions,
+    matches,
+    plan_backfill,
+    plan_channel,
+    render_message,
 )
-
-if TYPE_CHECKING:
-    from storage.sqlite import SQLiteStorage
+from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.records import Candidate, ChannelPlan, PendingMessage, PostedCopy, SubscriptionState
+from bot.delivery.sender import (
+    ChannelGone,
+    DeliveryError,
+    MessageGone,
+    NoAccess,
+    Notify,
+    Rejected,
+    Sender,
+    TransientError,
+)
+from bot.delivery.status import CopyReport, DeliveryStatus, RunReport, read_status
+from bot.models import ScheduleKind, Subscription
+from storage import Storage
 
 log = logging.getLogger(__name__)
 
-NONCE_LENGTH = 24  # Discord accepts at most 25 characters
-DIGEST_KINDS = (ScheduleKind.HOURLY, ScheduleKind.DAILY, ScheduleKind.WEEKLY)
-META_INSTANT_LAST_RUN = "delivery.instant_last_run"
 PLAN_CHUNK = 200  # instant channels planned (and written to the outbox) per transaction
-
-
-# -- what a Sender may raise --------------------------------------------------------
-
-
-class DeliveryError(Exception):
-    """A send, edit or delete that did not happen."""
-
-
-class ChannelGone(DeliveryError):  # noqa: N818 - reads better at the raise site
-    """404 Unknown Channel: the channel (or thread) no longer exists."""
-
-
-class NoAccess(DeliveryError):  # noqa: N818 - reads better at the raise site
-    """403 Missing Access / Missing Permissions."""
-
-
-class MessageGone(DeliveryError):  # noqa: N818 - reads better at the raise site
-    """404 Unknown Message on edit or delete: someone already deleted it."""
-
-
-class TransientError(DeliveryError):
-    """5xx or a timeout: worth trying again later."""
-
-
-class Rejected(DeliveryError):  # noqa: N818 - reads better at the raise site
-    """Any other 4xx: Discord will never accept this request as it is."""
-
-
-class Sender(Protocol):
-    """The three Discord calls the engine makes."""
-
-    async def send(
-        self,
-        channel_id: int,
-        *,
-        content: str | None,
-        embeds: Sequence[discord.Embed],
-        nonce: str,
-        allowed_mentions: discord.AllowedMentions,
-    ) -> int:
-        """Post a message and return its id (the existing one if the nonce was seen)."""
-        ...
-
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None: ...
-
-    async def delete(self, channel_id: int, message_id: int) -> None: ...
-
-
-Notify = Callable[[int, int | None, str], Awaitable[None]]
-"""``notify(guild_id, channel_id, text)``: tell a server's managers something.
-
-``channel_id`` is the alerts channel chosen for the subscription or in config, or
-``None`` when neither is set (the bot may then use the server's system channel if
-it can write there, or stay silent)."""
-
-
-# -- time ---------------------------------------------------------------------------
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """Timezone-aware UTC wall time."""
-        ...
-
-    def monotonic(self) -> float: ...
-
-    async def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-class ManualClock:
-    """Wall and monotonic time that move only when told to (or when someone sleeps):
-    for tests and for simulations such as the soak benchmark's accelerated week."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._mono = 1000.0
-        self.slept: list[float] = []
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> None:
-        self._now += timedelta(seconds=seconds)
-        self._mono += seconds
-
-    def set(self, moment: datetime) -> None:
-        self.advance((moment - self._now).total_seconds())
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(max(seconds, 0.0))
-        await asyncio.sleep(0)
-
-
-_MIN_WAIT = 0.001  # never spin on a rounding error
-_CATCH_UP = 0.75  # closest two requests may follow each other, in spacings
-_REACH_CAP = 0.3  # a slow answer says the request reached Discord at most this long after it went
-
-
-@dataclass(slots=True)
-class Sent:
-    """One request in the global window: ``at`` is the latest it may have reached
-    Discord (``_REACH_CAP`` after it went; when its answer came, once ``done``)."""
-
-    went: float
-    at: float
-
-
-class RateLimiter:
-    """Paces requests below Discord's limits before discord.py's own handling is needed.
-
-    Globally, requests go evenly ``per_second`` a second (49: 98% of Discord's 50), and
-    never more than ``window_limit`` (50) within one second of each other, counted from
-    the latest moment each may have reached Discord. Per channel, at most
-    ``per_channel`` messages per ``channel_window`` seconds. A channel waiting for its
-    own window takes no global slot, so it never holds up other channels.
-
-    Discord counts its global 50/s per window. A token bucket whose burst equals its
-    rate let ~90 requests into one second and drew hundreds of global 429s in the
-    fan-out benchmark; a no-burst bucket lost every sleep's overshoot and paced at
-    ~44/s; a sliding log alone sent bursts of 49 whose arrival jitter spilled into the
-    next window. So requests are spaced evenly on a grid of planned times (not from
-    the moment the last one actually went: a wake-up late by the timer's slack, ~1 ms,
-    would push every later request back too, which held the pace at ~47.6/s).
-
-    Even spacing alone still drew a global 429 in the 10k fan-out: a request delayed
-    on its way (an event-loop stall, a garbage-collector pass) reaches Discord in the
-    same second as the 50 after it. So the window counts a request from when its
-    answer came back (it cannot have reached Discord later than that; ``slot`` and
-    ``done`` report it), capped at ``_REACH_CAP`` after it went so that one slow
-    answer does not hold up everyone. Request ``n + window_limit`` then goes at least
-    a second after request ``n`` arrived, so no second of Discord's can hold more than
-    ``window_limit``, whatever the jitter. At 49/s it rarely has to wait for this.
-    """
-
-    def __init__(
-        self,
-        clock: Clock,
-        *,
-        per_second: int = 49,
-        window_limit: int | None = None,
-        per_channel: int = 5,
-        channel_window: float = 5.0,
-    ) -> None:
-        self._clock = clock
-        self._window_limit = window_limit if window_limit is not None else per_second + 1
-        self._sent: deque[Sent] = deque()
-        self._spacing = 1.0 / per_second
-        self._next_slot = float("-inf")  # planned time of the next request
-        self._per_channel = per_channel
-        self._window = channel_window
-        self._recent: dict[int, deque[float]] = {}
-        self._acquired = 0
-        self._turn = asyncio.Lock()
-
-    @asynccontextmanager
-    async def slot(self, channel_id: int) -> AsyncIterator[None]:
-        """Wait for a slot, make the request inside, and say when its answer came."""
-        sent = await self.acquire(channel_id)
-        try:
-            yield
-        finally:
-            self.done(sent)
-
-    def done(self, sent: Sent) -> None:
-        """The request's answer (or error) came back: it reached Discord by now."""
-        sent.at = min(self._clock.monotonic(), sent.at)
-
-    async def acquire(self, channel_id: int) -> Sent:
-        """Wait until a request to this channel may go. Call ``done`` with the result
-        when its answer comes (``slot`` does both); until then it counts as reaching
-        Discord as late as it could."""
-        recent = self._recent.setdefault(channel_id, deque())
-        while True:  # the channel's own window first: waiting here holds no one else up
-            now = self._clock.monotonic()
-            while recent and recent[0] <= now - self._window:
-                recent.popleft()
-            if len(recent) < self._per_channel:
-                break
-            await self._clock.sleep(max(recent[0] + self._window - now, _MIN_WAIT))
-        # Then the global window, one waiter at a time in arrival order: with thousands
-        # of channels waiting, waking them all for every free slot (a thundering herd)
-        # cost more CPU than the sends and halved fan-out throughput at 10k channels.
-        async with self._turn:
-            while True:
-                now = self._clock.monotonic()
-                while self._sent and self._sent[0].at <= now - 1.0:
-                    self._sent.popleft()
-                planned = self._next_slot
-                if len(self._sent) >= self._window_limit:  # else it cannot be full
-                    within = sorted(r.at for r in self._sent if r.at > now - 1.0)
-                    if len(within) >= self._window_limit:
-                        planned = max(planned, within[len(within) - self._window_limit] + 1.0)
-                if now >= planned:
-                    break
-                await self._clock.sleep(max(planned - now, _MIN_WAIT))
-            sent = Sent(now, now + _REACH_CAP)
-            self._sent.append(sent)
-            # The next slot is one spacing after this one was planned, so timer slack
-            # is not lost; but at least 3/4 of a spacing after this one actually went:
-            # after a pause (or a slow loop) requests catch up only a little.
-            self._next_slot = max(planned + self._spacing, now + self._spacing * _CATCH_UP)
-        # _forget_idle may have dropped this channel's (then idle) window meanwhile.
-        self._recent.setdefault(channel_id, recent).append(now)
-        self._acquired += 1
-        if self._acquired % 1000 == 0:
-            self._forget_idle(now)
-        return sent
-
-    def _forget_idle(self, now: float) -> None:
-        for channel_id in [c for c, r in self._recent.items() if not r or r[-1] <= now - self._window]:
-            del self._recent[channel_id]
-
-
-# -- pure planning ------------------------------------------------------------------
-
-
-def message_nonce(channel_id: int, briefing_ids: Iterable[int]) -> str:
-    """A deterministic nonce of 24 characters for one message to one channel."""
-    key = f"{channel_id}:{'.'.join(str(i) for i in sorted(briefing_ids))}"
-    return hashlib.blake2b(key.encode(), digest_size=NONCE_LENGTH // 2).hexdigest()
-
-
-def _has_word(text: str, phrase: str) -> bool:
-    return keyword_pattern(phrase.strip()).search(text) is not None
-
-
-def matches(sub: Subscription, briefing: Candidate | Briefing) -> bool:
-    """Topics (any tag) and keywords (any, as whole words in any of their forms, in title or
-    body) both must match when set."""
-    if sub.topics:
-        tags = {t.casefold() for t in briefing.tags}
-        if not any(t.casefold() in tags for t in sub.topics):
-            return False
-    if sub.keywords:
-        text = f"{briefing.title}\n{briefing.body}"
-        if not any(_has_word(text, k) for k in sub.keywords if k.strip()):
-            return False
-    return True
-
-
-def ping_content(role_id: int | None) -> str | None:
-    return f"<@&{role_id}>" if role_id else None
-
-
-def allowed_mentions(role_id: int | None) -> discord.AllowedMentions:
-    """Exactly the chosen role may be pinged, nothing else."""
-    if role_id:
-        return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)])
-    return discord.AllowedMentions.none()
-
-
-def plan_channel(
-    state: SubscriptionState,
-    candidates: Sequence[Candidate],
-    recorded: set[tuple[int, int]],
-    *,
-    now: datetime,
-    catchup_max: int,
-    digest: bool,
-) -> ChannelPlan:
-    """Decide what one channel gets from ``candidates`` (sorted by id).
-
-    The cursor moves past every published briefing up to the first one still under
-    embargo, so an embargoed briefing is looked at again on later runs. An instant
-    channel gets at most ``catchup_max`` posts (the newest); the older ones are
-    recorded as skipped and the last post says how many more there are.
-    """
-    sub = state.subscription
-    low = state.low_id
-    cursor = low
-    blocked = False
-    fresh: list[int] = []
-    for candidate in candidates:
-        if candidate.id <= low:
-            continue
-        if candidate.published_at > now:
-            blocked = True
-            continue
-        if not blocked:
-            cursor = candidate.id
-        if (sub.channel_id, candidate.id) not in recorded and matches(sub, candidate):
-            fresh.append(candidate.id)
-    ping = ping_content(sub.role_id)
-    if digest:
-        messages: tuple[MessagePlan, ...] = ()
-        if fresh:
-            messages = (
-                MessagePlan(message_nonce(sub.channel_id, fresh), "digest", tuple(fresh), ping, sub.role_id),
-            )
-        return ChannelPlan(sub.channel_id, messages, (), "", cursor, ran=True)
-    skipped: list[int] = []
-    if len(fresh) > catchup_max:
-        skipped, fresh = fresh[:-catchup_max], fresh[-catchup_max:]
-    plans = []
-    for index, briefing_id in enumerate(fresh):
-        content = ping
-        if skipped and index == len(fresh) - 1:
-            note = f"+{len(skipped)} more: use /latest"
-            content = f"{ping}\n{note}" if ping else note
-        plans.append(
-            MessagePlan(
-                message_nonce(sub.channel_id, [briefing_id]), "post", (briefing_id,), content, sub.role_id
-            )
-        )
-    return ChannelPlan(sub.channel_id, tuple(plans), tuple(skipped), "catch-up limit", cursor)
-
-
-def render_message(kind: str, briefings: Sequence[Briefing]) -> list[discord.Embed]:
-    """The embeds of an outbox message (also used to re-render it for corrections)."""
-    if kind == "post" and len(briefings) == 1:
-        return replies.post(briefings[0]).embeds
-    count = len(briefings)
-    return render.digest_embeds(briefings, title=f"Digest: {count} new briefing{'s' if count != 1 else ''}")
-
-
-# -- reports ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class RunReport:
-    """What one run did (for logs and tests)."""
-
-    planned: int = 0
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    deferred: int = 0  # left pending after transient errors
-    paused: list[int] = field(default_factory=list)
-
-    def merge(self, other: RunReport) -> None:
-        self.planned += other.planned
-        self.sent += other.sent
-        self.skipped += other.skipped
-        self.failed += other.failed
-        self.deferred += other.deferred
-        self.paused += other.paused
-
-
-@dataclass(frozen=True, slots=True)
-class CopyReport:
-    """What happened to the posted copies of one briefing."""
-
-    edited: int = 0
-    deleted: int = 0
-    failed: int = 0
-
-    def __int__(self) -> int:
-        """How many posted messages were changed (edited or deleted)."""
-        return self.edited + self.deleted
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelStatus:
-    channel_id: int
-    guild_id: int
-    schedule: str
-    paused_reason: str | None
-    failures: int
-    last_run_at: datetime | None
-    last_delivery_at: datetime | None
-    next_run_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryStatus:
-    pending: int
-    failed: int
-    sent: int
-    instant_last_run: datetime | None
-    channels: tuple[ChannelStatus, ...]
-
-    @property
-    def paused(self) -> tuple[ChannelStatus, ...]:
-        return tuple(c for c in self.channels if c.paused_reason)
-
-
-async def read_status(
-    storage: SQLiteStorage, *, now: datetime, guild_id: int | None = None
-) -> DeliveryStatus:
-    """Pending, failed and sent counts, and every subscription's state: needs only
-    the database, so ``briefbot status`` can read it while the bot runs elsewhere."""
-    counts = await storage.outbox_counts()
-    instant = await storage.get_meta(META_INSTANT_LAST_RUN)
-    channels = []
-    for state in await storage.all_subscription_states():
-        sub = state.subscription
-        if guild_id is not None and sub.guild_id != guild_id:
-            continue
-        next_at = None
-        if not sub.paused_reason and sub.schedule in DIGEST_KINDS:
-            next_at = schedule.next_run(sub, now)
-        channels.append(
-            ChannelStatus(
-                channel_id=sub.channel_id,
-                guild_id=sub.guild_id,
-                schedule=schedule.describe(sub),
-                paused_reason=sub.paused_reason,
-                failures=sub.failures,
-                last_run_at=state.last_run_at,
-                last_delivery_at=sub.last_delivery_at,
-                next_run_at=next_at,
-            )
-        )
-    return DeliveryStatus(
-        pending=counts.pending,
-        failed=counts.failed,
-        sent=counts.sent,
-        instant_last_run=datetime.fromisoformat(instant) if instant else None,
-        channels=tuple(channels),
-    )
-
-
-# -- the engine ---------------------------------------------------------------------
 
 
 class DeliveryEngine:
@@ -500,7 +55,7 @@ class DeliveryEngine:
 
     def __init__(
         self,
-        storage: SQLiteStorage,
+        storage: Storage,
         sender: Sender,
         config: ScheduleConfig,
         clock: Clock | None = None,
@@ -871,22 +426,11 @@ class DeliveryEngine:
             )
             chosen = [c for c in recent if matches(sub, c)][:count]
             recorded = await self._storage.recorded_pairs([c.id for c in chosen])
-            ids = sorted(c.id for c in chosen if (channel_id, c.id) not in recorded)
-            if not ids:
+            plan = plan_backfill(state, chosen, recorded)
+            if not plan.messages:
                 return report
-            ping = ping_content(sub.role_id)
-            if sub.schedule is ScheduleKind.INSTANT:
-                messages = tuple(
-                    MessagePlan(message_nonce(channel_id, [i]), "post", (i,), ping, sub.role_id) for i in ids
-                )
-            else:
-                messages = (
-                    MessagePlan(message_nonce(channel_id, ids), "digest", tuple(ids), ping, sub.role_id),
-                )
-            await self._storage.record_plans(
-                [ChannelPlan(channel_id, messages, cursor_id=state.cursor_id)], now=now
-            )
-            report.planned = len(messages)
+            await self._storage.record_plans([plan], now=now)
+            report.planned = len(plan.messages)
             report.merge(await self.fan_out([channel_id]))
             return report
 

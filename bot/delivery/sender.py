@@ -1,0 +1,63 @@
+"""What the delivery engine needs of Discord: three calls, and the errors they may raise.
+
+``bot.discord_sender`` implements it over discord.py; tests and benchmarks use fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+import discord
+
+
+class DeliveryError(Exception):
+    """A send, edit or delete that did not happen."""
+
+
+class ChannelGone(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """404 Unknown Channel: the channel (or thread) no longer exists."""
+
+
+class NoAccess(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """403 Missing Access / Missing Permissions."""
+
+
+class MessageGone(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """404 Unknown Message on edit or delete: someone already deleted it."""
+
+
+class TransientError(DeliveryError):
+    """5xx or a timeout: worth trying again later."""
+
+
+class Rejected(DeliveryError):  # noqa: N818 - reads better at the raise site
+    """Any other 4xx: Discord will never accept this request as it is."""
+
+
+class Sender(Protocol):
+    """The three Discord calls the engine makes."""
+
+    async def send(
+        self,
+        channel_id: int,
+        *,
+        content: str | None,
+        embeds: Sequence[discord.Embed],
+        nonce: str,
+        allowed_mentions: discord.AllowedMentions,
+    ) -> int:
+        """Post a message and return its id (the existing one if the nonce was seen)."""
+        ...
+
+    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None: ...
+
+    async def delete(self, channel_id: int, message_id: int) -> None: ...
+
+
+Notify = Callable[[int, int | None, str], Awaitable[None]]
+"""``notify(guild_id, channel_id, text)``: tell a server's managers something.
+
+``channel_id`` is the alerts channel chosen for the subscription or in config, or
+``None`` when neither is set (the bot may then use the server's system channel if
+it can write there, or stay silent)."""
