@@ -21,13 +21,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.delivery.engine import DeliveryEngine
 from bot.discord_sender import build_delivery
 from bot.errors import UserFacingError
-from bot.models import Subscription
 from bot.newsroom import Newsroom
+from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
+from bot.subscriptions import SubscriptionDesk
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,10 @@ class BriefBot(commands.AutoShardedBot):
 
     storage: Storage
     newsroom: Newsroom
+    engine: DeliveryEngine
+    scheduler: BriefingScheduler
+    publishing: PublishingDesk
+    subscriptions: SubscriptionDesk
 
     def __init__(self, config: Config, *, sync_only: bool = False) -> None:
         intents = discord.Intents.none()
@@ -116,8 +122,6 @@ class BriefBot(commands.AutoShardedBot):
         )
         self.config = config
         self.sync_only = sync_only
-        self.scheduler: BriefingScheduler | None = None
-        self.engine: DeliveryEngine | None = None
         self._owner_ids: frozenset[int] = frozenset()
 
     async def setup_hook(self) -> None:
@@ -125,13 +129,16 @@ class BriefBot(commands.AutoShardedBot):
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
         self.engine, self.scheduler = build_delivery(self)
+        self.publishing = PublishingDesk(self.newsroom, self.engine, self.scheduler)
+        self.subscriptions = SubscriptionDesk(
+            self.storage, self.scheduler, self.config.schedule, SystemClock()
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
         if self.sync_only:
             return
-        if self.scheduler is not None:
-            await self.scheduler.start()
+        await self.scheduler.start()
         log.info("briefbot ready to serve: database %s", self.storage.path)
 
     async def _load_owners(self) -> None:
@@ -177,39 +184,22 @@ class BriefBot(commands.AutoShardedBot):
             log.info("synced commands for %s", scope)
         return synced
 
-    # -- subscriptions ---------------------------------------------------------------
-
-    async def subscribe(self, sub: Subscription, *, backfill: int = 0) -> Subscription:
-        """Store a subscription and (re)schedule it now, without a restart."""
-        stored = await self.storage.upsert_subscription(sub)
-        if self.scheduler is not None:
-            await self.scheduler.subscription_changed(stored.channel_id, backfill=backfill)
-        return stored
-
-    async def unsubscribe(self, channel_id: int) -> bool:
-        removed = await self.storage.delete_subscription(channel_id)
-        if removed and self.scheduler is not None:
-            await self.scheduler.subscription_removed(channel_id)
-        return removed
-
     # -- gateway events that change subscriptions -------------------------------------
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        if self.engine is not None:
-            await self.engine.channel_deleted(channel.id)
+        await self.engine.channel_deleted(channel.id)
 
     async def on_thread_delete(self, thread: discord.Thread) -> None:
-        if self.engine is not None:
-            await self.engine.channel_deleted(thread.id)
+        await self.engine.channel_deleted(thread.id)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        if self.engine is not None:
-            await self.engine.guild_removed(guild.id)
+        await self.engine.guild_removed(guild.id)
 
     async def close(self) -> None:
         log.info("shutting down")
-        if self.scheduler is not None:
-            await self.scheduler.shutdown()
+        scheduler = getattr(self, "scheduler", None)  # absent if start-up failed before it
+        if scheduler is not None:
+            await scheduler.shutdown()
         await super().close()
         storage = getattr(self, "storage", None)
         if storage is not None:

@@ -75,6 +75,12 @@ def _zones_by_folded_name() -> dict[str, str]:
     return {z.casefold(): z for z in available_timezones()}
 
 
+def zone_names(typed: str) -> list[str]:
+    """IANA zone names containing what was typed (any case), sorted: for autocomplete."""
+    folded = typed.strip().casefold()
+    return sorted(z for key, z in _zones_by_folded_name().items() if folded in key)
+
+
 def parse_weekday(value: int | str) -> int:
     """0-6 (Monday=0) or a day name or its first three letters."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -19,6 +19,7 @@ from bot.client import handle_interaction_error
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.ingest import MAX_TITLE, format_when
 from bot.models import Briefing
+from bot.publishing import PublishingDesk
 from cogs.reader import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -80,34 +81,30 @@ class ArticleModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         self.cog.require_publisher(interaction)
-        newsroom = self.cog.bot.newsroom
-        origin = f"/article {'edit' if self.editing else 'add'} by {interaction.user.id}"
-        fields = dict(
+        desk = self.cog.desk
+        draft = desk.draft(  # a bad field is answered at once
             title=self.headline.value,
             body=self.body.value if self.kept_body is None else self.kept_body,
             source_url=self.source_url.value,
             published=self.published.value,
             tags=self.tags.value,
-            origin=origin,
+            origin=f"/article {'edit' if self.editing else 'add'} by {interaction.user.id}",
         )
-        draft = newsroom.draft_from_fields(**fields)  # a bad field is answered at once
         # Storing may wait on a busy database: answer Discord first, then edit the reply.
         await interaction.response.defer(ephemeral=True, thinking=True)
         if self.editing is None:
-            outcome = await newsroom.add(draft)
-            if outcome.duplicate:
+            added = await desk.add(draft)
+            if added.briefing is None:
                 await interaction.edit_original_response(
-                    content=f"Already stored as #{outcome.briefing_id}: nothing added."
+                    content=f"Already stored as #{added.duplicate_of}: nothing added."
                 )
                 return
-            briefing = await newsroom.storage.get_briefing(outcome.briefing_id, include_embargoed=True)
-            assert briefing is not None
-            await self.cog.briefing_added()
+            briefing = added.briefing
             log.info("briefing %d added by user %d", briefing.id, interaction.user.id)
             text = f"Added briefing #{briefing.id}."
         else:
-            briefing = await newsroom.edit(self.editing.id, draft)
-            corrected = await self.cog.correct_posted(briefing.id)
+            edited = await desk.edit(self.editing.id, draft)
+            briefing, corrected = edited.briefing, edited.corrected
             note = (
                 f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
             )
@@ -142,14 +139,13 @@ class RemoveConfirm(discord.ui.View):
     async def _remove(self, interaction: discord.Interaction, *, delete_posts: bool) -> None:
         self.cog.require_publisher(interaction)
         await interaction.response.defer(ephemeral=True)
-        posted = await self.cog.bot.newsroom.remove(self.briefing.id)
-        deleted = await self.cog.delete_posted(posted) if delete_posts else 0
+        removed = await self.cog.desk.remove(self.briefing.id, delete_posts=delete_posts)
         text = f"Removed briefing #{self.briefing.id}."
-        if posted:
+        if removed.posted:
             text += (
-                f" Deleted {deleted} of {len(posted)} posted copies."
+                f" Deleted {removed.deleted} of {removed.posted} posted copies."
                 if delete_posts
-                else (f" {len(posted)} posted copies were left in place.")
+                else f" {removed.posted} posted copies were left in place."
             )
         self.stop()
         await interaction.edit_original_response(content=text, view=None, embed=None)
@@ -178,27 +174,14 @@ class RemoveConfirm(discord.ui.View):
 class PublisherCog(
     commands.GroupCog, group_name="article", group_description="Publish and correct briefings"
 ):
-    def __init__(self, bot: BriefBot) -> None:
+    def __init__(self, bot: BriefBot, desk: PublishingDesk) -> None:
         self.bot = bot
+        self.desk = desk
         super().__init__()
 
     def require_publisher(self, interaction: discord.Interaction) -> None:
         if not self.bot.is_publisher(interaction.user):
             raise PermissionDeniedError(PUBLISHER_ONLY)
-
-    async def briefing_added(self) -> None:
-        if self.bot.scheduler is not None:
-            await self.bot.scheduler.briefing_added()
-
-    async def correct_posted(self, briefing_id: int) -> int:
-        if self.bot.engine is None:
-            return 0
-        return int(await self.bot.engine.correct(briefing_id))
-
-    async def delete_posted(self, posted: list[tuple[int, int]]) -> int:
-        if self.bot.engine is None:
-            return 0
-        return int(await self.bot.engine.retract(posted))
 
     @app_commands.command(name="add", description="Write a new briefing in a form")
     async def add(self, interaction: discord.Interaction) -> None:
@@ -221,9 +204,7 @@ class PublisherCog(
             raise UserFacingError(
                 f"Could not download {file.filename} from Discord ({exc.status})."
             ) from None
-        report = await self.bot.newsroom.import_document(data, file.filename)
-        if report.added:
-            await self.briefing_added()
+        report = await self.desk.import_file(data, file.filename)
         log.info(
             "import of %s by user %d: %d added, %d duplicate, %d failed",
             file.filename,
@@ -239,7 +220,7 @@ class PublisherCog(
     @app_commands.describe(briefing="Which briefing (type words of its title)")
     async def edit(self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]) -> None:
         self.require_publisher(interaction)
-        found = await self.bot.newsroom.resolve(briefing, include_embargoed=True)
+        found = await self.desk.find(briefing)
         await interaction.response.send_modal(ArticleModal(self, editing=found))
 
     @app_commands.command(name="remove", description="Delete a briefing (asks first)")
@@ -248,7 +229,7 @@ class PublisherCog(
         self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]
     ) -> None:
         self.require_publisher(interaction)
-        found = await self.bot.newsroom.resolve(briefing, include_embargoed=True)
+        found = await self.desk.find(briefing)
         view = RemoveConfirm(self, interaction.user.id, found)
         await interaction.response.send_message(
             f"Remove briefing #{found.id}?",
@@ -265,7 +246,7 @@ class PublisherCog(
     ) -> list[app_commands.Choice[str]]:
         if not self.bot.is_publisher(interaction.user):
             return []  # the choices include embargoed titles
-        refs = await self.bot.newsroom.storage.titles_matching(current, include_embargoed=True)
+        refs = await self.desk.choices(current)
         return [
             app_commands.Choice(name=f"{r.title} ({r.published_at:%d %b %Y})"[:100], value=str(r.id))
             for r in refs
@@ -274,9 +255,7 @@ class PublisherCog(
     @app_commands.command(name="list", description="Recent briefings with their ids, embargoed ones included")
     async def list_(self, interaction: discord.Interaction) -> None:
         self.require_publisher(interaction)
-        refs = await self.bot.newsroom.storage.list_briefings(limit=20)
-        if not refs:
-            raise UserFacingError("No briefings yet: add one with /article add or /article import.")
+        refs = await self.desk.recent()
         now = discord.utils.utcnow()
         lines = [
             f"`#{r.id}` {render.escape(r.title)[:120]} · {render.timestamp(r.published_at, 'd')}"
@@ -290,4 +269,4 @@ class PublisherCog(
 
 
 async def setup(bot: BriefBot) -> None:
-    await bot.add_cog(PublisherCog(bot))
+    await bot.add_cog(PublisherCog(bot, bot.publishing))

@@ -98,12 +98,9 @@ class SearchPager(discord.ui.View):
 
 
 class ReaderCog(commands.Cog):
-    def __init__(self, bot: BriefBot) -> None:
+    def __init__(self, bot: BriefBot, newsroom: Newsroom) -> None:
         self.bot = bot
-
-    @property
-    def newsroom(self) -> Newsroom:
-        return self.bot.newsroom
+        self.newsroom = newsroom
 
     @app_commands.command(name="latest", description="The newest briefing(s)")
     @app_commands.describe(count="How many briefings (1-5)", topic="Only briefings tagged with this topic")
@@ -216,4 +213,4 @@ class ReaderCog(commands.Cog):
 
 
 async def setup(bot: BriefBot) -> None:
-    await bot.add_cog(ReaderCog(bot))
+    await bot.add_cog(ReaderCog(bot, bot.newsroom))

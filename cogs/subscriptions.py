@@ -8,7 +8,6 @@ other servers, and checks the bot can actually post before accepting.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,8 +16,9 @@ from discord.ext import commands
 
 from bot import render
 from bot.errors import PermissionDeniedError, UserFacingError
-from bot.models import ScheduleKind, Subscription
-from bot.schedule import WEEKDAYS, describe, next_run, parse_schedule_options
+from bot.models import ScheduleKind
+from bot.schedule import WEEKDAYS, describe, zone_names
+from bot.subscriptions import SubscribeRequest, SubscriptionDesk
 from cogs.reader import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -26,25 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POSTABLE = [
-    discord.ChannelType.text,
-    discord.ChannelType.news,
-    discord.ChannelType.public_thread,
-    discord.ChannelType.private_thread,
-    discord.ChannelType.news_thread,
-]
 Postable = discord.TextChannel | discord.Thread
-
-
-def _split_list(text: str | None, *, lower: bool = True) -> tuple[str, ...]:
-    if not text:
-        return ()
-    items = [" ".join(part.split()) for part in text.split(",")]
-    seen: dict[str, None] = {}
-    for item in items:
-        if item:
-            seen[item.casefold() if lower else item] = None
-    return tuple(seen)[:20]
 
 
 def missing_post_permissions(channel: Postable, me: discord.Member) -> list[str]:
@@ -62,11 +44,13 @@ def missing_post_permissions(channel: Postable, me: discord.Member) -> list[str]
     return []
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class SubscriptionsCog(commands.Cog):
-    def __init__(self, bot: BriefBot) -> None:
+    """Each command carries Manage Server as its default permission and is guild-only:
+    on a plain ``Cog`` those decorators reach Discord only when placed on the command."""
+
+    def __init__(self, bot: BriefBot, desk: SubscriptionDesk) -> None:
         self.bot = bot
+        self.desk = desk
 
     def _require_manager(self, interaction: discord.Interaction, action: str) -> discord.Guild:
         if interaction.guild is None or interaction.guild_id is None:
@@ -87,6 +71,8 @@ class SubscriptionsCog(commands.Cog):
         return resolved
 
     @app_commands.command(name="subscribe", description="Post new briefings to a channel on a schedule")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(
         channel="Where to post",
         schedule="instant (as they arrive), hourly, daily or weekly digests",
@@ -128,81 +114,57 @@ class SubscriptionsCog(commands.Cog):
         # ``guild`` is always this server: look the id up in this server's roles.
         if role is not None and guild.get_role(role.id) is None:
             raise PermissionDeniedError("The role must be in this server.")
-        options = parse_schedule_options(
-            schedule, time, timezone, day, self.bot.config.schedule.default_timezone
-        )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        storage = self.bot.storage
-        existing = await storage.get_subscription(target.id)
-        sub = Subscription(
+        request = SubscribeRequest(
             channel_id=target.id,
             guild_id=guild.id,
-            schedule=options.schedule,
-            time=options.time,
-            weekday=options.weekday,
-            timezone=options.timezone,
-            topics=_split_list(topics),
-            keywords=_split_list(keywords),
+            schedule=schedule,
+            time=time,
+            timezone=timezone,
+            day=day,
+            topics=topics,
+            keywords=keywords,
             role_id=role.id if role else None,
             alerts_channel_id=alerts.id if alerts else None,
-            since_briefing_id=existing.since_briefing_id if existing else await storage.max_briefing_id(),
+            backfill=backfill,
         )
-        if existing is not None:
-            sub = replace(sub, created_at=existing.created_at)
-        stored = await self.bot.subscribe(sub, backfill=backfill)
-        verb = (
-            "Resumed and updated"
-            if existing and existing.paused_reason
-            else "Updated"
-            if existing
-            else "Subscribed"
-        )
-        text = f"{verb} {target.mention}: {describe(stored)}"
+        self.desk.check(request)  # a typo is answered at once
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.desk.subscribe(request)
+        stored = outcome.subscription
+        text = f"{outcome.verb} {target.mention}: {describe(stored)}"
         if stored.topics:
             text += f", topics {', '.join(stored.topics)}"
         if stored.keywords:
             text += f", keywords {', '.join(stored.keywords)}"
         if role is not None:
             text += f", mentioning {role.mention}"
-        if stored.schedule not in (ScheduleKind.INSTANT,):
-            when = next_run(stored, discord.utils.utcnow())
-            text += f". Next digest {render.timestamp(when, 'f')}"
+        if outcome.next_digest is not None:
+            text += f". Next digest {render.timestamp(outcome.next_digest, 'f')}"
         if backfill:
             text += f". Posting the {backfill} newest now"
-        log.info(
-            "channel %d subscribed (%s) in guild %d by user %d",
-            target.id,
-            stored.schedule,
-            guild.id,
-            interaction.user.id,
-        )
         await interaction.edit_original_response(content=text + ".", allowed_mentions=NO_MENTIONS)
 
     @subscribe.autocomplete("timezone")
     async def _timezone(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        from bot.schedule import _zones_by_folded_name
-
-        folded = current.strip().casefold()
-        names = sorted(z for key, z in _zones_by_folded_name().items() if folded in key)
-        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+        return [app_commands.Choice(name=z, value=z) for z in zone_names(current)[:25]]
 
     @app_commands.command(name="unsubscribe", description="Stop posting briefings to a channel")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(channel="The channel to stop posting to")
     async def unsubscribe(
         self,
         interaction: discord.Interaction,
         channel: app_commands.AppCommandChannel | app_commands.AppCommandThread,
     ) -> None:
-        self._require_manager(interaction, "unsubscribe a channel")
-        existing = await self.bot.storage.get_subscription(channel.id)
+        guild = self._require_manager(interaction, "unsubscribe a channel")
         resolved = self.bot.get_channel(channel.id)
-        guild_id = existing.guild_id if existing else getattr(getattr(resolved, "guild", None), "id", None)
-        if guild_id is not None and guild_id != interaction.guild_id:
+        channel_guild = getattr(resolved, "guild", None)
+        if channel_guild is not None and channel_guild.id != guild.id:
             raise PermissionDeniedError("You can only manage channels of this server.")
-        if existing is None or not await self.bot.unsubscribe(channel.id):
-            raise UserFacingError(f"<#{channel.id}> has no subscription.")
+        await self.desk.unsubscribe(channel.id, guild.id)
         log.info("channel %d unsubscribed by user %d", channel.id, interaction.user.id)
         await interaction.response.send_message(
             f"<#{channel.id}> will get no more briefings.", ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -211,12 +173,11 @@ class SubscriptionsCog(commands.Cog):
     @app_commands.command(
         name="subscriptions", description="This server's subscribed channels and their schedules"
     )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     async def subscriptions(self, interaction: discord.Interaction) -> None:
         guild = self._require_manager(interaction, "see this server's subscriptions")
-        subs = await self.bot.storage.subscriptions(guild_id=guild.id)
-        if not subs:
-            raise UserFacingError("No channel here is subscribed yet: use /subscribe.")
-        now = discord.utils.utcnow()
+        subs = await self.desk.of_guild(guild.id)
         embed = discord.Embed(title="Subscriptions", colour=render.BRAND_COLOUR)
         for sub in subs[:25]:
             lines = [describe(sub)]
@@ -230,8 +191,9 @@ class SubscriptionsCog(commands.Cog):
                 lines.append(f"⏸️ Paused: {sub.paused_reason}. /subscribe again to resume.")
             else:
                 lines.append("▶️ Active")
-                if sub.schedule is not ScheduleKind.INSTANT:
-                    lines.append("Next: " + render.timestamp(next_run(sub, now), "f"))
+                next_digest = self.desk.next_digest(sub)
+                if next_digest is not None:
+                    lines.append("Next: " + render.timestamp(next_digest, "f"))
             last = render.timestamp(sub.last_delivery_at, "R") if sub.last_delivery_at else "never"
             lines.append(f"Last delivery: {last}")
             embed.add_field(
@@ -247,4 +209,4 @@ class SubscriptionsCog(commands.Cog):
 
 
 async def setup(bot: BriefBot) -> None:
-    await bot.add_cog(SubscriptionsCog(bot))
+    await bot.add_cog(SubscriptionsCog(bot, bot.subscriptions))

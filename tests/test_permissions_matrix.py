@@ -255,3 +255,20 @@ async def test_publisher_autocomplete_does_not_leak_embargoed_titles(bot_world: 
             getattr(world, who), world.channel, command, {"briefing": "Secret"}, focused="briefing"
         )
         assert not any("Secret" in c["name"] for c in typed.choices), (who, typed.choices)
+
+
+MANAGE_GUILD = 1 << 5
+GUILD_ONLY = [0]  # Discord's interaction context type GUILD
+
+
+async def test_synced_commands_carry_their_default_permissions_and_contexts(bot_world: BotWorld):
+    """Subscription commands would show to every member and in DMs, where they can only fail."""
+    synced = {c["name"]: c for c in bot_world.fake.global_commands}
+    for name in ("subscribe", "unsubscribe", "subscriptions"):
+        command = synced[name]
+        assert int(command["default_member_permissions"]) == MANAGE_GUILD, name
+        assert command["contexts"] == GUILD_ONLY, name
+    assert int(synced["article"]["default_member_permissions"]) == MANAGE_GUILD
+    for name in ("latest", "summary", "quote", "search", "help"):
+        assert synced[name].get("default_member_permissions") is None, name
+        assert synced[name].get("contexts") in (None, []), name
