@@ -682,3 +682,56 @@ def test_parse_document_never_raises(data: bytes, name: str) -> None:
         assert "\n" not in d.title and "\n\n\n" not in d.body
     for e in result.errors:
         assert str(e).startswith(e.origin) and e.reason
+
+
+def test_toml_front_matter_as_hugo_and_zola_write_it() -> None:
+    """A Hugo or Zola page (TOML front matter between '+++') was refused with 'no title'."""
+    text = (
+        '+++\ntitle = "Port levy: \\"temporary\\" for one more year"\n'
+        "date = 2026-11-03T10:00:00+02:00\n"
+        'tags = ["Trade", "ports"]\n[extra]\nsource = "https://example.org/levy"\n+++\n\n'
+        "The levy stays until next December.\n"
+    )
+    d = one(text, "levy.md")
+    assert d.title == 'Port levy: "temporary" for one more year'
+    assert d.published_at == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+    assert d.tags == ("trade", "ports")
+    assert d.body == "The levy stays until next December."
+    assert detect_format(text, "-") == "markdown"
+
+
+def test_yaml_front_matter_values_as_yaml_reads_them() -> None:
+    """A YAML title with a colon, a bare date, or a block list of tags was misread."""
+    text = (
+        "---\ntitle: 'Grid fund: second tranche'\ndate: 2026-03-02\n"
+        "tags:\n  - Energy\n  - Grid\nauthors: [A, B]\n---\nThe second tranche was paid.\n"
+    )
+    d = one(text, "grid.md")
+    assert d.title == "Grid fund: second tranche"
+    assert d.published_at == datetime(2026, 3, 1, 22, 0, tzinfo=UTC)  # midnight in Kyiv
+    assert d.tags == ("energy", "grid")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+++\ntitle = T\n+++\nBody.", "a.md line 2: front matter is not valid TOML"),
+        ("+++\ntitle = 'T'\nBody.", "a.md line 1: front matter opened with '+++' is never closed with '+++'"),
+        ("---\ntitle: [unclosed\n---\nBody.", "a.md line 2: front matter is not valid YAML"),
+        ("---\n- a list\n---\nBody.", "a.md line 2: front matter is not YAML 'key: value' pairs"),
+    ],
+)
+def test_bad_front_matter_names_the_line_and_the_parser(text: str, expected: str) -> None:
+    """Broken front matter was stored with a wrong title or refused without saying where."""
+    assert only_error(text, "a.md").startswith(expected)
+
+
+def test_every_blind_set_file_ingests_with_its_title() -> None:
+    """A publisher's Markdown, wire or plain file of a common shape would be refused."""
+    blind = Path(__file__).parent / "data" / "blind"
+    sources = [p for p in sorted(blind.iterdir()) if not p.name.endswith(".gold.json")]
+    assert len(sources) >= 60
+    for path in sources:
+        gold = json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
+        draft = one(path.read_bytes(), path.name)
+        assert draft.title == gold["title"], path.name

@@ -67,7 +67,7 @@ def detect_format(text: str, filename: str) -> str:
     if ext != ".txt":
         if stripped[:1] in ("{", "["):
             return "json"
-        if first_line.strip() == "---" or _HEADING.match(first_line):
+        if first_line.strip() in ("---", "+++") or _HEADING.match(first_line):
             return "markdown"
     if _text.looks_like_dateline(first_line):
         return "wire"
