@@ -463,3 +463,95 @@ def test_she_said_prefers_a_woman_who_spoke_over_a_speaker_of_unknown_gender() -
         '"We will watch prices daily and report every month," she said.'
     )
     assert [q.speaker for q in _quotes(body)] == ["Maria Vogel", "Maria Vogel"]
+
+
+# -- question-and-answer interviews ------------------------------------------------------
+
+
+def _answers(body: str, language: str = "en") -> list[tuple[str, str | None]]:
+    return [(q.text[:30], q.speaker) for q in _quotes(body, language)]
+
+
+def test_qa_interview_answers_belong_to_the_interviewee() -> None:
+    """An interview laid out as Q:/A: turns would yield no quotes at all."""
+    body = (
+        "Harbour master Ilse Vandermeer runs the country's busiest grain port. We asked her about the winter.\n\n"
+        "Q: Will the port stay open if the river freezes?\n\n"
+        "A: We have two icebreakers on contract this year. The channel will stay open unless the frost lasts "
+        "more than a month.\n\n"
+        "Q: What worries you most?\n\n"
+        "A: Fuel. The icebreakers burn in a week what a tug burns in a season."
+    )
+    assert _answers(body) == [
+        ("We have two icebreakers on con", "Ilse Vandermeer"),
+        ("Fuel. The icebreakers burn in ", "Ilse Vandermeer"),
+    ]
+    for q in _quotes(body):
+        assert body[q.start : q.end] == q.text
+
+
+def test_interview_with_name_labels_and_bold_questions() -> None:
+    """Name labels ('Vandermeer:') would be read as prose, and the interviewer's questions as quotes."""
+    body = (
+        "Our correspondent Piet Kramer spoke to Ilse Vandermeer, the harbour master.\n\n"
+        "Piet Kramer: How many ships are waiting?\n\n"
+        "Ilse Vandermeer: Eleven this morning, which is normal for November.\n\n"
+        "Piet Kramer: And next month?\n\n"
+        "Ilse Vandermeer: More, if the canal locks close for repairs as planned."
+    )
+    assert [s for _, s in _answers(body)] == ["Ilse Vandermeer", "Ilse Vandermeer"]
+
+
+def test_question_and_answer_in_one_paragraph() -> None:
+    """'Q: ... A: ...' on one line would be one quote, question included, or none."""
+    body = (
+        "Mayor Ruta Kalnina talked to us about the new tram line.\n\n"
+        "Q: When will it open? A: In May, if the last rails arrive in March.\n\n"
+        "Q: And the cost? A: Forty million euros, a third from the city."
+    )
+    quotes = _quotes(body)
+    assert [q.text for q in quotes] == [
+        "In May, if the last rails arrive in March.",
+        "Forty million euros, a third from the city.",
+    ]
+    assert {q.speaker for q in quotes} == {"Ruta Kalnina"}
+
+
+def test_dialogue_dashes_in_russian_and_labels_in_ukrainian() -> None:
+    """Russian dash dialogue and Ukrainian П:/В: turns would yield no quotes."""
+    ru = (
+        "Директор порта Андрей Белов рассказал о планах на зиму.\n\n"
+        "— Хватит ли ледоколов?\n\n"
+        "— Да, у нас два ледокола по контракту, этого достаточно.\n\n"
+        "— Что вас беспокоит больше всего?\n\n"
+        "— Топливо и его цена."
+    )
+    assert [s for _, s in _answers(ru, "ru")] == ["Андрей Белов", "Андрей Белов"]
+    uk = (
+        "Ми поговорили з директоркою порту Оксаною Мельник.\n\n"
+        "П: Чи вистачить криголамів?\n\n"
+        "В: Так, у нас два криголами за контрактом.\n\n"
+        "П: Що вас непокоїть?\n\n"
+        "В: Пальне та його ціна."
+    )
+    assert [t for t, _ in _answers(uk, "uk")] == ["Так, у нас два криголами за ко", "Пальне та його ціна."]
+
+
+def test_interview_answers_stay_unattributed_when_two_people_are_introduced() -> None:
+    """With two guests and 'A:' labels, the bot would put one guest's words in the other's mouth."""
+    body = (
+        "Economist Maria Lind and banker Olof Berg discussed the rate decision with us.\n\n"
+        "Q: Was the cut too early?\n\nA: No, inflation has been under target for six months.\n\n"
+        "Q: What comes next?\n\nA: Probably a pause until the spring."
+    )
+    assert [s for _, s in _answers(body)] == [None, None]
+
+
+def test_labelled_lines_in_an_article_are_not_an_interview() -> None:
+    """A note or a 'Source:' line in an ordinary article would become a quote."""
+    body = (
+        "The ministry published the tender on Monday.\n\n"
+        "Note: the deadline is 12 January.\n\n"
+        "Correction: an earlier version gave the wrong date."
+    )
+    assert _quotes(body) == []

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
+from bot.nlp.interview import Answer, find_answers
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
@@ -726,11 +727,19 @@ class _Seen:
 def find_quotes(text: str, language: str) -> list[Quote]:
     """All direct quotes in ``text`` in order of appearance, with speaker, role and score."""
     segments = _quoted_segments(text)
-    if not segments:
-        return []
-    lang = _lang(language)
     quoted = [(s.open_at, s.close_at + 1) for s in segments]
-    index = SpeakerIndex(text, language, quoted)
+    built: list[SpeakerIndex] = []
+
+    def speakers() -> SpeakerIndex:
+        if not built:
+            built.append(SpeakerIndex(text, language, quoted))
+        return built[0]
+
+    answers = find_answers(text, speakers)
+    if not segments:
+        return [_answer_quote(text, a) for a in answers]
+    lang = _lang(language)
+    index = speakers()
     paragraphs = paragraph_spans(text)
 
     starts = [p[0] for p in paragraphs]
@@ -893,7 +902,18 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         name, role = _speaker_fields(speaker)
         score = _score(quote_text, words, seen, speaker is not None)
         quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))
+    if answers:
+        # Quote marks inside an answer are the interviewee's own quoting, not another quote.
+        quotes = [q for q in quotes if not any(a.start <= q.start and q.end <= a.end for a in answers)]
+        quotes = sorted([*quotes, *(_answer_quote(text, a) for a in answers)], key=lambda q: q.start)
     return quotes
+
+
+def _answer_quote(text: str, answer: Answer) -> Quote:
+    words = text[answer.start : answer.end].split()
+    name, role = _speaker_fields(answer.speaker)
+    score = _score(text[answer.start : answer.end], words, _Seen(), answer.speaker is not None)
+    return Quote(text[answer.start : answer.end], name, role, answer.start, answer.end, score)
 
 
 _CLOSING_PUNCT = frozenset(",.!?…;:")

@@ -1,0 +1,149 @@
+"""Question-and-answer interviews: the interviewee's answers are their words.
+
+An interview is laid out as turns, one per paragraph (or a question and its answer in one
+paragraph): ``Q:``/``A:`` and their Ukrainian and Russian forms (``П:``/``В:``,
+``Питання:``/``Відповідь:``, ``Вопрос:``/``Ответ:``, ``В:``/``О:``), the speakers' names as
+labels (``Okafor:``, ``Борис Кравець:``), or dialogue dashes (``— Кто возвращается?``). No quote
+marks surround the answers, so the quote finder would see nothing.
+
+Who answers: a named label is looked up among the people the briefing names (``Okafor`` is
+``Dr. Adaeze N. Okafor``); an ``A:`` or a dash answer belongs to the one person the
+introduction names who is not the interviewer. With more than one such person, the answers
+stay unattributed rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.nlp.sentences import paragraph_spans
+from bot.nlp.speakers import Entity, SpeakerIndex
+
+_QUESTION_WORDS = frozenset({"q", "question", "п", "питання", "вопрос"})
+_ANSWER_WORDS = frozenset({"a", "answer", "відповідь", "ответ", "о"})
+_AMBIGUOUS = "в"  # Ukrainian "відповідь" after "П:", Russian "вопрос" before "О:"
+_LABEL = re.compile(
+    r"(?P<label>Q|A|Question|Answer|П|В|О|Питання|Відповідь|Вопрос|Ответ"
+    r"|(?:[A-ZА-ЯІЇЄҐЁ][\w'’.-]*\.?)(?: [A-ZА-ЯІЇЄҐЁ][\w'’.-]*\.?){0,3})\s*:\s+"
+)
+_INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповідь|Ответ)\s*:\s+")
+_DASH = re.compile(r"[—–-]\s+")
+# Words that make a label or an introduced person the interviewer, not the interviewee.
+_INTERVIEWER_WORDS = re.compile(
+    r"\b(?:reporter|correspondent|journalist|interviewer|editor|host|журналіст\w*|кореспондент\w*|"
+    r"корреспондент\w*|ведуч\w*|ведущ\w*|редактор\w*)\b",
+    re.IGNORECASE,
+)
+_MIN_TURNS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    start: int
+    end: int
+    speaker: Entity | str | None
+
+
+@dataclass(slots=True)
+class _Turn:
+    label: str  # a name, "Q", "A" or "—"
+    start: int  # the words, after the label
+    end: int
+    question: bool | None = None
+
+
+def _turns(text: str) -> list[_Turn]:
+    turns: list[_Turn] = []
+    for ps, pe in paragraph_spans(text):
+        para = text[ps:pe]
+        label = _LABEL.match(para)
+        if label:
+            name = label.group("label")
+            body_start = ps + label.end()
+            inline = _INLINE_ANSWER.search(text, body_start, pe)
+            if inline and name.casefold() in _QUESTION_WORDS | {_AMBIGUOUS}:
+                turns.append(_Turn(name, body_start, inline.start()))
+                turns.append(_Turn(inline.group("label"), inline.end(), pe))
+            else:
+                turns.append(_Turn(name, body_start, pe))
+        elif (dash := _DASH.match(para)) and not re.search(r"[»“\"]\s*[,—–-]", para):
+            turns.append(_Turn("—", ps + dash.end(), pe, question=para.rstrip().endswith("?")))
+    return turns
+
+
+def _classify(text: str, turns: list[_Turn]) -> None:
+    """Mark each turn a question or an answer, from its label or, for names, from which
+    label's turns end in question marks."""
+    folded = {t.label.casefold() for t in turns}
+    ambiguous_is_answer = "п" in folded or "питання" in folded
+    by_name: dict[str, list[_Turn]] = {}
+    for t in turns:
+        key = t.label.casefold()
+        if t.question is not None:
+            continue
+        if key in _QUESTION_WORDS:
+            t.question = True
+        elif key in _ANSWER_WORDS:
+            t.question = False
+        elif key == _AMBIGUOUS:
+            t.question = not ambiguous_is_answer
+        else:
+            by_name.setdefault(t.label, []).append(t)
+    if not by_name:
+        return
+    asking = {
+        name: sum(1 for t in ts if text[t.start : t.end].rstrip().endswith("?")) / len(ts)
+        for name, ts in by_name.items()
+    }
+    interviewer = max(asking, key=lambda n: asking[n])
+    for name, ts in by_name.items():
+        for t in ts:
+            t.question = name == interviewer and asking[name] > 0.5 and len(by_name) > 1
+
+
+def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer]:
+    """The interviewee's answers, in order; ``[]`` when ``text`` is not a Q&A interview.
+    ``speakers`` builds the briefing's speaker index, asked for only for an interview."""
+    turns = _turns(text)
+    if len(turns) < 2 * _MIN_TURNS:
+        return []
+    _classify(text, turns)
+    questions = [t for t in turns if t.question]
+    answers = [t for t in turns if t.question is False]
+    if len(questions) < _MIN_TURNS or len(answers) < _MIN_TURNS:
+        return []
+    index = speakers()
+    first_turn = min(t.start for t in turns)
+    interviewee = _interviewee(text, index, first_turn, {t.label for t in questions})
+    out = []
+    for t in answers:
+        if t.label == "—" or t.label.casefold() in _ANSWER_WORDS | {_AMBIGUOUS}:
+            speaker: Entity | str | None = interviewee
+        else:
+            speaker = index.lookup_name(t.label) or t.label
+        end = t.end
+        while end > t.start and text[end - 1].isspace():
+            end -= 1
+        if end > t.start:
+            out.append(Answer(t.start, end, speaker))
+    return out
+
+
+def _interviewee(text: str, index: SpeakerIndex, before: int, interviewer_labels: set[str]) -> Entity | None:
+    """The one person the introduction names who is not the interviewer; ``None`` when that is
+    not one person."""
+    found: list[Entity] = []
+    for men in index.mentions_in(0, before):
+        ent = men.entity
+        if ent.is_org or men.in_quote or ent in found:
+            continue
+        around = text[max(0, men.start - 40) : men.start] + " " + (ent.role or "")
+        if _INTERVIEWER_WORDS.search(around) or ent.name in interviewer_labels:
+            continue
+        found.append(ent)
+    # "Ректор Новосибирского университета Сергей Левин": the capitalised run at the start is
+    # the role of the person it introduces, not a second person.
+    people = [e for e in found if not any(o is not e and o.role and o.role.startswith(e.name) for o in found)]
+    return people[0] if len(people) == 1 else None
