@@ -104,7 +104,10 @@ def score_quotes(
         if best_cov >= 0.3:
             c.found30 += 1
             q = predicted[best]
-            if norm_name(q.speaker) == norm_name(g.speaker):
+            # What a reader sees: the name, or for a speaker the text only describes, the
+            # description ("— a spokesperson"). No name for an unnamed speaker is right.
+            shown = q.speaker if q.speaker else q.speaker_role
+            if norm_name(shown) == norm_name(g.speaker) or (not g.speaker and not q.speaker):
                 c.speaker_ok += 1
             else:
                 if norm_name(q.speaker):

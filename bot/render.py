@@ -35,8 +35,9 @@ def timestamp(moment: datetime, style: str = "f") -> str:
 
 
 def speaker_line(quote: Quote) -> str:
+    """``— **Name**, role``; a speaker the text only describes is shown as described."""
     if not quote.speaker:
-        return "— unattributed"
+        return f"— {escape(quote.speaker_role)}" if quote.speaker_role else "— unattributed"
     line = f"— **{escape(quote.speaker)}**"
     if quote.speaker_role:
         line += f", {escape(quote.speaker_role)}"

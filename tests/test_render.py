@@ -143,3 +143,11 @@ def test_ten_cards_with_huge_titles_and_topics_but_no_summary_fit():
         corrected_at=WHEN,
     )
     assert render.message_fits(None, render.briefing_embeds([wide] * 10))
+
+
+def test_a_described_speaker_is_not_shown_as_a_name() -> None:
+    """A quote by 'a spokesperson for the chamber' would be shown in bold like a named person."""
+    described = Quote("We will reply in writing.", None, "spokesperson for the chamber", 0, 25, 0.5)
+    assert render.speaker_line(described) == "— spokesperson for the chamber"
+    nobody = Quote("We will reply in writing.", None, None, 0, 25, 0.5)
+    assert render.speaker_line(nobody) == "— unattributed"

@@ -549,8 +549,8 @@ def _resolve(
         return index.by_pronoun(min(attr.phrase_start, quote_start), possessor, exclude=quote_span)
     if low_words[0] in lang.pronouns:
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
-        if low_words[0] in ("they", "we", "вони", "они"):
-            return None
+        if low_words[0] in ("they", "we", "вони", "они", "ми", "мы"):
+            return _plural_antecedent(index, text, min(attr.phrase_start, quote_start))
         return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
@@ -579,6 +579,13 @@ def _resolve(
             ent = index.by_role_noun(w, attr.phrase_start)
             if ent is not None and not ent.is_org:
                 return ent
+    # A bare or definite role ("— пояснив економіст", "the economist added") that no one named
+    # holds: the most salient earlier person of the verb's gender, if their role fits the noun.
+    nouns = [w for w in low_words if w in role_nouns]
+    if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
+        ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
+        if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
+            return ent
     if mentions:
         return mentions[-1].entity
     for w in low_words:
@@ -611,7 +618,7 @@ def _resolve(
             words = words[1:]
         desc = " ".join(words).strip(",.")
         if len(words) <= 10 and _is_description(desc):
-            return desc
+            return Description(desc)
     # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
     if caps:
@@ -629,7 +636,35 @@ def _resolve(
         if words[0].lower() in ("the", "a", "an"):
             words = words[1:]
         desc = " ".join(words).strip(",.")
-        return desc if _is_description(desc) else None
+        return Description(desc) if _is_description(desc) else None
+    return None
+
+
+class Description(str):
+    """A speaker described, not named ("a spokesperson for the chamber"): shown as the role of
+    an unnamed speaker, never as a name."""
+
+    __slots__ = ()
+
+
+def _role_fits(role: str | None, noun: str) -> bool:
+    """Could someone with ``role`` be called ``noun``? No role says nothing against it; else a
+    word of the role must share the noun's stem ("економіст" fits "кафедри міської економіки",
+    "economist" fits "professor of economics")."""
+    if not role:
+        return True
+    stem = noun[: max(4, min(6, len(noun) - 2))]
+    return any(w.lower().startswith(stem) for w in _WORD.findall(role))
+
+
+def _plural_antecedent(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
+    """ "they said in a statement": the organisation named last before ``pos`` in this or the
+    previous paragraph, if no person was named after it; a plural of people stays unnamed."""
+    para = text.rfind("\n\n", 0, pos)
+    lo = text.rfind("\n\n", 0, para) if para > 0 else 0
+    mentions = [m for m in index.mentions_in(max(lo, 0), pos) if m.end <= pos and not m.in_quote]
+    if mentions and mentions[-1].entity.is_org:
+        return mentions[-1].entity
     return None
 
 
@@ -939,6 +974,8 @@ def _join_parts(text: str, group: list[_Segment], parts: list[str]) -> str:
 def _speaker_fields(speaker: Entity | str | None) -> tuple[str | None, str | None]:
     if speaker is None:
         return None, None
+    if isinstance(speaker, Description):
+        return None, str(speaker)
     if isinstance(speaker, str):
         return speaker, None
     return speaker.name, speaker.role

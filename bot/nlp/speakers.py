@@ -27,13 +27,19 @@ _ABBREV = frozenset(
 )
 
 
+# An initial of a first name or patronymic: "M.", "J.R.", "І.", "П.".
+_INITIAL = re.compile(r"(?:[A-ZА-ЯІЇЄҐЁ]\.){1,3}")
+
+
 def _is_abbrev(token: str) -> bool:
     """Does the dot belong to the token ("Dr.", "U.S.", "J.") rather than end a sentence?"""
     return len(token) <= 2 or "." in token[:-1] or token.lower() in _ABBREV
 
 
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
-_CYR_RUN = re.compile(rf"{_CYR_TOKEN}(?: {_CYR_TOKEN})*")
+# A name's token may carry initials before it: "М. І. Ковальчук", "Л.П. Гайова".
+_CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
+_CYR_RUN = re.compile(rf"{_CYR_PART}(?: {_CYR_PART})*")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
@@ -465,7 +471,8 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
             )
         )
         or norms_name[-1] in lx.EN_THING_WORDS
-        or any(t.isupper() and len(t) > 1 for t in name_tokens)
+        or any(t.isupper() and len(t) > 1 and not _INITIAL.fullmatch(t) for t in name_tokens)
+        or _INITIAL.fullmatch(name_tokens[-1])
     ):
         return None  # "Canada's" or "Prime Minister" alone: no person here
     if len(name_tokens) > 4:
@@ -790,13 +797,22 @@ class SpeakerIndex:
         for m in _CYR_RUN.finditer(text):
             tokens = m.group(0).split()
             start = m.start()
+            # Initials start the name: what comes before them is a role or a place.
+            initial_at = next((i for i, t in enumerate(tokens) if _INITIAL.fullmatch(t)), None)
+            if initial_at is not None and initial_at < len(tokens) - 1:
+                start = text.index(
+                    tokens[initial_at], start + sum(len(t) + 1 for t in tokens[:initial_at]) - 1
+                )
+                tokens = tokens[initial_at:]
             prev = text[max(0, start - 40) : start].split()
             prev_word = prev[-1].lower().strip(",.") if prev else ""
             norms = [t.lower() for t in tokens]
             in_quote = self._in_quote(start)
+            with_initials = initial_at is not None and initial_at < len(m.group(0).split()) - 1
             # Places and acronyms glued to the front of a name: "України Дмитро Кулеба", "МЗС Ольги".
             while (
                 len(tokens) > 1
+                and not with_initials
                 and (norms[0] in _CYR_PLACES or tokens[0].isupper())
                 and not any(_is_cyr_org(n) for n in norms[1:])
             ):
@@ -804,7 +820,7 @@ class SpeakerIndex:
                 tokens, norms = tokens[1:], norms[1:]
             while start < len(text) and text[start] == " ":
                 start += 1
-            if len(tokens) >= 3:
+            if len(tokens) >= 3 and not with_initials:
                 start = text.index(tokens[-2], start)
                 tokens, norms = tokens[-2:], norms[-2:]
             if (
@@ -819,7 +835,7 @@ class SpeakerIndex:
                     self.entities.append(ent)
                 self.mentions.append(Mention(start, m.end(), ent, in_quote))
                 continue
-            if len(tokens) > 3:
+            if len(tokens) > 3 and not with_initials:
                 tokens, norms = tokens[-2:], norms[-2:]
             role = self._cyr_role_before(start)
             sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
