@@ -136,6 +136,26 @@ def score_quotes(
     return c
 
 
+def unbalanced_quotes(text: str) -> bool:
+    """Does ``text`` open a quotation it never closes, or close one it never opened?
+    ("„...“" closes with the mark English opens with; straight quotes toggle.)"""
+    inside = low_high = False
+    for ch in re.findall(r'[«»„“”"]', text):
+        if ch == "“" and inside and low_high:
+            inside = low_high = False
+        elif ch in "«“„":
+            if inside:
+                return True
+            inside, low_high = True, ch == "„"
+        elif ch in "»”":
+            if not inside:
+                return True
+            inside = False
+        else:
+            inside = not inside
+    return inside
+
+
 class _UnicodeTokenizer:
     """rouge-score keeps only a-z0-9 by default, which would erase Ukrainian and Russian."""
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from bench._common import calibration_ms
 from bench._nlp_data import Doc, evaldata_dir, load_blind, load_frank_cnndm, load_ggt, load_own
-from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes
+from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes, unbalanced_quotes
 from bot.nlp import analyze, split_sentences
 from bot.nlp.summary import lead
 
@@ -50,8 +50,12 @@ def evaluate(
         ours: list[tuple[float, float, float]] = []
         lead3: list[tuple[float, float, float]] = []
         base: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+        unbalanced = 0
         for d in group:
             a = analyze(d.title, d.body, d.language)
+            unbalanced += sum(
+                unbalanced_quotes(t) for t in (a.summaries.short, a.summaries.standard, a.summaries.detailed)
+            )
             if quotes:
                 counts.add(score_quotes(d, a.quotes, keep_misses=misses))
             if summaries and d.reference:
@@ -69,6 +73,7 @@ def evaluate(
                 "rouge": _mean(ours) if ours else None,
                 "lead3": _mean(lead3) if lead3 else None,
                 "baselines": {b: _mean(v) for b, v in base.items()},
+                "unbalanced": unbalanced,
             }
         )
         if misses and quotes:
@@ -92,6 +97,7 @@ def _all_languages(rows: list[dict[str, object]]) -> dict[str, object]:
         "rouge": None,
         "lead3": None,
         "baselines": {},
+        "unbalanced": sum(int(r["unbalanced"]) for r in rows),  # type: ignore[call-overload]
     }
 
 
@@ -153,6 +159,7 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
         "role",
         "ROUGE-1/2/Lsum",
         "Lead-3",
+        "unbalanced",
         *baseline_names,
     ]
     print("| " + " | ".join(head) + " |")
@@ -184,6 +191,7 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
             *qcols,
             _fmt_rouge(r["rouge"]),  # type: ignore[arg-type]
             _fmt_rouge(r["lead3"]),
+            str(r.get("unbalanced", "-")),
             *[_fmt_rouge(bases.get(b)) for b in baseline_names],
         ]  # type: ignore[union-attr]
         print("| " + " | ".join(cols) + " |")
@@ -256,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         f"~{words}-word English briefings, CPU time of one core)"
     )
     print(
-        f"machine check: a fixed pure-Python loop took {calibration_ms():.2f} ms (1.0 ms on an idle core in session 1)"
+        f"machine check: a fixed pure-Python loop took {calibration_ms():.2f} ms (1.0 ms on an idle core, 2026-11-28)"
     )
     if not args.smoke:
         root = evaldata_dir()

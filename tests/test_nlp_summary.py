@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.nlp import analyze, split_sentences
+from bot.nlp import analyze, split_sentences, summarize
 
 BODY = (
     "By Clara Voss\n\n"
@@ -114,3 +114,20 @@ def test_a_speech_s_courtesies_are_not_summarised() -> None:
     standard = analyze("Budget debate opens", body, "en").summaries.standard
     assert "Thank you" not in standard
     assert "the budget before you does three things" in standard
+
+
+def test_summaries_never_cut_a_sentence_out_of_a_longer_quotation() -> None:
+    """A summary showed an opening quote mark with no closing one: a sentence cut out of a longer quote."""
+    body = (
+        "The port authority approved a second grain terminal on Tuesday after a year of delays.\n\n"
+        '"In terms of capacity the second terminal doubles what we can load in a day. It will '
+        "be built on the northern pier, away from the passenger berths. Nothing of this can "
+        "happen before the dredging is finished,\" the authority's director Hanna Reiss said.\n\n"
+        "The terminal will cost 140 million euros and open in 2028, the authority said.\n\n"
+        "Grain exporters have waited for the expansion since the old terminal reached capacity."
+    )
+    summaries = summarize("Port approves second grain terminal", body, "en")
+    for text in (summaries.short, summaries.standard, summaries.detailed):
+        assert text.count('"') % 2 == 0, text
+        # No piece of the three-sentence quotation: taken apart, it misquotes the director.
+        assert "In terms of capacity" not in text and "Nothing of this can happen" not in text, text

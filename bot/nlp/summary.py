@@ -218,8 +218,6 @@ def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]
         if opens_quote and _BARE_QUOTE.fullmatch(s.text):
             score -= 0.3  # '"Markets now know where the ceiling is."': whose words, the reader cannot tell
         n = s.n_words
-        if s.broken_quote:
-            score -= 0.5
         if s.text[:1] in "—–-" or s.text[:2] in ("Q:", "A:"):
             # An interview line: questions are not news, answers rarely stand alone.
             score -= 0.4 if s.text.rstrip()[-1:] == "?" else 0.1
@@ -263,14 +261,24 @@ def summarize(title: str, body: str, language: str) -> Summaries:
     """Short (1), standard (3) and detailed (5) extractive summaries of ``body``."""
     sentences = _sentences(title, body, language)
     if not sentences:
-        fallback = [body[s:e] for s, e in sentence_spans(body, language)]
-        text = " ".join(fallback[:1])
-        return Summaries(short=text, standard=" ".join(fallback[:3]), detailed=" ".join(fallback[:5]))
+        return _lead_summaries(body, language)
+    # A sentence cut out of a longer quotation would show an opening mark with no closing
+    # one, or someone's words as if they were the briefing's: such sentences are never taken.
+    whole = [x for x in sentences if not x.broken_quote]
+    if not whole:
+        return _lead_summaries(body, language)
+    sentences = whole
     scores = _score(sentences, title, language)
     out = {}
     for name, k in (("short", 1), ("standard", 3), ("detailed", 5)):
         out[name] = " ".join(s.text for s in _pick(sentences, scores, k))
     return Summaries(**out)
+
+
+def _lead_summaries(body: str, language: str) -> Summaries:
+    """The first sentences, for a body with no sentence worth ranking."""
+    first = [body[s:e] for s, e in sentence_spans(body, language)]
+    return Summaries(short=" ".join(first[:1]), standard=" ".join(first[:3]), detailed=" ".join(first[:5]))
 
 
 def lead(body: str, language: str, k: int) -> str:
