@@ -20,6 +20,9 @@ from bot.wordforms import cyrillic_stem, keyword_pattern
         ("power grid", "Power grids failed"),
         ("зерно", "експорт зерна через Дунай"),
         ("теплосеть", "ремонт теплосетей"),
+        ("Київ", "рейс з Києва до Львова"),
+        ("контракти", "підписання нових контрактів"),
+        ("тариф", "Нові тарифи"),
     ],
 )
 def test_a_keyword_finds_other_forms_of_its_word(keyword: str, text: str) -> None:
@@ -33,6 +36,8 @@ def test_a_keyword_finds_other_forms_of_its_word(keyword: str, text: str) -> Non
         ("grid", "Gridlock in parliament"),
         ("art", "artificial intelligence"),
         ("power grid", "power in the grid"),
+        ("контракти", "контрактник звільнився"),
+        ("Київ", "зламаний кий лежав на столі"),
     ],
 )
 def test_a_keyword_is_still_a_whole_word(keyword: str, text: str) -> None:
