@@ -54,7 +54,7 @@ _RU_ONLY = re.compile("[ыэъё]")
 
 
 @cache
-def _analyzer(language: str) -> MorphAnalyzer:
+def morph_analyzer(language: str) -> MorphAnalyzer:
     """Loaded on first use (about 0.2 s and 15 MB a language), then shared."""
     import pymorphy3
 
@@ -73,7 +73,7 @@ def cyrillic_forms(word: str) -> tuple[str, ...] | None:
     languages = ["uk"] if _UK_ONLY.search(low) else ["ru"] if _RU_ONLY.search(low) else ["uk", "ru"]
     forms = {low}
     for language in languages:
-        parses = _analyzer(language).parse(low)
+        parses = morph_analyzer(language).parse(low)
         heads = [p for p in parses if p.normal_form == low.replace("ё", "е") or p.normal_form == low]
         if not heads:
             best = max((p.score for p in parses), default=0.0)

@@ -603,3 +603,23 @@ def test_a_described_speaker_is_shown_as_described_never_as_a_name() -> None:
     """'a spokesperson for the office' would be shown in bold like a person's name."""
     q = _one('"The permit is under review," a spokesperson for the regional environment office said.')
     assert q.speaker is None and q.speaker_role == "spokesperson for the regional environment office"
+
+
+def test_cyrillic_names_in_an_oblique_case_are_shown_in_the_nominative() -> None:
+    """'Романа Гнатюка' (as 'we asked ... Roman Hnatiuk' puts it) was shown as the speaker's name."""
+    uk = _one(
+        "Ми запитали начальника Карпатської митниці Романа Гнатюка про черги.\n\n"
+        "«Причина не лише в нас», — сказав Гнатюк.",
+        "uk",
+    )
+    assert uk.speaker == "Роман Гнатюк"
+    ru = _one(
+        "Мы поговорили с Натальей Ковальской о миграции.\n\n«Баланс близок к нулю», — сказала Ковальская.",
+        "ru",
+    )
+    assert ru.speaker == "Наталья Ковальская"
+    # A man's surname in the genitive after "по словам": the same letters as a woman's nominative.
+    man = _one(
+        "По словам А. В. Смирнова, задержки продлятся неделю. «Мы работаем круглосуточно», — сказал он.", "ru"
+    )
+    assert man.speaker == "А. В. Смирнов"

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.nlp import _lexicon as lx
+from bot.nlp.morphology import nominative_name
 
 _EN_RUN = re.compile(
     r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
@@ -849,7 +850,8 @@ class SpeakerIndex:
             key = tuple(norms)
             ent = self._match_person(key)
             oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in prev[-4:])
-            name = " ".join(_nominative(t, oblique, self.language) for t in tokens)
+            morph = nominative_name(tuple(tokens), self.language, oblique)
+            name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
                 if len(key) == 1 and not role and not self._followed_by_verb(m.end()):
                     continue
@@ -864,7 +866,9 @@ class SpeakerIndex:
             ):
                 ent.role = role
             first = norms[0] if len(norms) > 1 else ""
-            if first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
+            if morph and morph[1]:
+                ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + 2
+            elif first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
                 ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2

@@ -1,0 +1,85 @@
+"""Ukrainian and Russian personal names through the pymorphy3 dictionaries.
+
+A name is read as a whole: "Романа Гнатюка" is a man's first name and surname, both
+genitive, so the nominative is "Роман Гнатюк"; "Натальей Ковальской" is a woman's, both
+instrumental. Case and gender must agree across the name's words, which settles what one
+word alone cannot ("Смирнова" is a woman in the nominative or a man in the genitive).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from bot.wordforms import morph_analyzer
+
+_NAME_PARTS = frozenset({"Name", "Surn", "Patr"})
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct")
+_GENDERS = {"masc": "m", "femn": "f"}
+
+
+@lru_cache(maxsize=32768)
+def _name_parses(word: str, language: str) -> tuple[Any, ...]:
+    """Singular parses of ``word`` as a first name, surname or patronymic that the dictionary
+    knows; a guess from the word's ending ("Ойнас", "Мажейка") tells nothing reliable."""
+    return tuple(
+        p
+        for p in morph_analyzer(language).parse(word.lower())
+        if p.is_known and _NAME_PARTS & p.tag.grammemes and "plur" not in p.tag.grammemes
+    )
+
+
+def _readings(parse: Any) -> set[tuple[str, str]]:
+    """(gender, case) pairs a parse allows; an indeclinable surname allows every pair."""
+    if "Fixd" in parse.tag.grammemes:
+        return {(g, c) for g in _GENDERS for c in _CASES}
+    gender, case = parse.tag.gender, parse.tag.case
+    return {(gender, case)} if gender in _GENDERS and case in _CASES else set()
+
+
+@lru_cache(maxsize=16384)
+def nominative_name(tokens: tuple[str, ...], language: str, oblique: bool) -> tuple[str, str | None] | None:
+    """The name in the nominative and the person's gender (``"m"``/``"f"``, ``None`` when the
+    words do not tell), or ``None`` when the dictionaries do not know the words as a name.
+    ``oblique``: the context asks for another case ("за словами ...", "міністра ...")."""
+    words = [t for t in tokens if not t.endswith(".")]  # initials stay as written
+    if not words or language not in ("uk", "ru"):
+        return None
+    parses = [_name_parses(w, language) for w in words]
+    if not all(parses):
+        return None
+    shared: set[tuple[str, str]] | None = None
+    for options in parses:
+        allowed = set().union(*(_readings(p) for p in options))
+        shared = allowed if shared is None else shared & allowed
+    if not shared:
+        return None
+    order = [c for c in _CASES if c != "nomn"] + ["nomn"] if oblique else list(_CASES)
+    gender, case = min(shared, key=lambda gc: (order.index(gc[1]), gc[0] != "masc"))
+    told = any("Fixd" not in p.tag.grammemes for options in parses for p in options)
+    out: list[str] = []
+    for token in tokens:
+        if token.endswith("."):
+            out.append(token)
+            continue
+        out.append(_inflect(token, language, gender, case))
+    return " ".join(out), (_GENDERS[gender] if told else None)
+
+
+def _inflect(token: str, language: str, gender: str, case: str) -> str:
+    for parse in _name_parses(token, language):
+        if "Fixd" in parse.tag.grammemes:
+            return token
+        if parse.tag.gender == gender and parse.tag.case == case:
+            if case == "nomn":
+                return token
+            # The Ukrainian dictionary has no number on names: ask for the case alone.
+            nominative = parse.inflect({"nomn"})
+            if nominative is not None:
+                return _match_case(nominative.word, token)
+    return token
+
+
+def _match_case(word: str, like: str) -> str:
+    """``word`` capitalised as ``like`` is ("гнатюк" like "Гнатюка" -> "Гнатюк")."""
+    return word.upper() if like.isupper() and len(like) > 1 else word[:1].upper() + word[1:]
