@@ -36,6 +36,8 @@ class Quote:
     start: int
     end: int
     score: float
+    # How sure the attribution is (0-1). Below the quote finder's threshold no name is shown.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +181,20 @@ def fingerprint(title: str, body: str) -> str:
         return " ".join(text.split())
 
     return hashlib.sha256(f"{norm(title)}\x1f{norm(body)}".encode()).hexdigest()
+
+
+class CorrectionKind(enum.StrEnum):
+    """What an editor says of a quote (see ``bot.corrections``)."""
+
+    SPEAKER = "speaker"
+    DROP = "drop"
+    ADD = "add"
+    KEY = "key"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCorrection:
+    kind: CorrectionKind
+    quote_text: str  # the quote's exact words: the key that survives re-analysis
+    speaker: str | None = None
+    speaker_role: str | None = None

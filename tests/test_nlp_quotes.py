@@ -623,3 +623,15 @@ def test_cyrillic_names_in_an_oblique_case_are_shown_in_the_nominative() -> None
         "По словам А. В. Смирнова, задержки продлятся неделю. «Мы работаем круглосуточно», — сказал он.", "ru"
     )
     assert man.speaker == "А. В. Смирнов"
+
+
+def test_a_guessed_attribution_shows_no_name() -> None:
+    """'the veteran said' after two people would put the words in one of their mouths at random."""
+    body = (
+        "Senator Ana Ruiz met Minister Piet Kramer on Monday.\n\n"
+        '"We agree on nothing yet, but we will keep talking," the veteran said.'
+    )
+    guessed = _one(body)
+    assert guessed.speaker is None and guessed.confidence < 0.55
+    named = _one(body.replace("the veteran said", "Ruiz said"))
+    assert (named.speaker, named.confidence) == ("Ana Ruiz", 0.95)

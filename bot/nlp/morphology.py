@@ -83,3 +83,12 @@ def _inflect(token: str, language: str, gender: str, case: str) -> str:
 def _match_case(word: str, like: str) -> str:
     """``word`` capitalised as ``like`` is ("гнатюк" like "Гнатюка" -> "Гнатюк")."""
     return word.upper() if like.isupper() and len(like) > 1 else word[:1].upper() + word[1:]
+
+
+@lru_cache(maxsize=16384)
+def is_possible_name(word: str, language: str) -> bool:
+    """False for a word the dictionary knows only as something else ("Державної", "Центра");
+    True for a known name, or a word it does not know (most surnames)."""
+    parses = morph_analyzer(language).parse(word.lower())
+    known = [p for p in parses if p.is_known]
+    return not known or any(_NAME_PARTS & p.tag.grammemes for p in known)

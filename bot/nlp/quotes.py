@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
 from bot.nlp.interview import Answer, find_answers
+from bot.nlp.morphology import is_possible_name
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
@@ -214,14 +215,15 @@ def _sentence_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
 
 @dataclass(slots=True)
 class _Lang:
+    code: str
     verbs: dict[str, str | None]
     pronouns: dict[str, str | None]
 
 
 _LANGS = {
-    "uk": _Lang(lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS),
-    "ru": _Lang(lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS),
-    "en": _Lang(dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS),
+    "uk": _Lang("uk", lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS),
+    "ru": _Lang("ru", lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS),
+    "en": _Lang("en", dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS),
 }
 
 
@@ -527,31 +529,40 @@ def _resolve(
     lang: _Lang,
     quote_start: int,
     quote_span: tuple[int, int],
-) -> Entity | str | None:
-    """Turn an attribution phrase into an entity (or a plain name string when we cannot)."""
+) -> tuple[Entity | str | None, float]:
+    """Turn an attribution phrase into an entity (or a plain name string when we cannot), with
+    how sure the reading is: a name in the phrase itself, a role its holder was introduced
+    with, or a pronoun of the right gender are sure; a pronoun without gender, a definite
+    description, or a capitalised word nobody in the briefing answers to are guesses."""
     phrase = text[attr.phrase_start : attr.phrase_end].strip()
     if not phrase:
-        return None
+        return None, 0.0
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
-        return None
+        return None, 0.0
     if low_words == ["who"]:
         # "said Yoni Freedhoff, ..., who writes about food policy": the relative clause's antecedent.
-        return index.by_pronoun(attr.phrase_start, None)
+        return index.by_pronoun(attr.phrase_start, None), 0.8
     if (
         low_words[0] in ("it", "its", "воно", "оно")
         and len(low_words) <= 2
         and low_words[-1] not in lx.EN_ROLE_WORDS  # "Its president, Marta Juric, said" is a person
     ):
-        return index.latest_org(attr.phrase_start)
+        return index.latest_org(attr.phrase_start), 0.75
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
-        possessor = "m" if low_words[0] in ("his", "його", "его") else "f"
-        return index.by_pronoun(min(attr.phrase_start, quote_start), possessor, exclude=quote_span)
+        # "her office told", "його речник сказав": someone speaking for the person, not the
+        # person: described as such, with whom the text means.
+        owner_gender = "m" if low_words[0] in ("his", "його", "его") else "f"
+        possessor = index.by_pronoun(min(attr.phrase_start, quote_start), owner_gender, exclude=quote_span)
+        who = f" ({possessor.name})" if possessor is not None and len(low_words) > 1 else ""
+        return Description(phrase.strip(",.") + who), 1.0
     if low_words[0] in lang.pronouns:
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
         if low_words[0] in ("they", "we", "вони", "они", "ми", "мы"):
-            return _plural_antecedent(index, text, min(attr.phrase_start, quote_start))
-        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span)
+            return _plural_antecedent(index, text, min(attr.phrase_start, quote_start)), 0.7
+        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span), (
+            0.9 if gender else 0.6
+        )
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
     mentions = [
@@ -571,28 +582,30 @@ def _resolve(
         sure = [m for m in full if m.entity.confirmed]
         # "said Rockets general manager Bruce Hamilton": the name right after a role word.
         titled = [m for m in persons if _after_role_noun(text, m.start)]
-        return (titled or sure or full or persons)[0].entity
+        best = (titled or sure or full or persons)[0].entity
+        return best, 0.95 if (titled or sure or full) else 0.8
     # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
     role_nouns = _ROLE_NOUNS
     for w in low_words:
         if w in role_nouns:
             ent = index.by_role_noun(w, attr.phrase_start)
             if ent is not None and not ent.is_org:
-                return ent
+                return ent, 0.6
     # A bare or definite role ("— пояснив економіст", "the economist added") that no one named
     # holds: the most salient earlier person of the verb's gender, if their role fits the noun.
     nouns = [w for w in low_words if w in role_nouns]
     if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
-            return ent
+            return ent, 0.7
     if mentions:
-        return mentions[-1].entity
+        return mentions[-1].entity, 0.8
     for w in low_words:
         if w in lx.EN_ORG_NOUNS or w in lx.CYR_ORG_WORDS:
             ent = index.by_role_noun(w, attr.phrase_start, org=True)
             if ent is not None:
-                return ent
+                # Named before ("The Ministry of Health ... the ministry said") or only later.
+                return ent, 0.8 if index.named_before(ent, attr.phrase_start) else 0.4
     if (
         low_words[0] in ("the", "its", "their")
         and len(low_words) <= 4
@@ -604,12 +617,12 @@ def _resolve(
     ):
         ent = index.latest_org(attr.phrase_start)
         if ent is not None:
-            return ent
+            return ent, 0.75
     # A definite description of someone already named: "the rookie defenceman", "the 39-year-old".
     if low_words[0] == "the" and len(low_words) <= 5 and not any(w in lx.EN_ORG_NOUNS for w in low_words):
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), None, exclude=quote_span)
         if ent is not None:
-            return ent
+            return ent, 0.2
     # An unnamed source described in words ("a citizen, whose name is redacted", "Another member
     # of the public"): keep the description up to its first comma.
     if low_words[0] in _DESCRIPTION_OPENERS and not mentions:
@@ -618,26 +631,26 @@ def _resolve(
             words = words[1:]
         desc = " ".join(words).strip(",.")
         if len(words) <= 10 and _is_description(desc):
-            return Description(desc)
+            return Description(desc), 1.0
     # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
     if caps:
         name = " ".join(caps).strip(",.")
         found = index.lookup_name(name)
         if found is not None or _may_be_a_name(name):
-            return found or name
+            return (found, 0.8) if found is not None else (name, _bare_name_confidence(name, lang))
     # "on Thursday and in a carefully worded response said", "and added:", "but said": no subject
     # in the phrase, so the sentence's own subject speaks ("Trudeau called the allegation ...").
     if low_words[0] in _NO_SUBJECT_OPENERS:
-        return _sentence_subject(index, text, min(attr.phrase_start, quote_start))
+        return _sentence_subject(index, text, min(attr.phrase_start, quote_start)), 0.7
     # An unnamed source described in words ("a citizen", "one of the players"): keep the description.
     if (phrase[:1].islower() or low_words[0] in _POSSESSIVES) and len(low_words) <= 10:
         words = phrase.split()
         if words[0].lower() in ("the", "a", "an"):
             words = words[1:]
         desc = " ".join(words).strip(",.")
-        return Description(desc) if _is_description(desc) else None
-    return None
+        return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
+    return None, 0.0
 
 
 class Description(str):
@@ -648,11 +661,11 @@ class Description(str):
 
 
 def _role_fits(role: str | None, noun: str) -> bool:
-    """Could someone with ``role`` be called ``noun``? No role says nothing against it; else a
-    word of the role must share the noun's stem ("економіст" fits "кафедри міської економіки",
-    "economist" fits "professor of economics")."""
+    """Was someone introduced with ``role`` called ``noun``? A word of the role must share the
+    noun's stem ("економіст" fits "кафедри міської економіки", "economist" fits "professor of
+    economics"); with no role, nothing says so."""
     if not role:
-        return True
+        return False
     stem = noun[: max(4, min(6, len(noun) - 2))]
     return any(w.lower().startswith(stem) for w in _WORD.findall(role))
 
@@ -887,6 +900,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         whole_para = first.open_at - ps <= 1
         sentence_like = quote_text[:1].isupper() and quote_text.rstrip()[-1:] in ".!?…,"
         speaker: Entity | str | None = None
+        confidence = 0.0
         if attr is not None:
             if len(words) < 3 and not attr.immediate:
                 continue
@@ -894,7 +908,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 continue
             if not attr.immediate and len(words) < 8 and not (sentence_like and len(words) >= 5):
                 continue
-            speaker = _resolve(
+            speaker, confidence = _resolve(
                 index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
             )
         else:
@@ -915,17 +929,19 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 else None
             )
             at = prev_para[0] + anaphor.start() if anaphor and prev_para else -1
+            # A quote with no attribution of its own is always a reading of the context: the
+            # nearer and plainer the context, the surer.
             if subject is not None:
-                speaker = subject
+                speaker, confidence = subject, 0.7
             elif anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
                 gender = {"he": "m", "she": "f"}.get(anaphor.group(1).lower())
-                speaker = index.by_pronoun(at, gender)
+                speaker, confidence = index.by_pronoun(at, gender), 0.7 if gender else 0.6
             elif reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
-                speaker = reported.entity
+                speaker, confidence = reported.entity, 0.85
             elif last_speaker is not None and pidx - last_speaker_para <= 3:
-                speaker = last_speaker
+                speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else 0.7
             else:
-                speaker = index.by_pronoun(first.open_at, None)
+                speaker, confidence = index.by_pronoun(first.open_at, None), 0.6
         if speaker is None and len(words) < 3:
             continue  # 'the large "waves" in the wind': a word in quotes that nobody said
         if isinstance(speaker, Entity):
@@ -935,8 +951,10 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             last_speaker_para = para_index(group[-1].close_at)
             last_speaker_pos = group[-1].close_at
         name, role = _speaker_fields(speaker)
+        if name is not None and confidence < CONFIDENT:
+            name, role = None, None  # abstain: no name shown rather than a guessed one
         score = _score(quote_text, words, seen, speaker is not None)
-        quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score))
+        quotes.append(Quote(quote_text, name, role, group[0].start, q_end, score, round(confidence, 2)))
     if answers:
         # Quote marks inside an answer are the interviewee's own quoting, not another quote.
         quotes = [q for q in quotes if not any(a.start <= q.start and q.end <= a.end for a in answers)]
@@ -948,7 +966,23 @@ def _answer_quote(text: str, answer: Answer) -> Quote:
     words = text[answer.start : answer.end].split()
     name, role = _speaker_fields(answer.speaker)
     score = _score(text[answer.start : answer.end], words, _Seen(), answer.speaker is not None)
-    return Quote(text[answer.start : answer.end], name, role, answer.start, answer.end, score)
+    confidence = 0.9 if answer.speaker is not None else 0.0
+    return Quote(text[answer.start : answer.end], name, role, answer.start, answer.end, score, confidence)
+
+
+# Below this an attribution is a guess: the quote is shown without a name (a described
+# speaker keeps its description). Each reading's confidence above is the share of its
+# attributions that were right on the tuning sets (own set and ggt-quotes), rounded.
+CONFIDENT = 0.55
+
+
+def _bare_name_confidence(name: str, lang: _Lang) -> float:
+    """A capitalised word in the attribution that no one in the briefing answers to. In
+    Ukrainian and Russian the dictionary can tell a word that is no name ("Державної",
+    "Центра": an adjective, a common noun) from one that may be."""
+    if lang.code in ("uk", "ru") and " " not in name and not is_possible_name(name, lang.code):
+        return 0.2
+    return 0.25
 
 
 _CLOSING_PUNCT = frozenset(",.!?…;:")

@@ -1120,6 +1120,10 @@ class SpeakerIndex:
                 return men
         return None
 
+    def named_before(self, ent: Entity, pos: int) -> bool:
+        """Is ``ent`` mentioned before ``pos`` (outside quotations)?"""
+        return any(m.entity is ent and m.end <= pos and not m.in_quote for m in self._before(pos))
+
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self._starts, start - 120)
         hi = bisect.bisect_left(self._starts, end)
