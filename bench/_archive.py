@@ -7,7 +7,7 @@ How an archive of N briefings is made (and why it is honest):
    (in batches of 500, one transaction each). These rows are exactly what the bot stores.
 2. The remaining ``N - T`` briefings are written straight into the same tables with
    ``executemany`` on a plain ``sqlite3`` connection (one transaction per 20,000 rows),
-   mirroring ``SQLiteStorage._insert``/``_write_children`` column for column: briefing
+   mirroring ``storage.sqlite._writes.insert``/``write_children`` column for column: briefing
    ``i`` reuses template ``i % T``'s analysis (summaries and quotes, whose offsets stay
    valid because the body only gains a unique closing paragraph at the end), gets its own
    title, tags, source URL, publish time and fingerprint, and is indexed in FTS5 with the
@@ -40,7 +40,8 @@ from bench._corpus import PLACES, TOPICS, Corpus
 from bot.ingest import parse_document
 from bot.models import Analysis, Draft, fingerprint
 from bot.nlp import analyze
-from storage import Storage, _search
+from storage import open_storage
+from storage.sqlite import _search
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ async def build(path: Path, n: int, *, seed: int = 1, progress: bool = True) -> 
     end = datetime.now(UTC) - timedelta(hours=1)
     times = _times(n, end, seed)
     templates = min(n, TEMPLATES)
-    storage = await Storage.open(path)
+    storage = await open_storage(path)
     try:
         pairs: list[tuple[Draft, Analysis]] = []
         for i in range(templates):

@@ -46,7 +46,7 @@ from bot.config import Config, ScheduleConfig, StorageConfig
 from bot.delivery.engine import DeliveryEngine
 from bot.discord_sender import DiscordSender
 from bot.newsroom import Newsroom
-from storage import Storage
+from storage import open_storage
 from tests.fakediscord import FakeDiscord
 
 DISCORD_GLOBAL = 50.0
@@ -73,7 +73,7 @@ async def one_case(channels: int, guilds: int, limits: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefbot-fanout-") as tmp:
         db = Path(tmp) / "fanout.db"
         shutil.copyfile(source, db)
-        storage = await Storage.open(db)
+        storage = await open_storage(db)
         add_subscriptions(db, pairs, since_id=await storage.max_briefing_id())
         http = HTTPClient(asyncio.get_running_loop())
         try:

@@ -4,7 +4,7 @@ Each briefing is its own 800-word Markdown file (front matter, title, quotes wit
 speakers), generated before the clock starts. One call per file does everything an
 upload does: decode and parse, language detection, summaries, key quotes and speakers,
 and the storage transaction (briefing, tags, quotes, speakers, FTS5). The process is
-pinned to one CPU (``sched_setaffinity``) for the measurement, so aiosqlite's worker
+pinned to one CPU (``sched_setaffinity``) for the measurement, so the storage's worker
 thread shares that core. A stage breakdown (parse / analyse / store) is timed separately.
 
 Two rates: ``per_second`` is one file per call and per transaction (an upload, ``/article
@@ -28,7 +28,7 @@ from bot.config import Config, StorageConfig
 from bot.ingest import parse_document
 from bot.newsroom import Newsroom
 from bot.nlp import analyze
-from storage import Storage
+from storage import Storage, open_storage
 
 GOAL_PER_S = 300.0
 WORDS = 800
@@ -56,7 +56,7 @@ async def run(size: Size) -> dict[str, Any]:
     words = sum(d.words for d in docs) / len(docs)
     with tempfile.TemporaryDirectory(prefix="briefbot-ingest-") as tmp:
         config = Config(storage=StorageConfig(path=str(Path(tmp) / "ingest.db")))
-        storage = await Storage.open(config.storage.path)
+        storage = await open_storage(config.storage.path)
         try:
             newsroom = Newsroom(storage, config)
             with one_core() as core:
@@ -95,7 +95,7 @@ async def _bulk(path: Path, corpus: Corpus, count: int) -> float:
     """Seconds to import ``count`` fresh files through ``Newsroom.import_documents`` in
     batches of ``BULK_BATCH``, on one core."""
     files = [(corpus.doc(200_000 + i, words=WORDS).text.encode(), f"bulk-{i}.md") for i in range(count)]
-    storage = await Storage.open(path)
+    storage = await open_storage(path)
     try:
         newsroom = Newsroom(storage, Config(storage=StorageConfig(path=str(path))))
         with one_core():

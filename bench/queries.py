@@ -29,7 +29,7 @@ from bench._corpus import TOPICS
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.newsroom import Newsroom
-from storage import Storage
+from storage import Storage, open_storage
 
 COMMANDS = (
     "latest",
@@ -104,7 +104,7 @@ async def _time(call: Callable[[], Awaitable[Any]]) -> float:
 
 async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[str, float]]:
     path = await archive(n)
-    storage = await Storage.open(path)
+    storage = await open_storage(path)
     try:
         newsroom = Newsroom(storage, Config())
         rng = random.Random(seed)

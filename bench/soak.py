@@ -38,7 +38,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ratelimit import RateLimiter
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
 from bot.schedule import next_run, previous_run
-from storage import Storage
+from storage import Storage, open_storage
 
 START = datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # a Monday, the week of Europe's DST change
 ZONES = ("UTC", "Europe/Kyiv", "America/New_York", "Asia/Tokyo")
@@ -150,7 +150,7 @@ async def run(size: Size) -> dict[str, Any]:
     expected: set[tuple[int, int]] = set()
     tags: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="briefbot-soak-") as tmp:
-        storage = await Storage.open(Path(tmp) / "soak.db")
+        storage = await open_storage(Path(tmp) / "soak.db")
         try:
             for sub in subs:
                 await storage.upsert_subscription(sub)

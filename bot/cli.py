@@ -18,10 +18,13 @@ from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config, token_problem
+from bot.corrections import QuoteReview
+from bot.delivery.status import CopyReport
 from bot.errors import UserFacingError
 from bot.ingest import format_when
 from bot.models import Briefing, SummaryLength
-from storage import Storage, StorageError
+from bot.publishing import QUOTE_ACTIONS, PublishingDesk
+from storage import StorageError, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
 async def _with_newsroom(config: Config, job: Callable[[Any], Awaitable[int]]) -> int:
     from bot.newsroom import Newsroom
 
-    storage = await Storage.open(config.storage.path)
+    storage = await open_storage(config.storage.path)
     try:
         return await job(Newsroom(storage, config))
     finally:
@@ -155,6 +158,87 @@ async def cmd_show(args: argparse.Namespace, config: Config) -> int:
             who = q.speaker or "unattributed"
             role = f", {q.speaker_role}" if q.speaker_role else ""
             print(f"  [{q.score:.2f}] “{q.text}” — {who}{role}")
+        return EXIT_OK
+
+    return await _with_newsroom(config, job)
+
+
+class _NoPostedCopies:
+    """The command line does not talk to Discord: posted copies keep their old quotes until
+    the bot corrects them (an edit or quote correction made in Discord)."""
+
+    async def correct(self, briefing_id: int) -> CopyReport:
+        return CopyReport()
+
+    async def retract(self, removed: list[tuple[int, int]]) -> CopyReport:
+        return CopyReport()
+
+    async def briefing_added(self) -> None:
+        return None
+
+
+def _review_json(review: QuoteReview) -> dict[str, Any]:
+    return {
+        "briefing_id": review.briefing.id,
+        "quotes": [
+            {
+                "number": r.number,
+                **asdict(r.quote),
+                "dropped": r.dropped,
+                "corrected": r.corrected,
+                "added": r.added,
+                "key": r.key,
+            }
+            for r in review.quotes
+        ],
+        "stale_corrections": [asdict(c) for c in review.stale],
+    }
+
+
+async def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
+    action = next((a for a in QUOTE_ACTIONS if getattr(args, a) is not None), None)
+
+    async def job(newsroom: Any) -> int:
+        offline = _NoPostedCopies()
+        desk = PublishingDesk(newsroom, offline, offline)
+        reference = str(args.id)
+        if action is None:
+            review = await desk.review_quotes(reference)
+        else:
+            value = getattr(args, action)
+            review = await desk.correct_quote(
+                reference,
+                action,
+                number=value if action != "add" else None,
+                text=value if action == "add" else None,
+                speaker=args.speaker_name,
+                role=args.role,
+            )
+        if args.json:
+            _print_json(_review_json(review))
+            return EXIT_OK
+        if action is not None:
+            print(f"saved ({action}); posted copies are corrected from Discord (/article quotes or edit)")
+        for r in review.quotes:
+            q = r.quote
+            who = q.speaker or (q.speaker_role or "unattributed")
+            role = f", {q.speaker_role}" if q.speaker and q.speaker_role else ""
+            marks = [
+                m
+                for m, on in (
+                    ("dropped", r.dropped),
+                    ("added", r.added),
+                    ("corrected", r.corrected),
+                    ("key", r.key),
+                )
+                if on
+            ]
+            note = f"  [{', '.join(marks)}]" if marks else ""
+            print(f"{r.number:>3}. “{q.text}” — {who}{role} (confidence {q.confidence:.2f}){note}")
+        for c in review.stale:
+            print(f"  stale {c.kind} correction: “{c.quote_text[:60]}” is no longer in the text")
+        if not review.quotes:
+            print("no quotes; add one with --add 'exact words' --speaker NAME")
         return EXIT_OK
 
     return await _with_newsroom(config, job)
@@ -253,7 +337,7 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
     from bot.delivery.status import read_status
 
-    storage = await Storage.open(config.storage.path)
+    storage = await open_storage(config.storage.path)
     try:
         status = await read_status(storage, now=datetime.now(UTC))
     finally:
@@ -278,7 +362,7 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
-    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    storage = await open_storage(config.storage.path, migrate_schema=False)
     try:
         applied = await storage.upgrade()
         version = await storage.schema_version()
@@ -294,7 +378,7 @@ async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
 
 
 async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
-    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    storage = await open_storage(config.storage.path, migrate_schema=False)
     try:
         problems = [p for p in await storage.integrity_check() if p != "ok"]
     finally:
@@ -308,7 +392,7 @@ async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
 
 
 async def cmd_db_backup(args: argparse.Namespace, config: Config) -> int:
-    storage = await Storage.open(config.storage.path, migrate_schema=False)
+    storage = await open_storage(config.storage.path, migrate_schema=False)
     try:
         await storage.backup(args.path)
     finally:
@@ -420,6 +504,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="pending deliveries, paused subscriptions, last run of each schedule")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("quotes", help="review a briefing's quotes and correct them")
+    p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")
+    fix = p.add_mutually_exclusive_group()
+    fix.add_argument("--fix", dest="speaker", metavar="N", type=int, help="set quote N's speaker/role")
+    fix.add_argument("--drop", metavar="N", type=int, help="quote N is not a quote")
+    fix.add_argument("--key", metavar="N", type=int, help="quote N is the key quote")
+    fix.add_argument("--undo", metavar="N", type=int, help="forget the corrections of quote N")
+    fix.add_argument("--add", metavar="TEXT", help="these exact words of the briefing are a quote")
+    p.add_argument("--name", dest="speaker_name", metavar="NAME", help="the speaker (with --fix or --add)")
+    p.add_argument("--role", help="the speaker's role (with --fix or --add)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("remove", help="delete a briefing")
     p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")

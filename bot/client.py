@@ -30,7 +30,7 @@ from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
 from bot.subscriptions import SubscriptionDesk
-from storage import Storage
+from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class BriefBot(commands.AutoShardedBot):
         self._owner_ids: frozenset[int] = frozenset()
 
     async def setup_hook(self) -> None:
-        self.storage = await Storage.open(self.config.storage.path)
+        self.storage = await open_storage(self.config.storage.path)
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
         self.engine, self.scheduler = build_delivery(self)
@@ -139,7 +139,7 @@ class BriefBot(commands.AutoShardedBot):
         if self.sync_only:
             return
         await self.scheduler.start()
-        log.info("briefbot ready to serve: database %s", self.storage.path)
+        log.info("briefbot ready to serve: database %s", self.storage.location)
 
     async def _load_owners(self) -> None:
         info = await self.application_info()

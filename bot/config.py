@@ -79,6 +79,7 @@ class IngestConfig:
 class ScheduleConfig:
     default_timezone: str = "UTC"
     poll_seconds: int = 30
+    instant_delay_seconds: float = 2.0
     instant_catchup_max: int = 5
     failure_threshold: int = 3
     alerts_channel_id: int | None = None
@@ -111,6 +112,7 @@ _SECTIONS: dict[str, set[str]] = {
     "schedule": {
         "default_timezone",
         "poll_seconds",
+        "instant_delay_seconds",
         "instant_catchup_max",
         "failure_threshold",
         "alerts_channel_id",
@@ -136,6 +138,14 @@ class _Reader:
         if not low <= value <= high:
             raise self._fail(key, f"must be from {low} to {high}, got {value}")
         return value
+
+    def seconds(self, key: str, default: float, *, low: float, high: float) -> float:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(key, f"must be a number of seconds from {low:g} to {high:g}, got {value!r}")
+        if not low <= value <= high:  # also refuses nan
+            raise self._fail(key, f"must be from {low:g} to {high:g}, got {value}")
+        return float(value)
 
     def optional_id(self, key: str) -> int | None:
         value = self.table.get(key)
@@ -247,6 +257,9 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
         schedule=ScheduleConfig(
             default_timezone=sch.timezone("default_timezone", _SCHEDULE_DEFAULTS.default_timezone),
             poll_seconds=sch.integer("poll_seconds", _SCHEDULE_DEFAULTS.poll_seconds, low=5, high=3600),
+            instant_delay_seconds=sch.seconds(
+                "instant_delay_seconds", _SCHEDULE_DEFAULTS.instant_delay_seconds, low=0, high=60
+            ),
             instant_catchup_max=sch.integer(
                 "instant_catchup_max", _SCHEDULE_DEFAULTS.instant_catchup_max, low=1, high=10
             ),

@@ -23,7 +23,7 @@ from bot.ingest import sample_paths
 from bot.models import ScheduleKind, Subscription, SummaryLength
 from bot.newsroom import Newsroom
 from bot.terminal import format_message
-from storage import Storage
+from storage import open_storage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ async def run_demo(config: Config, *, db_path: str | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp:
         path = db_path or str(Path(tmp) / "demo.db")
         config = replace(config, storage=replace(config.storage, path=path))
-        storage = await Storage.open(path)
+        storage = await open_storage(path)
         try:
             return await _demo(Newsroom(storage, config))
         finally:
@@ -81,7 +81,7 @@ class TerminalSender:
 
 
 async def _demo(newsroom: Newsroom) -> int:
-    _heading(f"A fresh database at {newsroom.storage.path}")
+    _heading(f"A fresh database at {newsroom.storage.location}")
     await newsroom.storage.upsert_subscription(
         Subscription(
             channel_id=DEMO_CHANNEL,

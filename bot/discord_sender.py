@@ -27,7 +27,7 @@ from bot.scheduler import BriefingScheduler
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from storage.sqlite import SQLiteStorage
+    from storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class DiscordNotifier:
 class _DeliveryHost(Protocol):
     """What ``build_delivery`` needs from the bot."""
 
-    storage: SQLiteStorage
+    storage: Storage
     config: Config
 
 

@@ -172,6 +172,20 @@ class Newsroom:
         except StorageError as exc:
             raise UserFacingError(str(exc)) from None
 
+    async def reanalyze(self, briefing: Briefing) -> Briefing:
+        """Store a briefing's analysis again from its text, with its quote corrections applied
+        (storage applies them to every write)."""
+        draft = Draft(
+            title=briefing.title,
+            body=briefing.body,
+            published_at=briefing.published_at,
+            source_url=briefing.source_url,
+            tags=briefing.tags,
+            language=briefing.language,
+            origin=f"briefing #{briefing.id}",
+        )
+        return await self.edit(briefing.id, draft)
+
     async def remove(self, briefing_id: int) -> list[tuple[int, int]]:
         try:
             return await self.storage.remove_briefing(briefing_id)

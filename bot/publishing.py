@@ -8,12 +8,15 @@ copy in place, and a removal may delete the copies. The ``/article`` cog calls o
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot import nlp
+from bot.corrections import QuoteReview, ReviewedQuote, review, stale
 from bot.delivery.status import CopyReport
 from bot.errors import UserFacingError
-from bot.models import Briefing, BriefingRef, Draft
+from bot.models import Briefing, BriefingRef, CorrectionKind, Draft, QuoteCorrection
 from bot.newsroom import ImportReport, Newsroom
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,10 @@ class Added:
 class Edited:
     briefing: Briefing
     corrected: int  # posted copies edited in place
+
+
+QUOTE_ACTIONS = ("speaker", "drop", "key", "add", "undo")
+MAX_ADDED_QUOTE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +111,96 @@ class PublishingDesk:
         if not refs:
             raise UserFacingError("No briefings yet: add one with /article add or /article import.")
         return refs
+
+    # -- quotes --------------------------------------------------------------------
+
+    async def review_quotes(self, reference: str) -> QuoteReview:
+        """Every quote the analysis found and every one an editor added, numbered, with the
+        corrections applied and marked."""
+        briefing = await self.find(reference)
+        return await self._review(briefing)
+
+    async def _review(self, briefing: Briefing, corrected: int = 0) -> QuoteReview:
+        found = nlp.analyze(briefing.title, briefing.body, briefing.language).quotes
+        corrections = await self._newsroom.storage.quote_corrections(briefing.id)
+        return QuoteReview(
+            briefing, review(found, corrections, briefing.body), stale(corrections, briefing.body), corrected
+        )
+
+    async def correct_quote(
+        self,
+        reference: str,
+        action: str,
+        *,
+        number: int | None = None,
+        speaker: str | None = None,
+        role: str | None = None,
+        text: str | None = None,
+        editor_id: int | None = None,
+    ) -> QuoteReview:
+        """Apply one editor's correction, store the briefing's quotes again, and correct
+        every posted copy. ``number`` is the quote's number in the review."""
+        if action not in QUOTE_ACTIONS:
+            raise UserFacingError(f"action must be one of {', '.join(QUOTE_ACTIONS)}, not '{action}'.")
+        current = await self.review_quotes(reference)
+        briefing, storage = current.briefing, self._newsroom.storage
+        speaker, role = _clean(speaker), _clean(role)
+        if action == "add":
+            words = " ".join((text or "").split())
+            if not words:
+                raise UserFacingError("add: give the quote's exact words in text.")
+            if len(words) > MAX_ADDED_QUOTE:
+                raise UserFacingError(f"add: a quote is at most {MAX_ADDED_QUOTE} characters.")
+            exact = _find_words(briefing.body, words)
+            if exact is None:
+                raise UserFacingError(
+                    f"add: those words are not in briefing #{briefing.id}'s text; copy them exactly."
+                )
+            correction = QuoteCorrection(CorrectionKind.ADD, exact, speaker, role)
+            await storage.set_quote_correction(briefing.id, correction, editor_id=editor_id)
+        else:
+            row = _numbered(current, number, action)
+            words = row.quote.text
+            if action == "undo":
+                if not await storage.remove_quote_corrections(briefing.id, words):
+                    raise UserFacingError(f"Quote {row.number} has no correction to undo.")
+            elif action == "drop" and row.added:
+                await storage.remove_quote_corrections(briefing.id, words)
+            elif action == "speaker":
+                if speaker is None and role is None:
+                    raise UserFacingError("speaker: give the right speaker, role, or both.")
+                kind = CorrectionKind.ADD if row.added else CorrectionKind.SPEAKER
+                fix = QuoteCorrection(
+                    kind, words, speaker or row.quote.speaker, role or row.quote.speaker_role
+                )
+                await storage.set_quote_correction(briefing.id, fix, editor_id=editor_id)
+            else:
+                kind = CorrectionKind.DROP if action == "drop" else CorrectionKind.KEY
+                await storage.set_quote_correction(
+                    briefing.id, QuoteCorrection(kind, words), editor_id=editor_id
+                )
+        stored = await self._newsroom.reanalyze(briefing)
+        corrected = int(await self._copies.correct(stored.id))
+        log.info("quotes of briefing %d corrected (%s) by user %s", stored.id, action, editor_id)
+        return await self._review(stored, corrected)
+
+
+def _numbered(current: QuoteReview, number: int | None, action: str) -> ReviewedQuote:
+    count = len(current.quotes)
+    if not count:
+        raise UserFacingError(f"Briefing #{current.briefing.id} has no quotes to {action}; add one.")
+    if number is None or not 1 <= number <= count:
+        raise UserFacingError(f"{action}: give the quote's number, 1 to {count} (see the list).")
+    return current.quotes[number - 1]
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def _find_words(body: str, words: str) -> str | None:
+    """The body's own text for ``words`` (whitespace as the body has it), or ``None``."""
+    pattern = r"\s+".join(re.escape(w) for w in words.split())
+    found = re.search(pattern, body)
+    return found.group(0) if found else None

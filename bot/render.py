@@ -14,6 +14,7 @@ from datetime import datetime
 import discord
 
 from bot import limits
+from bot.corrections import QuoteReview
 from bot.models import Briefing, Quote, QuoteHit, SearchHit, SummaryLength
 
 BRAND_COLOUR = discord.Colour(0x1F4E79)  # newsroom navy
@@ -210,3 +211,49 @@ def message_fits(content: str | None, embeds: Sequence[discord.Embed]) -> bool:
     if content and len(content) > limits.CONTENT:
         return False
     return len(embeds) <= limits.EMBEDS_PER_MESSAGE and sum(len(e) for e in embeds) <= limits.EMBEDS_TOTAL
+
+
+def quote_review_embed(review: QuoteReview) -> discord.Embed:
+    """An editor's numbered list of a briefing's quotes, corrections marked."""
+    briefing = review.briefing
+    lines: list[str] = []
+    budget = limits.EMBED_DESCRIPTION - 200
+    for row in review.quotes:
+        q = row.quote
+        marks = [
+            m
+            for m, on in (
+                ("dropped", row.dropped),
+                ("added", row.added),
+                ("corrected", row.corrected),
+                ("key quote", row.key),
+            )
+            if on
+        ]
+        if q.speaker is not None and not row.corrected and not row.added and q.confidence < 1.0:
+            marks.append(f"confidence {q.confidence:.2f}")
+        words = limits.one_line(q.text, 160)
+        line = f"**{row.number}.** “{escape(words)}” {speaker_line(q)}"
+        if marks:
+            line += f" · _{', '.join(marks)}_"
+        if row.dropped:
+            line = f"~~{line}~~"
+        if len("\n".join([*lines, line])) > budget:
+            lines.append(
+                f"… and {len(review.quotes) - len(lines)} more (use the CLI: briefbot quotes {briefing.id})"
+            )
+            break
+        lines.append(line)
+    if not lines:
+        lines.append("No quotes found. Add one with action:add and its exact words in text:.")
+    for c in review.stale:
+        lines.append(
+            f"Stale correction ({c.kind}): “{escape(limits.one_line(c.quote_text, 60))}” is no longer in the text."
+        )
+    embed = discord.Embed(
+        title=limits.one_line(f"Quotes of #{briefing.id}: {briefing.title}", limits.EMBED_TITLE),
+        description=limits.truncate("\n".join(lines), limits.EMBED_DESCRIPTION),
+        colour=BRAND_COLOUR,
+    )
+    embed.set_footer(text="Correct with /article quotes action: speaker | drop | key | add | undo")
+    return embed

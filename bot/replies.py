@@ -14,7 +14,7 @@ import discord
 from bot import limits, render
 from bot.models import Briefing, SummaryLength
 from bot.newsroom import ImportReport, Newsroom
-from storage.sqlite import SEARCH_WINDOW
+from storage import SEARCH_WINDOW
 
 SEARCH_PAGE_SIZE = 5
 

@@ -33,14 +33,13 @@ from bot.models import Subscription
 
 if TYPE_CHECKING:
     from bot.delivery.records import SubscriptionState
-    from storage.sqlite import SQLiteStorage
+    from storage import Storage
 
 log = logging.getLogger(__name__)
 
 INSTANT_JOB = "instant"
 STARTUP_JOB = "startup"
 DIGEST_GRACE_SECONDS = 6 * 3600  # a digest delayed by a stalled loop still goes out the same day
-INSTANT_KICK_SECONDS = 2.0
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 
@@ -84,7 +83,7 @@ class BriefingScheduler:
     def __init__(
         self,
         engine: DeliveryEngine,
-        storage: SQLiteStorage,
+        storage: Storage,
         config: ScheduleConfig,
         clock: Clock | None = None,
         *,
@@ -189,10 +188,12 @@ class BriefingScheduler:
         self._remove(f"backfill:{channel_id}")
 
     async def briefing_added(self) -> None:
-        """A briefing was stored: run the instant poll in a moment rather than wait."""
+        """A briefing was stored: run the instant poll ``instant_delay_seconds`` from now
+        rather than wait for the next interval."""
         job = self._scheduler.get_job(INSTANT_JOB)
         if job is not None and not self._stopping:
-            job.modify(next_run_time=self._clock.now() + timedelta(seconds=INSTANT_KICK_SECONDS))
+            delay = timedelta(seconds=self._config.instant_delay_seconds)
+            job.modify(next_run_time=self._clock.now() + delay)
 
     def next_digest(self, channel_id: int) -> datetime | None:
         job = self._scheduler.get_job(digest_job_id(channel_id))

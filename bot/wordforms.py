@@ -20,35 +20,6 @@ if TYPE_CHECKING:
 # Every Ukrainian-only and Russian-only letter lies inside this block.
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 
-# Inflectional endings of Ukrainian and Russian nouns and adjectives, longest first.
-_CYR_ENDINGS = tuple(
-    sorted(
-        set(
-            """
-            ових евих ами ями ого его ому ему ими ыми ові еві ою ею ов ев ів їв ей ий ій ый ой
-            ая яя ое ее ие ые ых их ую юю ам ям ах ях ом ем а я о е и і ї у ю ь ы й є
-            """.split()
-        ),
-        key=len,
-        reverse=True,
-    )
-)
-_MIN_STEM = 4
-
-
-def cyrillic_stem(word: str) -> str | None:
-    """The lower-case stem of a Ukrainian or Russian word, matched as a prefix: "зерно" ->
-    "зерн", and "тариф" (a stem already) -> "тариф", so "тарифи" is found. ``None`` to match
-    the word whole: not Cyrillic, or shorter than four letters ("мир")."""
-    if not CYRILLIC.search(word):
-        return None
-    low = word.lower()
-    for ending in _CYR_ENDINGS:
-        if low.endswith(ending) and len(low) - len(ending) >= _MIN_STEM:
-            return low[: -len(ending)]
-    return low if len(low) >= _MIN_STEM else None
-
-
 _UK_ONLY = re.compile("[іїєґ]")
 _RU_ONLY = re.compile("[ыэъё]")
 

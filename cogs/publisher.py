@@ -19,7 +19,7 @@ from bot.client import handle_interaction_error
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.ingest import MAX_TITLE, format_when
 from bot.models import Briefing
-from bot.publishing import PublishingDesk
+from bot.publishing import QUOTE_ACTIONS, PublishingDesk
 from cogs.reader import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -239,8 +239,52 @@ class PublisherCog(
             allowed_mentions=NO_MENTIONS,
         )
 
+    @app_commands.command(name="quotes", description="Review a briefing's quotes and correct them")
+    @app_commands.describe(
+        briefing="Which briefing (type words of its title)",
+        action="Leave empty to list; speaker/drop/key/undo take a number, add takes text",
+        number="The quote's number in the list",
+        speaker="The right speaker (speaker, add)",
+        role="The speaker's role (speaker, add)",
+        text="The exact words of a quote the analysis missed (add)",
+    )
+    @app_commands.choices(action=[app_commands.Choice(name=a, value=a) for a in QUOTE_ACTIONS])
+    async def quotes(
+        self,
+        interaction: discord.Interaction,
+        briefing: app_commands.Range[str, 1, 200],
+        action: str | None = None,
+        number: app_commands.Range[int, 1, 500] | None = None,
+        speaker: app_commands.Range[str, 1, 120] | None = None,
+        role: app_commands.Range[str, 1, 200] | None = None,
+        text: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        self.require_publisher(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if action is None:
+            review = await self.desk.review_quotes(briefing)
+            content = None
+        else:
+            review = await self.desk.correct_quote(
+                briefing,
+                action,
+                number=number,
+                speaker=speaker,
+                role=role,
+                text=text,
+                editor_id=interaction.user.id,
+            )
+            copies = review.corrected
+            content = f"Saved ({action})." + (
+                f" {copies} posted cop{'y' if copies == 1 else 'ies'} corrected." if copies else ""
+            )
+        await interaction.edit_original_response(
+            content=content, embed=render.quote_review_embed(review), allowed_mentions=NO_MENTIONS
+        )
+
     @edit.autocomplete("briefing")
     @remove.autocomplete("briefing")
+    @quotes.autocomplete("briefing")
     async def _briefing(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

@@ -1,9 +1,26 @@
-"""Persistence. Everything above this package talks to ``Storage`` in dataclasses;
-only modules here speak SQL, so a second backend can sit behind the same methods."""
+"""Persistence. Everything above this package talks to the ``Storage`` protocol in
+dataclasses (``storage.interface``); only the backend behind it speaks SQL.
+``open_storage`` picks the backend from the target: today SQLite (``storage.sqlite``)."""
 
+from storage._open import open_storage
+from storage.constants import META_INSTANT_LAST_RUN, SEARCH_WINDOW, SNIPPET_END, SNIPPET_START
 from storage.errors import NotFoundError, SchemaTooNewError, StorageError
+from storage.interface import Admin, Archive, Outbox, Storage, Subscriptions
 from storage.sqlite import SQLiteStorage
 
-Storage = SQLiteStorage
-
-__all__ = ["NotFoundError", "SQLiteStorage", "SchemaTooNewError", "Storage", "StorageError"]
+__all__ = [
+    "META_INSTANT_LAST_RUN",
+    "SEARCH_WINDOW",
+    "SNIPPET_END",
+    "SNIPPET_START",
+    "Admin",
+    "Archive",
+    "NotFoundError",
+    "Outbox",
+    "SQLiteStorage",
+    "SchemaTooNewError",
+    "Storage",
+    "StorageError",
+    "Subscriptions",
+    "open_storage",
+]

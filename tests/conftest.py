@@ -1,23 +1,55 @@
-"""Shared fixtures: the fake Discord, and a running briefbot with a populated server."""
+"""Shared fixtures: the fake Discord, a running briefbot with a populated server, and a
+store per storage backend (``tests.storage_fixtures``)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest_asyncio
+from discord.ext import commands
 
-from bot.config import Config, DiscordConfig, Secret, StorageConfig
+from bot.config import Config, DiscordConfig, ScheduleConfig, Secret, StorageConfig
 from bot.ingest import sample_paths
 from bot.newsroom import Newsroom
-from storage import Storage
+from storage import open_storage
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Role
 from tests.fakediscord import model as fake_model
 from tests.fakediscord.fixtures import discord_patched, fake_discord
+from tests.storage_fixtures import sqlite_storage, storage, storage_options
 
-__all__ = ["discord_patched", "fake_discord"]
+__all__ = ["discord_patched", "fake_discord", "sqlite_storage", "storage", "storage_options"]
+
+# How soon the test bot's instant poll runs after a briefing is added (2 s in production).
+INSTANT_DELAY_SECONDS = 0.05
+# How long discord.py waits after the last GUILD_CREATE before on_ready (2 s by default).
+GUILD_READY_SECONDS = 0.1
+
+
+class _QuickGateway(commands.AutoShardedBot):
+    """discord.py's gateway waits, shortened for the fake Discord: ``on_ready`` comes
+    ``GUILD_READY_SECONDS`` after the last GUILD_CREATE, and a re-IDENTIFY is not held back."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options, guild_ready_timeout=GUILD_READY_SECONDS)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Skip discord.py's 5 s spacing between IDENTIFYs; the fake does not enforce it."""
+
+
+@functools.cache
+def quick_briefbot() -> type[Any]:
+    """BriefBot with the gateway waits of ``_QuickGateway``; everything else is BriefBot's own."""
+    from bot.client import BriefBot
+
+    class QuickBriefBot(BriefBot, _QuickGateway):
+        pass
+
+    return QuickBriefBot
 
 
 @dataclass
@@ -44,7 +76,7 @@ class BotWorld:
 
 async def populate(db_path: Path, config: Config) -> None:
     """Load the bundled sample briefings, as an editor would before readers arrive."""
-    storage = await Storage.open(db_path)
+    storage = await open_storage(db_path)
     try:
         newsroom = Newsroom(storage, config)
         for path in sample_paths():
@@ -56,8 +88,6 @@ async def populate(db_path: Path, config: Config) -> None:
 async def start_world(
     tmp_path: Path, *, populate_db: bool = True, **config_changes: object
 ) -> tuple[BotWorld, object]:
-    from bot.client import BriefBot
-
     fake = FakeDiscord()
     guild = fake.add_guild(name="Policy Desk")
     channel = fake.add_channel(guild, name="general")
@@ -82,13 +112,14 @@ async def start_world(
             publisher_role_ids=(publisher_role.id,),
         ),
         storage=StorageConfig(path=str(db_path)),
+        schedule=ScheduleConfig(instant_delay_seconds=INSTANT_DELAY_SECONDS),
     )
     if config_changes:
         config = replace(config, **config_changes)  # type: ignore[arg-type]
     if populate_db:
         await populate(db_path, config)
     await fake.start()
-    bot = BriefBot(config)
+    bot = quick_briefbot()(config)
     world = BotWorld(
         fake,
         bot,

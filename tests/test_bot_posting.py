@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 from tests.test_bot_publisher import add_via_modal
 
@@ -49,7 +49,7 @@ async def test_backfill_posts_the_newest_at_once(bot_world: BotWorld):
     """backfill:2 would post nothing, or the whole archive."""
     await subscribe(bot_world, {"schedule": "instant", "backfill": 2})
     posts = await bot_world.fake.wait_for_messages(bot_world.news, 2, timeout=20)
-    storage = await Storage.open(bot_world.db_path)
+    storage = await open_storage(bot_world.db_path)
     try:
         newest = [b.title for b in await storage.latest(2)]
     finally:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 
 NEW_BODY = (
@@ -17,7 +17,7 @@ NEW_BODY = (
 
 
 async def count(world: BotWorld) -> int:
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return await storage.count_briefings()
     finally:
@@ -132,7 +132,7 @@ async def import_one(world: BotWorld, record: dict[str, str]) -> int:
     await (
         await world.fake.slash(world.publisher, world.channel, "article import", {"file": attachment})
     ).wait_final()
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         [ref] = await storage.titles_matching(record["title"], include_embargoed=True)
     finally:
@@ -141,7 +141,7 @@ async def import_one(world: BotWorld, record: dict[str, str]) -> int:
 
 
 async def stored(world: BotWorld, briefing_id: int):
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return await storage.get_briefing(briefing_id, include_embargoed=True)
     finally:

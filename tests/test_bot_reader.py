@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 
 READER_COMMANDS = {"latest", "summary", "quote", "search", "help"}
 
 
 async def newest(world: BotWorld):
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return (await storage.latest(1))[0]
     finally:
@@ -27,7 +27,7 @@ async def test_every_command_is_synced_with_descriptions(bot_world: BotWorld):
         for option in command.get("options", []):
             assert option["description"], (command["name"], option["name"])
     article = bot_world.fake.command("article")
-    assert {o["name"] for o in article["options"]} == {"add", "import", "edit", "remove", "list"}
+    assert {o["name"] for o in article["options"]} == {"add", "import", "edit", "remove", "list", "quotes"}
     assert article["default_member_permissions"] is not None
 
 
@@ -88,7 +88,7 @@ async def test_summary_of_unknown_briefing_is_a_specific_ephemeral_error(bot_wor
 
 async def test_quote_by_surname_shows_exact_words_speaker_role_and_link(bot_world: BotWorld):
     """/quote speaker:<surname> would miss the person, misquote them, or drop the role or the source link."""
-    storage = await Storage.open(bot_world.db_path)
+    storage = await open_storage(bot_world.db_path)
     try:
         speakers = await storage.speakers_matching("")
         name, role = next((n, r) for n, r in speakers if r and " " in n)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 from tests.fakediscord import model as fake_model
 
 
 async def stored_subscription(world: BotWorld, channel_id: int):
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return await storage.get_subscription(channel_id)
     finally:

@@ -41,6 +41,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     assert config.storage.path == "briefbot.db"
     assert config.ingest.timezone == "Europe/Kyiv"
     assert config.schedule.instant_catchup_max == 5
+    assert config.schedule.instant_delay_seconds == 2.0
 
 
 def test_explicit_missing_file_is_an_error(tmp_path):
@@ -57,6 +58,26 @@ def test_explicit_missing_file_is_an_error(tmp_path):
             r"\[ingest\] timezone: 'Mars/Olympus' is not an IANA time zone",
         ),
         ("[schedule]\npoll_seconds = 0\n", r"\[schedule\] poll_seconds: must be from 5 to 3600, got 0"),
+        (
+            "[schedule]\ninstant_delay_seconds = 90\n",
+            r"\[schedule\] instant_delay_seconds: must be from 0 to 60, got 90",
+        ),
+        (
+            "[schedule]\ninstant_delay_seconds = -0.5\n",
+            r"\[schedule\] instant_delay_seconds: must be from 0 to 60, got -0.5",
+        ),
+        (
+            "[schedule]\ninstant_delay_seconds = nan\n",
+            r"\[schedule\] instant_delay_seconds: must be from 0 to 60, got nan",
+        ),
+        (
+            "[schedule]\ninstant_delay_seconds = '2s'\n",
+            r"\[schedule\] instant_delay_seconds: must be a number of seconds from 0 to 60, got '2s'",
+        ),
+        (
+            "[schedule]\ninstant_delay_seconds = true\n",
+            r"\[schedule\] instant_delay_seconds: must be a number of seconds",
+        ),
         (
             "[schedule]\ninstant_catchup_max = 'five'\n",
             r"\[schedule\] instant_catchup_max: must be a whole number",
@@ -77,6 +98,13 @@ def test_invalid_values_name_the_key_and_what_is_allowed(tmp_path, text, expecte
     with pytest.raises(ConfigError, match=expected) as info:
         load_config(path, env={})
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", 0.0), ("0.25", 0.25), ("60", 60.0)])
+def test_instant_delay_takes_whole_and_fractional_seconds(tmp_path, value, expected):
+    """An operator's instant_delay_seconds, whole or fractional, would be refused or misread."""
+    config = load_config(write(tmp_path, f"[schedule]\ninstant_delay_seconds = {value}\n"), env={})
+    assert config.schedule.instant_delay_seconds == expected
 
 
 def test_environment_overrides_token_and_database(tmp_path):

@@ -18,17 +18,22 @@ import pytest
 from bot import cli
 from bot.config import Config, StorageConfig
 from bot.newsroom import Newsroom
-from storage import Storage, StorageError
+from storage import SQLiteStorage, StorageError, open_storage
 from tests.conftest import BotWorld, populate
 from tests.helpers import analysis, draft
 
 
-async def _open(path: Path) -> Storage:
-    storage = await Storage.open(path)
+async def _open(path: Path) -> SQLiteStorage:
+    storage = await SQLiteStorage.open(path)
     await storage.add_briefing(
         draft(), analysis(("We moved faster than expected.", "Olena Marchuk", None, 1.0))
     )
     return storage
+
+
+async def _pragma(storage: SQLiteStorage, setting: str) -> None:
+    """``PRAGMA setting`` on the storage's own connection: how these tests make a fault."""
+    await storage._call(lambda db: db.execute(f"PRAGMA {setting}").fetchall())
 
 
 def _bulky(n: int):
@@ -41,12 +46,12 @@ async def test_read_only_database_gives_a_clear_error_and_keeps_data(tmp_path: P
     path = tmp_path / "brief.db"
     storage = await _open(path)
     try:
-        await storage._conn.execute("PRAGMA query_only = 1")  # what a read-only file does to writes
+        await _pragma(storage, "query_only = 1")  # what a read-only file does to writes
         with pytest.raises(StorageError) as info:
             await storage.add_briefing(draft(title="Another", url="https://example.org/2"), analysis())
         assert str(path) in str(info.value) and "read-only" in str(info.value)
         assert await storage.count_briefings() == 1  # reads still work, nothing half-written
-        await storage._conn.execute("PRAGMA query_only = 0")
+        await _pragma(storage, "query_only = 0")
         await storage.add_briefing(draft(title="Another", url="https://example.org/2"), analysis())
         assert await storage.count_briefings() == 2
     finally:
@@ -59,7 +64,7 @@ async def test_locked_database_waits_then_gives_a_clear_error(tmp_path: Path):
     storage = await _open(path)
     other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
-        await storage._conn.execute("PRAGMA busy_timeout = 50")  # the real 5 s wait, shortened
+        await _pragma(storage, "busy_timeout = 50")  # the real 5 s wait, shortened
         other.execute("BEGIN EXCLUSIVE")
         with pytest.raises(StorageError) as info:
             await storage.set_meta("k", "v")
@@ -94,12 +99,12 @@ async def test_full_disk_rolls_back_the_batch_and_recovers(tmp_path: Path):
     storage = await _open(path)
     try:
         pages = (await storage._fetchone("PRAGMA page_count"))[0]
-        await storage._conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        await _pragma(storage, f"max_page_count = {pages + 2}")
         with pytest.raises(StorageError) as info:
             await storage.add_briefings([(_bulky(n), analysis()) for n in range(20)])
         assert str(path) in str(info.value) and "full" in str(info.value)
         assert await storage.count_briefings() == 1  # the batch is all or nothing
-        await storage._conn.execute("PRAGMA max_page_count = 1073741823")
+        await _pragma(storage, "max_page_count = 1073741823")
         await storage.add_briefings([(_bulky(n), analysis()) for n in range(20)])
         assert await storage.count_briefings() == 21
     finally:
@@ -112,7 +117,7 @@ async def test_garbage_file_is_refused_with_the_file_named(tmp_path: Path):
     garbage = b"this is not a database at all\x00" * 200
     path.write_bytes(garbage)
     with pytest.raises(StorageError) as info:
-        await Storage.open(path)
+        await open_storage(path)
     assert str(path) in str(info.value) and "not a database" in str(info.value)
     assert path.read_bytes() == garbage  # untouched
 
@@ -122,8 +127,8 @@ async def _corrupt_copy(tmp_path: Path) -> Path:
     path = tmp_path / "brief.db"
     config = Config(storage=StorageConfig(path=str(path)))
     await populate(path, config)
-    storage = await Storage.open(path)
-    await storage._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    storage = await SQLiteStorage.open(path)
+    await _pragma(storage, "wal_checkpoint(TRUNCATE)")
     await storage.close()
     data = bytearray(path.read_bytes())
     page = 4096
@@ -137,7 +142,7 @@ async def test_corrupt_database_reads_give_a_clear_error(tmp_path: Path):
     """A damaged database file would show readers a raw sqlite3 traceback instead of telling the operator."""
     path = await _corrupt_copy(tmp_path)
     try:
-        storage = await Storage.open(path, migrate_schema=False)
+        storage = await open_storage(path, migrate_schema=False)
     except StorageError as exc:
         assert str(path) in str(exc)
         return
@@ -211,7 +216,7 @@ async def _import(world: BotWorld):
 
 
 async def _titles(world: BotWorld) -> list[str]:
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return [r.title for r in await storage.list_briefings(limit=100)]
     finally:
@@ -224,18 +229,18 @@ async def test_the_bot_stays_up_through_a_database_fault(
 ):
     """During a database fault the bot would crash, hang, or show a traceback; afterwards it would stay broken or lose data."""
     world = bot_world
-    conn = world.bot.storage._conn
+    bot_storage = world.bot.storage
     other = sqlite3.connect(world.db_path, isolation_level=None, check_same_thread=False)
     before = await _titles(world)
     try:
         if fault == "read-only":
-            await conn.execute("PRAGMA query_only = 1")
+            await _pragma(bot_storage, "query_only = 1")
         elif fault == "locked":
-            await conn.execute("PRAGMA busy_timeout = 50")
+            await _pragma(bot_storage, "busy_timeout = 50")
             other.execute("BEGIN EXCLUSIVE")
         else:
-            pages = (await world.bot.storage._fetchone("PRAGMA page_count"))[0]
-            await conn.execute(f"PRAGMA max_page_count = {pages}")
+            pages = (await bot_storage._fetchone("PRAGMA page_count"))[0]
+            await _pragma(bot_storage, f"max_page_count = {pages}")
         with caplog.at_level(logging.ERROR, logger="bot.client"):
             if fault != "full":  # a small briefing may still fit in the file's free pages
                 text, ephemeral = await _add(world, "Written during the fault")
@@ -247,12 +252,12 @@ async def test_the_bot_stays_up_through_a_database_fault(
         assert reading.final_message().embeds  # readers are served meanwhile
     finally:
         if fault == "read-only":
-            await conn.execute("PRAGMA query_only = 0")
+            await _pragma(bot_storage, "query_only = 0")
         elif fault == "locked":
             other.execute("ROLLBACK")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await _pragma(bot_storage, "busy_timeout = 5000")
         else:
-            await conn.execute("PRAGMA max_page_count = 1073741823")
+            await _pragma(bot_storage, "max_page_count = 1073741823")
         other.close()
     assert await _titles(world) == before  # nothing half-written, nothing lost
     text, _ = await _add(world, "Written after the fault")
@@ -263,7 +268,7 @@ async def test_the_bot_stays_up_through_a_database_fault(
 async def test_backup_while_the_bot_writes_is_consistent_and_starts(bot_world: BotWorld, tmp_path: Path):
     """A backup taken while the bot is busy would be torn or unusable when the operator restores it."""
     world = bot_world
-    writer = await Storage.open(world.db_path)  # another connection, writing meanwhile
+    writer = await open_storage(world.db_path)  # another connection, writing meanwhile
     try:
         writes = asyncio.create_task(writer.add_briefings([(_bulky(n), analysis()) for n in range(30)]))
         target = tmp_path / "backup.db"
@@ -273,7 +278,7 @@ async def test_backup_while_the_bot_writes_is_consistent_and_starts(bot_world: B
         await writer.close()
     assert code == 0
     assert await asyncio.to_thread(cli.main, ["--db", str(target), "db", "check"]) == 0
-    restored = await Storage.open(target)
+    restored = await open_storage(target)
     try:
         count = await restored.count_briefings()
         # The snapshot holds the whole batch or none of it, never part.

@@ -7,24 +7,28 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.models import ScheduleKind, Subscription
-from storage import Storage
+from storage import Storage, open_storage
 from tests.fakediscord import FakeDiscord
 from tests.helpers import analysis, draft
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
 ROOT = Path(__file__).resolve().parent.parent
 CHANNELS = 24
+INSTANT_LAST_RUN = "delivery.instant_last_run"  # meta key: start time of the last instant run
+T = TypeVar("T")
 
 
 async def prepare(tmp_path: Path, fake: FakeDiscord) -> tuple[Path, list[int]]:
     guilds = [fake.add_guild(name=f"Desk {i}") for i in range(4)]
     channels = [fake.add_channel(guilds[i % 4], name=f"briefings-{i}") for i in range(CHANNELS)]
     db = tmp_path / "bot.db"
-    storage = await Storage.open(db)
+    storage = await open_storage(db)
     try:
         for ch in channels:
             await storage.upsert_subscription(
@@ -57,6 +61,22 @@ async def start_bot(fake: FakeDiscord, config: Path) -> asyncio.subprocess.Proce
 
 def posted(fake: FakeDiscord, channel_ids: list[int]) -> dict[int, int]:
     return {cid: len(fake.posts(cid)) for cid in channel_ids}
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, within: float, what: str) -> T:
+    """Poll ``check()`` until it returns something truthy; fail after ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not (result := await check()):
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(0.05)
+    return result
+
+
+async def last_instant_run(storage: Storage) -> datetime | None:
+    value = await storage.get_meta(INSTANT_LAST_RUN)
+    return datetime.fromisoformat(value) if value else None
 
 
 async def test_kill_9_during_fan_out_loses_and_duplicates_nothing(tmp_path):
@@ -96,17 +116,25 @@ async def test_kill_9_during_fan_out_loses_and_duplicates_nothing(tmp_path):
             what="every channel to have the briefing",
         )
         # Let the restarted bot finish recovery and one more instant poll: nothing may be re-sent.
-        storage = await Storage.open(tmp_path / "bot.db")
+        storage = await open_storage(tmp_path / "bot.db")
         try:
-            for _ in range(200):
-                counts = await storage.outbox_counts()
-                if counts.pending == 0:
-                    break
-                await asyncio.sleep(0.1)
+
+            async def settled() -> bool:
+                return (await storage.outbox_counts()).pending == 0
+
+            await eventually(settled, within=20, what="recovery to send everything pending")
+            counts = await storage.outbox_counts()
             assert counts.pending == 0
+            recovered_at = datetime.now(UTC)
+
+            async def polled_since_recovery() -> bool:
+                # An instant poll that started after recovery, with whatever it planned sent.
+                last = await last_instant_run(storage)
+                return last is not None and last > recovered_at and await settled()
+
+            await eventually(polled_since_recovery, within=30, what="an instant poll after recovery")
         finally:
             await storage.close()
-        await asyncio.sleep(6)  # one full poll interval of the restarted bot
         assert posted(fake, channel_ids) == dict.fromkeys(channel_ids, 1)
     finally:
         for process in processes:

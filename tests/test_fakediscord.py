@@ -51,6 +51,7 @@ class EchoBot(commands.AutoShardedBot):
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=0.1,  # on_ready 0.1 s after the last GUILD_CREATE (2 s by default)
         )
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bot.ingest import parse_document, parse_text
 from bot.ingest._text import DateError, parse_when
 from bot.models import Draft
-from storage import Storage
+from storage import open_storage
 from tests.helpers import analysis
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -145,7 +145,7 @@ def test_dates_parse_to_utc_or_a_date_error(value: str, zone: str):
 def test_every_fuzzed_draft_can_be_stored(tmp_path: Path):
     """A draft the parser accepts could still be refused by the database (encoding, limits) mid-import."""
     loop = asyncio.new_event_loop()
-    storage = loop.run_until_complete(Storage.open(tmp_path / "fuzz.db"))
+    storage = loop.run_until_complete(open_storage(tmp_path / "fuzz.db"))
 
     @settings(max_examples=80, deadline=None)
     @given(text=MIXED_TEXT, name=NAMES)

@@ -22,8 +22,9 @@ from bot.config import Config
 from bot.errors import UserFacingError
 from bot.newsroom import Newsroom
 from storage import Storage
-from storage.fts import build_match
+from storage.sqlite.fts import build_match
 from tests.helpers import analysis, draft
+from tests.storage_fixtures import BACKENDS, open_backend
 
 FUZZ = settings(max_examples=120, deadline=None)
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
@@ -87,10 +88,12 @@ REGRESSIONS = [
 ]
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[asyncio.AbstractEventLoop, Storage, Newsroom]]:
+@pytest.fixture(params=sorted(BACKENDS))
+def world(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[asyncio.AbstractEventLoop, Storage, Newsroom]]:
     loop = asyncio.new_event_loop()
-    storage = loop.run_until_complete(Storage.open(tmp_path / "search.db"))
+    storage = loop.run_until_complete(open_backend(request.param, tmp_path))
     loop.run_until_complete(
         storage.add_briefings(
             [
@@ -124,7 +127,8 @@ def test_build_match_only_emits_quoted_terms(query: str):
         elif not in_string:
             outside += ch
     assert not in_string, match
-    assert set(outside.replace("AND", "").replace("NOT", "")) <= {" ", "*"}, match
+    # Outside the quoted terms: only our own operators (AND, NOT, a word's forms ORed in brackets).
+    assert set(outside.replace("AND", "").replace("NOT", "").replace("OR", "")) <= {" ", "*", "(", ")"}, match
 
 
 def test_search_and_autocomplete_accept_anything(world):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 from tests.fakediscord import Message
 
@@ -31,7 +31,7 @@ async def add(world: BotWorld, **fields: str):
 
 
 async def stored_titles(world: BotWorld) -> list[str]:
-    storage = await Storage.open(world.db_path)
+    storage = await open_storage(world.db_path)
     try:
         return [r.title for r in await storage.list_briefings(limit=100)]
     finally:

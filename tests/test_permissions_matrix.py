@@ -62,7 +62,7 @@ async def _run(world: BotWorld, who: Who, command: str) -> InteractionResult:
         options = {"channel": world.news}
     elif command == "article import":
         options = {"file": fake.add_attachment("batch.json", BATCH, content_type="application/json")}
-    elif command in ("article edit", "article remove"):
+    elif command in ("article edit", "article remove", "article quotes"):
         options = {"briefing": "1"}
     result = await fake.slash(member, channel, command, options)
     if result.type == 5:  # deferred: wait for the real answer
@@ -72,7 +72,14 @@ async def _run(world: BotWorld, who: Who, command: str) -> InteractionResult:
 
 READER_COMMANDS = ("latest", "summary", "quote", "search", "help")
 MANAGER_COMMANDS = ("subscribe", "subscriptions", "unsubscribe")
-PUBLISHER_COMMANDS = ("article add", "article import", "article edit", "article remove", "article list")
+PUBLISHER_COMMANDS = (
+    "article add",
+    "article import",
+    "article edit",
+    "article remove",
+    "article list",
+    "article quotes",
+)
 
 
 def _manager_denial(who: Who, command: str) -> str | None:
@@ -122,13 +129,15 @@ def _allowed_answer(world: BotWorld, who: Who, command: str, result: Interaction
             # Their own server has none; this server's subscription must not leak.
             return None if text.startswith("No channel here is subscribed yet") else text
         return None if embeds and embeds[0]["title"] == "Subscriptions" else text
-    if command == "article import":
-        return None if embeds and "1 added" in embeds[0]["description"] else text
-    if command == "article remove":
-        return None if text == "Remove briefing #1?" and message.components else text
-    if command == "article list":
-        return None if embeds and embeds[0]["title"] == "Recent briefings" else text
-    raise AssertionError(command)
+    publishing = {
+        "article import": lambda: bool(embeds) and "1 added" in embeds[0]["description"],
+        "article remove": lambda: text == "Remove briefing #1?" and bool(message.components),
+        "article list": lambda: bool(embeds) and embeds[0]["title"] == "Recent briefings",
+        "article quotes": lambda: (
+            bool(embeds) and embeds[0]["title"].startswith("Quotes of #1") and message.ephemeral
+        ),
+    }
+    return None if publishing[command]() else text
 
 
 USERS = ["reader", "manager", "other_manager", "publisher", "role_publisher", "owner"]

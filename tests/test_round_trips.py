@@ -16,7 +16,7 @@ from bot.ingest._text import parse_when
 from bot.models import ScheduleKind, Subscription
 from bot.schedule import WEEKDAYS, describe, parse_schedule_options
 from bot.terminal import plain
-from storage import Storage
+from storage import open_storage
 from tests.conftest import BotWorld
 from tests.test_cli import WIRE, run
 
@@ -75,7 +75,7 @@ def test_a_schedule_as_listed_resubscribes_to_the_same_schedule(
 
 async def test_a_title_choice_typed_back_finds_the_same_briefing(bot_world: BotWorld):
     """A reader who types the suggested 'Title (07 Dec 2026)' instead of picking it got another briefing."""
-    storage = await Storage.open(bot_world.db_path)
+    storage = await open_storage(bot_world.db_path)
     try:
         refs = await storage.list_briefings(limit=50)
     finally:

@@ -7,9 +7,7 @@ from datetime import datetime
 
 from bot import schedule
 from bot.delivery.planner import DIGEST_KINDS
-from storage import Storage
-
-META_INSTANT_LAST_RUN = "delivery.instant_last_run"
+from storage import META_INSTANT_LAST_RUN, Storage
 
 
 @dataclass(slots=True)

@@ -118,6 +118,9 @@ class FakeDiscord(InteractionDriver):
         self.enforce_interaction_deadline = True
         self.interaction_deadline = 3.0
         self.nonce_window = 300.0
+        # How often wait_until re-checks between changes in the fake, for conditions on the
+        # client's own state (its cache, is_ready()) that the fake is not told about.
+        self.recheck_interval = 0.05
         self.faults = FaultInjector()
         self.ratelimits = RateLimiter()
         self.gateway = Gateway(self)
@@ -229,7 +232,8 @@ class FakeDiscord(InteractionDriver):
     async def wait_until(
         self, predicate: Callable[[], T], *, timeout: float = 10.0, what: str = "condition"
     ) -> T:
-        """Wait until ``predicate()`` is truthy (re-checked on every change in the fake)."""
+        """Wait until ``predicate()`` is truthy (re-checked on every change in the fake, and
+        every ``recheck_interval`` seconds in between)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -243,8 +247,7 @@ class FakeDiscord(InteractionDriver):
                 self._change = asyncio.Event()
             event = self._change
             with contextlib.suppress(TimeoutError):
-                # wake at least every 0.5 s in case a change was made outside the fake
-                await asyncio.wait_for(event.wait(), min(remaining, 0.5))
+                await asyncio.wait_for(event.wait(), min(remaining, self.recheck_interval))
 
     async def wait_for_messages(
         self, channel: Channel | int, count: int = 1, *, timeout: float = 10.0

@@ -1,11 +1,9 @@
 """Briefing writes as plain functions on a ``sqlite3`` connection.
 
-``SQLiteStorage`` runs each of them, wrapped in ``BEGIN IMMEDIATE … COMMIT``, as one
-call on aiosqlite's worker thread (``SQLiteStorage._atomic``). Why not ``await
-conn.execute`` per statement: every await is a round trip to that thread (a queue put,
-a thread switch, a future resolved on the event loop), and storing one briefing takes
-about a dozen statements. Those round trips cost ~2 ms per briefing on one core, more
-than SQLite's own work (~1 ms plus the commit); in one call they cost one round trip.
+``SQLiteArchive`` runs each write, wrapped in ``BEGIN IMMEDIATE … COMMIT``, as one call
+on the connection's worker thread (``SQLiteConnection._atomic``) rather than one call
+per statement: every call is a round trip to that thread, and storing one briefing
+takes about a dozen statements, whose round trips would cost more than SQLite's work.
 
 Nothing here awaits, so nothing here may be called on the event loop thread.
 """
@@ -13,22 +11,16 @@ Nothing here awaits, so nothing here may be called on the event loop thread.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
-from bot.models import AddOutcome, Analysis, Draft, fingerprint
-from storage import _search
-
-_NAME_TERM = re.compile(r"\w+", re.UNICODE)
-
-
-def to_ts(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime reached storage")
-    return int(moment.timestamp())
+from bot.corrections import apply_corrections
+from bot.models import AddOutcome, Analysis, CorrectionKind, Draft, QuoteCorrection, fingerprint
+from storage.sqlite import _search
+from storage.sqlite._quotes import NAME_WORD
+from storage.sqlite._rows import to_ts
 
 
 def content_columns(draft: Draft, analysis: Analysis, fp: str) -> tuple[Any, ...]:
@@ -96,9 +88,20 @@ def write_children(db: sqlite3.Connection, briefing_id: int, draft: Draft, analy
         ids = speaker_ids(db, [(q.speaker, q.speaker_role) for q in analysis.quotes])
         db.executemany(
             'INSERT INTO quotes (briefing_id, position, text, speaker_id, speaker_role, start, "end", '
-            "score, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "score, published_at, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (briefing_id, i, q.text, ids[i], q.speaker_role, q.start, q.end, q.score, published)
+                (
+                    briefing_id,
+                    i,
+                    q.text,
+                    ids[i],
+                    q.speaker_role,
+                    q.start,
+                    q.end,
+                    q.score,
+                    published,
+                    q.confidence,
+                )
                 for i, q in enumerate(analysis.quotes)
             ],
         )
@@ -178,7 +181,7 @@ def _new_speaker(db: sqlite3.Connection, name: str, role: str | None) -> int:
     cursor = db.execute("INSERT INTO speakers (name, role, quote_count) VALUES (?, ?, 0)", (name, role))
     speaker_id = cursor.lastrowid
     assert speaker_id is not None
-    terms = {t.casefold() for t in _NAME_TERM.findall(name)} | {name.casefold()}
+    terms = {t.casefold() for t in NAME_WORD.findall(name)} | {name.casefold()}
     db.executemany(
         "INSERT OR IGNORE INTO speaker_terms (term, speaker_id) VALUES (?, ?)",
         [(t, speaker_id) for t in terms],
@@ -189,3 +192,20 @@ def _new_speaker(db: sqlite3.Connection, name: str, role: str | None) -> int:
 def _nocase(name: str) -> bytes:
     """The key SQLite's ``NOCASE`` collation compares: UTF-8 with ASCII letters folded."""
     return name.encode("utf-8", "surrogatepass").lower()
+
+
+def corrections(db: sqlite3.Connection, briefing_id: int) -> list[QuoteCorrection]:
+    rows = db.execute(
+        "SELECT kind, quote_text, speaker, speaker_role FROM quote_corrections WHERE briefing_id = ? "
+        "ORDER BY created_at, rowid",
+        (briefing_id,),
+    ).fetchall()
+    return [QuoteCorrection(CorrectionKind(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def corrected(db: sqlite3.Connection, briefing_id: int, draft: Draft, analysis: Analysis) -> Analysis:
+    """``analysis`` with the editors' corrections of this briefing applied."""
+    mine = corrections(db, briefing_id)
+    if not mine:
+        return analysis
+    return replace(analysis, quotes=apply_corrections(analysis.quotes, mine, draft.body))

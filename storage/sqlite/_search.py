@@ -1,4 +1,4 @@
-"""Full-text search as one function on a ``sqlite3`` connection (run on aiosqlite's thread).
+"""Full-text search as one function on a ``sqlite3`` connection (run on the connection's thread).
 
 The index is split by id into shards, like time-based indices: shard ``k`` is the FTS5
 table ``briefings_fts_<k>`` and holds briefings ``k * size`` to ``(k + 1) * size - 1``.
@@ -7,10 +7,10 @@ changes under a database; ``search_shards`` lists the shards that exist. A write
 its shard inside its own transaction when an id first crosses into it.
 
 Why shards: bm25() computes its IDF once per query by reading the whole doclist of every
-query term in its table (xQueryPhrase counting rows): 5 ms for "budget" at 100k and
-52 ms at 1M in one table, whatever the page asked for. In a shard that read is bounded
-by the shard's size. Python's ``sqlite3`` cannot register an FTS5 auxiliary function with
-a cached IDF, and a second SQLite (apsw) on the same file risks its locks.
+query term in its table (xQueryPhrase counting rows), whatever the page asked for: in
+one table that read grows with the archive, in a shard it is bounded by the shard's
+size. Python's ``sqlite3`` cannot register an FTS5 auxiliary function with a cached
+IDF, and a second SQLite (apsw) on the same file risks its locks.
 
 The shape of a search, and why:
 
@@ -28,13 +28,12 @@ The shape of a search, and why:
    five shown, never on the window.
 
 What stays expensive: scoring costs about 2 us per matched row (bm25 reads each row's
-column sizes and positions), so ranking a full window of 1,000 costs ~2 ms on its own
-(a common word: p50 4.4 ms at 100k and 4.9 ms at 1M, was 9.9 and 40). A selective query
-whose window spans many shards (a name with a topic, under 1,000 matches) still reads
-each term's doclist in every shard it reaches, which adds up to the whole archive for a
-common term, plus ~0.1 ms per shard; and walking an AND with a dense term backwards costs
-~5 us per match in FTS5 itself. Those searches gained little: surname + topic p50 6.5 ms
-at 100k (was 5.7-6.6) and 27 ms at 1M (was 19-23), p99 17 and 58 ms (was 17-19, 69-109).
+column sizes and positions), so ranking a full window of 1,000 costs ~2 ms on its own.
+A selective query whose window spans many shards (a name with a topic, under 1,000
+matches) still reads each term's doclist in every shard it reaches, which adds up to the
+whole archive for a common term, plus ~0.1 ms per shard; and walking an AND with a dense
+term backwards costs ~5 us per match in FTS5 itself, so sharding does little for those
+searches.
 """
 
 from __future__ import annotations
@@ -42,15 +41,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.constants import SNIPPET_END, SNIPPET_START
+
 # bm25 weights per column: title, summary, quotes, body, tags.
 WEIGHTS = "10.0, 4.0, 3.0, 1.0, 5.0"
-# Snippet markers: private-use characters no article contains, turned into Markdown
-# bold by the renderer after the snippet text has been escaped.
-SNIPPET_START = "\ue000"
-SNIPPET_END = "\ue001"
 # Briefings per shard for a new database. Smaller shards make a common word's IDF read
-# cheaper (for "budget": 0.17 ms at 5k, 0.5 ms at 10k, 1 ms at 20k); more shards make a
-# rare word's walk dearer (~37 us a shard with its statements cached: 101 shards at 1M).
+# cheaper; more shards make a rare word's walk dearer (it visits every shard).
 DEFAULT_SHARD_SIZE = 10_000
 # English words are stemmed ("contracts" finds "contract"); migration 0008 made every
 # existing shard use it, so all shards of a database share one tokenizer.

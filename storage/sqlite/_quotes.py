@@ -1,20 +1,23 @@
-"""``/quote`` queries as one function on a ``sqlite3`` connection (run on aiosqlite's thread).
+"""``/quote`` queries as one function on a ``sqlite3`` connection (run on the connection's thread).
 
 By speaker: the words typed select speakers through ``speaker_terms`` (any word of
-the name, as a prefix). A surname is shared by tens of speakers; sorting every quote
-of all of them took 100+ ms at 100k. Instead each speaker's newest ``limit`` quotes
-are the first entries of its range in ``quotes_speaker_recent`` (speaker_id,
-published_at DESC, score DESC): one reused statement per speaker, a few index
-entries each, then the best ``limit`` of those, the same rows as sorting everything.
+the name, as a prefix). A surname is shared by tens of speakers, and sorting every quote
+of all of them costs time in proportion to their quotes. Instead each speaker's newest
+``limit`` quotes are the first entries of its range in ``quotes_speaker_recent``
+(speaker_id, published_at DESC, score DESC): one reused statement per speaker, a few
+index entries each, then the best ``limit`` of those, the same rows as sorting everything.
 All statements of a call share one trip to the connection's thread.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+# A word of a speaker's name, as ``speaker_terms`` indexes them.
+NAME_WORD = re.compile(r"\w+", re.UNICODE)
 # Up to this many matching speakers, one small index query each; beyond, one scan.
 SPEAKER_BRANCHES = 100
 
@@ -30,7 +33,7 @@ def find(
     now_ts: int,
 ) -> list[sqlite3.Row]:
     """Rows of (text, speaker, role, start, end, score, briefing id, title, published_at,
-    source_url) for ``SQLiteStorage.find_quotes``. ``text_filter``: a speaker or
+    source_url) for ``SQLiteArchive.find_quotes``. ``text_filter``: a speaker or
     ``contains`` was given (even one without words): newest first instead of best first."""
     where = ["q.published_at <= ?"]
     params: list[Any] = [now_ts]
@@ -86,7 +89,7 @@ def find(
                 params += ranges[start : start + 2]
     return db.execute(
         'SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
-        "b.id, b.title, b.published_at, b.source_url "
+        "b.id, b.title, b.published_at, b.source_url, q.confidence "
         "FROM quotes q JOIN briefings b ON b.id = q.briefing_id "
         "LEFT JOIN speakers s ON s.id = q.speaker_id "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",

@@ -5,7 +5,7 @@
 bm25() reads the whole doclist of every query term in its table for its IDF, once per
 query: 5 ms for a common word at 100k briefings, 52 ms at 1M, growing with the archive.
 A search ranks only the newest 1,000 matches, which for a common word lie in one or two
-shards, so in shards that read is bounded by the shard's size. See storage/_search.py.
+shards, so in shards that read is bounded by the shard's size. See storage/sqlite/_search.py.
 
 A Python migration because SQL cannot create one table per id range. Each shard is
 filled with one INSERT … SELECT (its own segments) and optimised, then the single table
@@ -20,7 +20,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storage.migrate import Settings
+    from storage.sqlite.migrate import Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,4 @@
-"""Delivery outbox queries: which briefing went (or is going) to which channel.
-
-Mixed into ``SQLiteStorage``; methods here use ``self._conn``, ``self.transaction()``,
-``self._fetchall`` and ``self._fetchone``.
+"""The delivery outbox in SQLite: which briefing went (or is going) to which channel.
 
 One Discord message is the set of ``deliveries`` rows sharing ``(channel_id, nonce)``.
 Rows are written ``pending`` before anything is sent and marked ``sent`` with the
@@ -17,13 +14,11 @@ or the partial index on pending rows.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
 
 from bot.delivery.records import (
     Candidate,
@@ -35,70 +30,22 @@ from bot.delivery.records import (
     SubscriptionState,
 )
 from bot.models import ScheduleKind, Subscription
+from storage import constants
+from storage.sqlite._connection import SQLiteConnection
+from storage.sqlite._rows import from_ts, subscription, subscription_state, to_ts
 
-if TYPE_CHECKING:
-    from contextlib import AbstractAsyncContextManager
-
-    import aiosqlite
-
-
-def _ts(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime reached storage")
-    return int(moment.timestamp())
+# Briefing ids per ``IN (...)`` list, well under SQLite's limit on bound parameters.
+_ID_CHUNK = 500
 
 
-def _dt(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-class OutboxMixin:
-    """Deliveries: which briefing went (or is going) to which channel."""
-
-    if TYPE_CHECKING:
-        _conn: aiosqlite.Connection
-
-        def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-
-        async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
-
-        async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None: ...
-
-    @asynccontextmanager
-    async def _outbox_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``transaction()``, one at a time: the engine writes from many tasks at once
-        over the one shared connection, and SQLite has no nested transactions."""
-        lock: asyncio.Lock | None = getattr(self, "_outbox_lock", None)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._outbox_lock = lock
-        async with lock, self.transaction() as conn:
-            yield conn
-
-    async def record_instant_run(self, now: datetime) -> None:
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('delivery.instant_last_run', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (now.isoformat(),),
-            )
-
-    async def remove_guild(self, guild_id: int) -> int:
-        """The bot left a server: skip what was pending there and drop its subscriptions."""
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET state = 'skipped', last_error = 'bot left the server' WHERE state = 'pending' "
-                "AND channel_id IN (SELECT channel_id FROM subscriptions WHERE guild_id = ?)",
-                (guild_id,),
-            )
-            cursor = await conn.execute("DELETE FROM subscriptions WHERE guild_id = ?", (guild_id,))
-        return cursor.rowcount
+class SQLiteOutbox(SQLiteConnection):
+    """``storage.interface.Outbox`` over SQLite."""
 
     # -- subscriptions as the engine sees them -----------------------------------
 
     async def subscription_state(self, channel_id: int) -> SubscriptionState | None:
         row = await self._fetchone("SELECT * FROM subscriptions WHERE channel_id = ?", (channel_id,))
-        return _state(row) if row else None
+        return subscription_state(row) if row else None
 
     async def subscription_states(
         self,
@@ -128,11 +75,11 @@ class OutboxMixin:
             sql += " LIMIT ?"
             params.append(limit)
         rows = await self._fetchall(sql, params)
-        return [_state(r) for r in rows]
+        return [subscription_state(r) for r in rows]
 
     async def all_subscription_states(self) -> list[SubscriptionState]:
         rows = await self._fetchall("SELECT * FROM subscriptions ORDER BY guild_id, channel_id")
-        return [_state(r) for r in rows]
+        return [subscription_state(r) for r in rows]
 
     # -- planning -----------------------------------------------------------------
 
@@ -143,22 +90,35 @@ class OutboxMixin:
         )
         return [_candidate(r) for r in rows]
 
+    async def recent_candidates(self, through_id: int, *, now: datetime, limit: int) -> list[Candidate]:
+        """Published briefings with ``id <= through_id``, newest first (for backfill)."""
+        rows = await self._fetchall(
+            "SELECT id, title, body, tags, published_at FROM briefings WHERE published_at <= ? AND id <= ? "
+            "ORDER BY published_at DESC, id DESC LIMIT ?",
+            (to_ts(now), through_id, limit),
+        )
+        return [_candidate(r) for r in rows]
+
     async def recorded_pairs(self, briefing_ids: Sequence[int]) -> set[tuple[int, int]]:
         """``(channel_id, briefing_id)`` already in the outbox for these briefings."""
-        found: set[tuple[int, int]] = set()
-        for start in range(0, len(briefing_ids), 500):
-            chunk = list(briefing_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = await self._fetchall(
-                f"SELECT channel_id, briefing_id FROM deliveries WHERE briefing_id IN ({marks})", chunk
-            )
-            found.update((int(r[0]), int(r[1])) for r in rows)
-        return found
+
+        def work(db: sqlite3.Connection) -> set[tuple[int, int]]:
+            found: set[tuple[int, int]] = set()
+            for start in range(0, len(briefing_ids), _ID_CHUNK):
+                chunk = list(briefing_ids[start : start + _ID_CHUNK])
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT channel_id, briefing_id FROM deliveries WHERE briefing_id IN ({marks})", chunk
+                )
+                found.update((int(r[0]), int(r[1])) for r in rows)
+            return found
+
+        return await self._call(work)
 
     async def record_plans(self, plans: Sequence[ChannelPlan], *, now: datetime) -> None:
         """Write every planned message as ``pending`` (and overflow as ``skipped``),
         advance cursors and run times: all in one transaction, before any send."""
-        now_ts = _ts(now)
+        stamp = to_ts(now)
         rows: list[tuple[Any, ...]] = []
         skipped: list[tuple[Any, ...]] = []
         cursors: list[tuple[Any, ...]] = []
@@ -175,57 +135,40 @@ class OutboxMixin:
                             position,
                             message.content,
                             message.ping_role_id,
-                            now_ts,
+                            stamp,
                         )
                     )
             skipped.extend(
-                (plan.channel_id, briefing_id, plan.skip_reason, now_ts) for briefing_id in plan.skipped
+                (plan.channel_id, briefing_id, plan.skip_reason, stamp) for briefing_id in plan.skipped
             )
             cursors.append((plan.cursor_id, plan.channel_id))
             if plan.ran:
-                runs.append((now_ts, plan.channel_id))
-        async with self._outbox_transaction() as conn:
-            await conn.executemany(
+                runs.append((stamp, plan.channel_id))
+
+        def work(db: sqlite3.Connection) -> None:
+            db.executemany(
                 "INSERT INTO deliveries (channel_id, briefing_id, nonce, kind, position, content, "
                 "ping_role_id, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) "
                 "ON CONFLICT (channel_id, briefing_id) DO NOTHING",
                 rows,
             )
-            await conn.executemany(
+            db.executemany(
                 "INSERT INTO deliveries (channel_id, briefing_id, nonce, state, last_error, created_at) "
                 "VALUES (?, ?, '', 'skipped', ?, ?) ON CONFLICT (channel_id, briefing_id) DO NOTHING",
                 skipped,
             )
-            await conn.executemany(
+            db.executemany(
                 "UPDATE subscriptions SET cursor_id = max(cursor_id, ?) WHERE channel_id = ?", cursors
             )
-            await conn.executemany("UPDATE subscriptions SET last_run_at = ? WHERE channel_id = ?", runs)
+            db.executemany("UPDATE subscriptions SET last_run_at = ? WHERE channel_id = ?", runs)
 
-    async def recent_candidates(self, through_id: int, *, now: datetime, limit: int) -> list[Candidate]:
-        """Published briefings with ``id <= through_id``, newest first (for backfill)."""
-        rows = await self._fetchall(
-            "SELECT id, title, body, tags, published_at FROM briefings WHERE published_at <= ? AND id <= ? "
-            "ORDER BY published_at DESC, id DESC LIMIT ?",
-            (_ts(now), through_id, limit),
+        await self._atomic(work)
+
+    async def record_instant_run(self, now: datetime) -> None:
+        await self._write(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (constants.META_INSTANT_LAST_RUN, now.isoformat()),
         )
-        return [_candidate(r) for r in rows]
-
-    async def pause_channel(self, channel_id: int, reason: str) -> Subscription | None:
-        """Pause a subscription at once (its channel was deleted) and drop what it had
-        pending: those posts can never be delivered."""
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
-                "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ?", (reason, channel_id)
-            )
-            await conn.execute(
-                "UPDATE deliveries SET state = 'skipped', last_error = ? WHERE channel_id = ? AND state = 'pending'",
-                (reason, channel_id),
-            )
-            rows = await conn.execute_fetchall(
-                "SELECT * FROM subscriptions WHERE channel_id = ?", (channel_id,)
-            )
-        row = next(iter(rows), None)
-        return _state(row).subscription if row is not None else None
 
     # -- sending ------------------------------------------------------------------
 
@@ -262,29 +205,32 @@ class OutboxMixin:
 
     async def mark_sent(self, channel_id: int, nonce: str, message_id: int, *, now: datetime) -> None:
         """The message is on Discord: record its id and reset the channel's failures."""
-        now_ts = _ts(now)
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
+        stamp = to_ts(now)
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
                 "UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, "
                 "last_error = NULL WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
-                (message_id, now_ts, channel_id, nonce),
+                (message_id, stamp, channel_id, nonce),
             )
-            await conn.execute(
+            db.execute(
                 "UPDATE subscriptions SET failures = 0, last_delivery_at = ? WHERE channel_id = ?",
-                (now_ts, channel_id),
+                (stamp, channel_id),
             )
 
-    async def mark_message(self, channel_id: int, nonce: str, state: str, reason: str) -> None:
+        await self._atomic(work)
+
+    async def mark_message(
+        self, channel_id: int, nonce: str, state: Literal["skipped", "failed"], reason: str
+    ) -> None:
         """Give up on an unsent message: ``skipped`` (no longer wanted) or ``failed``
         (Discord rejected it)."""
         if state not in ("skipped", "failed"):
             raise ValueError(f"cannot mark a message {state!r}")
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET state = ?, last_error = ? "
-                "WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
-                (state, reason, channel_id, nonce),
-            )
+        await self._write(
+            "UPDATE deliveries SET state = ?, last_error = ? WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
+            (state, reason, channel_id, nonce),
+        )
 
     async def record_send_failure(
         self,
@@ -298,31 +244,31 @@ class OutboxMixin:
     ) -> FailureOutcome:
         """Note a failed attempt; when it ``counts`` (403/404) bump the channel's
         consecutive failures and pause it at ``threshold``. The message stays pending."""
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
+
+        def work(db: sqlite3.Connection) -> FailureOutcome:
+            db.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ? "
                 "WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
                 (error, channel_id, nonce),
             )
             if not counts:
                 return FailureOutcome(0, False)
-            await conn.execute(
-                "UPDATE subscriptions SET failures = failures + 1 WHERE channel_id = ?", (channel_id,)
-            )
-            rows = await conn.execute_fetchall(
+            db.execute("UPDATE subscriptions SET failures = failures + 1 WHERE channel_id = ?", (channel_id,))
+            row = db.execute(
                 "SELECT failures, paused_reason FROM subscriptions WHERE channel_id = ?", (channel_id,)
-            )
-            row = next(iter(rows), None)
+            ).fetchone()
             if row is None:
                 return FailureOutcome(0, False)
             failures = int(row[0])
             if failures >= threshold and row[1] is None:
-                await conn.execute(
+                db.execute(
                     "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ?",
                     (pause_reason, channel_id),
                 )
                 return FailureOutcome(failures, True)
             return FailureOutcome(failures, False)
+
+        return await self._atomic(work)
 
     # -- corrections and retractions --------------------------------------------
 
@@ -354,41 +300,81 @@ class OutboxMixin:
     async def copies_of_messages(self, messages: Sequence[tuple[int, int]]) -> list[PostedCopy]:
         """The posted copies behind these ``(channel_id, message_id)`` pairs, with every
         briefing id each still shows (removed briefings included: rows outlive them)."""
-        copies = []
-        for channel_id, message_id in dict.fromkeys(messages):
-            rows = await self._fetchall(
-                "SELECT nonce, kind, briefing_id FROM deliveries WHERE channel_id = ? AND message_id = ? "
-                "AND state = 'sent' AND retracted_at IS NULL ORDER BY position, id",
-                (channel_id, message_id),
-            )
-            if rows:
-                copies.append(
-                    PostedCopy(
-                        channel_id=channel_id,
-                        message_id=message_id,
-                        nonce=rows[0]["nonce"],
-                        kind=rows[0]["kind"],
-                        briefing_ids=tuple(int(r["briefing_id"]) for r in rows),
+        wanted = list(dict.fromkeys(messages))
+
+        def work(db: sqlite3.Connection) -> list[PostedCopy]:
+            copies = []
+            for channel_id, message_id in wanted:
+                rows = db.execute(
+                    "SELECT nonce, kind, briefing_id FROM deliveries WHERE channel_id = ? AND message_id = ? "
+                    "AND state = 'sent' AND retracted_at IS NULL ORDER BY position, id",
+                    (channel_id, message_id),
+                ).fetchall()
+                if rows:
+                    copies.append(
+                        PostedCopy(
+                            channel_id=channel_id,
+                            message_id=message_id,
+                            nonce=rows[0]["nonce"],
+                            kind=rows[0]["kind"],
+                            briefing_ids=tuple(int(r["briefing_id"]) for r in rows),
+                        )
                     )
-                )
-        return copies
+            return copies
+
+        return await self._call(work)
 
     async def mark_edited(self, channel_id: int, nonce: str, *, now: datetime) -> None:
-        async with self._outbox_transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET edited_at = ? WHERE channel_id = ? AND nonce = ? AND state = 'sent'",
-                (_ts(now), channel_id, nonce),
-            )
+        await self._write(
+            "UPDATE deliveries SET edited_at = ? WHERE channel_id = ? AND nonce = ? AND state = 'sent'",
+            (to_ts(now), channel_id, nonce),
+        )
 
     async def mark_retracted(
         self, channel_id: int, nonce: str, briefing_ids: Sequence[int], *, now: datetime
     ) -> None:
         """These briefings no longer show in that message (deleted or edited out)."""
-        async with self._outbox_transaction() as conn:
-            await conn.executemany(
+        rows = [(to_ts(now), channel_id, nonce, b) for b in briefing_ids]
+
+        def work(db: sqlite3.Connection) -> None:
+            db.executemany(
                 "UPDATE deliveries SET retracted_at = ? WHERE channel_id = ? AND nonce = ? AND briefing_id = ?",
-                [(_ts(now), channel_id, nonce, b) for b in briefing_ids],
+                rows,
             )
+
+        await self._atomic(work)
+
+    # -- channels and servers going away -----------------------------------------
+
+    async def pause_channel(self, channel_id: int, reason: str) -> Subscription | None:
+        """Pause a subscription at once (its channel was deleted) and drop what it had
+        pending: those posts can never be delivered."""
+
+        def work(db: sqlite3.Connection) -> Subscription | None:
+            db.execute(
+                "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ?", (reason, channel_id)
+            )
+            db.execute(
+                "UPDATE deliveries SET state = 'skipped', last_error = ? WHERE channel_id = ? AND state = 'pending'",
+                (reason, channel_id),
+            )
+            row = db.execute("SELECT * FROM subscriptions WHERE channel_id = ?", (channel_id,)).fetchone()
+            return subscription(row) if row is not None else None
+
+        return await self._atomic(work)
+
+    async def remove_guild(self, guild_id: int) -> int:
+        """The bot left a server: skip what was pending there and drop its subscriptions."""
+
+        def work(db: sqlite3.Connection) -> int:
+            db.execute(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'bot left the server' WHERE state = 'pending' "
+                "AND channel_id IN (SELECT channel_id FROM subscriptions WHERE guild_id = ?)",
+                (guild_id,),
+            )
+            return db.execute("DELETE FROM subscriptions WHERE guild_id = ?", (guild_id,)).rowcount
+
+        return await self._atomic(work)
 
     # -- status -------------------------------------------------------------------
 
@@ -402,21 +388,11 @@ class OutboxMixin:
         return OutboxCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-def _state(row: sqlite3.Row) -> SubscriptionState:
-    from storage.sqlite import _subscription  # sqlite.py imports this module
-
-    return SubscriptionState(
-        subscription=_subscription(row),
-        cursor_id=int(row["cursor_id"]),
-        last_run_at=_dt(row["last_run_at"]),
-    )
-
-
 def _candidate(row: sqlite3.Row) -> Candidate:
     return Candidate(
         int(row["id"]),
         row["title"],
         row["body"],
         tuple(json.loads(row["tags"])),
-        _dt(row["published_at"]),  # type: ignore[arg-type]
+        from_ts(int(row["published_at"])),
     )

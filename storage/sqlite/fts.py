@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.wordforms import cyrillic_stem
+from bot.wordforms import cyrillic_forms
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -24,7 +24,8 @@ def build_match(query: str, *, prefix_last: bool = True) -> str | None:
 
     Words are ANDed; a ``-word`` excludes; the last bare word also matches as a
     prefix so a half-typed word still finds something. A bare Ukrainian or Russian word
-    matches by its stem, whatever its ending; a "quoted phrase" matches as written.
+    matches any form of its own lexeme ("Київ" finds "Києва", "контракти" never finds
+    "контрактник"); a "quoted phrase" matches as written.
     """
     include: list[str] = []
     exclude: list[str] = []
@@ -42,14 +43,16 @@ def build_match(query: str, *, prefix_last: bool = True) -> str | None:
         words = _WORD.findall(bare)
         if not words:
             continue
-        stem = cyrillic_stem(words[0]) if len(words) == 1 else None
-        if stem is not None:
-            (exclude if negate else include).append(_quote(stem) + "*")
+        last = prefix_last and index == len(matches) - 1 and not negate and not bare.endswith(('"', "."))
+        forms = cyrillic_forms(words[0]) if len(words) == 1 else None
+        if forms is not None:
+            terms = [_quote(f) for f in forms] + ([_quote(words[0].lower()) + "*"] if last else [])
+            (exclude if negate else include).append("(" + " OR ".join(terms) + ")")
             continue
         term = _quote(" ".join(words))
         if negate:
             exclude.append(term)
-        elif prefix_last and index == len(matches) - 1 and not bare.endswith(('"', ".")):
+        elif last:
             include.append(term + "*")
         else:
             include.append(term)

@@ -3,7 +3,7 @@
 A reader who searches "contracts" or "electrifying" expects the briefing that says
 "contract" or "electrified"; without stemming FTS5 matched only the exact word. Porter
 stems English words and leaves other scripts alone (Ukrainian and Russian endings are
-handled on the query side, in ``storage.fts``). The tokenizer is written out here, not
+handled on the query side, in ``storage.sqlite.fts``). The tokenizer is written out here, not
 imported: a migration is a snapshot of the schema it produces.
 
 Each shard is copied into a new table with the stemming tokenizer, the old one dropped and
@@ -17,7 +17,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storage.migrate import Settings
+    from storage.sqlite.migrate import Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,18 @@
+"""Values the layers above storage share with every backend. A leaf: it imports nothing.
+
+Backends read these at call time (``constants.SEARCH_WINDOW``, not a copy bound at
+import), so a test that lowers one changes what the backend does.
+"""
+
+# A search ranks only the newest SEARCH_WINDOW matches and reports at most that many as
+# its total (shown as "1,000+"): ranking every match of a common word costs time in
+# proportion to the archive, and in a news archive the recent matches are the ones wanted.
+SEARCH_WINDOW = 1000
+
+# Around each matched word of a search snippet: private-use characters no article
+# contains, turned into Markdown bold by the renderer after the snippet text is escaped.
+SNIPPET_START = "\ue000"
+SNIPPET_END = "\ue001"
+
+# The meta key ``record_instant_run`` writes (an ISO 8601 time) and the status report reads.
+META_INSTANT_LAST_RUN = "delivery.instant_last_run"
