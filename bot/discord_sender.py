@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
 REQUEST_TIMEOUT_SECONDS = 60.0
 

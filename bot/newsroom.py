@@ -17,7 +17,7 @@ from bot import nlp
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.errors import UserFacingError
-from bot.ingest import IngestError, IngestResult, InvalidDraftError, make_draft, parse_document, parse_text
+from bot.ingest import IngestError, IngestResult, InvalidDraftError, make_draft, parse_document
 from bot.models import AddOutcome, Analysis, Briefing, BriefingRef, Draft, QuoteHit, SearchHit
 from storage import NotFoundError, Storage, StorageError
 
@@ -108,10 +108,6 @@ class Newsroom:
             await self.storage.add_briefings(zip(drafts, analyses, strict=True), now=self.clock.now())
         )
         return [self._report(r, [next(outcomes) for _ in r.drafts]) for r in results]
-
-    async def import_text(self, text: str, filename: str, *, fmt: str | None = None) -> ImportReport:
-        result = parse_text(text, filename, fmt=fmt, tz=self.config.ingest.tz, now=self.clock.now())
-        return await self._store(result)
 
     async def _store(self, result: IngestResult) -> ImportReport:
         drafts = list(result.drafts)

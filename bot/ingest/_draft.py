@@ -35,9 +35,6 @@ class IngestResult:
     drafts: list[Draft] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 class InvalidDraftError(ValueError):

@@ -196,23 +196,6 @@ def _closes_first(text: str, start: int, end: int, mark: str) -> bool:
     return False
 
 
-def _sentence_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    """Rough sentence around ``pos`` within a paragraph ``[lo, hi)``: enough for attribution."""
-    start = pos
-    while start > lo:
-        ch = text[start - 1]
-        if (
-            ch in ".!?"
-            and start < len(text)
-            and text[start] == " "
-            and start - 2 >= lo
-            and text[start - 2].islower()
-        ):
-            break
-        start -= 1
-    return start, hi
-
-
 @dataclass(slots=True)
 class _Lang:
     code: str
