@@ -4,7 +4,7 @@ Subscriptions on mixed schedules (instant, hourly, daily, weekly; several time z
 some with topic filters) and a new briefing every ``briefing_every`` simulated minutes.
 The real ``DeliveryEngine``, outbox and schedule maths run against a real SQLite file;
 time is a controllable clock that jumps a minute at a time (the instant poll), and each
-digest runs when ``bot.schedule.next_run`` says it is due. Discord is an in-memory sender
+digest runs when ``bot.timetable.next_run`` says it is due. Discord is an in-memory sender
 that deduplicates nonces like Discord does.
 
 Checked afterwards, independently of the engine: every (channel, briefing) pair that the
@@ -37,7 +37,7 @@ from bot.config import ScheduleConfig
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ratelimit import RateLimiter
 from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
-from bot.schedule import next_run, previous_run
+from bot.timetable import next_run, previous_run
 from storage import Storage, open_storage
 
 START = datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # a Monday, the week of Europe's DST change

@@ -24,7 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import schedule
+from bot import timetable
 from bot.clock import Clock, SystemClock
 from bot.config import ScheduleConfig
 from bot.delivery.engine import DeliveryEngine
@@ -55,14 +55,14 @@ class SubscriptionTrigger(BaseTrigger):
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
         if previous_fire_time is not None:
-            return schedule.next_run(self.sub, previous_fire_time)
-        return schedule.next_run(self.sub, now - timedelta(microseconds=1))
+            return timetable.next_run(self.sub, previous_fire_time)
+        return timetable.next_run(self.sub, now - timedelta(microseconds=1))
 
     def __str__(self) -> str:
-        return schedule.describe(self.sub)
+        return timetable.describe(self.sub)
 
     def __repr__(self) -> str:
-        return f"<SubscriptionTrigger {schedule.describe(self.sub)}>"
+        return f"<SubscriptionTrigger {timetable.describe(self.sub)}>"
 
 
 def catch_up_due(state: SubscriptionState, now: datetime) -> bool:
@@ -73,7 +73,7 @@ def catch_up_due(state: SubscriptionState, now: datetime) -> bool:
     since = state.last_run_at or sub.created_at
     if since is None:
         return False
-    return schedule.previous_run(sub, now) > since
+    return timetable.previous_run(sub, now) > since
 
 
 class BriefingScheduler:
@@ -211,7 +211,7 @@ class BriefingScheduler:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=self._grace,
-            next_run_time=now if run_now else schedule.next_run(sub, now),
+            next_run_time=now if run_now else timetable.next_run(sub, now),
         )
 
     def _remove(self, job_id: str) -> None:

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.config import ScheduleConfig
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.models import ScheduleKind, Subscription
-from bot.schedule import ScheduleOptions, next_run, parse_schedule_options
+from bot.timetable import ScheduleOptions, next_run, parse_schedule_options
 from storage import Storage
 
 log = logging.getLogger(__name__)

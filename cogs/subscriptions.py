@@ -17,8 +17,8 @@ from discord.ext import commands
 from bot import render
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.models import ScheduleKind
-from bot.schedule import WEEKDAYS, describe, zone_names
 from bot.subscriptions import SubscribeRequest, SubscriptionDesk
+from bot.timetable import WEEKDAYS, describe, zone_names
 from cogs.reader import NO_MENTIONS
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.config import ConfigError, load_config
 from bot.errors import UserFacingError
 from bot.models import ScheduleKind, Subscription
-from bot.schedule import describe, next_run, parse_schedule_options, previous_run
+from bot.timetable import describe, next_run, parse_schedule_options, previous_run
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from bot.ingest import format_when
 from bot.ingest._text import parse_when
 from bot.models import ScheduleKind, Subscription
-from bot.schedule import WEEKDAYS, describe, parse_schedule_options
 from bot.terminal import plain
+from bot.timetable import WEEKDAYS, describe, parse_schedule_options
 from storage import open_storage
 from tests.conftest import BotWorld
 from tests.test_cli import WIRE, run

@@ -14,8 +14,8 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import ScheduleConfig
 from bot.models import ScheduleKind, Subscription
-from bot.schedule import next_run
 from bot.scheduler import INSTANT_JOB, STARTUP_JOB, BriefingScheduler
+from bot.timetable import next_run
 from tests.test_delivery import GUILD, FakeSender, World
 
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday

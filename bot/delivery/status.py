@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot import schedule
+from bot import timetable
 from bot.delivery.planner import DIGEST_KINDS
 from storage import META_INSTANT_LAST_RUN, Storage
 
@@ -80,12 +80,12 @@ async def read_status(storage: Storage, *, now: datetime, guild_id: int | None =
             continue
         next_at = None
         if not sub.paused_reason and sub.schedule in DIGEST_KINDS:
-            next_at = schedule.next_run(sub, now)
+            next_at = timetable.next_run(sub, now)
         channels.append(
             ChannelStatus(
                 channel_id=sub.channel_id,
                 guild_id=sub.guild_id,
-                schedule=schedule.describe(sub),
+                schedule=timetable.describe(sub),
                 paused_reason=sub.paused_reason,
                 failures=sub.failures,
                 last_run_at=state.last_run_at,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import UserFacingError
 from bot.models import ScheduleKind, Subscription
-from bot.schedule import describe, next_run, parse_schedule_options, previous_run
+from bot.timetable import describe, next_run, parse_schedule_options, previous_run
 
 
 def sub(
