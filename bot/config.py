@@ -137,7 +137,7 @@ class _Reader:
             raise self._fail(key, f"must be a whole number from {low} to {high}, got {value!r}")
         if not low <= value <= high:
             raise self._fail(key, f"must be from {low} to {high}, got {value}")
-        return value
+        return int(value)
 
     def seconds(self, key: str, default: float, *, low: float, high: float) -> float:
         value = self.table.get(key, default)

@@ -49,7 +49,8 @@ class Summaries:
     detailed: str
 
     def get(self, length: SummaryLength | str) -> str:
-        return getattr(self, SummaryLength(length).value)
+        text: str = getattr(self, SummaryLength(length).value)
+        return text
 
 
 @dataclass(frozen=True, slots=True)

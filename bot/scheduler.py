@@ -47,8 +47,8 @@ def digest_job_id(channel_id: int) -> str:
     return f"digest:{channel_id}"
 
 
-class SubscriptionTrigger(BaseTrigger):
-    """Fires at a subscription's schedule slots, computed by ``bot.schedule`` (DST-safe)."""
+class SubscriptionTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyped
+    """Fires at a subscription's schedule slots, computed by ``bot.timetable`` (DST-safe)."""
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub

@@ -1060,14 +1060,11 @@ class SpeakerIndex:
         if not key:
             return None
         persons = [e for e in self.entities if not e.is_org and e.tokens]
-        for pick in (
-            lambda e: _tokens_match(key[-1], e.tokens[-1], self.cyrillic),
-            lambda e: len(key) == 1 and _tokens_match(key[0], e.tokens[0], self.cyrillic),
-        ):
-            found = [e for e in persons if pick(e)]
-            if len(found) == 1:
-                return found[0]
-        return None
+        by_surname = [e for e in persons if _tokens_match(key[-1], e.tokens[-1], self.cyrillic)]
+        if len(by_surname) == 1:
+            return by_surname[0]
+        by_first = [e for e in persons if len(key) == 1 and _tokens_match(key[0], e.tokens[0], self.cyrillic)]
+        return by_first[0] if len(by_first) == 1 else None
 
     def spell_out(self, ent: Entity) -> None:
         """Give a speaking acronym the full name the briefing spells out somewhere, even when not
