@@ -36,7 +36,6 @@ class IngestResult:
     errors: list[IngestError] = field(default_factory=list)
 
 
-
 class InvalidDraftError(ValueError):
     """Raised by ``make_draft``; ``errors`` holds every problem found, located."""
 
