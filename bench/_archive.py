@@ -128,7 +128,9 @@ def _bulk(
     done = templates
     t0 = time.perf_counter()
     while done < n:
-        b_rows, q_rows, t_rows, f_rows, title_rows = [], [], [], [], []
+        b_rows, f_rows, title_rows = [], [], []
+        q_rows: list[tuple[object, ...]] = []
+        t_rows: list[tuple[str, int, int]] = []
         for i in range(done, min(n, done + batch)):
             tid, _title, body, language, s_short, s_std, s_det = rows[i % templates]
             new_id = i + 1

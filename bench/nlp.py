@@ -13,12 +13,26 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
+from typing import TypedDict
 
 from bench._common import calibration_ms
 from bench._nlp_data import Doc, evaldata_dir, load_blind, load_frank_cnndm, load_ggt, load_own
 from bench._nlp_metrics import QuoteCounts, Rouge, SumyBaselines, score_quotes, unbalanced_quotes
 from bot.nlp import analyze, split_sentences
 from bot.nlp.summary import lead
+
+
+class Row(TypedDict):
+    """One line of the table: a set in one language (or ``"all"``)."""
+
+    set: str
+    lang: str
+    docs: int
+    quotes: QuoteCounts | None
+    rouge: tuple[float, float, float] | None
+    lead3: tuple[float, float, float] | None
+    baselines: dict[str, tuple[float, float, float]]
+    unbalanced: int
 
 
 def _mean(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
@@ -40,11 +54,11 @@ def evaluate(
     quotes: bool,
     summaries: bool,
     misses: bool,
-) -> list[dict[str, object]]:
+) -> list[Row]:
     by_lang: dict[str, list[Doc]] = defaultdict(list)
     for d in docs:
         by_lang[d.language].append(d)
-    rows = []
+    rows: list[Row] = []
     for lang, group in sorted(by_lang.items()):
         counts = QuoteCounts()
         ours: list[tuple[float, float, float]] = []
@@ -82,13 +96,14 @@ def evaluate(
     return rows
 
 
-def _all_languages(rows: list[dict[str, object]]) -> dict[str, object]:
+def _all_languages(rows: list[Row]) -> Row:
     """One row adding up the quote counts of per-language rows (ROUGE stays per language)."""
     total = QuoteCounts()
     for r in rows:
-        total.add(r["quotes"])  # type: ignore[arg-type]
+        assert r["quotes"] is not None  # rows evaluated with quotes=True
+        total.add(r["quotes"])
     total.misses.clear()
-    docs = sum(int(r["docs"]) for r in rows)  # type: ignore[call-overload]
+    docs = sum(int(r["docs"]) for r in rows)
     return {
         "set": rows[0]["set"],
         "lang": "all",
@@ -97,7 +112,7 @@ def _all_languages(rows: list[dict[str, object]]) -> dict[str, object]:
         "rouge": None,
         "lead3": None,
         "baselines": {},
-        "unbalanced": sum(int(r["unbalanced"]) for r in rows),  # type: ignore[call-overload]
+        "unbalanced": sum(int(r["unbalanced"]) for r in rows),
     }
 
 
@@ -121,7 +136,7 @@ def throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[tuple[float, floa
     """Briefings per second for analyze() on ~800-word briefings built from the given docs."""
     briefings = [("Briefing", body, "en") for body in _briefings_800(docs)]
     if not briefings:
-        return 0.0, 0
+        return (0.0, 0.0), 0
     avg_words = sum(len(b[1].split()) for b in briefings) // len(briefings)
     return _rate(briefings, seconds), avg_words
 
@@ -143,7 +158,7 @@ def _rate(briefings: list[tuple[str, str, str]], seconds: float) -> tuple[float,
     return rounds[-1], rounds[len(rounds) // 2]
 
 
-def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> None:
+def print_table(rows: list[Row], baseline_names: list[str]) -> None:
     head = [
         "set",
         "lang",
@@ -165,7 +180,7 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
-        q: QuoteCounts | None = r["quotes"]  # type: ignore[assignment]
+        q = r["quotes"]
         if q is not None and q.gold:
             p80 = q.precision
             f80 = 2 * p80 * q.recall80 / (p80 + q.recall80) if p80 + q.recall80 else 0.0
@@ -183,17 +198,17 @@ def print_table(rows: list[dict[str, object]], baseline_names: list[str]) -> Non
             ]
         else:
             qcols = ["-"] * 9
-        bases = r["baselines"]  # type: ignore[assignment]
+        bases = r["baselines"]
         cols = [
             str(r["set"]),
             str(r["lang"]),
             str(r["docs"]),
             *qcols,
-            _fmt_rouge(r["rouge"]),  # type: ignore[arg-type]
+            _fmt_rouge(r["rouge"]),
             _fmt_rouge(r["lead3"]),
             str(r.get("unbalanced", "-")),
             *[_fmt_rouge(bases.get(b)) for b in baseline_names],
-        ]  # type: ignore[union-attr]
+        ]
         print("| " + " | ".join(cols) + " |")
 
 

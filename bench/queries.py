@@ -18,6 +18,7 @@ no rendering, no Discord) on archives of each size, with varied, seeded inputs:
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -29,7 +30,7 @@ from bench._corpus import TOPICS
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.newsroom import Newsroom
-from storage import Storage, open_storage
+from storage import SQLiteStorage, open_storage
 
 COMMANDS = (
     "latest",
@@ -47,7 +48,9 @@ BUDGET_S = 20.0
 GOALS_MS = {100_000: 2.0, 1_000_000: 10.0}
 
 
-async def _inputs(storage: Storage, rng: random.Random) -> dict[str, Callable[[Newsroom], Awaitable[Any]]]:
+async def _inputs(
+    storage: SQLiteStorage, rng: random.Random
+) -> dict[str, Callable[[Newsroom], Awaitable[Any]]]:
     """Seeded input generators per command."""
     top = await storage.max_briefing_id()
     names = [r[0] for r in await storage._fetchall("SELECT name FROM speakers")]
@@ -106,6 +109,7 @@ async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[s
     path = await archive(n)
     storage = await open_storage(path)
     try:
+        assert isinstance(storage, SQLiteStorage)  # the inputs are sampled from its tables in SQL
         newsroom = Newsroom(storage, Config())
         rng = random.Random(seed)
         inputs = await _inputs(storage, rng)
@@ -113,11 +117,11 @@ async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[s
         for name in COMMANDS:
             make = inputs[name]
             for _ in range(max(10, iterations // 20)):  # warm the page cache and statements
-                await _time(lambda make=make: make(newsroom))
+                await _time(functools.partial(make, newsroom))
             samples: list[float] = []
             deadline = time.perf_counter() + BUDGET_S
             while len(samples) < iterations and (len(samples) < 50 or time.perf_counter() < deadline):
-                samples.append(await _time(lambda make=make: make(newsroom)))
+                samples.append(await _time(functools.partial(make, newsroom)))
             out[name] = summarise_ms(samples)
         return out
     finally:

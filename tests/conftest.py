@@ -8,7 +8,7 @@ import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest_asyncio
 from discord.ext import commands
@@ -21,6 +21,9 @@ from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Role
 from tests.fakediscord import model as fake_model
 from tests.fakediscord.fixtures import discord_patched, fake_discord
 from tests.storage_fixtures import sqlite_storage, storage, storage_options
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
 
 __all__ = ["discord_patched", "fake_discord", "sqlite_storage", "storage", "storage_options"]
 
@@ -42,7 +45,7 @@ class _QuickGateway(commands.AutoShardedBot):
 
 
 @functools.cache
-def quick_briefbot() -> type[Any]:
+def quick_briefbot() -> type[BriefBot]:
     """BriefBot with the gateway waits of ``_QuickGateway``; everything else is BriefBot's own."""
     from bot.client import BriefBot
 
@@ -57,7 +60,7 @@ class BotWorld:
     """A server with every kind of user the permission rules distinguish."""
 
     fake: FakeDiscord
-    bot: object
+    bot: BriefBot
     config: Config
     db_path: Path
     guild: Guild
@@ -87,7 +90,7 @@ async def populate(db_path: Path, config: Config) -> None:
 
 async def start_world(
     tmp_path: Path, *, populate_db: bool = True, **config_changes: object
-) -> tuple[BotWorld, object]:
+) -> tuple[BotWorld, BriefBot]:
     fake = FakeDiscord()
     guild = fake.add_guild(name="Policy Desk")
     channel = fake.add_channel(guild, name="general")

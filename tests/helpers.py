@@ -1,8 +1,10 @@
-"""Small builders shared by the storage and core tests."""
+"""Small builders shared by the storage and core tests, and a lookup for the bot tests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+import discord
 
 from bot.models import Analysis, Draft, Quote, Summaries
 
@@ -33,3 +35,10 @@ def analysis(
         Summaries(summary, summary, summary),
         tuple(Quote(text, speaker, role, 0, len(text), score) for text, speaker, role, score in quotes),
     )
+
+
+def cached_guild(client: discord.Client, guild_id: int) -> discord.Guild:
+    """The guild in ``client``'s cache, which the caller relies on being there."""
+    guild = client.get_guild(guild_id)
+    assert guild is not None, f"guild {guild_id} is not in the client's cache"
+    return guild

@@ -9,6 +9,7 @@ overriding ``storage_options``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -33,9 +34,14 @@ class ContractStorage(Storage, Protocol):
     async def pause_subscription(self, channel_id: int, reason: str) -> None: ...
 
 
+async def open_contract_storage(target: str | os.PathLike[str], **options: Any) -> ContractStorage:
+    """``open_storage(target)``, typed with the methods only tests call."""
+    return cast(ContractStorage, await open_storage(target, **options))
+
+
 async def open_backend(backend: str, tmp_path: Path, **options: Any) -> ContractStorage:
     """A fresh store on ``backend`` (a key of ``BACKENDS``) for this test."""
-    return cast(ContractStorage, await open_storage(BACKENDS[backend](tmp_path), **options))
+    return await open_contract_storage(BACKENDS[backend](tmp_path), **options)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import asyncio
 
 from storage import open_storage
 from tests.conftest import BotWorld
+from tests.helpers import cached_guild
 from tests.test_bot_publisher import add_via_modal
 
 
@@ -37,7 +38,7 @@ async def test_role_ping_allows_exactly_that_role(bot_world: BotWorld):
     fake = bot_world.fake
     role = fake.add_role(bot_world.guild, "Briefing readers", mentionable=True)
     await fake.wait_until(
-        lambda: bot_world.bot.get_guild(bot_world.guild.id).get_role(role.id), what="role cache"
+        lambda: cached_guild(bot_world.bot, bot_world.guild.id).get_role(role.id), what="role cache"
     )
     await subscribe(bot_world, {"schedule": "instant", "role": role})
     await add_via_modal(bot_world, bot_world.publisher, title="Drill @everyone tomorrow")
@@ -157,6 +158,7 @@ async def test_broken_channel_is_paused_and_managers_are_told(bot_world: BotWorl
     assert f"<#{bot_world.news.id}>" in text and "paused" in text.lower()
     assert notice.pings() == {"everyone": False, "users": [], "roles": []}
     sub = await bot_world.bot.storage.get_subscription(bot_world.news.id)
+    assert sub is not None
     assert sub.paused_reason
     attempts = fault.hits
     await add_via_modal(bot_world, bot_world.publisher, title="One more after the pause")

@@ -8,6 +8,7 @@ import pytest
 
 from storage import open_storage
 from tests.conftest import BotWorld
+from tests.storage_fixtures import open_contract_storage
 
 NEW_BODY = (
     "The transport ministry published its winter road-maintenance plan on Monday.\n\n"
@@ -17,7 +18,7 @@ NEW_BODY = (
 
 
 async def count(world: BotWorld) -> int:
-    storage = await open_storage(world.db_path)
+    storage = await open_contract_storage(world.db_path)
     try:
         return await storage.count_briefings()
     finally:

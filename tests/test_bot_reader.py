@@ -180,7 +180,9 @@ async def test_unexpected_error_gives_a_reference_and_the_bot_survives(
     result = await bot_world.fake.slash(bot_world.reader, bot_world.channel, "latest")
     content = result.final_message().content
     assert result.ephemeral and "reference" in content
-    reference = re.search(r"`([0-9a-f]{8})`", content).group(1)
+    found = re.search(r"`([0-9a-f]{8})`", content)
+    assert found is not None
+    reference = found.group(1)
     assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
     monkeypatch.undo()
     again = await bot_world.fake.slash(bot_world.reader, bot_world.channel, "latest")

@@ -180,10 +180,10 @@ def test_status_shows_pending_and_paused_subscriptions(tmp_path):
     import asyncio
 
     from bot.models import ScheduleKind, Subscription
-    from storage import open_storage
+    from tests.storage_fixtures import open_contract_storage
 
     async def seed() -> None:
-        storage = await open_storage(tmp_path / "cli.db")
+        storage = await open_contract_storage(tmp_path / "cli.db")
         try:
             await storage.upsert_subscription(
                 Subscription(

@@ -21,6 +21,7 @@ from bot.newsroom import Newsroom
 from storage import SQLiteStorage, StorageError, open_storage
 from tests.conftest import BotWorld, populate
 from tests.helpers import analysis, draft
+from tests.storage_fixtures import open_contract_storage
 
 
 async def _open(path: Path) -> SQLiteStorage:
@@ -98,7 +99,9 @@ async def test_full_disk_rolls_back_the_batch_and_recovers(tmp_path: Path):
     path = tmp_path / "brief.db"
     storage = await _open(path)
     try:
-        pages = (await storage._fetchone("PRAGMA page_count"))[0]
+        row = await storage._fetchone("PRAGMA page_count")
+        assert row is not None
+        pages = row[0]
         await _pragma(storage, f"max_page_count = {pages + 2}")
         with pytest.raises(StorageError) as info:
             await storage.add_briefings([(_bulky(n), analysis()) for n in range(20)])
@@ -230,6 +233,7 @@ async def test_the_bot_stays_up_through_a_database_fault(
     """During a database fault the bot would crash, hang, or show a traceback; afterwards it would stay broken or lose data."""
     world = bot_world
     bot_storage = world.bot.storage
+    assert isinstance(bot_storage, SQLiteStorage)  # the faults are made on its own connection
     other = sqlite3.connect(world.db_path, isolation_level=None, check_same_thread=False)
     before = await _titles(world)
     try:
@@ -239,7 +243,9 @@ async def test_the_bot_stays_up_through_a_database_fault(
             await _pragma(bot_storage, "busy_timeout = 50")
             other.execute("BEGIN EXCLUSIVE")
         else:
-            pages = (await bot_storage._fetchone("PRAGMA page_count"))[0]
+            row = await bot_storage._fetchone("PRAGMA page_count")
+            assert row is not None
+            pages = row[0]
             await _pragma(bot_storage, f"max_page_count = {pages}")
         with caplog.at_level(logging.ERROR, logger="bot.client"):
             if fault != "full":  # a small briefing may still fit in the file's free pages
@@ -278,7 +284,7 @@ async def test_backup_while_the_bot_writes_is_consistent_and_starts(bot_world: B
         await writer.close()
     assert code == 0
     assert await asyncio.to_thread(cli.main, ["--db", str(target), "db", "check"]) == 0
-    restored = await open_storage(target)
+    restored = await open_contract_storage(target)
     try:
         count = await restored.count_briefings()
         # The snapshot holds the whole batch or none of it, never part.

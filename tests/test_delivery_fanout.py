@@ -68,7 +68,7 @@ async def test_sending_starts_before_every_channel_is_planned(world, monkeypatch
     assert posts(world, channels) == {c: ["Story"] for c in channels}
 
 
-async def test_crash_mid_fan_out_then_restart_delivers_exactly_once(world):
+async def test_crash_mid_fan_out_then_restart_delivers_exactly_once(world: World) -> None:
     """A crash while later channels are still being planned would lose or repeat posts."""
     channels = await subscribe_all(world)
     await world.add("Story 1")

@@ -31,6 +31,7 @@ async def prepare(tmp_path: Path, fake: FakeDiscord) -> tuple[Path, list[int]]:
     storage = await open_storage(db)
     try:
         for ch in channels:
+            assert ch.guild_id is not None
             await storage.upsert_subscription(
                 Subscription(
                     channel_id=ch.id, guild_id=ch.guild_id, schedule=ScheduleKind.INSTANT, timezone="UTC"
@@ -99,8 +100,12 @@ async def test_kill_9_during_fan_out_loses_and_duplicates_nothing(tmp_path):
         for kill_after in (1, 8, 17):
             process = await start_bot(fake, config)
             processes.append(process)
+
+            def enough_posts(n: int = kill_after) -> bool:
+                return sum(posted(fake, channel_ids).values()) >= n
+
             await fake.wait_until(
-                lambda n=kill_after: sum(posted(fake, channel_ids).values()) >= n,
+                enough_posts,
                 timeout=60,
                 what=f"{kill_after} posts before the kill",
             )

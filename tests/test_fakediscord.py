@@ -20,6 +20,7 @@ from discord.ext import commands
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member
 from tests.fakediscord import model as fm
 from tests.fakediscord.fixtures import fake_discord  # noqa: F401 (fixture)
+from tests.helpers import cached_guild
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPICS = ["budget", "borders", "broadband", "health", "housing"]
@@ -372,7 +373,7 @@ async def test_two_shards_each_get_their_guilds() -> None:
                     result = await fake.slash(reader, channel, "echo", {"text": guild.name})
                     assert result.final_message().content == guild.name
                 await fake.wait_until(lambda: all(bot.get_guild(g.id) for g in guilds), what="both guilds")
-                assert {bot.get_guild(g.id).shard_id for g in guilds} == {0, 1}
+                assert {cached_guild(bot, g.id).shard_id for g in guilds} == {0, 1}
 
 
 async def test_application_owner_and_team() -> None:

@@ -139,7 +139,8 @@ def test_dates_parse_to_utc_or_a_date_error(value: str, zone: str):
     except DateError as exc:
         assert exc.describe()
     else:
-        assert parsed.tzinfo is not None and parsed.utcoffset().total_seconds() == 0
+        offset = parsed.utcoffset()
+        assert parsed.tzinfo is not None and offset is not None and offset.total_seconds() == 0
 
 
 def test_every_fuzzed_draft_can_be_stored(tmp_path: Path):

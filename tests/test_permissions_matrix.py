@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import BotWorld
 from tests.fakediscord import InteractionResult
 from tests.fakediscord import model as fake_model
+from tests.helpers import cached_guild
 
 PUBLISHER_ONLY = "Only publishers can change briefings (ask the bot's operator to add you or your role)."
 OTHER_SERVER = "You can only manage channels of this server."
@@ -238,7 +239,7 @@ async def test_subscribe_refuses_a_role_or_alerts_channel_of_another_server(bot_
     assert message.ephemeral and message.content == OTHER_SERVER
     own_role = fake.add_role(bot_world.guild, "Subscribers", mentionable=True)
     await fake.wait_until(
-        lambda: bot_world.bot.get_guild(bot_world.guild.id).get_role(own_role.id),
+        lambda: cached_guild(bot_world.bot, bot_world.guild.id).get_role(own_role.id),
         what="the bot to see the role",
     )
     result = await fake.slash(

@@ -71,6 +71,7 @@ def test_non_http_source_is_never_linked():
 def test_markdown_and_mentions_in_titles_are_neutralised():
     """A title with **markdown** or @everyone would render as formatting or a mention."""
     embed = render.briefing_embed(briefing(title="**Breaking** @everyone ||spoiler||"))
+    assert embed.title is not None
     assert "\\*\\*Breaking\\*\\*" in embed.title
     assert "@\u200beveryone" in embed.title
 
@@ -97,6 +98,7 @@ def test_digest_beyond_ten_becomes_a_compact_list():
         briefing(id=i, title=f"Story number {i}", source_url=f"https://example.org/{i}") for i in range(30)
     ]
     [embed] = render.digest_embeds(many, title="Daily digest")
+    assert embed.description is not None
     assert "Story number 29" in embed.description
     assert embed.description.count("\n") >= 29 or "more: use /latest" in embed.description
     assert render.message_fits(None, [embed])
@@ -112,6 +114,7 @@ def test_quote_and_search_cards_fit():
     search = [SearchHit(ref, "https://example.org/s", "\ue000hit\ue001 " * 800, -1.0)] * 10
     embed = render.search_embed("q" * 300, search, total=10, page=1, pages=1)
     assert render.message_fits(None, [embed])
+    assert embed.fields[0].value is not None
     assert "**hit**" in embed.fields[0].value
 
 
@@ -119,7 +122,9 @@ def test_summary_lengths_map_to_sentence_counts():
     """/summary length:short would not give the one-sentence version."""
     b = briefing()
     assert render.summary_embed(b, SummaryLength.SHORT).description == "One."
-    assert render.summary_embed(b, SummaryLength.DETAILED).description.endswith("Five.")
+    detailed = render.summary_embed(b, SummaryLength.DETAILED).description
+    assert detailed is not None
+    assert detailed.endswith("Five.")
 
 
 def test_bounded_search_total_reads_as_a_floor():
@@ -127,6 +132,7 @@ def test_bounded_search_total_reads_as_a_floor():
     ref = BriefingRef(1, "Budget", WHEN)
     hit = SearchHit(ref, None, "\ue000budget\ue001", -1.0)
     embed = render.search_embed("budget", [hit], total=2000, page=1, pages=400, at_least=True)
+    assert embed.footer.text is not None
     assert embed.footer.text.startswith("2,000+ results · page 1 of 400")
 
 

@@ -53,7 +53,9 @@ async def test_upgrade_from_version_1_keeps_data(tmp_path):
         assert await s.schema_version() == LATEST_VERSION
         [old] = await s.list_briefings()
         assert old.title == "Old story"
-        assert (await s.get_subscription(5)).guild_id == 6
+        sub = await s.get_subscription(5)
+        assert sub is not None
+        assert sub.guild_id == 6
         assert await s.upgrade() == []
     finally:
         await s.close()

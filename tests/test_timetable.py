@@ -18,8 +18,8 @@ def sub(
     return Subscription(channel_id=1, guild_id=2, schedule=kind, time=time, weekday=weekday, timezone=tz)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_daily_runs_at_local_time():
@@ -128,7 +128,7 @@ def test_parse_options_normalises():
         (("daily", "09:00", None, 3), "weekday only applies to weekly schedules"),
     ],
 )
-def test_parse_options_errors(args, message):
+def test_parse_options_errors(args: tuple[str, str | None, str | None, int | str | None], message: str):
     """The manager would get a vague or wrong error for a bad /subscribe option."""
     with pytest.raises(UserFacingError) as info:
         parse_schedule_options(*args, "UTC")

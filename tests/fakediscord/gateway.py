@@ -37,7 +37,7 @@ class _Compressor:
         self._zstd: Any = None
         if kind == "zstd-stream":
             try:
-                import zstandard  # type: ignore[import-not-found]
+                import zstandard
             except ImportError:  # the client only asks for zstd when it can decode it
                 self.kind = None
             else:
@@ -123,7 +123,7 @@ class Gateway:
         for session in reversed(list(self.sessions.values())):
             if session.invalidated:
                 continue
-            if session.shard_count in (None, 0) or (guild_id >> 22) % session.shard_count == session.shard:
+            if not session.shard_count or (guild_id >> 22) % session.shard_count == session.shard:
                 return session
         raise LookupError(f"no gateway session serves guild {guild_id} (shard_count={count})")
 
@@ -189,7 +189,7 @@ class Gateway:
 
     async def _on_message(self, conn: Connection, msg: dict[str, Any]) -> None:
         op = msg.get("op")
-        data = msg.get("d")
+        data: Any = msg.get("d")
         if op == HEARTBEAT:
             self.heartbeats += 1
             conn.outbox.put_nowait({"op": HEARTBEAT_ACK})

@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .model import Attachment, Channel, Guild, Member, Message, Role, User
+from .model import Attachment, Channel, Guild, Member, Message, Role, SnowflakeFactory, User
 
 if TYPE_CHECKING:
+    from .gateway import Gateway
     from .server import FakeDiscord
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -163,8 +164,21 @@ class InteractionResult:
 class InteractionDriver:
     """Mixin for :class:`FakeDiscord`: helpers that act as a Discord user."""
 
+    if TYPE_CHECKING:
+        # What the mixin uses of its host, :class:`FakeDiscord` (which defines them all).
+        snowflake: SnowflakeFactory
+        bot_user: User
+        application_id: int
+        guilds: dict[int, Guild]
+        interactions: dict[int, InteractionRecord]
+        gateway: Gateway
+
+        def command(self, name: str, *, guild: Guild | int | None = None) -> dict[str, Any]: ...
+
+        def _notify(self) -> None: ...
+
     async def slash(
-        self: FakeDiscord,
+        self,
         user: Member,
         channel: Channel,
         command: str,
@@ -186,7 +200,7 @@ class InteractionDriver:
         )
 
     async def autocomplete(
-        self: FakeDiscord,
+        self,
         user: Member,
         channel: Channel,
         command: str,
@@ -201,7 +215,7 @@ class InteractionDriver:
         return await self._send_interaction(AUTOCOMPLETE, data, user, channel, locale=locale, timeout=timeout)
 
     async def submit_modal(
-        self: FakeDiscord,
+        self,
         user: Member,
         channel: Channel | None,
         custom_id: str,
@@ -224,7 +238,7 @@ class InteractionDriver:
         )
 
     async def click(
-        self: FakeDiscord,
+        self,
         user: Member,
         message: Message,
         custom_id: str,
@@ -260,7 +274,7 @@ class InteractionDriver:
 
     # ---------------------------------------------------------------- building payloads
     def _command_data(
-        self: FakeDiscord,
+        self,
         user: Member,
         channel: Channel,
         command: str,
@@ -319,7 +333,7 @@ class InteractionDriver:
         return data
 
     def _option_value(
-        self: FakeDiscord,
+        self,
         guild: Guild,
         invoker: Member,
         channel: Channel,
@@ -364,7 +378,7 @@ class InteractionDriver:
         raise TypeError(f"option type {otype} cannot take {value!r}")
 
     async def _send_interaction(
-        self: FakeDiscord,
+        self,
         itype: int,
         data: dict[str, Any],
         user: Member,
@@ -420,7 +434,8 @@ class InteractionDriver:
         record.sent_at = time.monotonic()
         self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id)
         self._notify()
-        result = InteractionResult(self, record, user, channel)
+        host = cast("FakeDiscord", self)  # the mixin's only host
+        result = InteractionResult(host, record, user, channel)
         if wait:
             await result.wait(timeout=timeout)
         return result

@@ -469,7 +469,7 @@ class Message:
 
     def apply(self, payload: dict[str, Any]) -> None:
         """Apply a create/edit payload (only keys present change, as in Discord)."""
-        defaults = (
+        defaults: tuple[tuple[str, Any], ...] = (
             ("content", ""),
             ("embeds", []),
             ("components", []),

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import discord
 from aiohttp import web
 
 from . import model
@@ -41,6 +42,7 @@ FILES: Any = _key("files", list) if _key else "files"
 
 API_PREFIX = "/api/v10"
 T = TypeVar("T")
+ClientT = TypeVar("ClientT", bound=discord.Client)
 
 # Discord's message limits, enforced like Discord does (400 Invalid Form Body).
 CONTENT_LIMIT = 2000
@@ -195,7 +197,9 @@ class FakeDiscord(InteractionDriver):
         ]
 
     @contextlib.asynccontextmanager
-    async def run_bot(self, bot: Any, *, ready: bool = False, timeout: float = 20.0) -> AsyncIterator[Any]:
+    async def run_bot(
+        self, bot: ClientT, *, ready: bool = False, timeout: float = 20.0
+    ) -> AsyncIterator[ClientT]:
         """Run ``bot.start(fake.token)`` in a task; yield once every shard has identified.
 
         ``ready=True`` also waits for discord.py's ``on_ready`` (which comes ``guild_ready_timeout``
@@ -230,7 +234,7 @@ class FakeDiscord(InteractionDriver):
         self._change = asyncio.Event()
 
     async def wait_until(
-        self, predicate: Callable[[], T], *, timeout: float = 10.0, what: str = "condition"
+        self, predicate: Callable[[], T | None], *, timeout: float = 10.0, what: str = "condition"
     ) -> T:
         """Wait until ``predicate()`` is truthy (re-checked on every change in the fake, and
         every ``recheck_interval`` seconds in between)."""
