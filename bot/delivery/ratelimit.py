@@ -33,22 +33,19 @@ class RateLimiter:
     ``per_channel`` messages per ``channel_window`` seconds. A channel waiting for its
     own window takes no global slot, so it never holds up other channels.
 
-    Discord counts its global 50/s per window. A token bucket whose burst equals its
-    rate let ~90 requests into one second and drew hundreds of global 429s in the
-    fan-out benchmark; a no-burst bucket lost every sleep's overshoot and paced at
-    ~44/s; a sliding log alone sent bursts of 49 whose arrival jitter spilled into the
-    next window. So requests are spaced evenly on a grid of planned times (not from
-    the moment the last one actually went: a wake-up late by the timer's slack, ~1 ms,
-    would push every later request back too, which held the pace at ~47.6/s).
+    Discord counts its global 50/s per window, so a burst allowance would let more than
+    50 requests into one second. Requests are spaced evenly on a grid of planned times,
+    not from the moment the last one actually went, so timer slack on one wake-up does
+    not push every later request back.
 
-    Even spacing alone still drew a global 429 in the 10k fan-out: a request delayed
-    on its way (an event-loop stall, a garbage-collector pass) reaches Discord in the
-    same second as the 50 after it. So the window counts a request from when its
-    answer came back (it cannot have reached Discord later than that; ``slot`` and
-    ``done`` report it), capped at ``_REACH_CAP`` after it went so that one slow
-    answer does not hold up everyone. Request ``n + window_limit`` then goes at least
-    a second after request ``n`` arrived, so no second of Discord's can hold more than
-    ``window_limit``, whatever the jitter. At 49/s it rarely has to wait for this.
+    A request delayed on its way (an event-loop stall, a garbage-collector pass) can
+    reach Discord in the same second as the requests after it. So the window counts a
+    request from when its answer came back (it cannot have reached Discord later than
+    that; ``slot`` and ``done`` report it), capped at ``_REACH_CAP`` after it went so
+    that one slow answer does not hold up everyone. Request ``n + window_limit`` then
+    goes at least a second after request ``n`` arrived, so no second of Discord's can
+    hold more than ``window_limit``, whatever the jitter. The designs this replaced and
+    what they measured are in BENCHMARKS.md ("Fixes made").
     """
 
     def __init__(
