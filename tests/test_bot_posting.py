@@ -6,8 +6,7 @@ import asyncio
 
 from storage import open_storage
 from tests.conftest import BotWorld
-from tests.helpers import cached_guild
-from tests.test_bot_publisher import add_via_modal
+from tests.helpers import add_via_modal, cached_guild
 
 
 async def subscribe(world: BotWorld, options: dict) -> None:

@@ -8,44 +8,7 @@ import pytest
 
 from storage import open_storage
 from tests.conftest import BotWorld
-from tests.storage_fixtures import open_contract_storage
-
-NEW_BODY = (
-    "The transport ministry published its winter road-maintenance plan on Monday.\n\n"
-    '"Every regional depot now has salt reserves for six weeks," Deputy Transport Minister Halyna Orlenko said.\n\n'
-    "The plan covers 14 regions and adds 120 gritting vehicles."
-)
-
-
-async def count(world: BotWorld) -> int:
-    storage = await open_contract_storage(world.db_path)
-    try:
-        return await storage.count_briefings()
-    finally:
-        await storage.close()
-
-
-def modal_values(
-    title: str = "Winter road plan published", body: str = NEW_BODY, **extra: str
-) -> dict[str, str]:
-    return {
-        "title": title,
-        "body": body,
-        "source_url": extra.get("source_url", ""),
-        "published": extra.get("published", ""),
-        "tags": extra.get("tags", "transport, winter"),
-    }
-
-
-async def add_via_modal(world: BotWorld, member, **values: str):
-    opened = await world.fake.slash(member, world.channel, "article add")
-    assert opened.type == 9, opened
-    custom_ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
-    fields = modal_values(**values)
-    submitted = await opened.submit_modal(dict(zip(custom_ids, fields.values(), strict=True)))
-    if submitted.type == 5:  # deferred while storing: wait for the real answer
-        await submitted.wait_final()
-    return submitted
+from tests.helpers import NEW_BODY, add_via_modal, count
 
 
 @pytest.mark.parametrize("who", ["publisher", "role_publisher", "owner"])

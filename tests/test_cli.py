@@ -10,36 +10,7 @@ from pathlib import Path
 
 import pytest
 
-WIRE = """\
-09:40 03.03.2026
-
-Parliament approves emergency grid fund
-
-Parliament approves emergency grid fund
-
-Lawmakers on Tuesday approved a fund for emergency repairs to the power grid.
-
-"This fund buys transformers before the winter, not after it," Energy Minister Taras Melnyk told reporters.
-
-Melnyk said the first tenders would open in April.
-"""
-
-TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
-
-
-def run(tmp_path: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "BRIEFBOT_DB")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "--db", str(tmp_path / "cli.db"), *args],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        text=True,
-        cwd=tmp_path,
-        env=full_env,
-        timeout=60,
-    )
+from tests.helpers import TOKEN, WIRE, run
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from pathlib import Path
 from bot.corrections import apply_corrections, review, stale
 from bot.models import CorrectionKind, Quote, QuoteCorrection
 from tests.conftest import BotWorld
-from tests.helpers import analysis, draft
-from tests.test_cli import run
+from tests.helpers import WIRE, analysis, draft, run
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 BODY = (
@@ -134,8 +133,6 @@ async def test_article_quotes_fixes_a_speaker_for_quote_and_the_list(bot_world: 
 def test_cli_quotes_lists_fixes_and_adds(tmp_path: Path):
     """`briefbot quotes` could not review or correct a briefing's quotes without Discord."""
     wire = tmp_path / "grid.txt"
-    from tests.test_cli import WIRE
-
     wire.write_text(WIRE, encoding="utf-8")
     assert run(tmp_path, "add", str(wire)).returncode == 0
     listed = json.loads(run(tmp_path, "quotes", "1", "--json").stdout)

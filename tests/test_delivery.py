@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import cast
@@ -14,157 +13,13 @@ import discord
 import pytest
 
 from bot.clock import ManualClock
-from bot.config import ScheduleConfig
-from bot.delivery.engine import DeliveryEngine
 from bot.delivery.planner import allowed_mentions, message_nonce
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
 from bot.discord_sender import DiscordSender
-from bot.models import Analysis, Draft, ScheduleKind, Subscription, Summaries
+from bot.models import Analysis, Draft, ScheduleKind, Summaries
 from storage.sqlite import SQLiteStorage
-
-GUILD = 1000
-ALERTS = 555
-
-
-class CrashError(Exception):
-    """The process died right after Discord accepted the message."""
-
-
-@dataclass
-class Posted:
-    id: int
-    content: str | None
-    embeds: list[discord.Embed]
-    nonce: str
-    allowed_mentions: discord.AllowedMentions
-    at: float
-
-
-@dataclass
-class FakeSender:
-    """Behaves like Discord: nonce deduplication, per-channel scripted failures."""
-
-    clock: ManualClock
-    channels: dict[int, list[Posted]] = field(default_factory=dict)
-    failures: dict[int, list[Exception]] = field(default_factory=dict)
-    always: dict[int, Exception] = field(default_factory=dict)
-    crash_after_send: set[int] = field(default_factory=set)
-    edits: list[tuple[int, int, list[discord.Embed]]] = field(default_factory=list)
-    deleted: list[tuple[int, int]] = field(default_factory=list)
-    attempts: dict[int, int] = field(default_factory=dict)
-    next_id: int = 1
-
-    def _maybe_fail(self, channel_id: int) -> None:
-        self.attempts[channel_id] = self.attempts.get(channel_id, 0) + 1
-        if channel_id in self.always:
-            raise self.always[channel_id]
-        queue = self.failures.get(channel_id)
-        if queue:
-            raise queue.pop(0)
-
-    async def send(
-        self,
-        channel_id: int,
-        *,
-        content: str | None,
-        embeds: Sequence[discord.Embed],
-        nonce: str,
-        allowed_mentions: discord.AllowedMentions,
-    ) -> int:
-        assert len(nonce) <= 25
-        self._maybe_fail(channel_id)
-        posted = self.channels.setdefault(channel_id, [])
-        for message in posted:
-            if message.nonce == nonce:
-                return message.id
-        message = Posted(self.next_id, content, list(embeds), nonce, allowed_mentions, self.clock.monotonic())
-        self.next_id += 1
-        posted.append(message)
-        if channel_id in self.crash_after_send:
-            raise CrashError("killed after send")
-        return message.id
-
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
-        self._maybe_fail(channel_id)
-        for message in self.channels.get(channel_id, []):
-            if message.id == message_id:
-                message.embeds = list(embeds)
-                self.edits.append((channel_id, message_id, list(embeds)))
-                return
-        raise MessageGone("unknown message")
-
-    async def delete(self, channel_id: int, message_id: int) -> None:
-        self._maybe_fail(channel_id)
-        posted = self.channels.get(channel_id, [])
-        for message in posted:
-            if message.id == message_id:
-                posted.remove(message)
-                self.deleted.append((channel_id, message_id))
-                return
-        raise MessageGone("unknown message")
-
-    def titles(self, channel_id: int) -> list[str]:
-        return [e.title or "" for m in self.channels.get(channel_id, []) for e in m.embeds]
-
-
-@dataclass
-class World:
-    storage: SQLiteStorage
-    clock: ManualClock
-    sender: FakeSender
-    engine: DeliveryEngine
-    notices: list[tuple[int, int | None, str]]
-
-    async def add(
-        self,
-        title: str,
-        *,
-        body: str | None = None,
-        tags: tuple[str, ...] = (),
-        published: datetime | None = None,
-    ) -> int:
-        text = body or f"{title}. The ministry said more today about {title.lower()}."
-        draft = Draft(title=title, body=text, published_at=published or self.clock.now(), tags=tags)
-        outcome = await self.storage.add_briefing(
-            draft, Analysis(Summaries(text, text, text), ()), now=self.clock.now()
-        )
-        return outcome.briefing_id
-
-    async def subscribe(
-        self, channel_id: int, schedule: ScheduleKind = ScheduleKind.INSTANT, **kw
-    ) -> Subscription:
-        since = await self.storage.max_briefing_id()
-        sub = Subscription(
-            channel_id=channel_id,
-            guild_id=GUILD,
-            schedule=schedule,
-            time="09:00" if schedule in (ScheduleKind.DAILY, ScheduleKind.WEEKLY) else None,
-            weekday=0 if schedule is ScheduleKind.WEEKLY else None,
-            since_briefing_id=since,
-            created_at=self.clock.now(),
-            **kw,
-        )
-        return await self.storage.upsert_subscription(sub)
-
-    def new_engine(self, config: ScheduleConfig | None = None) -> DeliveryEngine:
-        async def notify(guild_id: int, channel_id: int | None, text: str) -> None:
-            self.notices.append((guild_id, channel_id, text))
-
-        return DeliveryEngine(
-            self.storage,
-            self.sender,
-            config or ScheduleConfig(),
-            self.clock,
-            notify=notify,
-            backoff_seconds=0.5,
-        )
-
-    async def states(self, channel_id: int) -> dict[str, int]:
-        rows = await self.storage._fetchall(
-            "SELECT state, count(*) FROM deliveries WHERE channel_id = ? GROUP BY state", (channel_id,)
-        )
-        return {r[0]: r[1] for r in rows}
+from tests.helpers import ALERTS, GUILD, FakeSender, World
 
 
 @pytest.fixture

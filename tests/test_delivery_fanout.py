@@ -15,7 +15,7 @@ from bot.delivery import engine as delivery_engine
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ratelimit import RateLimiter
 from storage.sqlite import SQLiteStorage
-from tests.test_delivery import FakeSender, World
+from tests.helpers import FakeSender, World
 
 CHANNELS = 40
 CHUNK = 10

@@ -18,7 +18,7 @@ from bot.terminal import plain
 from bot.timetable import WEEKDAYS, describe, parse_schedule_options
 from storage import open_storage
 from tests.conftest import BotWorld
-from tests.test_cli import WIRE, run
+from tests.helpers import WIRE, run
 
 KYIV = ZoneInfo("Europe/Kyiv")
 

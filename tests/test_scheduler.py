@@ -16,7 +16,7 @@ from bot.config import ScheduleConfig
 from bot.models import ScheduleKind, Subscription
 from bot.scheduler import INSTANT_JOB, STARTUP_JOB, BriefingScheduler
 from bot.timetable import next_run
-from tests.test_delivery import GUILD, FakeSender, World
+from tests.helpers import GUILD, FakeSender, World
 
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
 
