@@ -735,3 +735,15 @@ def test_every_blind_set_file_ingests_with_its_title() -> None:
         gold = json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
         draft = one(path.read_bytes(), path.name)
         assert draft.title == gold["title"], path.name
+
+
+def test_markdown_reference_links_entities_and_autolinks_read_as_text() -> None:
+    """Reference-style links, '&amp;' and <https://...> autolinks showed their Markdown in summaries."""
+    d = one(
+        "# Grid fund\n\nThe [second tranche][t] of the fund for grid &amp; storage was paid,"
+        " see <https://example.org/fund>.\n\n[t]: https://example.org/tranche\n",
+        "b.md",
+    )
+    assert d.paragraphs == [
+        "The second tranche of the fund for grid & storage was paid, see https://example.org/fund."
+    ]

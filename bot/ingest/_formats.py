@@ -19,6 +19,7 @@ import yaml
 
 from bot.ingest import _text
 from bot.ingest._draft import IngestError, IngestResult, InvalidDraftError, make_draft
+from bot.ingest._markdown import plain_inline, read_markdown
 
 Parser = Callable[[str, str, ZoneInfo, datetime], IngestResult]
 
@@ -215,46 +216,12 @@ def parse_plain(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestRe
 # ---------------------------------------------------------------------------
 # Markdown
 
-_FENCE = re.compile(r"\s{0,3}(```|~~~)")
-_ATX = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
-_SETEXT = re.compile(r"\s{0,3}(=+|-+)\s*")
-_RULE = re.compile(r"\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})")
-_BULLET = re.compile(r"(\s{0,3})[-*+]\s+(?=\S)")
-_ORDERED = re.compile(r"\s{0,3}(\d{1,9})[.)]\s+(?=\S)")
-_QUOTE = re.compile(r"\s{0,3}>\s?")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-_ESCAPABLE = "\\`*_{}[]()#+-.!~|<>"
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
-_UNPARK = {0xE000 + i: ch for i, ch in enumerate(_ESCAPABLE)}
-_MARKUP_CHARS = re.compile(r"[\\`*_~\[]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_CODE = re.compile(r"`+([^`]+?)`+")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-
-
 def strip_inline_markdown(text: str) -> str:
     """Markdown emphasis, code, links and escapes removed; stray ``*``/``_`` (2 * 3, snake_case) kept."""
-    if not _MARKUP_CHARS.search(text):
-        return text  # most paragraphs: nothing to strip
-    # Escaped characters are parked in the private-use area so the patterns below skip them.
-    parked = "\\" in text
-    if parked:
-        text = _ESCAPED.sub(lambda m: chr(0xE000 + _ESCAPABLE.index(m.group(1))), text)
-    text = _LINK.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    for _ in range(3):  # nested emphasis: ***x***, **_x_**
-        before = text
-        text = _STRONG.sub(r"\2", text)
-        text = _EM_STAR.sub(r"\1", text)
-        text = _EM_UNDER.sub(r"\1", text)
-        text = _STRIKE.sub(r"\1", text)
-        if text == before:
-            break
-    return text.translate(_UNPARK) if parked else text
+    return plain_inline(text) if _MARKUP_CHARS.search(text) else text
+
+
+_MARKUP_CHARS = re.compile(r"[\\`*_~\[<&!]")
 
 
 _FM_ALIASES = {
@@ -368,24 +335,6 @@ def _front_matter_date(value: object, where: str, c: _Collector) -> None:
         c.date(str(value), where)
 
 
-def _without_inline_markdown(lines: list[str], fenced: set[int]) -> str:
-    """The body's lines joined, emphasis, links and code marks removed from each run of prose
-    (a reader's summary or quote must not show ``**`` or ``[text](url)``); code kept as is."""
-    parts: list[str] = []
-    run: list[str] = []
-    for i, line in enumerate(lines):
-        if i in fenced:
-            if run:
-                parts.append(strip_inline_markdown("\n".join(run)))
-                run = []
-            parts.append(line)
-        else:
-            run.append(line)
-    if run:
-        parts.append(strip_inline_markdown("\n".join(run)))
-    return "\n".join(parts)
-
-
 def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestResult:
     """Optional front matter (title, published, source, tags), then Markdown; ``# Heading`` as title."""
     c = _Collector(origin, tz, now)
@@ -401,64 +350,13 @@ def parse_markdown(text: str, origin: str, tz: ZoneInfo, now: datetime) -> Inges
         body_start = end
     if c.published_at is None and "published_at" not in c.locations:
         c.published_at = c.now
-
-    out: list[str] = []
-    fenced: set[int] = set()  # indexes into ``out`` of code lines, kept exactly as written
-    in_fence = False
-    in_list = False
-    title_row: int | None = None
-    for i in range(body_start, len(lines)):
-        line = lines[i]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            out.append("")
-            continue
-        if in_fence:
-            fenced.add(len(out))
-            out.append(line)
-            continue
-        # A numbered item opens a list after a blank line or another item, or as "1." anywhere
-        # (CommonMark's rule), so a wrapped line that starts "2. " stays in its paragraph.
-        ordered = _ORDERED.match(line)
-        if ordered and not (in_list or not out or not out[-1].strip() or ordered.group(1) == "1"):
-            ordered = None
-        item = _BULLET.match(line) or ordered
-        heading = _ATX.fullmatch(line)
-        setext_title = (
-            not heading
-            and line.strip() != ""
-            and i + 1 < len(lines)
-            and lines[i + 1].strip().startswith("=")
-            and _SETEXT.fullmatch(lines[i + 1]) is not None
-            and (not out or not out[-1].strip())
-        )
-        if (
-            c.title is None
-            and title_row is None
-            and ((heading and len(heading.group(1)) == 1) or setext_title)
-        ):
-            c.title = strip_inline_markdown(heading.group(2) if heading else line)
-            c.locations["title"] = f"line {i + 1}"
-            title_row = i
-            out.append("")
-            continue
-        if title_row is not None and i == title_row + 1 and not heading and _SETEXT.fullmatch(line):
-            out.append("")  # the underline of a setext title
-            continue
-        if heading:
-            out.extend(("", heading.group(2), ""))
-        elif _RULE.fullmatch(line) or (_SETEXT.fullmatch(line) and "=" in line):
-            out.append("")
-        elif item:
-            out.extend(("", line[item.end() :]))
-        else:
-            # A blockquote marker only opens a line: "growth of > 2%" keeps its ">".
-            marker = _QUOTE.match(line)
-            out.append(line[marker.end() :] if marker else line)
-        in_list = bool(item) or (in_list and bool(line.strip()) and line[:1].isspace())
+    markdown = read_markdown("\n".join(lines[body_start:]), want_title=c.title is None)
+    if markdown.title is not None and markdown.title_line is not None:
+        c.title = markdown.title
+        c.locations["title"] = f"line {body_start + markdown.title_line + 1}"
     if c.title is None:
         c.error(None, "no title: add 'title:' to the front matter or a '# Heading'")
-    c.body = _COMMENT.sub("", _without_inline_markdown(out, fenced))
+    c.body = "\n\n".join(paragraph for paragraph, _ in markdown.paragraphs)
     c.locations["body"] = f"line {body_start + 1}"
     if _text.invisible_only(c.body):
         c.error(c.locations["body"] if body_start < len(lines) else None, "no body")
