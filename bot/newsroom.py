@@ -159,18 +159,11 @@ class Newsroom:
             ) from None
 
     async def edit(self, briefing_id: int, draft: Draft) -> Briefing:
-        try:
-            return await self.storage.update_briefing(
-                briefing_id, draft, analyze(draft), now=self.clock.now()
-            )
-        except NotFoundError:
-            raise UserFacingError(f"No briefing #{briefing_id}.") from None
-        except StorageError as exc:
-            raise UserFacingError(str(exc)) from None
+        return await self._update(briefing_id, draft, analyze(draft))
 
-    async def reanalyze(self, briefing: Briefing) -> Briefing:
-        """Store a briefing's analysis again from its text, with its quote corrections applied
-        (storage applies them to every write)."""
+    async def store_analysis(self, briefing: Briefing, analysis: Analysis) -> Briefing:
+        """Store a briefing's quotes and summaries again (an editor corrected its quotes):
+        storage applies the briefing's quote corrections to every write."""
         draft = Draft(
             title=briefing.title,
             body=briefing.body,
@@ -180,7 +173,15 @@ class Newsroom:
             language=briefing.language,
             origin=f"briefing #{briefing.id}",
         )
-        return await self.edit(briefing.id, draft)
+        return await self._update(briefing.id, draft, analysis)
+
+    async def _update(self, briefing_id: int, draft: Draft, analysis: Analysis) -> Briefing:
+        try:
+            return await self.storage.update_briefing(briefing_id, draft, analysis, now=self.clock.now())
+        except NotFoundError:
+            raise UserFacingError(f"No briefing #{briefing_id}.") from None
+        except StorageError as exc:
+            raise UserFacingError(str(exc)) from None
 
     async def remove(self, briefing_id: int) -> list[tuple[int, int]]:
         try:

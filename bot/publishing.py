@@ -16,7 +16,7 @@ from bot import nlp
 from bot.corrections import QuoteReview, ReviewedQuote, review, stale
 from bot.delivery.status import CopyReport
 from bot.errors import UserFacingError
-from bot.models import Briefing, BriefingRef, CorrectionKind, Draft, QuoteCorrection
+from bot.models import Analysis, Briefing, BriefingRef, CorrectionKind, Draft, Quote, QuoteCorrection
 from bot.newsroom import ImportReport, Newsroom
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,9 @@ class PublishingDesk:
         """Every quote the analysis found and every one an editor added, numbered, with the
         corrections applied and marked."""
         briefing = await self.find(reference)
-        return await self._review(briefing)
+        return await self._review(briefing, _analysis_of(briefing).quotes)
 
-    async def _review(self, briefing: Briefing, corrected: int = 0) -> QuoteReview:
-        found = nlp.analyze(briefing.title, briefing.body, briefing.language).quotes
+    async def _review(self, briefing: Briefing, found: tuple[Quote, ...], corrected: int = 0) -> QuoteReview:
         corrections = await self._newsroom.storage.quote_corrections(briefing.id)
         return QuoteReview(
             briefing, review(found, corrections, briefing.body), stale(corrections, briefing.body), corrected
@@ -142,8 +141,10 @@ class PublishingDesk:
         every posted copy. ``number`` is the quote's number in the review."""
         if action not in QUOTE_ACTIONS:
             raise UserFacingError(f"action must be one of {', '.join(QUOTE_ACTIONS)}, not '{action}'.")
-        current = await self.review_quotes(reference)
-        briefing, storage = current.briefing, self._newsroom.storage
+        briefing = await self.find(reference)
+        analysis = _analysis_of(briefing)  # once: numbering, storing and the new review share it
+        current = await self._review(briefing, analysis.quotes)
+        storage = self._newsroom.storage
         speaker, role = _clean(speaker), _clean(role)
         if action == "add":
             words = " ".join((text or "").split())
@@ -179,10 +180,15 @@ class PublishingDesk:
                 await storage.set_quote_correction(
                     briefing.id, QuoteCorrection(kind, words), editor_id=editor_id
                 )
-        stored = await self._newsroom.reanalyze(briefing)
+        stored = await self._newsroom.store_analysis(briefing, analysis)
         corrected = int(await self._copies.correct(stored.id))
         log.info("quotes of briefing %d corrected (%s) by user %s", stored.id, action, editor_id)
-        return await self._review(stored, corrected)
+        return await self._review(stored, analysis.quotes, corrected)
+
+
+def _analysis_of(briefing: Briefing) -> Analysis:
+    """The automatic analysis of a briefing's text, before any editor's correction."""
+    return nlp.analyze(briefing.title, briefing.body, briefing.language)
 
 
 def _numbered(current: QuoteReview, number: int | None, action: str) -> ReviewedQuote:

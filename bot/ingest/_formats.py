@@ -216,6 +216,7 @@ def parse_plain(text: str, origin: str, tz: ZoneInfo, now: datetime) -> IngestRe
 # ---------------------------------------------------------------------------
 # Markdown
 
+
 def strip_inline_markdown(text: str) -> str:
     """Markdown emphasis, code, links and escapes removed; stray ``*``/``_`` (2 * 3, snake_case) kept."""
     return plain_inline(text) if _MARKUP_CHARS.search(text) else text
