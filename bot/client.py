@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import wordforms
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.delivery.engine import DeliveryEngine
@@ -123,6 +124,7 @@ class BriefBot(commands.AutoShardedBot):
         self.config = config
         self.sync_only = sync_only
         self._owner_ids: frozenset[int] = frozenset()
+        self._warm_up: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
         self.storage = await open_storage(self.config.storage.path)
@@ -139,6 +141,8 @@ class BriefBot(commands.AutoShardedBot):
         if self.sync_only:
             return
         await self.scheduler.start()
+        # The word-form dictionaries load in a thread while the bot connects.
+        self._warm_up = asyncio.get_running_loop().run_in_executor(None, wordforms.warm_up)
         log.info("briefbot ready to serve: database %s", self.storage.location)
 
     async def _load_owners(self) -> None:

@@ -32,6 +32,13 @@ def morph_analyzer(language: str) -> MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
+def warm_up() -> None:
+    """Load both dictionaries now (for a thread at start-up), so the first Ukrainian or Russian
+    search, keyword or briefing does not wait for them."""
+    for language in ("uk", "ru"):
+        morph_analyzer(language)
+
+
 @lru_cache(maxsize=16384)
 def cyrillic_forms(word: str) -> tuple[str, ...] | None:
     """Every form of a Ukrainian or Russian word's lexeme, lower case, longest first;
