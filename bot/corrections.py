@@ -32,6 +32,17 @@ class ReviewedQuote:
     added: bool = False
     key: bool = False
 
+    @property
+    def marks(self) -> list[str]:
+        """What editors did to this quote, as words for a list: dropped, added, corrected, key."""
+        states = (
+            ("dropped", self.dropped),
+            ("added", self.added),
+            ("corrected", self.corrected),
+            ("key", self.key),
+        )
+        return [mark for mark, on in states if on]
+
 
 @dataclass(frozen=True, slots=True)
 class QuoteReview:

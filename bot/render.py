@@ -220,16 +220,7 @@ def quote_review_embed(review: QuoteReview) -> discord.Embed:
     budget = limits.EMBED_DESCRIPTION - 200
     for row in review.quotes:
         q = row.quote
-        marks = [
-            m
-            for m, on in (
-                ("dropped", row.dropped),
-                ("added", row.added),
-                ("corrected", row.corrected),
-                ("key quote", row.key),
-            )
-            if on
-        ]
+        marks = row.marks
         if q.speaker is not None and not row.corrected and not row.added and q.confidence < 1.0:
             marks.append(f"confidence {q.confidence:.2f}")
         words = limits.one_line(q.text, 160)

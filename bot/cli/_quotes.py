@@ -73,16 +73,7 @@ async def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
             q = r.quote
             who = q.speaker or (q.speaker_role or "unattributed")
             role = f", {q.speaker_role}" if q.speaker and q.speaker_role else ""
-            marks = [
-                m
-                for m, on in (
-                    ("dropped", r.dropped),
-                    ("added", r.added),
-                    ("corrected", r.corrected),
-                    ("key", r.key),
-                )
-                if on
-            ]
+            marks = r.marks
             note = f"  [{', '.join(marks)}]" if marks else ""
             print(f"{r.number:>3}. “{q.text}” — {who}{role} (confidence {q.confidence:.2f}){note}")
         for c in review.stale:
