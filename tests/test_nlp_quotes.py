@@ -635,3 +635,19 @@ def test_a_guessed_attribution_shows_no_name() -> None:
     assert guessed.speaker is None and guessed.confidence < 0.55
     named = _one(body.replace("the veteran said", "Ruiz said"))
     assert (named.speaker, named.confidence) == ("Ana Ruiz", 0.95)
+
+
+def test_a_name_with_a_patronymic_keeps_the_first_name() -> None:
+    """'Игорь Семёнович Бардин' was shown as 'Семёнович Бардин': the first name was taken for
+    part of the role before it."""
+    ru = _one(
+        "Министр транспорта области Игорь Семёнович Бардин объявил о закупке автобусов.\n\n"
+        "«Каждая поломка — это сорванный приём у врача», — сказал Бардин.",
+        "ru",
+    )
+    assert (ru.speaker, ru.speaker_role) == ("Игорь Семёнович Бардин", "Министр транспорта области")
+    uk = _one(
+        "Директорка ліцею Олена Іванівна Коваль розповіла про ремонт.\n\n«Ми чекали цього десять років», — сказала вона.",
+        "uk",
+    )
+    assert uk.speaker == "Олена Іванівна Коваль"

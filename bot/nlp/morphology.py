@@ -86,6 +86,20 @@ def _match_case(word: str, like: str) -> str:
 
 
 @lru_cache(maxsize=16384)
+def is_patronymic(word: str, language: str) -> bool:
+    """Is ``word`` read first as a patronymic ("Семёнович", "Іванівна"), known or guessed from
+    its form by the analyser?"""
+    parses = morph_analyzer(language).parse(word.lower())
+    return bool(parses) and "Patr" in parses[0].tag.grammemes
+
+
+@lru_cache(maxsize=16384)
+def is_first_name(word: str, language: str) -> bool:
+    """Does the dictionary know ``word`` as a first name ("Игорь", "Олена")?"""
+    return any(p.is_known and "Name" in p.tag.grammemes for p in morph_analyzer(language).parse(word.lower()))
+
+
+@lru_cache(maxsize=16384)
 def is_possible_name(word: str, language: str) -> bool:
     """False for a word the dictionary knows only as something else ("Державної", "Центра");
     True for a known name, or a word it does not know (most surnames)."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.nlp import _lexicon as lx
-from bot.nlp.morphology import nominative_name
+from bot.nlp.morphology import is_first_name, is_patronymic, nominative_name
 
 _EN_RUN = re.compile(
     r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
@@ -312,6 +312,16 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
 
 _RunPart = tuple[int, int, list[str], "_ParsedRun | None"]
 _RUN_CACHE: dict[str, list[_RunPart]] = {}
+
+
+def _full_name_with_patronymic(tokens: list[str], language: str) -> bool:
+    """First name, patronymic and surname, as the analyser reads the first two words."""
+    return (
+        len(tokens) == 3
+        and language in ("uk", "ru")
+        and is_patronymic(tokens[1], language)
+        and is_first_name(tokens[0], language)
+    )
 
 
 def _split_run(run: str) -> list[_RunPart]:
@@ -822,8 +832,11 @@ class SpeakerIndex:
             while start < len(text) and text[start] == " ":
                 start += 1
             if len(tokens) >= 3 and not with_initials:
-                start = text.index(tokens[-2], start)
-                tokens, norms = tokens[-2:], norms[-2:]
+                # A name is two words, or three with a patronymic ("Игорь Семёнович Бардин");
+                # words before it are a role or a place ("Министр ... Игорь").
+                keep = 3 if _full_name_with_patronymic(tokens[-3:], self.language) else 2
+                start = text.index(tokens[-keep], start)
+                tokens, norms = tokens[-keep:], norms[-keep:]
             if (
                 any(_is_cyr_org(n) for n in norms)
                 or norms[0] in _CYR_PLACES
@@ -836,8 +849,7 @@ class SpeakerIndex:
                     self.entities.append(ent)
                 self.mentions.append(Mention(start, m.end(), ent, in_quote))
                 continue
-            if len(tokens) > 3 and not with_initials:
-                tokens, norms = tokens[-2:], norms[-2:]
+
             role = self._cyr_role_before(start)
             sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
             if (
