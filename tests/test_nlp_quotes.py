@@ -651,3 +651,32 @@ def test_a_name_with_a_patronymic_keeps_the_first_name() -> None:
         "uk",
     )
     assert uk.speaker == "Олена Іванівна Коваль"
+
+
+def test_a_body_speaks_through_a_statement_or_its_staff() -> None:
+    """'— говорится в заявлении союза', '— сообщили в компании', '— ідеться в заяві' gave the
+    quote no speaker, or a sentence-opening adverb as the organisation's name."""
+    ru = _quotes(
+        "Союз фермеров Приречной области выступил против квот. «Квоты разорят малые хозяйства», — "
+        "говорится в заявлении союза.\n\n"
+        "В ООО «Дорстрой-Юг» задержку объяснили дождями. «Мы потеряли две недели», — сообщили в компании.",
+        "ru",
+    )
+    assert [q.speaker for q in ru] == ["Союз фермеров Приречной области", "ООО «Дорстрой-Юг»"]
+    uk = _quotes(
+        "Натомість Асоціація пекарів Поділля заявила, що ціни доведеться переглянути. «Ми працюємо собі "
+        "в збиток», — ідеться в заяві.",
+        "uk",
+    )
+    assert [q.speaker for q in uk] == ["Асоціація пекарів Поділля"]
+
+
+def test_an_organisations_first_word_and_a_roles_place_stay_where_they_belong() -> None:
+    """'The Northern Growers' Association' lost 'Northern'; 'Mayor of Carrowby Ilse Marr' was
+    named 'Carrowby Ilse Marr'; 'Cllr' was shown as part of a name."""
+    org = _one('The Northern Growers\' Association backed the plan. "It is overdue," the association said.')
+    assert org.speaker == "Northern Growers' Association"
+    mayor = _one('Mayor of Carrowby Ilse Marr thanked the crews. "You kept the town dry," she said.')
+    assert (mayor.speaker, mayor.speaker_role) == ("Ilse Marr", "Mayor of Carrowby")
+    cllr = _one("Cllr Ada Penhallow spoke first. 'We cannot cut the buses again,' she said.")
+    assert cllr.speaker == "Ada Penhallow"

@@ -100,6 +100,45 @@ def is_first_name(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def lemma(word: str, language: str) -> str:
+    """The dictionary form the analyser reads first ("компании" -> "компания")."""
+    parses = morph_analyzer(language).parse(word)
+    return str(parses[0].normal_form) if parses else word
+
+
+@lru_cache(maxsize=16384)
+def is_function_word(word: str, language: str) -> bool:
+    """A preposition, conjunction, particle or adverb ("в", "натомість", "однако")."""
+    parses = morph_analyzer(language).parse(word)
+    return bool(parses) and parses[0].tag.POS in ("PREP", "CONJ", "PRCL", "ADVB", "INTJ")
+
+
+@lru_cache(maxsize=16384)
+def is_genitive(word: str, language: str) -> bool:
+    """Can ``word`` be an adjective or noun in the genitive ("Ольховецкой", "області")?"""
+    return any(
+        p.tag.POS in ("ADJF", "NOUN") and "gent" in p.tag.grammemes
+        for p in morph_analyzer(language).parse(word)
+    )
+
+
+def modifies_next_noun(after: str, language: str) -> bool:
+    """Does the text right after a capitalised word go on with a lower-case adjective or noun
+    ("Кривушинского сельского поселения", "Лісового обласного центру")? Then the word names a
+    place or body with them; a person's name is followed by a verb, a preposition or a comma."""
+    if not after.startswith(" "):
+        return False
+    words = after.split(None, 1)
+    if not words:
+        return False
+    word = words[0]
+    if not word.isalpha() or not word.islower():
+        return False
+    parses = morph_analyzer(language).parse(word)
+    return bool(parses) and parses[0].tag.POS in ("ADJF", "NOUN") and "nomn" not in parses[0].tag.grammemes
+
+
+@lru_cache(maxsize=16384)
 def is_possible_name(word: str, language: str) -> bool:
     """False for a word the dictionary knows only as something else ("Державної", "Центра");
     True for a known name, or a word it does not know (most surnames)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
 from bot.nlp.interview import Answer, find_answers
-from bot.nlp.morphology import is_possible_name
+from bot.nlp.morphology import is_possible_name, lemma
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
@@ -90,6 +90,9 @@ class _Attribution:
     phrase_end: int
     verb_gender: str | None
     immediate: bool  # attribution right next to the quote marks, not somewhere in the sentence
+    # "— сообщили в компании", "— йдеться в заяві спілки": a body speaks; the phrase is what
+    # follows "в"/"у" and may name it.
+    body: bool = False
 
 
 def _is_letter(ch: str) -> bool:
@@ -358,6 +361,13 @@ def _after_words(
     if not words:
         return None
     low = [w.lower() for w, _, _ in words]
+    if cyr and len(low) > 2 and low[1] in ("в", "у", "во") and _body_speaks(low[0], lang):
+        end = 2
+        while end < min(len(words), 5) and not any(
+            c in text[words[end - 1][2] : words[end][1]] for c in ",.;:!?«»"
+        ):
+            end += 1
+        return _Attribution(words[2][1], words[end - 1][2], None, True, body=True)
     # Inverted: "said X" / "— заявив X".
     if low[0] in lang.verbs:
         span = _phrase_after_verb(text, words, 1)
@@ -395,6 +405,35 @@ def _after_words(
                 j -= 1
             return _Attribution(words[0][1], words[j - 1][2], lang.verbs.get(low[i]), True)
     return None
+
+
+def _body_speaks(verb: str, lang: _Lang) -> bool:
+    """ "говорится", "йдеться", or a plural speech verb with no subject ("сообщили",
+    "зазначили"): said by a body, not a person."""
+    return verb in lx.CYR_IMPERSONAL_SAYS or (verb in lang.verbs and verb.endswith("ли"))
+
+
+def _resolve_body(
+    index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang
+) -> tuple[Entity | None, float]:
+    """The body behind "— сообщили в компании" / "— йдеться в заяві спілки": the one the words
+    after "в" name ("компания", "спілка"), else the body named last in this paragraph or the one
+    before (the subject of "Асоціація заявила ... «...», — ідеться в заяві")."""
+    named = [m.entity for m in index.mentions_in(attr.phrase_start, attr.phrase_end) if m.entity.is_org]
+    if named:
+        return named[0], 0.85  # "— повідомили в МОЗ"
+    lemmas = [lemma(w, lang.code) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())]
+    for noun in lemmas:
+        if noun in lx.CYR_ORG_LEMMAS:
+            ent = index.by_role_noun(noun, attr.phrase_start, org=True)
+            if ent is not None:
+                return ent, 0.85
+            break
+    if lemmas and (lemmas[0] in lx.CYR_STATEMENT_LEMMAS or lemmas[0] in lx.CYR_ORG_LEMMAS):
+        ent = _plural_antecedent(index, text, attr.phrase_start)
+        if ent is not None:
+            return ent, 0.75
+    return None, 0.0
 
 
 def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: int) -> tuple[int, int] | None:
@@ -517,6 +556,8 @@ def _resolve(
     how sure the reading is: a name in the phrase itself, a role its holder was introduced
     with, or a pronoun of the right gender are sure; a pronoun without gender, a definite
     description, or a capitalised word nobody in the briefing answers to are guesses."""
+    if attr.body:
+        return _resolve_body(index, text, attr, lang)
     phrase = text[attr.phrase_start : attr.phrase_end].strip()
     if not phrase:
         return None, 0.0

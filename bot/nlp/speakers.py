@@ -14,9 +14,18 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.nlp import _lexicon as lx
-from bot.nlp.morphology import is_first_name, is_patronymic, nominative_name
+from bot.nlp.morphology import (
+    is_first_name,
+    is_function_word,
+    is_genitive,
+    is_patronymic,
+    lemma,
+    modifies_next_noun,
+    nominative_name,
+)
 
 _EN_RUN = re.compile(
     r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
@@ -41,6 +50,7 @@ _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 # A name's token may carry initials before it: "М. І. Ковальчук", "Л.П. Гайова".
 _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 _CYR_RUN = re.compile(rf"{_CYR_PART}(?: {_CYR_PART})*")
+_CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
@@ -50,6 +60,12 @@ _WORD = re.compile(r"[\w'’.-]+")
 
 _CONNECTORS = frozenset("of the for and de van von der den da di del la le bin al du dos das".split())
 _EN_SKIP = lx.EN_NOT_NAME | _CONNECTORS
+# Words that open a sentence, never a name: "But", "On", "This".
+_FUNCTION_OPENERS = frozenset(
+    """a an this that these those he she it they we i you his her its their our but and or so yet in on
+    at for after before when while as if however meanwhile also still then now today yesterday
+    according despite during since until under over with without by from to about into than""".split()
+)
 _PARTICLES = frozenset("de van von der den da di del la le bin al du dos das".split())
 _HONORIFIC_GENDER = {
     "mr": "m",
@@ -65,7 +81,7 @@ _HONORIFIC_GENDER = {
     "king": "m",
     "queen": "f",
 }
-_HONORIFICS = frozenset(_HONORIFIC_GENDER) | {"dr", "dr.", "prof", "prof.", "rev", "rev."}
+_HONORIFICS = frozenset(_HONORIFIC_GENDER) | {"dr", "dr.", "prof", "prof.", "rev", "rev.", "cllr", "cllr."}
 _CYR_GEN_TRIGGERS = frozenset(
     """
     словами словам від для у в з с до про о об із зі за по при к ко
@@ -250,11 +266,17 @@ _CYR_GENITIVE = (
     "ань",
     "ень",
 )
-_CYR_ORG_STEMS = tuple(sorted({w[:-1] if len(w) > 5 else w for w in lx.CYR_ORG_WORDS}))
 
 
-def _is_cyr_org(norm: str) -> bool:
-    return norm in lx.CYR_ORG_WORDS or (len(norm) > 5 and norm.startswith(_CYR_ORG_STEMS))
+@lru_cache(maxsize=16384)
+def _is_cyr_org(norm: str, language: str) -> bool:
+    """An acronym or noun that names a body, in any case ("міністерству", "ассоциации")."""
+    if norm in lx.CYR_ORG_WORDS:
+        return True
+    if len(norm) <= 3:
+        return False
+    base = lemma(norm, language)
+    return base in lx.CYR_ORG_LEMMAS or base in lx.CYR_ORG_WORDS
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -358,10 +380,19 @@ def _split_run(run: str) -> list[_RunPart]:
 def _strip_openers(tokens: list[str], start: int, out: list[_RunPart]) -> None:
     """Drop a sentence-opening function word ("The", "But", "On") and leading connectors."""
     k = 0
+    # An organisation's name keeps its first word ("The Northern Dairy Producers' Association",
+    # "The Island Transport Company"): only function words go.
+    org = any(_norm(t) in lx.EN_ORG_WORDS for t in tokens[1:])
     while k < len(tokens):
         n = _norm(tokens[k])
-        if n not in _EN_SKIP or n in _HONORIFICS or tokens[k].endswith(("'s", "’s")) or tokens[k].isupper():
-            break  # a dateline's "NEW YORK" keeps its first word
+        if (
+            n not in _EN_SKIP
+            or n in _HONORIFICS
+            or tokens[k].endswith(("'s", "’s"))
+            or tokens[k].isupper()  # a dateline's "NEW YORK" keeps its first word
+            or (org and n not in _CONNECTORS and n not in _FUNCTION_OPENERS)
+        ):
+            break
         start += len(tokens[k]) + 1
         k += 1
     if k < len(tokens):
@@ -451,6 +482,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         if (
             n in lx.EN_ROLE_WORDS
             or n in lx.EN_ROLE_CONTEXT
+            or (n in _HONORIFICS and i < len(tokens) - 1)
             or (tokens[i].endswith(("'s", "’s")) and i < len(tokens) - 1)
         ):
             cut = i + 1
@@ -494,6 +526,15 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         and norms_name[0] not in _FIRST_NAMES
         and (norms_name[0] in lx.EN_LEADING_NOISE or norms_name[0].endswith(("ing", "ly")))
     ):
+        name_tokens, norms_name = name_tokens[1:], norms_name[1:]
+    # "Mayor of Carrowford Petra Halloran": the place a role is "of" ends the role.
+    if (
+        len(name_tokens) == 3
+        and cut
+        and norms[cut - 1] in ("of", "for")
+        and norms_name[0] not in _FIRST_NAMES
+    ):
+        cut += 1
         name_tokens, norms_name = name_tokens[1:], norms_name[1:]
     role_tokens = tokens[:cut]
     honor = [t for t in role_tokens if _norm(t) in _HONORIFICS]
@@ -805,7 +846,10 @@ class SpeakerIndex:
 
     def _scan_cyrillic(self) -> None:
         text = self.text
+        covered = 0  # end of the last organisation's name: its words are not names of their own
         for m in _CYR_RUN.finditer(text):
+            if m.start() < covered:
+                continue
             tokens = m.group(0).split()
             start = m.start()
             # Initials start the name: what comes before them is a role or a place.
@@ -825,8 +869,16 @@ class SpeakerIndex:
                 len(tokens) > 1
                 and not with_initials
                 and (norms[0] in _CYR_PLACES or tokens[0].isupper())
-                and not any(_is_cyr_org(n) for n in norms[1:])
+                and not any(_is_cyr_org(n, self.language) for n in norms[1:])
             ):
+                start = text.index(tokens[0], start) + len(tokens[0])
+                tokens, norms = tokens[1:], norms[1:]
+            # A capitalised preposition or adverb opening the sentence: "В ООО ...", "Натомість".
+            while len(tokens) > 1 and is_function_word(norms[0], self.language):
+                start = text.index(tokens[0], start) + len(tokens[0])
+                tokens, norms = tokens[1:], norms[1:]
+            # A role opening the sentence: "Глава Кривушинского поселения Анна Гринёва".
+            while len(tokens) > 1 and norms[0] in lx.CYR_ROLE_WORDS:
                 start = text.index(tokens[0], start) + len(tokens[0])
                 tokens, norms = tokens[1:], norms[1:]
             while start < len(text) and text[start] == " ":
@@ -838,18 +890,22 @@ class SpeakerIndex:
                 start = text.index(tokens[-keep], start)
                 tokens, norms = tokens[-keep:], norms[-keep:]
             if (
-                any(_is_cyr_org(n) for n in norms)
+                any(_is_cyr_org(n, self.language) for n in norms)
                 or norms[0] in _CYR_PLACES
                 or (len(tokens) == 1 and len(tokens[0]) > 1 and tokens[0].isupper())  # ТОВ, КП, МВС
             ):
-                name = " ".join(tokens) + self._cyr_org_tail(m.end())
+                tail = self._cyr_org_tail(m.end())
+                name = " ".join(tokens) + tail
+                covered = m.end() + len(tail)
                 ent = self._find_org(name)
                 if ent is None:
                     ent = Entity(name=name, is_org=True, tokens=tuple(norms))
                     self.entities.append(ent)
-                self.mentions.append(Mention(start, m.end(), ent, in_quote))
+                self.mentions.append(Mention(start, covered, ent, in_quote))
                 continue
 
+            if len(tokens) == 1 and modifies_next_noun(text[m.end() : m.end() + 40], self.language):
+                continue  # "Кривушинского сельского поселения": part of a place's or body's name
             role = self._cyr_role_before(start)
             sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
             if (
@@ -892,27 +948,35 @@ class SpeakerIndex:
         return bool(words) and words[0].strip(",.:").lower() in verbs
 
     def _cyr_org_tail(self, end: int) -> str:
-        """Lower-case genitive words that complete an organisation's name ("Міністерство охорони здоров'я")."""
-        if end >= len(self.text) or self.text[end] != " ":
+        """Genitive words and a name in quote marks that complete an organisation's name
+        ("Міністерство охорони здоров'я", "Ассоциация автоперевозчиков Ольховецкой области",
+        "ООО «Мостострой-Север»")."""
+        text = self.text
+        if end >= len(text) or text[end] != " ":
             return ""
-        words = self.text[end : end + 60].split()[:3]
         kept: list[str] = []
-        for w in words:
-            bare = w.rstrip(",.;:!?»")
-            low = bare.lower()
-            if (
-                not low
-                or not low[0].isalpha()
-                or not bare[0].islower()
-                or low in _CYR_STOP
-                or low in _CYR_VERBS
-            ):
+        pos = end
+        for _ in range(5):
+            if text[pos : pos + 1] != " ":
                 break
-            if not low.endswith(_CYR_GENITIVE):
+            nxt = text[pos + 1 : pos + 2]
+            closing = NAME_QUOTES.get(nxt)
+            if closing is not None:
+                close = text.find(closing, pos + 2, pos + 60)
+                if close > pos + 2 and text[pos + 2 : pos + 3].isupper():
+                    kept.append(text[pos + 1 : close + 1])
+                break
+            m = _CYR_WORD.match(text, pos + 1)
+            if m is None:
+                break
+            bare = m.group(0)
+            low = bare.lower()
+            # A word in another case starts something else: a verb, or a person's name after
+            # the body's ("Комісія Іван Петренко").
+            if low in _CYR_STOP or low in _CYR_VERBS or not is_genitive(low, self.language):
                 break
             kept.append(bare)
-            if bare != w:
-                break
+            pos = m.end()
         return (" " + " ".join(kept)) if kept else ""
 
     def _cyr_role_before(self, start: int) -> str | None:
