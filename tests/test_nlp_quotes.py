@@ -680,3 +680,33 @@ def test_an_organisations_first_word_and_a_roles_place_stay_where_they_belong() 
     assert (mayor.speaker, mayor.speaker_role) == ("Ilse Marr", "Mayor of Carrowby")
     cllr = _one("Cllr Ada Penhallow spoke first. 'We cannot cut the buses again,' she said.")
     assert cllr.speaker == "Ada Penhallow"
+
+
+def test_speech_verbs_in_any_form_and_names_in_quote_marks() -> None:
+    """'— объясняет Осокин', '— згадує Мельничук' (present tense) gave no speaker; a company's
+    name in «» next to a speech verb was taken for someone's words."""
+    ru = _quotes(
+        "Фермер Геннадий Осокин отдал под школу часть конторы.\n\n"
+        "«Без школы молодые семьи сюда не поедут», — объясняет Осокин.\n\n"
+        "В ООО «Дорстрой-Юг» задержку объяснили погодой.",
+        "ru",
+    )
+    assert [(q.text, q.speaker) for q in ru] == [
+        ("Без школы молодые семьи сюда не поедут", "Геннадий Осокин")
+    ]
+    uk = _one(
+        "Електрик Олег Мельничук повернувся додому.\n\n«Я думав, що це на пів року», — згадує Мельничук.",
+        "uk",
+    )
+    assert uk.speaker == "Олег Мельничук"
+
+
+def test_the_company_is_the_name_that_opens_the_paragraph() -> None:
+    """'Brodhaus said it would appeal. "...," the company said.' went to a regulator named earlier."""
+    q = _quotes(
+        "The Markets Authority fined three bakeries.\n\n"
+        'Brodhaus said it would appeal. "We set our prices independently," the company said.\n\n'
+        'A ministry spokesperson said: "The fine stands."',
+        "en",
+    )
+    assert [(x.speaker, x.speaker_role) for x in q] == [("Brodhaus", None), (None, "ministry spokesperson")]

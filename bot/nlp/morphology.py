@@ -100,6 +100,16 @@ def is_first_name(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def speech_verb(word: str, language: str, lemmas: frozenset[str]) -> tuple[bool, str | None]:
+    """Is ``word`` a form of a verb in ``lemmas``, and the speaker's gender its form tells
+    ("сказала" -> f; "объясняет", "зазначили" -> None)?"""
+    for parse in morph_analyzer(language).parse(word):
+        if parse.tag.POS == "VERB" and parse.normal_form in lemmas:
+            return True, _GENDERS.get(str(parse.tag.gender)) if parse.tag.number != "plur" else None
+    return False, None
+
+
+@lru_cache(maxsize=16384)
 def lemma(word: str, language: str) -> str:
     """The dictionary form the analyser reads first ("компании" -> "компания")."""
     parses = morph_analyzer(language).parse(word)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
 from bot.nlp.interview import Answer, find_answers
-from bot.nlp.morphology import is_possible_name, lemma
+from bot.nlp.morphology import is_possible_name, lemma, speech_verb
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
@@ -202,14 +202,37 @@ def _closes_first(text: str, start: int, end: int, mark: str) -> bool:
 @dataclass(slots=True)
 class _Lang:
     code: str
-    verbs: dict[str, str | None]
+    verbs: _SpeechVerbs
     pronouns: dict[str, str | None]
 
 
+class _SpeechVerbs:
+    """The verbs that introduce someone's words, with the speaker's gender a form tells
+    (``None`` when it does not): a word list, and for Ukrainian and Russian every form of the
+    verbs the analyser knows ("сказала", "объясняет", "згадує")."""
+
+    def __init__(self, forms: dict[str, str | None], language: str, lemmas: frozenset[str]) -> None:
+        self._forms = forms
+        self._language = language
+        self._lemmas = lemmas
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        return word in self._forms or (
+            bool(self._lemmas) and speech_verb(word, self._language, self._lemmas)[0]
+        )
+
+    def get(self, word: str) -> str | None:
+        if word in self._forms:
+            return self._forms[word]
+        return speech_verb(word, self._language, self._lemmas)[1] if self._lemmas else None
+
+
 _LANGS = {
-    "uk": _Lang("uk", lx.UK_SPEECH_VERBS, lx.UK_PRONOUNS),
-    "ru": _Lang("ru", lx.RU_SPEECH_VERBS, lx.RU_PRONOUNS),
-    "en": _Lang("en", dict.fromkeys(lx.EN_SPEECH_VERBS), lx.EN_PRONOUNS),
+    "uk": _Lang("uk", _SpeechVerbs(lx.UK_SPEECH_VERBS, "uk", lx.UK_SPEECH_LEMMAS), lx.UK_PRONOUNS),
+    "ru": _Lang("ru", _SpeechVerbs(lx.RU_SPEECH_VERBS, "ru", lx.RU_SPEECH_LEMMAS), lx.RU_PRONOUNS),
+    "en": _Lang("en", _SpeechVerbs(dict.fromkeys(lx.EN_SPEECH_VERBS), "en", frozenset()), lx.EN_PRONOUNS),
 }
 
 
@@ -572,7 +595,9 @@ def _resolve(
         and len(low_words) <= 2
         and low_words[-1] not in lx.EN_ROLE_WORDS  # "Its president, Marta Juric, said" is a person
     ):
-        return index.latest_org(attr.phrase_start), 0.75
+        return index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(
+            attr.phrase_start
+        ), 0.75
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
         # "her office told", "його речник сказав": someone speaking for the person, not the
         # person: described as such, with whom the text means.
@@ -608,8 +633,17 @@ def _resolve(
         titled = [m for m in persons if _after_role_noun(text, m.start)]
         best = (titled or sure or full or persons)[0].entity
         return best, 0.95 if (titled or sure or full) else 0.8
-    # Role noun or organisation: "the secretary", "a ministry spokesperson", "the RCMP statement".
     role_nouns = _ROLE_NOUNS
+    # "a ministry spokesperson said": someone unnamed from a body, described; not the body.
+    if (
+        low_words[0] in ("a", "an", "one", "another")
+        and not mentions
+        and any(w in role_nouns for w in low_words)
+    ):
+        desc = " ".join(phrase.split(",")[0].split()[1:]).strip(",.")
+        if len(low_words) <= 8 and _is_description(desc):
+            return Description(desc), 1.0
+    # Role noun or organisation: "the secretary", "the RCMP statement".
     for w in low_words:
         if w in role_nouns:
             ent = index.by_role_noun(w, attr.phrase_start)
@@ -639,7 +673,7 @@ def _resolve(
             for w in low_words
         )
     ):
-        ent = index.latest_org(attr.phrase_start)
+        ent = index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(attr.phrase_start)
         if ent is not None:
             return ent, 0.75
     # A definite description of someone already named: "the rookie defenceman", "the 39-year-old".
@@ -928,6 +962,8 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         if attr is not None:
             if len(words) < 3 and not attr.immediate:
                 continue
+            if _is_a_name(quote_text, words):
+                continue  # 'В ООО «Мостострой-Север» задержку объяснили': a name, not words
             if is_scare and len(words) < 8:
                 continue
             if not attr.immediate and len(words) < 8 and not (sentence_like and len(words) >= 5):
@@ -984,6 +1020,16 @@ def find_quotes(text: str, language: str) -> list[Quote]:
         quotes = [q for q in quotes if not any(a.start <= q.start and q.end <= a.end for a in answers)]
         quotes = sorted([*quotes, *(_answer_quote(text, a) for a in answers)], key=lambda q: q.start)
     return quotes
+
+
+def _is_a_name(quote_text: str, words: list[str]) -> bool:
+    """Quoted words shaped like a name ("Мостострой-Север", "Blue Tap"): at most three
+    capitalised words and no sentence punctuation."""
+    return (
+        len(words) <= 3
+        and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        and not any(c in quote_text for c in ".,!?…:;")
+    )
 
 
 def _answer_quote(text: str, answer: Answer) -> Quote:

@@ -1186,6 +1186,22 @@ class SpeakerIndex:
                 lone = ent
         return lone
 
+    def body_subject(self, pos: int) -> Entity | None:
+        """ "Upland Water ... said it had not ... «...», the company said": the name that opens
+        the paragraph holding ``pos``, if it is an organisation or a name that could be one
+        (no first name, title, role or gender: never shown to be a person)."""
+        para = self.text.rfind("\n", 0, pos) + 1
+        for men in self.mentions_in(para, pos):
+            if men.start < para or men.in_quote:
+                continue
+            ent = men.entity
+            first = ent.tokens[0] if len(ent.tokens) > 1 else ""
+            known_first = first in _FIRST_NAMES or (self.cyrillic and is_first_name(first, self.language))
+            if ent.is_org or (not ent.role and not ent.gender_votes and not known_first):
+                return ent
+            return None
+        return None
+
     def last_speech_mention(self, pos: int) -> Mention | None:
         """The latest mention before ``pos`` that is the subject of a speech verb (direct or reported)."""
         for men in reversed(self._before(pos)):
