@@ -710,3 +710,37 @@ def test_the_company_is_the_name_that_opens_the_paragraph() -> None:
         "en",
     )
     assert [(x.speaker, x.speaker_role) for x in q] == [("Brodhaus", None), (None, "ministry spokesperson")]
+
+
+def test_she_said_prefers_the_person_the_paragraph_is_about() -> None:
+    """'The minister also said she ... "...," she told reporters' went to a man named in the
+    paragraph before; 'According to ..., P. A. Lindgren, ... she said' went to a woman named
+    two paragraphs earlier instead of the only person in the paragraph."""
+    q = _quotes(
+        "Water minister Celia Okonjo announced the rationing plan on Monday.\n\n"
+        'Farmers\' leader Tobias Renn said the plan came late. "We lost the first harvest," he said.\n\n'
+        "The minister also said she would ask parliament to review the licences. "
+        '"The rules were written for a wetter century," she told reporters.\n\n'
+        'Museum director R. J. Okonkwo said the vault had flooded. "We moved what we could," she said.\n\n'
+        "The museum's board met on Friday.\n\n"
+        "According to the head of conservation, P. A. Lindgren, most seeds survived. "
+        '"Dry seed is more robust than people assume," she said.',
+        "en",
+    )
+    assert [x.speaker for x in q] == ["Tobias Renn", "Celia Okonjo", "R. J. Okonkwo", "P. A. Lindgren"]
+
+
+def test_a_body_named_again_by_its_first_word_is_the_same_body() -> None:
+    """'Ассоциация ... — подчеркнули в организации' after 'Ассоциация автоперевозчиков
+    Приречной области' showed the speaker as just 'Ассоциация'."""
+    q = _quotes(
+        "Ассоциация автоперевозчиков Приречной области пригрозила остановить рейсы.\n\n"
+        "Ассоциация просит повысить тариф. «Мы готовы к диалогу», — подчеркнули в организации.\n\n"
+        "Ініціатором заборони став секретар ради Руслан Петрович Ганжа. «Це наші вулиці», — заявив він.",
+        "ru",
+    )
+    assert q[0].speaker == "Ассоциация автоперевозчиков Приречной области"
+    uk = _one(
+        "Ініціатором заборони став секретар ради Руслан Петрович Ганжа. «Це наші вулиці», — заявив він.", "uk"
+    )
+    assert uk.speaker == "Руслан Петрович Ганжа"

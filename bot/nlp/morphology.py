@@ -87,10 +87,9 @@ def _match_case(word: str, like: str) -> str:
 
 @lru_cache(maxsize=16384)
 def is_patronymic(word: str, language: str) -> bool:
-    """Is ``word`` read first as a patronymic ("Семёнович", "Іванівна"), known or guessed from
-    its form by the analyser?"""
-    parses = morph_analyzer(language).parse(word.lower())
-    return bool(parses) and "Patr" in parses[0].tag.grammemes
+    """Can the analyser read ``word`` as a patronymic ("Семёнович", "Іванівна"), known or
+    guessed from its form? ("Петрович" is also a woman's surname to the Ukrainian dictionary.)"""
+    return any("Patr" in p.tag.grammemes for p in morph_analyzer(language).parse(word.lower()))
 
 
 @lru_cache(maxsize=16384)

@@ -609,9 +609,11 @@ def _resolve(
         gender = lang.pronouns[low_words[0]] or attr.verb_gender
         if low_words[0] in ("they", "we", "вони", "они", "ми", "мы"):
             return _plural_antecedent(index, text, min(attr.phrase_start, quote_start)), 0.7
-        return index.by_pronoun(min(attr.phrase_start, quote_start), gender, exclude=quote_span), (
-            0.9 if gender else 0.6
-        )
+        at = min(attr.phrase_start, quote_start)
+        in_paragraph = index.paragraph_antecedent(at, gender, exclude=quote_span) if gender else None
+        if in_paragraph is not None:
+            return in_paragraph, 0.9
+        return index.by_pronoun(at, gender, exclude=quote_span), (0.9 if gender else 0.6)
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
     mentions = [

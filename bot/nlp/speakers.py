@@ -49,6 +49,12 @@ def _is_abbrev(token: str) -> bool:
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 # A name's token may carry initials before it: "М. І. Ковальчук", "Л.П. Гайова".
 _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
+# A paragraph that opens with a definite role: "The minister also said", "But the director".
+_DEFINITE_ROLE = re.compile(
+    r"(?:(?:But|And|Yet|Still)\s+)?[Tt]he\s+(?:[a-z-]+\s+){0,2}?("
+    + "|".join(sorted(lx.EN_ROLE_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
 _CYR_RUN = re.compile(rf"{_CYR_PART}(?: {_CYR_PART})*")
 _CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
@@ -506,7 +512,12 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
             n.endswith(("’ve", "'ve", "’re", "'re", "’ll", "'ll", "’m", "'m", "’d", "'d")) for n in norms_name
         )
         or (
-            any(n in lx.EN_NOT_NAME for n in norms_name)
+            # An initial is not the word it spells: "P. A. Lindgren", "I. M. Pei".
+            any(
+                n in lx.EN_NOT_NAME
+                for n, t in zip(norms_name, name_tokens, strict=True)
+                if not _INITIAL.fullmatch(t)
+            )
             # "Ms. May", "Theresa May": a surname that is also a common word, after a title or first name.
             and not (honored and len(norms_name) == 1)
             and not (
@@ -897,7 +908,7 @@ class SpeakerIndex:
                 tail = self._cyr_org_tail(m.end())
                 name = " ".join(tokens) + tail
                 covered = m.end() + len(tail)
-                ent = self._find_org(name)
+                ent = self._find_org(name) or (self._org_short_form(norms[0]) if name == tokens[0] else None)
                 if ent is None:
                     ent = Entity(name=name, is_org=True, tokens=tuple(norms))
                     self.entities.append(ent)
@@ -1005,6 +1016,20 @@ class SpeakerIndex:
         return None
 
     # --- lookups -------------------------------------------------------------------------------
+
+    def _org_short_form(self, word: str) -> Entity | None:
+        """ "Ассоциация" after "Ассоциация автоперевозчиков Ольховецкой области": the body named
+        in full before whose first word it is, in any case ("Асоціації", "Комісія")."""
+        base = lemma(word, self.language)
+        for ent in reversed(self.entities):
+            if (
+                ent.is_org
+                and len(ent.tokens)
+                and " " in ent.name
+                and lemma(ent.tokens[0], self.language) == base
+            ):
+                return ent
+        return None
 
     def _find_org(self, name: str) -> Entity | None:
         low = name.lower()
@@ -1185,6 +1210,43 @@ class SpeakerIndex:
             if lone is None and len(ent.tokens) == 1 and not ent.role and not ent.gender_votes:
                 lone = ent
         return lone
+
+    def paragraph_antecedent(
+        self, pos: int, gender: str | None, exclude: tuple[int, int] | None = None
+    ) -> Entity | None:
+        """ "he"/"she" at ``pos`` read by salience within its own paragraph: the person the
+        paragraph opens with as a definite role ("The minister also said she ..."), else the
+        person of that gender named in the paragraph (the subject or a speaker first, then the
+        nearest), else the one person of unknown gender it names ("According to ...,
+        P. A. Lindgren, ... she said"). ``None`` when the paragraph does not settle it."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        para = self.text.rfind("\n", 0, pos) + 1
+        if pos - para > self.speaker_window:
+            return None  # a long paragraph is no unit of salience: the nearest reading decides
+        opening = _DEFINITE_ROLE.match(self.text, para)
+        if opening is not None:
+            ent = self.by_role_noun(opening.group(1), para)
+            if ent is not None and (gender is None or ent.gender in (gender, None)):
+                return ent
+        persons = [
+            men
+            for men in self.mentions_in(para, pos)
+            if men.start >= para
+            and men.end <= pos
+            and not men.in_quote
+            and not men.entity.is_org
+            and not (exclude and exclude[0] <= men.start < exclude[1])
+        ]
+        agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
+        if agreeing:
+            salient = [m for m in agreeing if m.subject or m.speaks]
+            return (salient or agreeing)[-1].entity
+        unknown = {m.entity.name: m.entity for m in persons if m.entity.gender is None}
+        if len(unknown) == 1 and len(persons) == sum(1 for m in persons if m.entity.gender is None):
+            return next(iter(unknown.values()))
+        return None
 
     def body_subject(self, pos: int) -> Entity | None:
         """ "Upland Water ... said it had not ... «...», the company said": the name that opens
