@@ -27,6 +27,8 @@ from bot.config import Config
 from bot.delivery.engine import DeliveryEngine
 from bot.discord_sender import build_delivery
 from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.i18n.commands import CatalogueTranslator, reader
 from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
@@ -49,18 +51,21 @@ class BriefTree(app_commands.CommandTree["BriefBot"]):
 async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """The one error handler, for commands, modals and buttons alike.
 
-    A ``UserFacingError`` becomes a short ephemeral reply; anything unexpected is
-    logged with its traceback and answered with a reference to find it in the log.
+    A ``UserFacingError`` becomes a short ephemeral reply in the user's language; anything
+    unexpected is logged with its traceback and answered with a reference to find it in the log.
     """
+    tr = reader(interaction)
     original = getattr(error, "original", error)
     if isinstance(original, UserFacingError):
-        await send_ephemeral(interaction, str(original))
+        await send_ephemeral(interaction, tr.text(original.args[0]) if original.args else str(original))
         return
     if isinstance(error, app_commands.CheckFailure):
-        await send_ephemeral(interaction, str(error) or "You can't use this command here.")
+        await send_ephemeral(interaction, tr.text(N_("You can't use this command here.")))
         return
     if isinstance(original, discord.Forbidden):
-        await send_ephemeral(interaction, "Discord refused: the bot lacks a permission it needs here.")
+        await send_ephemeral(
+            interaction, tr.text(N_("Discord refused: the bot lacks a permission it needs here."))
+        )
         log.warning("forbidden in %s: %s", _command_name(interaction), original)
         return
     reference = secrets.token_hex(4)
@@ -71,7 +76,10 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
         interaction.guild_id,
         exc_info=original,
     )
-    await send_ephemeral(interaction, f"Something went wrong on our side (reference `{reference}`).")
+    await send_ephemeral(
+        interaction,
+        tr.gettext("Something went wrong on our side (reference {reference}).", reference=f"`{reference}`"),
+    )
 
 
 def _command_name(interaction: discord.Interaction) -> str:
@@ -135,6 +143,8 @@ class BriefBot(commands.AutoShardedBot):
         self.subscriptions = SubscriptionDesk(
             self.storage, self.scheduler, self.config.schedule, SystemClock()
         )
+        # Command names and descriptions in Ukrainian and Russian (reads the catalogues now).
+        await self.tree.set_translator(CatalogueTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
@@ -162,8 +172,13 @@ class BriefBot(commands.AutoShardedBot):
 
     # -- command sync ---------------------------------------------------------------
 
-    def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict[str, Any]]:
-        return [command.to_dict(self.tree) for command in self.tree._get_all_commands(guild=guild)]
+    async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict[str, Any]]:
+        """What ``tree.sync`` sends: with the translations, so a changed catalogue syncs too."""
+        translator = self.tree.translator
+        commands = self.tree._get_all_commands(guild=guild)
+        if translator is None:
+            return [command.to_dict(self.tree) for command in commands]
+        return [await command.get_translated_payload(self.tree, translator) for command in commands]
 
     async def sync_commands(self, *, force: bool = False) -> list[str]:
         """Push command definitions only where they changed (Discord rate-limits writes)."""
@@ -176,7 +191,7 @@ class BriefBot(commands.AutoShardedBot):
             scopes = list(dev_guilds)
         for guild in scopes:
             scope = "global" if guild is None else f"guild:{guild.id}"
-            payload = json.dumps(self.command_payload(guild), sort_keys=True, default=str)
+            payload = json.dumps(await self.command_payload(guild), sort_keys=True, default=str)
             digest = hashlib.sha256(payload.encode()).hexdigest()
             key = COMMAND_HASH_KEY.format(scope=scope)
             if not force and await self.storage.get_meta(key) == digest:

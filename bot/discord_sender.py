@@ -121,6 +121,21 @@ class DiscordNotifier:
                 log.warning("guild %s: could not post notice to channel %s: %s", guild_id, target, exc)
 
 
+class DiscordLocales:
+    """``Locales`` for the engine: each server's preferred locale, from the client's cache."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    def of_channel(self, channel_id: int) -> str | None:
+        guild = getattr(self._client.get_channel(channel_id), "guild", None)
+        return guild.preferred_locale.value if isinstance(guild, discord.Guild) else None
+
+    def of_guild(self, guild_id: int) -> str | None:
+        guild = self._client.get_guild(guild_id)
+        return guild.preferred_locale.value if guild is not None else None
+
+
 class _DeliveryHost(Protocol):
     """What ``build_delivery`` needs from the bot."""
 
@@ -134,5 +149,12 @@ def build_delivery(bot: discord.Client) -> tuple[DeliveryEngine, BriefingSchedul
     host: _DeliveryHost = bot  # type: ignore[assignment]
     sender = DiscordSender(bot)
     clock = SystemClock()
-    engine = DeliveryEngine(host.storage, sender, host.config.schedule, clock, notify=DiscordNotifier(bot))
+    engine = DeliveryEngine(
+        host.storage,
+        sender,
+        host.config.schedule,
+        clock,
+        notify=DiscordNotifier(bot),
+        locales=DiscordLocales(bot),
+    )
     return engine, BriefingScheduler(engine, host.storage, host.config.schedule, clock)

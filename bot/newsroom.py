@@ -17,6 +17,7 @@ from bot import nlp
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.errors import UserFacingError
+from bot.i18n import N_, Message
 from bot.ingest import IngestError, IngestResult, InvalidDraftError, make_draft, parse_document
 from bot.models import AddOutcome, Analysis, Briefing, BriefingRef, Draft, QuoteHit, SearchHit
 from storage import NotFoundError, Storage, StorageError
@@ -60,9 +61,10 @@ def analyze(draft: Draft) -> Analysis:
 
 
 _ID_REF = re.compile(r"^\s*#?(\d{1,18})\s*$")
-# The date an autocomplete choice shows after a title ("Grid fund (07 Dec 2026)"), and the
-# ellipsis of a choice cut to Discord's 100 characters: typed back, they are not title words.
-_CHOICE_DATE = re.compile(r"\s*(?:…\s*)?\(\d{2} [A-Z][a-z]{2} \d{4}\)\s*$|\s*…\s*$")
+# The date an autocomplete choice shows after a title, in the reader's language ("Grid fund
+# (Dec 7, 2026)", "(7 груд. 2026 р.)"), and the ellipsis of a choice cut to Discord's 100
+# characters: typed back, they are not title words.
+_CHOICE_DATE = re.compile(r"\s*(?:…\s*)?\([^()]{0,20}\d{4}[^()]{0,6}\)\s*$|\s*…\s*$")
 # The role a speaker choice shows after the name ("Olena Marchenko — Deputy Minister").
 _CHOICE_ROLE = " — "
 
@@ -179,7 +181,7 @@ class Newsroom:
         try:
             return await self.storage.update_briefing(briefing_id, draft, analysis, now=self.clock.now())
         except NotFoundError:
-            raise UserFacingError(f"No briefing #{briefing_id}.") from None
+            raise UserFacingError(N_("No briefing #{id}.", id=briefing_id)) from None
         except StorageError as exc:
             raise UserFacingError(str(exc)) from None
 
@@ -187,7 +189,7 @@ class Newsroom:
         try:
             return await self.storage.remove_briefing(briefing_id)
         except NotFoundError:
-            raise UserFacingError(f"No briefing #{briefing_id}.") from None
+            raise UserFacingError(N_("No briefing #{id}.", id=briefing_id)) from None
 
     # -- reader queries ----------------------------------------------------------
 
@@ -195,8 +197,8 @@ class Newsroom:
         found = await self.storage.latest(count, topic=topic or None, now=self.clock.now())
         if not found:
             if topic:
-                raise UserFacingError(f"No briefing is tagged '{topic}'.")
-            raise UserFacingError("No briefings yet.")
+                raise UserFacingError(N_("No briefing is tagged '{topic}'.", topic=topic))
+            raise UserFacingError(N_("No briefings yet."))
         return found
 
     async def resolve(self, reference: str | None, *, include_embargoed: bool = False) -> Briefing:
@@ -206,7 +208,7 @@ class Newsroom:
         if reference is None or not reference.strip():
             newest = await self.storage.latest(1, now=now)
             if not newest:
-                raise UserFacingError("No briefings yet.")
+                raise UserFacingError(N_("No briefings yet."))
             return newest[0]
         match = _ID_REF.match(reference)
         reference = _CHOICE_DATE.sub("", reference) or reference
@@ -223,7 +225,7 @@ class Newsroom:
             found = await self.storage.get_briefing(refs[0].id, include_embargoed=True)
             if found is not None:
                 return found
-        raise UserFacingError(f"No briefing matches '{_clip(reference)}'.")
+        raise UserFacingError(N_("No briefing matches '{reference}'.", reference=_clip(reference)))
 
     async def quotes(
         self,
@@ -240,22 +242,24 @@ class Newsroom:
             speaker=speaker, briefing_id=briefing_id, contains=contains, limit=limit, now=self.clock.now()
         )
         if not hits:
-            parts = []
+            parts: list[Message] = []
             if speaker:
-                parts.append(f"by '{_clip(speaker)}'")
+                parts.append(N_("by '{speaker}'", speaker=_clip(speaker)))
             if contains:
-                parts.append(f"containing '{_clip(contains)}'")
+                parts.append(N_("containing '{words}'", words=_clip(contains)))
             if briefing_id is not None:
-                parts.append(f"in briefing #{briefing_id}")
-            raise UserFacingError("No quotes " + (" ".join(parts) if parts else "yet") + ".")
+                parts.append(N_("in briefing #{id}", id=briefing_id))
+            if not parts:
+                raise UserFacingError(N_("No quotes yet."))
+            raise UserFacingError(N_("No quotes {filters}.", filters=tuple(parts)))
         return hits
 
     async def search(self, query: str, *, limit: int = 5, offset: int = 0) -> tuple[list[SearchHit], int]:
         if not query.strip():
-            raise UserFacingError("Type something to search for.")
+            raise UserFacingError(N_("Type something to search for."))
         hits, total = await self.storage.search(query, limit=limit, offset=offset, now=self.clock.now())
         if total == 0:
-            raise UserFacingError(f"Nothing matches '{_clip(query)}'.")
+            raise UserFacingError(N_("Nothing matches '{query}'.", query=_clip(query)))
         return hits, total
 
     async def title_choices(self, typed: str) -> list[BriefingRef]:

@@ -16,6 +16,7 @@ from bot import nlp
 from bot.corrections import QuoteReview, ReviewedQuote, review, stale
 from bot.delivery.status import CopyReport
 from bot.errors import UserFacingError
+from bot.i18n import N_, nN_
 from bot.models import Analysis, Briefing, BriefingRef, CorrectionKind, Draft, Quote, QuoteCorrection
 from bot.newsroom import ImportReport, Newsroom
 
@@ -78,7 +79,9 @@ class PublishingDesk:
             return Added(None, duplicate_of=outcome.briefing_id)
         briefing = await self._newsroom.storage.get_briefing(outcome.briefing_id, include_embargoed=True)
         if briefing is None:
-            raise UserFacingError(f"Briefing #{outcome.briefing_id} was removed while it was being added.")
+            raise UserFacingError(
+                N_("Briefing #{id} was removed while it was being added.", id=outcome.briefing_id)
+            )
         await self._wakeup.briefing_added()
         return Added(briefing)
 
@@ -109,7 +112,7 @@ class PublishingDesk:
     async def recent(self, limit: int = 20) -> list[BriefingRef]:
         refs = await self._newsroom.storage.list_briefings(limit=limit)
         if not refs:
-            raise UserFacingError("No briefings yet: add one with /article add or /article import.")
+            raise UserFacingError(N_("No briefings yet: add one with /article add or /article import."))
         return refs
 
     # -- quotes --------------------------------------------------------------------
@@ -140,7 +143,13 @@ class PublishingDesk:
         """Apply one editor's correction, store the briefing's quotes again, and correct
         every posted copy. ``number`` is the quote's number in the review."""
         if action not in QUOTE_ACTIONS:
-            raise UserFacingError(f"action must be one of {', '.join(QUOTE_ACTIONS)}, not '{action}'.")
+            raise UserFacingError(
+                N_(
+                    "action must be one of {allowed}, not '{action}'.",
+                    allowed=", ".join(QUOTE_ACTIONS),
+                    action=action,
+                )
+            )
         briefing = await self.find(reference)
         analysis = _analysis_of(briefing)  # once: numbering, storing and the new review share it
         current = await self._review(briefing, analysis.quotes)
@@ -149,13 +158,22 @@ class PublishingDesk:
         if action == "add":
             words = " ".join((text or "").split())
             if not words:
-                raise UserFacingError("add: give the quote's exact words in text.")
+                raise UserFacingError(N_("add: give the quote's exact words in text."))
             if len(words) > MAX_ADDED_QUOTE:
-                raise UserFacingError(f"add: a quote is at most {MAX_ADDED_QUOTE} characters.")
+                raise UserFacingError(
+                    nN_(
+                        "add: a quote is at most {n} character.",
+                        "add: a quote is at most {n} characters.",
+                        MAX_ADDED_QUOTE,
+                    )
+                )
             exact = _find_words(briefing.body, words)
             if exact is None:
                 raise UserFacingError(
-                    f"add: those words are not in briefing #{briefing.id}'s text; copy them exactly."
+                    N_(
+                        "add: those words are not in briefing #{id}'s text; copy them exactly.",
+                        id=briefing.id,
+                    )
                 )
             correction = QuoteCorrection(CorrectionKind.ADD, exact, speaker, role)
             await storage.set_quote_correction(briefing.id, correction, editor_id=editor_id)
@@ -164,12 +182,12 @@ class PublishingDesk:
             words = row.quote.text
             if action == "undo":
                 if not await storage.remove_quote_corrections(briefing.id, words):
-                    raise UserFacingError(f"Quote {row.number} has no correction to undo.")
+                    raise UserFacingError(N_("Quote {number} has no correction to undo.", number=row.number))
             elif action == "drop" and row.added:
                 await storage.remove_quote_corrections(briefing.id, words)
             elif action == "speaker":
                 if speaker is None and role is None:
-                    raise UserFacingError("speaker: give the right speaker, role, or both.")
+                    raise UserFacingError(N_("speaker: give the right speaker, role, or both."))
                 kind = CorrectionKind.ADD if row.added else CorrectionKind.SPEAKER
                 fix = QuoteCorrection(
                     kind, words, speaker or row.quote.speaker, role or row.quote.speaker_role
@@ -194,9 +212,13 @@ def _analysis_of(briefing: Briefing) -> Analysis:
 def _numbered(current: QuoteReview, number: int | None, action: str) -> ReviewedQuote:
     count = len(current.quotes)
     if not count:
-        raise UserFacingError(f"Briefing #{current.briefing.id} has no quotes to {action}; add one.")
+        raise UserFacingError(
+            N_("Briefing #{id} has no quotes to {action}; add one.", id=current.briefing.id, action=action)
+        )
     if number is None or not 1 <= number <= count:
-        raise UserFacingError(f"{action}: give the quote's number, 1 to {count} (see the list).")
+        raise UserFacingError(
+            N_("{action}: give the quote's number, 1 to {count} (see the list).", action=action, count=count)
+        )
     return current.quotes[number - 1]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import limits, render
+from bot.i18n import ENGLISH, Localizer
 from bot.models import Briefing, SummaryLength
 from bot.newsroom import ImportReport, Newsroom
 from storage import SEARCH_WINDOW
@@ -28,14 +29,18 @@ class Reply:
     pages: int = 1
 
 
-async def latest(newsroom: Newsroom, count: int = 1, topic: str | None = None) -> Reply:
+async def latest(
+    newsroom: Newsroom, count: int = 1, topic: str | None = None, *, tr: Localizer = ENGLISH
+) -> Reply:
     briefings = await newsroom.latest(count, topic)
-    return Reply(embeds=render.briefing_embeds(briefings))
+    return Reply(embeds=render.briefing_embeds(briefings, tr=tr))
 
 
-async def summary(newsroom: Newsroom, briefing: str | None, length: SummaryLength) -> Reply:
+async def summary(
+    newsroom: Newsroom, briefing: str | None, length: SummaryLength, *, tr: Localizer = ENGLISH
+) -> Reply:
     found = await newsroom.resolve(briefing)
-    return Reply(embeds=[render.summary_embed(found, length)])
+    return Reply(embeds=[render.summary_embed(found, length, tr)])
 
 
 async def quote(
@@ -44,38 +49,54 @@ async def quote(
     speaker: str | None = None,
     briefing: str | None = None,
     contains: str | None = None,
+    tr: Localizer = ENGLISH,
 ) -> Reply:
     hits = await newsroom.quotes(speaker=speaker, briefing=briefing, contains=contains, limit=3)
-    return Reply(embeds=render.quote_embeds(hits))
+    return Reply(embeds=render.quote_embeds(hits, tr))
 
 
-async def search(newsroom: Newsroom, query: str, *, page: int = 1, limit: int = SEARCH_PAGE_SIZE) -> Reply:
+async def search(
+    newsroom: Newsroom,
+    query: str,
+    *,
+    page: int = 1,
+    limit: int = SEARCH_PAGE_SIZE,
+    tr: Localizer = ENGLISH,
+) -> Reply:
     """One page of ranked hits; ``limit`` is the page size the reader asked for."""
     limit = max(1, min(limit, 10))
     hits, total = await newsroom.search(query, limit=limit, offset=(page - 1) * limit)
     pages = max(1, math.ceil(total / limit))
     embed = render.search_embed(
-        query, hits, total=total, page=page, pages=pages, at_least=total >= SEARCH_WINDOW
+        query, hits, total=total, page=page, pages=pages, at_least=total >= SEARCH_WINDOW, tr=tr
     )
     return Reply(embeds=[embed], page=page, pages=pages)
 
 
-def post(briefing: Briefing) -> Reply:
+def post(briefing: Briefing, *, tr: Localizer = ENGLISH) -> Reply:
     """What a subscribed channel receives for one new briefing."""
-    return Reply(embeds=[render.briefing_embed(briefing)])
+    return Reply(embeds=[render.briefing_embed(briefing, tr=tr)])
 
 
-def import_report(report: ImportReport) -> Reply:
-    """Summarise an import: what was added, what was a duplicate, what failed and why."""
-    lines = [f"**{report.added} added, {report.duplicates} duplicate, {report.failed} failed**"]
+def import_report(report: ImportReport, *, tr: Localizer = ENGLISH) -> Reply:
+    """Summarise an import: what was added, what was a duplicate, what failed and why (the
+    parser's reasons stay in English: they quote the file and name its fields)."""
+    counts = tr.gettext(
+        "{added} added, {duplicates} duplicate, {failed} failed",
+        added=tr.number(report.added),
+        duplicates=tr.number(report.duplicates),
+        failed=tr.number(report.failed),
+    )
+    lines = [f"**{counts}**"]
     for item in report.items:
         if item.outcome == "added":
             lines.append(f"✅ #{item.briefing_id} {render.escape(item.title or '')}")
         elif item.outcome == "duplicate":
-            lines.append(f"↩️ duplicate of #{item.briefing_id} {render.escape(item.title or '')}")
+            duplicate = tr.gettext("duplicate of #{id}", id=item.briefing_id)
+            lines.append(f"↩️ {duplicate} {render.escape(item.title or '')}")
         else:
             lines.append(f"❌ {render.escape(item.reason or item.origin)}")
     text = "\n".join(lines)
-    embed = discord.Embed(title="Import", colour=render.BRAND_COLOUR)
+    embed = discord.Embed(title=tr.gettext("Import"), colour=render.BRAND_COLOUR)
     embed.description = limits.truncate(text, limits.EMBED_DESCRIPTION)
     return Reply(embeds=[embed])

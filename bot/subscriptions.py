@@ -17,6 +17,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.config import ScheduleConfig
 from bot.errors import PermissionDeniedError, UserFacingError
+from bot.i18n import N_
 from bot.models import ScheduleKind, Subscription
 from bot.timetable import ScheduleOptions, next_run, parse_schedule_options
 from storage import Storage
@@ -94,7 +95,7 @@ class SubscriptionDesk:
         options = self.check(request)
         existing = await self._storage.get_subscription(request.channel_id)
         if existing is not None and existing.guild_id != request.guild_id:
-            raise PermissionDeniedError("You can only manage channels of this server.")
+            raise PermissionDeniedError(N_("You can only manage channels of this server."))
         sub = Subscription(
             channel_id=request.channel_id,
             guild_id=request.guild_id,
@@ -129,9 +130,9 @@ class SubscriptionDesk:
         """Stop posting to a channel of this server; an error if it has no subscription."""
         existing = await self._storage.get_subscription(channel_id)
         if existing is not None and existing.guild_id != guild_id:
-            raise PermissionDeniedError("You can only manage channels of this server.")
+            raise PermissionDeniedError(N_("You can only manage channels of this server."))
         if existing is None or not await self._storage.delete_subscription(channel_id):
-            raise UserFacingError(f"<#{channel_id}> has no subscription.")
+            raise UserFacingError(N_("{channel} has no subscription.", channel=f"<#{channel_id}>"))
         await self._scheduler.subscription_removed(channel_id)
         log.info("channel %d unsubscribed in guild %d", channel_id, guild_id)
 
@@ -139,7 +140,7 @@ class SubscriptionDesk:
         """This server's subscriptions; an error saying how to start when there are none."""
         subs = await self._storage.subscriptions(guild_id=guild_id)
         if not subs:
-            raise UserFacingError("No channel here is subscribed yet: use /subscribe.")
+            raise UserFacingError(N_("No channel here is subscribed yet: use /subscribe."))
         return subs
 
     def next_digest(self, sub: Subscription) -> datetime | None:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import UserFacingError
+from bot.i18n import ENGLISH, N_, Localizer
 from bot.models import ScheduleKind, Subscription
 
 DEFAULT_TIME = "09:00"
@@ -51,7 +52,7 @@ def parse_time(text: str) -> tuple[int, int]:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour < 24 and minute < 60:
             return hour, minute
-    raise UserFacingError(f"time must be HH:MM (24-hour), got '{text.strip()}'")
+    raise UserFacingError(N_("time must be HH:MM (24-hour), got '{text}'", text=text.strip()))
 
 
 def parse_timezone(name: str) -> str:
@@ -67,7 +68,9 @@ def parse_timezone(name: str) -> str:
         canonical = _zones_by_folded_name().get(cleaned.casefold())
         if canonical:
             return canonical
-    raise UserFacingError(f"'{cleaned}' is not a time zone; use an IANA name such as Europe/Kyiv")
+    raise UserFacingError(
+        N_("'{name}' is not a time zone; use an IANA name such as Europe/Kyiv", name=cleaned)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +96,9 @@ def parse_weekday(value: int | str) -> int:
                 return index
         if folded.isdigit() and 0 <= int(folded) <= 6:
             return int(folded)
-    raise UserFacingError(f"weekday must be a day such as Monday (or 0-6, Monday = 0), got '{value}'")
+    raise UserFacingError(
+        N_("weekday must be a day such as Monday (or 0-6, Monday = 0), got '{value}'", value=value)
+    )
 
 
 def parse_schedule_options(
@@ -113,21 +118,29 @@ def parse_schedule_options(
         kind = ScheduleKind(str(schedule).strip().casefold())
     except ValueError:
         allowed = ", ".join(k.value for k in ScheduleKind)
-        raise UserFacingError(f"schedule must be one of {allowed}, got '{schedule}'") from None
+        raise UserFacingError(
+            N_("schedule must be one of {allowed}, got '{schedule}'", allowed=allowed, schedule=schedule)
+        ) from None
     zone = parse_timezone(timezone) if timezone and timezone.strip() else parse_timezone(default_tz)
     has_time = time is not None and time.strip() != ""
     has_weekday = weekday is not None and weekday != ""
     if kind in (ScheduleKind.INSTANT, ScheduleKind.HOURLY):
         if has_time:
-            raise UserFacingError(f"time only applies to daily and weekly schedules, not {kind.value}")
+            raise UserFacingError(
+                N_("time only applies to daily and weekly schedules, not {schedule}", schedule=kind.value)
+            )
         if has_weekday:
-            raise UserFacingError(f"weekday only applies to weekly schedules, not {kind.value}")
+            raise UserFacingError(
+                N_("weekday only applies to weekly schedules, not {schedule}", schedule=kind.value)
+            )
         return ScheduleOptions(kind, None, None, zone)
     hour, minute = parse_time(time if has_time else DEFAULT_TIME)  # type: ignore[arg-type]
     normalised = f"{hour:02d}:{minute:02d}"
     if kind is ScheduleKind.DAILY:
         if has_weekday:
-            raise UserFacingError("weekday only applies to weekly schedules, not daily")
+            raise UserFacingError(
+                N_("weekday only applies to weekly schedules, not {schedule}", schedule=kind.value)
+            )
         return ScheduleOptions(kind, normalised, None, zone)
     day = parse_weekday(weekday) if has_weekday else 0  # type: ignore[arg-type]
     return ScheduleOptions(kind, normalised, day, zone)
@@ -192,12 +205,23 @@ def previous_run(sub: Subscription, at: datetime) -> datetime:
     return found[-1]
 
 
-def describe(sub: Subscription) -> str:
-    """A short human description: ``daily at 09:00 (Europe/Kyiv)``."""
+def describe(sub: Subscription, tr: Localizer = ENGLISH) -> str:
+    """A short human description: ``daily at 09:00 (Europe/Kyiv)``, in ``tr``'s language."""
     if sub.schedule is ScheduleKind.INSTANT:
-        return "instant"
+        return tr.gettext("instant")
     if sub.schedule is ScheduleKind.HOURLY:
-        return "hourly"
+        return tr.gettext("hourly")
+    at, zone = sub.time or DEFAULT_TIME, sub.timezone
     if sub.schedule is ScheduleKind.DAILY:
-        return f"daily at {sub.time or DEFAULT_TIME} ({sub.timezone})"
-    return f"weekly on {WEEKDAYS[sub.weekday or 0].title()} at {sub.time or DEFAULT_TIME} ({sub.timezone})"
+        return tr.gettext("daily at {time} ({zone})", time=at, zone=zone)
+    # One sentence per day: the languages put the day in their own case ("в середу").
+    weekly = (
+        tr.gettext("weekly on Monday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Tuesday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Wednesday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Thursday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Friday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Saturday at {time} ({zone})", time=at, zone=zone),
+        tr.gettext("weekly on Sunday at {time} ({zone})", time=at, zone=zone),
+    )
+    return weekly[sub.weekday or 0]

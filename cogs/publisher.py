@@ -14,9 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render, replies
+from bot import i18n, render, replies
 from bot.client import handle_interaction_error
 from bot.errors import PermissionDeniedError, UserFacingError
+from bot.i18n import N_
+from bot.i18n.commands import reader
 from bot.ingest import MAX_TITLE, format_when
 from bot.models import Briefing
 from bot.publishing import QUOTE_ACTIONS, PublishingDesk
@@ -27,44 +29,49 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PUBLISHER_ONLY = "Only publishers can change briefings (ask the bot's operator to add you or your role)."
+PUBLISHER_ONLY = N_("Only publishers can change briefings (ask the bot's operator to add you or your role).")
 FORM_BODY_MAX = 4000  # Discord's limit for one text input
 
 
 class ArticleModal(discord.ui.Modal):
     """The form for a new briefing, or an edit prefilled with the current text."""
 
-    headline: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Title", max_length=MAX_TITLE, placeholder="Headline"
-    )
-    body: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Body",
-        style=discord.TextStyle.paragraph,
-        max_length=FORM_BODY_MAX,
-        placeholder="Paragraphs, blank line between",
-    )
-    source_url: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Source URL", required=False, max_length=500, placeholder="https://…"
-    )
-    published: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Publish time",
-        required=False,
-        max_length=40,
-        placeholder="2026-03-01 14:30 UTC (empty: now; future: embargo)",
-    )
-    tags: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
-        label="Tags", required=False, max_length=200, placeholder="energy, eu, sanctions"
-    )
-
-    def __init__(self, cog: PublisherCog, *, editing: Briefing | None = None) -> None:
+    def __init__(
+        self, cog: PublisherCog, *, editing: Briefing | None = None, tr: i18n.Localizer = i18n.ENGLISH
+    ) -> None:
         """Every prefilled value parses back to what is stored, so a field left as it is
         stays as it is. A body longer than one text input holds is left out of the form
-        (and kept) rather than shown cut and saved cut."""
+        (and kept) rather than shown cut and saved cut. Labels are in the editor's language;
+        the values are the briefing's own."""
         body_fits = editing is None or len(editing.body) <= FORM_BODY_MAX
-        title = "New briefing" if editing is None else "Edit briefing"
+        title = tr.gettext("New briefing") if editing is None else tr.gettext("Edit briefing")
         if not body_fits:
-            title = "Edit briefing (long body kept)"
+            title = tr.gettext("Edit briefing (long body kept)")
         super().__init__(title=title, timeout=1800)
+        self.headline: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+            label=tr.gettext("Title"), max_length=MAX_TITLE, placeholder=tr.gettext("Headline")
+        )
+        self.body: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+            label=tr.gettext("Body"),
+            style=discord.TextStyle.paragraph,
+            max_length=FORM_BODY_MAX,
+            placeholder=tr.gettext("Paragraphs, blank line between"),
+        )
+        self.source_url: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+            label=tr.gettext("Source URL"), required=False, max_length=500, placeholder="https://…"
+        )
+        self.published: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+            label=tr.gettext("Publish time"),
+            required=False,
+            max_length=40,
+            placeholder=tr.gettext("2026-03-01 14:30 UTC (empty: now; future: embargo)"),
+        )
+        self.tags: discord.ui.TextInput[ArticleModal] = discord.ui.TextInput(
+            label=tr.gettext("Tags"),
+            required=False,
+            max_length=200,
+            placeholder=tr.gettext("energy, eu, sanctions"),
+        )
         self.cog = cog
         self.editing = editing
         self.kept_body: str | None = None
@@ -77,7 +84,9 @@ class ArticleModal(discord.ui.Modal):
                 self.body.default = editing.body
             else:
                 self.kept_body = editing.body
-                self.remove_item(self.body)
+        for field in (self.headline, self.body, self.source_url, self.published, self.tags):
+            if field is not self.body or self.kept_body is None:
+                self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         self.cog.require_publisher(interaction)
@@ -90,40 +99,49 @@ class ArticleModal(discord.ui.Modal):
             tags=self.tags.value,
             origin=f"/article {'edit' if self.editing else 'add'} by {interaction.user.id}",
         )
+        tr = reader(interaction)
         # Storing may wait on a busy database: answer Discord first, then edit the reply.
         await interaction.response.defer(ephemeral=True, thinking=True)
         if self.editing is None:
             added = await desk.add(draft)
             if added.briefing is None:
                 await interaction.edit_original_response(
-                    content=f"Already stored as #{added.duplicate_of}: nothing added."
+                    content=tr.gettext("Already stored as #{id}: nothing added.", id=added.duplicate_of)
                 )
                 return
             briefing = added.briefing
             log.info("briefing %d added by user %d", briefing.id, interaction.user.id)
-            text = f"Added briefing #{briefing.id}."
+            text = tr.gettext("Added briefing #{id}.", id=briefing.id)
         else:
             edited = await desk.edit(self.editing.id, draft)
             briefing, corrected = edited.briefing, edited.corrected
-            note = (
-                f" {corrected} posted cop{'y' if corrected == 1 else 'ies'} corrected." if corrected else ""
-            )
             log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
-            text = f"Updated briefing #{briefing.id}.{note}"
+            text = tr.gettext("Updated briefing #{id}.", id=briefing.id)
+            if corrected:
+                text += " " + _copies_corrected(tr, corrected)
         await interaction.edit_original_response(
-            content=text, embed=render.briefing_embed(briefing), allowed_mentions=NO_MENTIONS
+            content=text, embed=render.briefing_embed(briefing, tr=tr), allowed_mentions=NO_MENTIONS
         )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await handle_interaction_error(interaction, error)
 
 
+def _copies_corrected(tr: i18n.Localizer, copies: int) -> str:
+    return tr.ngettext("{n} posted copy corrected.", "{n} posted copies corrected.", copies)
+
+
 class RemoveConfirm(discord.ui.View):
     """Ask before removing, and whether to delete the copies already posted."""
 
-    def __init__(self, cog: PublisherCog, user_id: int, briefing: Briefing) -> None:
+    def __init__(
+        self, cog: PublisherCog, user_id: int, briefing: Briefing, tr: i18n.Localizer = i18n.ENGLISH
+    ) -> None:
         super().__init__(timeout=300)
         self.cog, self.user_id, self.briefing = cog, user_id, briefing
+        self.remove_all.label = tr.gettext("Remove and delete posted copies")
+        self.remove_keep.label = tr.gettext("Remove, keep posts")
+        self.cancel.label = tr.gettext("Cancel")
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[RemoveConfirm]
@@ -132,20 +150,28 @@ class RemoveConfirm(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.user_id:
-            await interaction.response.send_message("This confirmation is not yours.", ephemeral=True)
+            await interaction.response.send_message(
+                reader(interaction).gettext("This confirmation is not yours."), ephemeral=True
+            )
             return False
         return True
 
     async def _remove(self, interaction: discord.Interaction, *, delete_posts: bool) -> None:
         self.cog.require_publisher(interaction)
+        tr = reader(interaction)
         await interaction.response.defer(ephemeral=True)
         removed = await self.cog.desk.remove(self.briefing.id, delete_posts=delete_posts)
-        text = f"Removed briefing #{self.briefing.id}."
-        if removed.posted:
-            text += (
-                f" Deleted {removed.deleted} of {removed.posted} posted copies."
-                if delete_posts
-                else f" {removed.posted} posted copies were left in place."
+        text = tr.gettext("Removed briefing #{id}.", id=self.briefing.id)
+        if removed.posted and delete_posts:
+            text += " " + tr.ngettext(
+                "Deleted {deleted} of {n} posted copy.",
+                "Deleted {deleted} of {n} posted copies.",
+                removed.posted,
+                deleted=tr.number(removed.deleted),
+            )
+        elif removed.posted:
+            text += " " + tr.ngettext(
+                "{n} posted copy was left in place.", "{n} posted copies were left in place.", removed.posted
             )
         self.stop()
         await interaction.edit_original_response(content=text, view=None, embed=None)
@@ -167,10 +193,15 @@ class RemoveConfirm(discord.ui.View):
         self, interaction: discord.Interaction, button: discord.ui.Button[RemoveConfirm]
     ) -> None:
         self.stop()
-        await interaction.response.edit_message(content="Nothing removed.", view=None, embed=None)
+        await interaction.response.edit_message(
+            content=reader(interaction).gettext("Nothing removed."), view=None, embed=None
+        )
 
 
 @app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 class PublisherCog(
     commands.GroupCog, group_name="article", group_description="Publish and correct briefings"
 ):
@@ -180,13 +211,16 @@ class PublisherCog(
         super().__init__()
 
     def require_publisher(self, interaction: discord.Interaction) -> None:
+        """A publisher, in a server the bot is in (Discord offers /article nowhere else)."""
+        if interaction.guild_id is None or self.bot.get_guild(interaction.guild_id) is None:
+            raise PermissionDeniedError(PUBLISHER_ONLY)
         if not self.bot.is_publisher(interaction.user):
             raise PermissionDeniedError(PUBLISHER_ONLY)
 
     @app_commands.command(name="add", description="Write a new briefing in a form")
     async def add(self, interaction: discord.Interaction) -> None:
         self.require_publisher(interaction)
-        await interaction.response.send_modal(ArticleModal(self))
+        await interaction.response.send_modal(ArticleModal(self, tr=reader(interaction)))
 
     @app_commands.command(
         name="import", description="Import briefings from a file (wire text, Markdown, JSON, plain)"
@@ -194,15 +228,27 @@ class PublisherCog(
     @app_commands.describe(file="A .txt, .md or .json file; a JSON list may hold many briefings")
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         self.require_publisher(interaction)
+        tr = reader(interaction)
         limit = self.bot.config.ingest.max_bytes
         if file.size > limit:
-            raise UserFacingError(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,} bytes.")
+            raise UserFacingError(
+                N_(
+                    "{file} is {size} bytes; the limit is {limit} bytes.",
+                    file=file.filename,
+                    size=tr.number(file.size),
+                    limit=tr.number(limit),
+                )
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             data = await file.read()
         except discord.HTTPException as exc:
             raise UserFacingError(
-                f"Could not download {file.filename} from Discord ({exc.status})."
+                N_(
+                    "Could not download {file} from Discord ({status}).",
+                    file=file.filename,
+                    status=exc.status,
+                )
             ) from None
         report = await self.desk.import_file(data, file.filename)
         log.info(
@@ -213,7 +259,7 @@ class PublisherCog(
             report.duplicates,
             report.failed,
         )
-        reply = replies.import_report(report)
+        reply = replies.import_report(report, tr=tr)
         await interaction.edit_original_response(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="edit", description="Correct a briefing; posted copies are corrected too")
@@ -221,7 +267,7 @@ class PublisherCog(
     async def edit(self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]) -> None:
         self.require_publisher(interaction)
         found = await self.desk.find(briefing)
-        await interaction.response.send_modal(ArticleModal(self, editing=found))
+        await interaction.response.send_modal(ArticleModal(self, editing=found, tr=reader(interaction)))
 
     @app_commands.command(name="remove", description="Delete a briefing (asks first)")
     @app_commands.describe(briefing="Which briefing (type words of its title)")
@@ -229,11 +275,12 @@ class PublisherCog(
         self, interaction: discord.Interaction, briefing: app_commands.Range[str, 1, 200]
     ) -> None:
         self.require_publisher(interaction)
+        tr = reader(interaction)
         found = await self.desk.find(briefing)
-        view = RemoveConfirm(self, interaction.user.id, found)
+        view = RemoveConfirm(self, interaction.user.id, found, tr)
         await interaction.response.send_message(
-            f"Remove briefing #{found.id}?",
-            embed=render.briefing_embed(found),
+            tr.gettext("Remove briefing #{id}?", id=found.id),
+            embed=render.briefing_embed(found, tr=tr),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -260,6 +307,7 @@ class PublisherCog(
         text: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         self.require_publisher(interaction)
+        tr = reader(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         if action is None:
             review = await self.desk.review_quotes(briefing)
@@ -274,12 +322,11 @@ class PublisherCog(
                 text=text,
                 editor_id=interaction.user.id,
             )
-            copies = review.corrected
-            content = f"Saved ({action})." + (
-                f" {copies} posted cop{'y' if copies == 1 else 'ies'} corrected." if copies else ""
-            )
+            content = tr.gettext("Saved ({action}).", action=action)
+            if review.corrected:
+                content += " " + _copies_corrected(tr, review.corrected)
         await interaction.edit_original_response(
-            content=content, embed=render.quote_review_embed(review), allowed_mentions=NO_MENTIONS
+            content=content, embed=render.quote_review_embed(review, tr), allowed_mentions=NO_MENTIONS
         )
 
     @edit.autocomplete("briefing")
@@ -291,23 +338,26 @@ class PublisherCog(
         if not self.bot.is_publisher(interaction.user):
             return []  # the choices include embargoed titles
         refs = await self.desk.choices(current)
+        tr = reader(interaction)
         return [
-            app_commands.Choice(name=f"{r.title} ({r.published_at:%d %b %Y})"[:100], value=str(r.id))
+            app_commands.Choice(name=f"{r.title} ({tr.date(r.published_at)})"[:100], value=str(r.id))
             for r in refs
         ]
 
     @app_commands.command(name="list", description="Recent briefings with their ids, embargoed ones included")
     async def list_(self, interaction: discord.Interaction) -> None:
         self.require_publisher(interaction)
+        tr = reader(interaction)
         refs = await self.desk.recent()
         now = discord.utils.utcnow()
+        embargoed = " · " + tr.gettext("embargoed")
         lines = [
             f"`#{r.id}` {render.escape(r.title)[:120]} · {render.timestamp(r.published_at, 'd')}"
-            + (" · embargoed" if r.published_at > now else "")
+            + (embargoed if r.published_at > now else "")
             for r in refs
         ]
         embed = discord.Embed(
-            title="Recent briefings", description="\n".join(lines), colour=render.BRAND_COLOUR
+            title=tr.gettext("Recent briefings"), description="\n".join(lines), colour=render.BRAND_COLOUR
         )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 

@@ -15,8 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, replies
+from bot import i18n, limits, replies
 from bot.client import handle_interaction_error
+from bot.i18n.commands import reader
 from bot.models import SummaryLength
 from bot.newsroom import Newsroom
 
@@ -27,16 +28,31 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
+READER_COMMANDS = ("latest", "summary", "quote", "search", "help")
+MANAGER_COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
+PUBLISHER_GROUP = "article"
+
 
 def _choice_name(text: str) -> str:
     return limits.one_line(text, limits.CHOICE_NAME)
 
 
-async def briefing_choices(newsroom: Newsroom, current: str) -> list[app_commands.Choice[str]]:
+def bot_is_here(bot: discord.Client, interaction: discord.Interaction) -> bool:
+    """Whether the bot itself is where the command was used: a server it has joined, or a
+    DM with it. Elsewhere (a user install in a group DM, another DM, a server without the
+    bot) only the person who asked may see the answer."""
+    if interaction.guild_id is not None:
+        return bot.get_guild(interaction.guild_id) is not None
+    return interaction.context.dm_channel
+
+
+async def briefing_choices(
+    newsroom: Newsroom, current: str, tr: i18n.Localizer = i18n.ENGLISH
+) -> list[app_commands.Choice[str]]:
     """Titles matching any typed word, newest first; the value is the id."""
     refs = await newsroom.title_choices(current)
     return [
-        app_commands.Choice(name=_choice_name(f"{r.title} ({r.published_at:%d %b %Y})"), value=str(r.id))
+        app_commands.Choice(name=_choice_name(f"{r.title} ({tr.date(r.published_at)})"), value=str(r.id))
         for r in refs
     ]
 
@@ -45,12 +61,20 @@ class SearchPager(discord.ui.View):
     """Previous/Next buttons that only the person who searched may press."""
 
     def __init__(
-        self, newsroom: Newsroom, owner_id: int, query: str, limit: int, reply: replies.Reply
+        self,
+        newsroom: Newsroom,
+        owner_id: int,
+        query: str,
+        limit: int,
+        reply: replies.Reply,
+        tr: i18n.Localizer = i18n.ENGLISH,
     ) -> None:
         super().__init__(timeout=600)
         self.newsroom, self.owner_id, self.query, self.limit = newsroom, owner_id, query, limit
         self.page, self.pages = reply.page, reply.pages
         self.message: discord.InteractionMessage | None = None
+        self.previous.label = tr.gettext("Previous")
+        self.next.label = tr.gettext("Next")
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
@@ -64,8 +88,9 @@ class SearchPager(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
+            tr = reader(interaction)
             await interaction.response.send_message(
-                "Only the person who searched can turn these pages; run /search yourself.",
+                tr.gettext("Only the person who searched can turn these pages; run /search yourself."),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -73,7 +98,9 @@ class SearchPager(discord.ui.View):
         return True
 
     async def _show(self, interaction: discord.Interaction, page: int) -> None:
-        reply = await replies.search(self.newsroom, self.query, page=page, limit=self.limit)
+        reply = await replies.search(
+            self.newsroom, self.query, page=page, limit=self.limit, tr=reader(interaction)
+        )
         self.page, self.pages = reply.page, reply.pages
         self._sync_buttons()
         await interaction.response.edit_message(embeds=reply.embeds, view=self)
@@ -97,34 +124,53 @@ class SearchPager(discord.ui.View):
                 await self.message.edit(view=self)
 
 
+# Reader commands work wherever a reader is: installed to a server or to a user, in servers,
+# DMs with the bot, group DMs and other people's DMs.
+anywhere = app_commands.allowed_installs(guilds=True, users=True)
+in_any_chat = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+
+
 class ReaderCog(commands.Cog):
     def __init__(self, bot: BriefBot, newsroom: Newsroom) -> None:
         self.bot = bot
         self.newsroom = newsroom
 
+    async def _send(self, interaction: discord.Interaction, reply: replies.Reply) -> None:
+        """The answer, through the interaction: for everyone where the bot is, else only
+        for the reader."""
+        await interaction.response.send_message(
+            embeds=reply.embeds,
+            ephemeral=not bot_is_here(self.bot, interaction),
+            allowed_mentions=NO_MENTIONS,
+        )
+
     @app_commands.command(name="latest", description="The newest briefing(s)")
     @app_commands.describe(count="How many briefings (1-5)", topic="Only briefings tagged with this topic")
+    @anywhere
+    @in_any_chat
     async def latest(
         self,
         interaction: discord.Interaction,
         count: app_commands.Range[int, 1, 5] = 1,
         topic: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        reply = await replies.latest(self.newsroom, count, topic)
-        await interaction.response.send_message(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
+        reply = await replies.latest(self.newsroom, count, topic, tr=reader(interaction))
+        await self._send(interaction, reply)
 
     @app_commands.command(name="summary", description="A briefing's summary")
     @app_commands.describe(
         briefing="Which briefing (type words of its title); default the newest", length="How long"
     )
+    @anywhere
+    @in_any_chat
     async def summary(
         self,
         interaction: discord.Interaction,
         briefing: app_commands.Range[str, 1, 200] | None = None,
         length: SummaryLength = SummaryLength.STANDARD,
     ) -> None:
-        reply = await replies.summary(self.newsroom, briefing, length)
-        await interaction.response.send_message(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
+        reply = await replies.summary(self.newsroom, briefing, length, tr=reader(interaction))
+        await self._send(interaction, reply)
 
     @app_commands.command(name="quote", description="Key quotes: exact words, who said them, and the source")
     @app_commands.describe(
@@ -132,6 +178,8 @@ class ReaderCog(commands.Cog):
         briefing="Only quotes from this briefing",
         contains="Only quotes containing these words",
     )
+    @anywhere
+    @in_any_chat
     async def quote(
         self,
         interaction: discord.Interaction,
@@ -139,8 +187,10 @@ class ReaderCog(commands.Cog):
         briefing: app_commands.Range[str, 1, 200] | None = None,
         contains: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        reply = await replies.quote(self.newsroom, speaker=speaker, briefing=briefing, contains=contains)
-        await interaction.response.send_message(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
+        reply = await replies.quote(
+            self.newsroom, speaker=speaker, briefing=briefing, contains=contains, tr=reader(interaction)
+        )
+        await self._send(interaction, reply)
 
     @quote.autocomplete("speaker")
     async def _quote_speaker(
@@ -157,59 +207,88 @@ class ReaderCog(commands.Cog):
     async def _briefing(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await briefing_choices(self.newsroom, current)
+        return await briefing_choices(self.newsroom, current, reader(interaction))
 
     @app_commands.command(name="search", description="Full-text search over all briefings")
     @app_commands.describe(
         query='Words in any form (contracts finds contract); "exact phrase" and -exclude work',
         limit="Results per page (1-10)",
     )
+    @anywhere
+    @in_any_chat
     async def search(
         self,
         interaction: discord.Interaction,
         query: app_commands.Range[str, 1, 200],
         limit: app_commands.Range[int, 1, 10] = 5,
     ) -> None:
-        reply = await replies.search(self.newsroom, query, limit=limit)
-        if reply.pages > 1:
-            view = SearchPager(self.newsroom, interaction.user.id, query, limit, reply)
-            await interaction.response.send_message(
-                embeds=reply.embeds, view=view, allowed_mentions=NO_MENTIONS
-            )
-            view.message = await interaction.original_response()
-        else:
-            await interaction.response.send_message(embeds=reply.embeds, allowed_mentions=NO_MENTIONS)
+        tr = reader(interaction)
+        reply = await replies.search(self.newsroom, query, limit=limit, tr=tr)
+        if reply.pages <= 1:
+            await self._send(interaction, reply)
+            return
+        view = SearchPager(self.newsroom, interaction.user.id, query, limit, reply, tr)
+        await interaction.response.send_message(
+            embeds=reply.embeds,
+            view=view,
+            ephemeral=not bot_is_here(self.bot, interaction),
+            allowed_mentions=NO_MENTIONS,
+        )
+        view.message = await interaction.original_response()
 
     @app_commands.command(name="help", description="What briefbot does and the commands you can use")
+    @anywhere
+    @in_any_chat
     async def help(self, interaction: discord.Interaction) -> None:
+        tr = reader(interaction)
         lines = [
-            "I keep this server informed with policy briefings: summaries, attributed key quotes, "
-            "and scheduled posts.",
+            tr.gettext(
+                "I keep servers informed with policy briefings: summaries, attributed key quotes, "
+                "and scheduled posts."
+            ),
             "",
-            "**Reading**",
-            "`/latest [count] [topic]` the newest briefings",
-            "`/summary [briefing] [length]` a briefing's summary (short, standard, detailed)",
-            "`/quote [speaker] [briefing] [contains]` key quotes with who said them",
-            "`/search query [limit]` full-text search",
+            "**" + tr.gettext("Reading") + "**",
+            *self._usage(READER_COMMANDS[:-1], tr),
         ]
-        perms = interaction.permissions
-        if interaction.guild_id is not None and perms.manage_guild:
-            lines += [
-                "",
-                "**Managing this server's channels**",
-                "`/subscribe channel [schedule] [time] [timezone] [topics] [backfill]` post briefings to a channel",
-                "`/unsubscribe channel` stop posting there",
-                "`/subscriptions` what this server receives, and when",
-            ]
-        if self.bot.is_publisher(interaction.user):
-            lines += [
-                "",
-                "**Publishing**",
-                "`/article add` write a briefing · `/article import` upload a file",
-                "`/article edit` correct one (posted copies are corrected too) · `/article remove` · `/article list`",
-            ]
+        if bot_is_here(self.bot, interaction) and interaction.permissions.manage_guild:
+            lines += ["", "**" + tr.gettext("Managing this server's channels") + "**"]
+            lines += self._usage(MANAGER_COMMANDS, tr)
+        if (
+            bot_is_here(self.bot, interaction)
+            and interaction.guild_id
+            and self.bot.is_publisher(interaction.user)
+        ):
+            lines += ["", "**" + tr.gettext("Publishing") + "**"]
+            lines += self._usage((PUBLISHER_GROUP,), tr)
+        if not bot_is_here(self.bot, interaction):
+            lines += ["", tr.gettext("Only you can see my answers here.")]
         embed = discord.Embed(title="briefbot", description="\n".join(lines), colour=discord.Colour(0x1F4E79))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    def _usage(self, names: tuple[str, ...], tr: i18n.Localizer) -> list[str]:
+        """``/command [option]… description`` for each command (each subcommand of a group),
+        as the reader's Discord shows them: the synced names and descriptions in their language."""
+        lines = []
+        for name in names:
+            found = self.bot.tree.get_command(name)
+            leaves = found.commands if isinstance(found, app_commands.Group) else [found]
+            for command in leaves:
+                if not isinstance(command, app_commands.Command):
+                    continue
+                path = " ".join(_translated(tr, i18n.NAME, part) for part in command.qualified_name.split())
+                options = [
+                    _translated(tr, i18n.NAME, p.name)
+                    if p.required
+                    else f"[{_translated(tr, i18n.NAME, p.name)}]"
+                    for p in command.parameters
+                ]
+                usage = " ".join([f"/{path}", *options])
+                lines.append(f"`{usage}` {_translated(tr, i18n.DESCRIPTION, command.description)}")
+        return lines
+
+
+def _translated(tr: i18n.Localizer, context: str, text: str) -> str:
+    return tr.pgettext(context, text) or text
 
 
 async def setup(bot: BriefBot) -> None:

@@ -14,8 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import i18n, render
 from bot.errors import PermissionDeniedError, UserFacingError
+from bot.i18n import N_, Message
+from bot.i18n.commands import reader
 from bot.models import ScheduleKind
 from bot.subscriptions import SubscribeRequest, SubscriptionDesk
 from bot.timetable import WEEKDAYS, describe, zone_names
@@ -28,20 +30,34 @@ log = logging.getLogger(__name__)
 
 Postable = discord.TextChannel | discord.Thread
 
+# Guild-installed and used in servers only: a server's subscriptions are its managers' business.
+in_servers_only = app_commands.allowed_installs(guilds=True, users=False)
+in_server_channels = app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 
-def missing_post_permissions(channel: Postable, me: discord.Member) -> list[str]:
-    """What the bot lacks to post briefing cards in ``channel``."""
+OTHER_SERVER = N_("You can only manage channels of this server.")
+
+
+def missing_post_permissions(channel: Postable, me: discord.Member) -> list[Message]:
+    """What the bot lacks to post briefing cards in ``channel``, named as Discord names it."""
     perms = channel.permissions_for(me)
     send = (
-        ("send_messages_in_threads", "Send Messages in Threads")
+        ("send_messages_in_threads", N_("Send Messages in Threads"))
         if isinstance(channel, discord.Thread)
-        else ("send_messages", "Send Messages")
+        else ("send_messages", N_("Send Messages"))
     )
     # Without View or Send, Discord also drops Embed Links: name only the root cause.
-    for needed in (("view_channel", "View Channel"), send, ("embed_links", "Embed Links")):
+    for needed in (("view_channel", N_("View Channel")), send, ("embed_links", N_("Embed Links"))):
         if not getattr(perms, needed[0]):
             return [needed[1]]
     return []
+
+
+def _outcome(verb: str, channel: str, schedule: str, tr: i18n.Localizer) -> str:
+    if verb == "Resumed and updated":
+        return tr.gettext("Resumed and updated {channel}: {schedule}", channel=channel, schedule=schedule)
+    if verb == "Updated":
+        return tr.gettext("Updated {channel}: {schedule}", channel=channel, schedule=schedule)
+    return tr.gettext("Subscribed {channel}: {schedule}", channel=channel, schedule=schedule)
 
 
 class SubscriptionsCog(commands.Cog):
@@ -52,12 +68,17 @@ class SubscriptionsCog(commands.Cog):
         self.bot = bot
         self.desk = desk
 
-    def _require_manager(self, interaction: discord.Interaction, action: str) -> discord.Guild:
-        if interaction.guild is None or interaction.guild_id is None:
-            raise UserFacingError("Subscriptions are per server: use this command in a server channel.")
+    def _require_manager(self, interaction: discord.Interaction, refusal: Message) -> discord.Guild:
+        """The server, from the bot's own cache: a command used where the bot is not a member
+        (a user install) has no subscriptions to manage."""
+        guild = self.bot.get_guild(interaction.guild_id) if interaction.guild_id is not None else None
+        if guild is None:
+            raise UserFacingError(
+                N_("Subscriptions are per server: use this command in a server channel where I am a member.")
+            )
         if not interaction.permissions.manage_guild:
-            raise PermissionDeniedError(f"You need Manage Server to {action}.")
-        return interaction.guild
+            raise PermissionDeniedError(refusal)
+        return guild
 
     def _resolve_channel(self, interaction: discord.Interaction, channel_id: int, name: str) -> Postable:
         """The channel from the bot's own cache, so its server is the real one (the
@@ -65,13 +86,15 @@ class SubscriptionsCog(commands.Cog):
         resolved = self.bot.get_channel(channel_id)
         guild = getattr(resolved, "guild", None)
         if guild is not None and guild.id != interaction.guild_id:
-            raise PermissionDeniedError("You can only manage channels of this server.")
+            raise PermissionDeniedError(OTHER_SERVER)
         if not isinstance(resolved, Postable):
-            raise UserFacingError(f"I can't see #{name}; check that I have View Channel there.")
+            raise UserFacingError(N_("I can't see #{name}; check that I have View Channel there.", name=name))
         return resolved
 
     @app_commands.command(name="subscribe", description="Post new briefings to a channel on a schedule")
     @app_commands.guild_only()
+    @in_servers_only
+    @in_server_channels
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(
         channel="Where to post",
@@ -103,17 +126,24 @@ class SubscriptionsCog(commands.Cog):
         role: discord.Role | None = None,
         alerts: app_commands.AppCommandChannel | None = None,
     ) -> None:
-        guild = self._require_manager(interaction, "subscribe a channel")
+        tr = reader(interaction)
+        guild = self._require_manager(interaction, N_("You need Manage Server to subscribe a channel."))
         target = self._resolve_channel(interaction, channel.id, channel.name)
         missing = missing_post_permissions(target, guild.me)
         if missing:
-            raise UserFacingError(f"I can't post in {target.mention}: I need {', '.join(missing)} there.")
+            raise UserFacingError(
+                N_(
+                    "I can't post in {channel}: I need {permissions} there.",
+                    channel=target.mention,
+                    permissions=", ".join(tr.text(m) for m in missing),
+                )
+            )
         if alerts is not None:
             self._resolve_channel(interaction, alerts.id, alerts.name)
         # discord.py builds the option's Role on the interaction's guild, so its
         # ``guild`` is always this server: look the id up in this server's roles.
         if role is not None and guild.get_role(role.id) is None:
-            raise PermissionDeniedError("The role must be in this server.")
+            raise PermissionDeniedError(N_("The role must be in this server."))
         request = SubscribeRequest(
             channel_id=target.id,
             guild_id=guild.id,
@@ -131,17 +161,17 @@ class SubscriptionsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.desk.subscribe(request)
         stored = outcome.subscription
-        text = f"{outcome.verb} {target.mention}: {describe(stored)}"
+        text = _outcome(outcome.verb, target.mention, describe(stored, tr), tr)
         if stored.topics:
-            text += f", topics {', '.join(stored.topics)}"
+            text += tr.gettext(", topics {topics}", topics=", ".join(stored.topics))
         if stored.keywords:
-            text += f", keywords {', '.join(stored.keywords)}"
+            text += tr.gettext(", keywords {keywords}", keywords=", ".join(stored.keywords))
         if role is not None:
-            text += f", mentioning {role.mention}"
+            text += tr.gettext(", mentioning {role}", role=role.mention)
         if outcome.next_digest is not None:
-            text += f". Next digest {render.timestamp(outcome.next_digest, 'f')}"
+            text += tr.gettext(". Next digest {when}", when=render.timestamp(outcome.next_digest, "f"))
         if backfill:
-            text += f". Posting the {backfill} newest now"
+            text += tr.ngettext(". Posting the {n} newest now", ". Posting the {n} newest now", backfill)
         await interaction.edit_original_response(content=text + ".", allowed_mentions=NO_MENTIONS)
 
     @subscribe.autocomplete("timezone")
@@ -152,6 +182,8 @@ class SubscriptionsCog(commands.Cog):
 
     @app_commands.command(name="unsubscribe", description="Stop posting briefings to a channel")
     @app_commands.guild_only()
+    @in_servers_only
+    @in_server_channels
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(channel="The channel to stop posting to")
     async def unsubscribe(
@@ -159,48 +191,66 @@ class SubscriptionsCog(commands.Cog):
         interaction: discord.Interaction,
         channel: app_commands.AppCommandChannel | app_commands.AppCommandThread,
     ) -> None:
-        guild = self._require_manager(interaction, "unsubscribe a channel")
+        guild = self._require_manager(interaction, N_("You need Manage Server to unsubscribe a channel."))
         resolved = self.bot.get_channel(channel.id)
         channel_guild = getattr(resolved, "guild", None)
         if channel_guild is not None and channel_guild.id != guild.id:
-            raise PermissionDeniedError("You can only manage channels of this server.")
+            raise PermissionDeniedError(OTHER_SERVER)
         await self.desk.unsubscribe(channel.id, guild.id)
         log.info("channel %d unsubscribed by user %d", channel.id, interaction.user.id)
         await interaction.response.send_message(
-            f"<#{channel.id}> will get no more briefings.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            reader(interaction).gettext("{channel} will get no more briefings.", channel=f"<#{channel.id}>"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(
         name="subscriptions", description="This server's subscribed channels and their schedules"
     )
     @app_commands.guild_only()
+    @in_servers_only
+    @in_server_channels
     @app_commands.default_permissions(manage_guild=True)
     async def subscriptions(self, interaction: discord.Interaction) -> None:
-        guild = self._require_manager(interaction, "see this server's subscriptions")
+        tr = reader(interaction)
+        guild = self._require_manager(
+            interaction, N_("You need Manage Server to see this server's subscriptions.")
+        )
         subs = await self.desk.of_guild(guild.id)
-        embed = discord.Embed(title="Subscriptions", colour=render.BRAND_COLOUR)
+        embed = discord.Embed(title=tr.gettext("Subscriptions"), colour=render.BRAND_COLOUR)
         for sub in subs[:25]:
-            lines = [describe(sub)]
+            lines = [describe(sub, tr)]
             if sub.topics:
-                lines.append("Topics: " + ", ".join(sub.topics))
+                lines.append(tr.gettext("Topics: {topics}", topics=", ".join(sub.topics)))
             if sub.keywords:
-                lines.append("Keywords: " + ", ".join(sub.keywords))
+                lines.append(tr.gettext("Keywords: {keywords}", keywords=", ".join(sub.keywords)))
             if sub.role_id:
-                lines.append(f"Mentions <@&{sub.role_id}>")
+                lines.append(tr.gettext("Mentions {role}", role=f"<@&{sub.role_id}>"))
             if sub.paused_reason:
-                lines.append(f"⏸️ Paused: {sub.paused_reason}. /subscribe again to resume.")
+                # The reason is stored as the engine wrote it, in English.
+                lines.append(
+                    "⏸️ "
+                    + tr.gettext("Paused: {reason}. /subscribe again to resume.", reason=sub.paused_reason)
+                )
             else:
-                lines.append("▶️ Active")
+                lines.append("▶️ " + tr.gettext("Active"))
                 next_digest = self.desk.next_digest(sub)
                 if next_digest is not None:
-                    lines.append("Next: " + render.timestamp(next_digest, "f"))
-            last = render.timestamp(sub.last_delivery_at, "R") if sub.last_delivery_at else "never"
-            lines.append(f"Last delivery: {last}")
+                    lines.append(tr.gettext("Next: {when}", when=render.timestamp(next_digest, "f")))
+            if sub.last_delivery_at:
+                last = render.timestamp(sub.last_delivery_at, "R")
+                lines.append(tr.gettext("Last delivery: {when}", when=last))
+            else:
+                lines.append(tr.gettext("Last delivery: never"))
             embed.add_field(
                 name=f"#{self._channel_name(sub.channel_id)}", value="\n".join(lines)[:1024], inline=False
             )
         if len(subs) > 25:
-            embed.set_footer(text=f"Showing 25 of {len(subs)} subscriptions")
+            embed.set_footer(
+                text=tr.ngettext(
+                    "Showing 25 of {n} subscriptions", "Showing 25 of {n} subscriptions", len(subs)
+                )
+            )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _channel_name(self, channel_id: int) -> str:

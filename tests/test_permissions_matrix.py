@@ -272,13 +272,15 @@ GUILD_ONLY = [0]  # Discord's interaction context type GUILD
 
 
 async def test_synced_commands_carry_their_default_permissions_and_contexts(bot_world: BotWorld):
-    """Subscription commands would show to every member and in DMs, where they can only fail."""
+    """Subscription and publisher commands would show to every member, in DMs or to user installs,
+    where they can only fail; reader commands would be missing from DMs and user installs."""
     synced = {c["name"]: c for c in bot_world.fake.global_commands}
-    for name in ("subscribe", "unsubscribe", "subscriptions"):
+    for name in ("subscribe", "unsubscribe", "subscriptions", "article"):
         command = synced[name]
         assert int(command["default_member_permissions"]) == MANAGE_GUILD, name
         assert command["contexts"] == GUILD_ONLY, name
-    assert int(synced["article"]["default_member_permissions"]) == MANAGE_GUILD
+        assert command["integration_types"] == [0], name  # guild install only
     for name in ("latest", "summary", "quote", "search", "help"):
         assert synced[name].get("default_member_permissions") is None, name
-        assert synced[name].get("contexts") in (None, []), name
+        assert sorted(synced[name]["contexts"]) == [0, 1, 2], name  # server, bot DM, other DMs
+        assert sorted(synced[name]["integration_types"]) == [0, 1], name  # guild and user install

@@ -27,6 +27,7 @@ from bot.delivery.records import Candidate, ChannelPlan, PendingMessage, PostedC
 from bot.delivery.sender import (
     ChannelGone,
     DeliveryError,
+    Locales,
     MessageGone,
     NoAccess,
     Notify,
@@ -35,6 +36,7 @@ from bot.delivery.sender import (
     TransientError,
 )
 from bot.delivery.status import CopyReport, DeliveryStatus, RunReport, read_status
+from bot.i18n import ENGLISH, N_, Localizer, Message, localizer
 from bot.models import ScheduleKind, Subscription
 from storage import Storage
 
@@ -61,6 +63,7 @@ class DeliveryEngine:
         clock: Clock | None = None,
         *,
         notify: Notify | None = None,
+        locales: Locales | None = None,
         limiter: RateLimiter | None = None,
         max_concurrency: int = 50,
         workers: int = 100,
@@ -72,6 +75,7 @@ class DeliveryEngine:
         self._config = config
         self._clock = clock or SystemClock()
         self._notify = notify
+        self._locales = locales
         self._limiter = limiter or RateLimiter(self._clock)
         self._requests = asyncio.Semaphore(max_concurrency)
         self._workers = max(1, workers)
@@ -114,8 +118,22 @@ class DeliveryEngine:
         digest: bool,
     ) -> ChannelPlan:
         return plan_channel(
-            state, candidates, recorded, now=now, catchup_max=self._config.instant_catchup_max, digest=digest
+            state,
+            candidates,
+            recorded,
+            now=now,
+            catchup_max=self._config.instant_catchup_max,
+            digest=digest,
+            tr=self._language(channel_id=state.subscription.channel_id),
         )
+
+    def _language(self, *, channel_id: int | None = None, guild_id: int | None = None) -> Localizer:
+        """The language of the server a post or notice goes to (English when unknown)."""
+        if self._locales is None:
+            return ENGLISH
+        if channel_id is not None:
+            return localizer(self._locales.of_channel(channel_id))
+        return localizer(self._locales.of_guild(guild_id) if guild_id is not None else None)
 
     async def _plan_instant(
         self, now: datetime, earlier: list[int], report: RunReport
@@ -262,7 +280,7 @@ class DeliveryEngine:
             await self._storage.mark_message(channel_id, message.nonce, "skipped", "briefing removed")
             report.skipped += 1
             return True
-        embeds = render_message(message.kind, briefings)
+        embeds = render_message(message.kind, briefings, self._language(channel_id=channel_id))
         for attempt in range(self._tries):
             try:
                 async with self._limiter.slot(channel_id), self._requests:
@@ -301,9 +319,9 @@ class DeliveryEngine:
         self, sub: Subscription, message: PendingMessage, exc: DeliveryError, report: RunReport
     ) -> None:
         if isinstance(exc, ChannelGone):
-            why = "the channel no longer exists (Unknown Channel)"
+            why = N_("the channel no longer exists (Unknown Channel)")
         else:
-            why = (
+            why = N_(
                 "the bot cannot post there (Missing Access or Missing Permissions: it needs View Channel, "
                 "Send Messages and Embed Links)"
             )
@@ -314,7 +332,7 @@ class DeliveryEngine:
             f"{type(exc).__name__}: {exc}",
             counts=True,
             threshold=threshold,
-            pause_reason=f"{why}; paused after {threshold} failed attempts",
+            pause_reason=f"{why}; paused after {threshold} failed attempts",  # stored, in English
         )
         report.failed += 1
         log.warning("channel %s: %s (%d in a row)", sub.channel_id, type(exc).__name__, outcome.failures)
@@ -323,13 +341,19 @@ class DeliveryEngine:
             log.warning("subscription of channel %s paused: %s", sub.channel_id, why)
             await self._alert(
                 sub,
-                f"Briefings to <#{sub.channel_id}> are paused: {why}. "
-                "Fix it, then run /subscribe in that channel again to resume.",
+                N_(
+                    "Briefings to {channel} are paused: {why}. "
+                    "Fix it, then run /subscribe in that channel again to resume.",
+                    channel=f"<#{sub.channel_id}>",
+                    why=why,
+                ),
             )
 
-    async def _alert(self, sub: Subscription, text: str) -> None:
+    async def _alert(self, sub: Subscription, message: Message) -> None:
+        """Tell the server's managers, in the server's language."""
         if self._notify is None:
             return
+        text = self._language(guild_id=sub.guild_id).text(message)
         target = sub.alerts_channel_id or self._config.alerts_channel_id
         if target == sub.channel_id:
             target = None
@@ -374,7 +398,7 @@ class DeliveryEngine:
         async with self._channel_lock(copy.channel_id):
             try:
                 if briefings:
-                    embeds = render_message(copy.kind, briefings)
+                    embeds = render_message(copy.kind, briefings, self._language(channel_id=copy.channel_id))
                     await self._retrying(
                         copy.channel_id,
                         lambda: self._sender.edit(copy.channel_id, copy.message_id, embeds=embeds),
@@ -441,7 +465,11 @@ class DeliveryEngine:
         if sub is not None:
             log.info("channel %s deleted: subscription paused", channel_id)
             await self._alert(
-                sub, f"The channel <#{channel_id}> was deleted, so its briefings subscription is paused."
+                sub,
+                N_(
+                    "The channel {channel} was deleted, so its briefings subscription is paused.",
+                    channel=f"<#{channel_id}>",
+                ),
             )
 
     async def guild_removed(self, guild_id: int) -> int:

@@ -14,6 +14,7 @@ import discord
 
 from bot import render, replies
 from bot.delivery.records import Candidate, ChannelPlan, MessagePlan, SubscriptionState
+from bot.i18n import ENGLISH, Localizer
 from bot.models import Briefing, ScheduleKind, Subscription
 from bot.wordforms import keyword_pattern
 
@@ -64,8 +65,10 @@ def plan_channel(
     now: datetime,
     catchup_max: int,
     digest: bool,
+    tr: Localizer = ENGLISH,
 ) -> ChannelPlan:
-    """Decide what one channel gets from ``candidates`` (sorted by id).
+    """Decide what one channel gets from ``candidates`` (sorted by id); a note it gets is in
+    the channel's language ``tr``.
 
     The cursor moves past every published briefing up to the first one still under
     embargo, so an embargoed briefing is looked at again on later runs. An instant
@@ -102,7 +105,7 @@ def plan_channel(
     for index, briefing_id in enumerate(fresh):
         content = ping
         if skipped and index == len(fresh) - 1:
-            note = f"+{len(skipped)} more: use /latest"
+            note = tr.ngettext("+{n} more: use /latest", "+{n} more: use /latest", len(skipped))
             content = f"{ping}\n{note}" if ping else note
         plans.append(
             MessagePlan(
@@ -130,9 +133,10 @@ def plan_backfill(
     return ChannelPlan(sub.channel_id, messages, cursor_id=state.cursor_id)
 
 
-def render_message(kind: str, briefings: Sequence[Briefing]) -> list[discord.Embed]:
-    """The embeds of an outbox message (also used to re-render it for corrections)."""
+def render_message(kind: str, briefings: Sequence[Briefing], tr: Localizer = ENGLISH) -> list[discord.Embed]:
+    """The embeds of an outbox message in the channel's language (also used to re-render
+    it for corrections)."""
     if kind == "post" and len(briefings) == 1:
-        return replies.post(briefings[0]).embeds
-    count = len(briefings)
-    return render.digest_embeds(briefings, title=f"Digest: {count} new briefing{'s' if count != 1 else ''}")
+        return replies.post(briefings[0], tr=tr).embeds
+    title = tr.ngettext("Digest: {n} new briefing", "Digest: {n} new briefings", len(briefings))
+    return render.digest_embeds(briefings, title=title, tr=tr)

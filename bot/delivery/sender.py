@@ -55,6 +55,15 @@ class Sender(Protocol):
     async def delete(self, channel_id: int, message_id: int) -> None: ...
 
 
+class Locales(Protocol):
+    """The language a server prefers (Discord's locale code, e.g. ``uk``), for what is posted
+    there: by channel for posts and their corrections, by server for notices."""
+
+    def of_channel(self, channel_id: int) -> str | None: ...
+
+    def of_guild(self, guild_id: int) -> str | None: ...
+
+
 Notify = Callable[[int, int | None, str], Awaitable[None]]
 """``notify(guild_id, channel_id, text)``: tell a server's managers something.
 

@@ -226,7 +226,12 @@ class Gateway:
         self.sessions[session.session_id] = session
         session.connection = conn
         conn.session = session
-        guilds = [g for g in self.fake.guilds.values() if self.guild_in_session(session, g.id)]
+        # Only the servers the bot is in: a user install brings none.
+        guilds = [
+            g
+            for g in self.fake.guilds.values()
+            if self.fake.bot_user.id in g.members and self.guild_in_session(session, g.id)
+        ]
         ready: dict[str, Any] = {
             "v": 10,
             "user": self.fake.bot_user.to_dict(),

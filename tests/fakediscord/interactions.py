@@ -11,7 +11,22 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .model import Attachment, Channel, Guild, Member, Message, Role, SnowflakeFactory, User
+from .model import (
+    ATTACH_FILES,
+    EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    USE_EXTERNAL_EMOJIS,
+    VIEW_CHANNEL,
+    Attachment,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    Role,
+    SnowflakeFactory,
+    User,
+)
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -21,6 +36,19 @@ APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 SELECT_TYPES = {3, 5, 6, 7, 8}
+# Interaction context types (where a command is used) and installation types (who installed it).
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+CONTEXT_NAMES = {0: "a server", 1: "a DM with the bot", 2: "a group DM or another DM"}
+# What an app may do where only a user installed it, or in a DM (Discord sends app_permissions).
+PRIVATE_APP_PERMISSIONS = (
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | USE_EXTERNAL_EMOJIS
+)
+
+
+class CommandUnavailable(LookupError):  # noqa: N818 - what Discord's picker shows: nothing
+    """Discord would not offer this command here: not installed where it is used, or its
+    ``contexts``/``integration_types`` leave this place out."""
 
 
 @dataclass
@@ -47,7 +75,9 @@ class InteractionRecord:
 class InteractionResult:
     """What the bot did with one interaction."""
 
-    def __init__(self, fake: FakeDiscord, record: InteractionRecord, user: Member, channel: Channel | None):
+    def __init__(
+        self, fake: FakeDiscord, record: InteractionRecord, user: Member | User, channel: Channel | None
+    ):
         self.fake = fake
         self.record = record
         self.user = user
@@ -127,7 +157,12 @@ class InteractionResult:
         return await self.fake.wait_until(ready, timeout=timeout, what=f"{count} follow-up(s) to {self.id}")
 
     async def submit_modal(
-        self, values: dict[str, Any], *, user: Member | None = None, timeout: float = 10.0, wait: bool = True
+        self,
+        values: dict[str, Any],
+        *,
+        user: Member | User | None = None,
+        timeout: float = 10.0,
+        wait: bool = True,
     ) -> InteractionResult:
         """Fill in the modal this interaction opened (callback type 9) and submit it."""
         if self.type != 9:
@@ -150,7 +185,7 @@ class InteractionResult:
         self,
         custom_id: str,
         *,
-        user: Member | None = None,
+        user: Member | User | None = None,
         values: list[str] | None = None,
         timeout: float = 10.0,
         wait: bool = True,
@@ -170,6 +205,8 @@ class InteractionDriver:
         bot_user: User
         application_id: int
         guilds: dict[int, Guild]
+        private_channels: dict[int, Channel]
+        user_installs: set[int]
         interactions: dict[int, InteractionRecord]
         gateway: Gateway
 
@@ -179,7 +216,7 @@ class InteractionDriver:
 
     async def slash(
         self,
-        user: Member,
+        user: Member | User,
         channel: Channel,
         command: str,
         options: dict[str, Any] | None = None,
@@ -190,6 +227,9 @@ class InteractionDriver:
     ) -> InteractionResult:
         """Invoke ``/command`` (``"article add"`` for a subcommand) as ``user`` in ``channel``.
 
+        ``channel`` is a server channel (``user`` is then the Member), or a DM or group DM from
+        :meth:`add_dm`/:meth:`add_group_dm` (``user`` is then the User). Like Discord's command
+        picker, this raises :class:`CommandUnavailable` where the command is not offered.
         ``options`` maps option names to values: str/int/float/bool, or fake objects for
         USER (User/Member), CHANNEL (Channel), ROLE (Role), MENTIONABLE and ATTACHMENT
         (from :meth:`add_attachment`). The command's id and option types come from what the bot synced.
@@ -201,7 +241,7 @@ class InteractionDriver:
 
     async def autocomplete(
         self,
-        user: Member,
+        user: Member | User,
         channel: Channel,
         command: str,
         options: dict[str, Any],
@@ -216,7 +256,7 @@ class InteractionDriver:
 
     async def submit_modal(
         self,
-        user: Member,
+        user: Member | User,
         channel: Channel | None,
         custom_id: str,
         values: dict[str, Any] | None = None,
@@ -239,7 +279,7 @@ class InteractionDriver:
 
     async def click(
         self,
-        user: Member,
+        user: Member | User,
         message: Message,
         custom_id: str,
         *,
@@ -260,7 +300,9 @@ class InteractionDriver:
         if component["type"] in SELECT_TYPES:
             data["values"] = list(values or [])
         guild = self.guilds.get(message.guild_id or 0)
-        channel = guild.channels.get(message.channel_id) if guild else None
+        channel = (
+            guild.channels.get(message.channel_id) if guild else self.private_channels.get(message.channel_id)
+        )
         return await self._send_interaction(
             MESSAGE_COMPONENT,
             data,
@@ -275,7 +317,7 @@ class InteractionDriver:
     # ---------------------------------------------------------------- building payloads
     def _command_data(
         self,
-        user: Member,
+        user: Member | User,
         channel: Channel,
         command: str,
         options: dict[str, Any],
@@ -284,6 +326,7 @@ class InteractionDriver:
     ) -> dict[str, Any]:
         parts = command.strip().lstrip("/").split()
         cmd = self.command(parts[0], guild=channel.guild_id)
+        self._check_offered(cmd, user, channel)
         resolved: dict[str, dict[str, Any]] = {}
         schema: list[dict[str, Any]] = cmd.get("options") or []
         chain: list[dict[str, Any]] = []
@@ -298,7 +341,7 @@ class InteractionDriver:
             schema = sub.get("options") or []
         if any(o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in schema):
             raise ValueError(f"/{command} needs a subcommand: {[o['name'] for o in schema]}")
-        guild = self.guilds[channel.guild_id or 0]
+        guild = self.guilds.get(channel.guild_id or 0)
         leaf = []
         for name, value in options.items():
             spec = next((o for o in schema if o["name"] == name), None)
@@ -334,8 +377,8 @@ class InteractionDriver:
 
     def _option_value(
         self,
-        guild: Guild,
-        invoker: Member,
+        guild: Guild | None,
+        invoker: Member | User,
         channel: Channel,
         *,
         otype: int,
@@ -353,8 +396,8 @@ class InteractionDriver:
         if otype in (USER, MENTIONABLE) and isinstance(value, User | Member):
             user = value.user if isinstance(value, Member) else value
             resolved.setdefault("users", {})[str(user.id)] = user.to_dict()
-            member = guild.members.get(user.id)
-            if member is not None:
+            member = guild.members.get(user.id) if guild is not None else None
+            if member is not None and guild is not None and isinstance(invoker, Member):
                 perms = guild.permissions_in(member, channel)
                 resolved.setdefault("members", {})[str(user.id)] = member.to_dict(
                     with_user=False, permissions=perms
@@ -364,6 +407,8 @@ class InteractionDriver:
             resolved.setdefault("roles", {})[str(value.id)] = value.to_dict()
             return str(value.id)
         if otype == CHANNEL and isinstance(value, Channel):
+            if guild is None or not isinstance(invoker, Member):
+                raise TypeError("channel options need a server (this fake has none for DMs)")
             cdata = value.to_dict()
             cdata["permissions"] = str(guild.permissions_in(invoker, value))
             resolved.setdefault("channels", {})[str(value.id)] = {
@@ -377,18 +422,23 @@ class InteractionDriver:
             return str(value.id)
         raise TypeError(f"option type {otype} cannot take {value!r}")
 
-    async def _send_interaction(
-        self,
-        itype: int,
-        data: dict[str, Any],
-        user: Member,
-        channel: Channel | None,
-        *,
-        locale: str,
-        timeout: float,
-        wait: bool = True,
-        message: Message | None = None,
-    ) -> InteractionResult:
+    def _where(
+        self, user: Member | User, channel: Channel | None
+    ) -> tuple[int, dict[str, str], Guild | None]:
+        """Discord's ``context``, ``authorizing_integration_owners`` and server for an
+        interaction by ``user`` in ``channel``."""
+        if channel is not None and channel.is_private:
+            if isinstance(user, Member):
+                raise TypeError("in a DM or group DM pass the User: there is no server member")
+            if user.id not in {u.id for u in channel.recipients}:
+                raise ValueError("the user must be a recipient of the DM")
+            owners: dict[str, str] = {}
+            with_bot = any(u.id == self.bot_user.id for u in channel.recipients)
+            if with_bot:
+                owners[str(GUILD_INSTALL)] = "0"  # "0": the bot's own DMs
+            if user.id in self.user_installs:
+                owners[str(USER_INSTALL)] = str(user.id)
+            return (BOT_DM_CONTEXT if with_bot else PRIVATE_CHANNEL_CONTEXT), owners, None
         if isinstance(user, User):
             raise TypeError(
                 "pass the Member (from add_member), not the User: interactions come from a member"
@@ -396,12 +446,55 @@ class InteractionDriver:
         guild = self.guilds[user.guild_id]
         if channel is not None and channel.guild_id != guild.id:
             raise ValueError("the channel must be in the member's guild (interactions happen where they are)")
-        perms = guild.permissions_in(user, channel)
-        app_perms = (
-            guild.permissions_in(guild.members[self.bot_user.id], channel)
-            if self.bot_user.id in guild.members
-            else 0
-        )
+        owners = {}
+        if self.bot_user.id in guild.members:
+            owners[str(GUILD_INSTALL)] = str(guild.id)
+        if user.id in self.user_installs:
+            owners[str(USER_INSTALL)] = str(user.id)
+        return GUILD_CONTEXT, owners, guild
+
+    def _check_offered(self, cmd: dict[str, Any], user: Member | User, channel: Channel) -> None:
+        """Discord offers a command only where it is installed and its contexts allow."""
+        context, owners, _guild = self._where(user, channel)
+        contexts = cmd.get("contexts")
+        if contexts is None:  # not set: every context, or servers only with dm_permission false
+            contexts = [0, 1, 2] if cmd.get("dm_permission", True) else [GUILD_CONTEXT]
+        installs = cmd.get("integration_types") or [GUILD_INSTALL]
+        if cmd.get("guild_id"):
+            installs = [GUILD_INSTALL]  # a server's own commands are never user-installed
+        if context not in contexts:
+            raise CommandUnavailable(
+                f"Discord would not offer /{cmd['name']} in {CONTEXT_NAMES[context]}: its contexts are {contexts}"
+            )
+        if not any(int(kind) in installs for kind in owners):
+            raise CommandUnavailable(
+                f"Discord would not offer /{cmd['name']} in {CONTEXT_NAMES[context]}: installed as "
+                f"{sorted(int(k) for k in owners) or 'nothing here'}, the command allows {installs}"
+            )
+
+    async def _send_interaction(
+        self,
+        itype: int,
+        data: dict[str, Any],
+        user: Member | User,
+        channel: Channel | None,
+        *,
+        locale: str,
+        timeout: float,
+        wait: bool = True,
+        message: Message | None = None,
+    ) -> InteractionResult:
+        context, owners, guild = self._where(user, channel)
+        if guild is not None and isinstance(user, Member):
+            perms = guild.permissions_in(user, channel)
+            if self.bot_user.id in guild.members:
+                app_perms = guild.permissions_in(guild.members[self.bot_user.id], channel)
+            else:
+                # Only the user installed the app here: it gets what @everyone may do, at most.
+                everyone = Member(User(0, "@everyone"), guild.id)
+                app_perms = guild.permissions_in(everyone, channel) & PRIVATE_APP_PERMISSIONS
+        else:
+            perms = app_perms = PRIVATE_APP_PERMISSIONS
         iid = self.snowflake()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(60)
         payload: dict[str, Any] = {
@@ -409,30 +502,37 @@ class InteractionDriver:
             "application_id": str(self.application_id),
             "type": itype,
             "data": data,
-            "guild_id": str(guild.id),
-            "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
-            "guild_locale": guild.preferred_locale,
-            "member": user.to_dict(permissions=perms),
             "token": token,
             "version": 1,
             "app_permissions": str(app_perms),
             "locale": locale,
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
+            "authorizing_integration_owners": owners,
+            "context": context,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if guild is not None and isinstance(user, Member):
+            payload["guild_id"] = str(guild.id)
+            payload["guild"] = {"id": str(guild.id), "locale": guild.preferred_locale, "features": []}
+            payload["guild_locale"] = guild.preferred_locale
+            payload["member"] = user.to_dict(permissions=perms)
+        else:
+            payload["user"] = user.to_dict() if isinstance(user, User) else user.user.to_dict()
         if channel is not None:
             payload["channel_id"] = str(channel.id)
-            payload["channel"] = channel.to_dict()
+            payload["channel"] = channel.to_dict(
+                viewer=self.bot_user.id if context == BOT_DM_CONTEXT else user.id
+            )
         if message is not None:
             payload["message"] = message.to_dict()
-        record = InteractionRecord(iid, token, itype, payload, channel.id if channel else None, guild.id)
+        record = InteractionRecord(
+            iid, token, itype, payload, channel.id if channel else None, guild.id if guild else None
+        )
         if message is not None:
             record.original_id = message.id
         self.interactions[iid] = record
         record.sent_at = time.monotonic()
-        self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id)
+        self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
         self._notify()
         host = cast("FakeDiscord", self)  # the mixin's only host
         result = InteractionResult(host, record, user, channel)

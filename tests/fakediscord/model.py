@@ -70,6 +70,7 @@ DEFAULT_BOT_PERMISSIONS = (
 GUILD_TEXT = 0
 DM = 1
 GUILD_VOICE = 2
+GROUP_DM = 3
 GUILD_CATEGORY = 4
 GUILD_ANNOUNCEMENT = 5
 ANNOUNCEMENT_THREAD = 10
@@ -77,6 +78,7 @@ PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 GUILD_FORUM = 15
 THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
+PRIVATE_TYPES = frozenset({DM, GROUP_DM})
 _CHANNEL_TYPE_NAMES = {
     "text": GUILD_TEXT,
     "voice": GUILD_VOICE,
@@ -215,17 +217,36 @@ class Channel:
     owner_id: int | None = None  # threads
     archived: bool = False
     locked: bool = False
+    recipients: list[User] = field(default_factory=list)  # DMs and group DMs
 
     @property
     def is_thread(self) -> bool:
         return self.type in THREAD_TYPES
 
     @property
+    def is_private(self) -> bool:
+        """A DM or group DM: no server, no permissions, only its recipients."""
+        return self.type in PRIVATE_TYPES
+
+    @property
     def mention(self) -> str:
         return f"<#{self.id}>"
 
-    def to_dict(self, *, include_guild_id: bool = True) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def to_dict(self, *, include_guild_id: bool = True, viewer: int | None = None) -> dict[str, Any]:
+        """The channel object; for a DM or group DM, its recipients other than ``viewer``."""
+        data: dict[str, Any]
+        if self.is_private:
+            data = {
+                "id": str(self.id),
+                "type": self.type,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [u.to_dict() for u in self.recipients if u.id != viewer],
+            }
+            if self.type == GROUP_DM:
+                data.update(name=self.name or None, icon=None, owner_id=str(self.owner_id or 0))
+            return data
+        data = {
             "id": str(self.id),
             "type": self.type,
             "name": self.name,

@@ -20,6 +20,7 @@ import json
 import logging
 import secrets
 import time
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -53,6 +54,11 @@ FIELD_LIMITS = {"name": 256, "value": 1024}
 FIELDS_PER_EMBED = 25
 NONCE_LIMIT = 25
 MESSAGE_ROUTES = (MESSAGE_ROUTE, "/channels/{channel_id}/messages/{message_id}")
+# The locales Discord accepts in ``name_localizations`` and ``description_localizations``.
+DISCORD_LOCALES = frozenset(
+    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk "
+    "hi th zh-CN ja zh-TW ko".split()
+)
 
 
 class DiscordError(Exception):
@@ -108,6 +114,9 @@ class FakeDiscord(InteractionDriver):
         if team:
             self.team_members.append(self.owner)
         self.guilds: dict[int, Guild] = {}
+        # DMs and group DMs by id; the users who installed the app to their account.
+        self.private_channels: dict[int, Channel] = {}
+        self.user_installs: set[int] = set()
         self.messages: dict[int, Message] = {}
         self.attachments: dict[int, Attachment] = {}
         self.global_commands: list[dict[str, Any]] = []
@@ -332,6 +341,31 @@ class FakeDiscord(InteractionDriver):
         )
         return guild
 
+    def install_for_user(self, user: User | Member) -> User:
+        """``user`` adds the app to their account (a user install, ``integration_type=1``): its
+        user-installable commands follow them into DMs, group DMs and servers without the bot."""
+        account = user.user if isinstance(user, Member) else user
+        self.user_installs.add(account.id)
+        return account
+
+    def add_dm(self, user: User | Member, other: User | Member | None = None) -> Channel:
+        """A DM between ``user`` and ``other``, or with the bot when ``other`` is omitted."""
+        first = user.user if isinstance(user, Member) else user
+        second = self.bot_user if other is None else other.user if isinstance(other, Member) else other
+        channel = Channel(self.snowflake(), None, "", model.DM, recipients=[first, second])
+        self.private_channels[channel.id] = channel
+        return channel
+
+    def add_group_dm(self, owner: User | Member, *others: User | Member, name: str = "") -> Channel:
+        """A group DM of ``owner`` and ``others`` (the bot cannot be in one)."""
+        users = [u.user if isinstance(u, Member) else u for u in (owner, *others)]
+        if any(u.id == self.bot_user.id for u in users):
+            raise ValueError("bots cannot be added to group DMs")
+        channel = Channel(self.snowflake(), None, name, model.GROUP_DM, recipients=users)
+        channel.owner_id = users[0].id
+        self.private_channels[channel.id] = channel
+        return channel
+
     def bot_role(self, guild: Guild) -> Role:
         member = guild.members[self.bot_user.id]
         return next(guild.roles[r] for r in member.role_ids if guild.roles[r].managed)
@@ -439,6 +473,9 @@ class FakeDiscord(InteractionDriver):
 
     # ============================================================================== gateway controls
     def _dispatch_if_live(self, event: str, build: Callable[[Any], Any], guild_id: int | None) -> None:
+        guild = self.guilds.get(guild_id) if guild_id is not None else None
+        if guild is not None and self.bot_user.id not in guild.members:
+            return  # the bot hears nothing of a server it is not in
         for session in self.gateway.live_sessions():
             if guild_id is None or self.gateway.guild_in_session(session, guild_id):
                 session.dispatch(event, build(session))
@@ -834,6 +871,9 @@ class FakeDiscord(InteractionDriver):
                 if self.bot_user.id not in guild.members:
                     raise DiscordError(50001)
                 return guild, channel
+        private = self.private_channels.get(channel_id)
+        if private is not None and all(u.id != self.bot_user.id for u in private.recipients):
+            raise DiscordError(50001)  # other people's DMs: a user install answers only through interactions
         raise DiscordError(10003)
 
     def bot_permissions(self, channel: Channel) -> int:
@@ -1226,25 +1266,77 @@ def _validate_message(payload: dict[str, Any], files: list[Attachment], *, creat
         raise DiscordError(50006)
 
 
+def valid_command_name(name: str) -> bool:
+    """Discord's rule for chat-input command and option names, localised ones included:
+    ``^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, lowercase where a letter has a lowercase."""
+    if not 1 <= len(name) <= 32 or name != name.lower():
+        return False
+    for char in name:
+        category = unicodedata.category(char)
+        script = unicodedata.name(char, "").split(" ")[0]
+        if char not in "-_" and category[0] not in "LN" and script not in ("DEVANAGARI", "THAI"):
+            return False
+    return True
+
+
+def _validate_localizations(
+    item: dict[str, Any], path: str, errors: dict[str, str], *, names: bool = True
+) -> None:
+    """``name_localizations`` (names) and ``description_localizations`` (1-100 characters),
+    keyed by locales Discord knows (400 Invalid Form Body otherwise)."""
+    for locale, value in (item.get("name_localizations") or {}).items():
+        if locale not in DISCORD_LOCALES:
+            errors[f"{path}.name_localizations.{locale}"] = "Invalid locale"
+        elif names and not valid_command_name(value):
+            errors[f"{path}.name_localizations.{locale}"] = "Command name is invalid"
+        elif not names and not 1 <= len(value) <= 100:
+            errors[f"{path}.name_localizations.{locale}"] = "Must be between 1 and 100 in length."
+    for locale, value in (item.get("description_localizations") or {}).items():
+        if locale not in DISCORD_LOCALES:
+            errors[f"{path}.description_localizations.{locale}"] = "Invalid locale"
+        elif not 1 <= len(value) <= 100:
+            errors[f"{path}.description_localizations.{locale}"] = "Must be between 1 and 100 in length."
+
+
+def _unique_localized_names(options: list[dict[str, Any]], path: str, errors: dict[str, str]) -> None:
+    """Sibling options may not share a name in any locale."""
+    locales = {loc for o in options for loc in (o.get("name_localizations") or {})}
+    for locale in locales:
+        seen = [(o.get("name_localizations") or {}).get(locale, o["name"]) for o in options]
+        if len(seen) != len(set(seen)):
+            errors[f"{path}.name_localizations.{locale}"] = "Application command option names must be unique"
+
+
 def _validate_command(body: dict[str, Any]) -> None:
     name = body.get("name") or ""
     errors: dict[str, str] = {}
     if not 1 <= len(name) <= 32:
         errors["name"] = "Must be between 1 and 32 in length."
     if body.get("type", 1) == 1:
-        if name != name.lower():
+        if not valid_command_name(name):
             errors["name"] = "Command name is invalid"
         if not 1 <= len(body.get("description") or "") <= 100:
             errors["description"] = "Must be between 1 and 100 in length."
+        _validate_localizations(body, "", errors)
+    if not set(body.get("contexts") or []) <= {0, 1, 2}:
+        errors["contexts"] = "Value must be one of {0, 1, 2}."
+    if not set(body.get("integration_types") or []) <= {0, 1}:
+        errors["integration_types"] = "Value must be one of {0, 1}."
 
     def walk(options: list[dict[str, Any]], path: str) -> None:
         if len(options) > 25:
             errors[path] = "Must be 25 or fewer in length."
+        _unique_localized_names(options, path, errors)
         for i, opt in enumerate(options):
+            if not valid_command_name(opt.get("name") or ""):
+                errors[f"{path}.{i}.name"] = "Command name is invalid"
             if not 1 <= len(opt.get("description") or "") <= 100:
                 errors[f"{path}.{i}.description"] = "Must be between 1 and 100 in length."
+            _validate_localizations(opt, f"{path}.{i}", errors)
             if len(opt.get("choices") or []) > 25:
                 errors[f"{path}.{i}.choices"] = "Must be 25 or fewer in length."
+            for j, choice in enumerate(opt.get("choices") or []):
+                _validate_localizations(choice, f"{path}.{i}.choices.{j}", errors, names=False)
             walk(opt.get("options") or [], f"{path}.{i}.options")
 
     walk(body.get("options") or [], "options")
