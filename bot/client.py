@@ -135,7 +135,7 @@ class BriefBot(commands.AutoShardedBot):
         self._warm_up: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
-        self.storage = await open_storage(self.config.storage.path)
+        self.storage = await open_storage(self.config.storage.path, pool_size=self.config.storage.pool_size)
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
         self.engine, self.scheduler = build_delivery(self)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CONFIG_PATH = Path("briefbot.toml")
@@ -60,9 +61,45 @@ class DiscordConfig:
     publisher_role_ids: tuple[int, ...] = ()
 
 
+# Connections a PostgreSQL pool may open (storage.postgres.DEFAULT_POOL_SIZE, which
+# bot.config does not import: loading the config never loads a database driver).
+DEFAULT_POOL_SIZE = 5
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
+    """Where the data lives.
+
+    ``path`` is what ``storage.open_storage`` opens: the SQLite file (``[storage] path``),
+    or the PostgreSQL URL when ``[storage] url`` or ``BRIEFBOT_DB`` gives one, so every
+    caller that opens ``path`` opens the right backend. A URL may hold a password: show
+    ``location`` instead. ``pool_size`` is PostgreSQL's pool; SQLite has one connection.
+    """
+
     path: str = "briefbot.db"
+    pool_size: int = DEFAULT_POOL_SIZE
+
+    @property
+    def is_url(self) -> bool:
+        return self.path.lower().startswith(_POSTGRES_SCHEMES)
+
+    @property
+    def location(self) -> str:
+        """``path`` fit to print: a URL without its password."""
+        if not self.is_url:
+            return self.path
+        try:
+            parts = urlsplit(self.path)
+        except ValueError:
+            return "a PostgreSQL URL"
+        userinfo, at, hosts = parts.netloc.rpartition("@")
+        netloc = f"{userinfo.partition(':')[0]}@{hosts}" if at else hosts
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in ("password", "sslpassword")])
+        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+    def __repr__(self) -> str:
+        return f"StorageConfig(path={self.location!r}, pool_size={self.pool_size})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +144,7 @@ _SCHEDULE_DEFAULTS = ScheduleConfig()
 
 _SECTIONS: dict[str, set[str]] = {
     "discord": {"token", "dev_guild_ids", "publisher_user_ids", "publisher_role_ids"},
-    "storage": {"path"},
+    "storage": {"path", "url", "pool_size"},
     "ingest": {"timezone", "max_bytes"},
     "schedule": {
         "default_timezone",
@@ -236,9 +273,22 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
     )
 
     st = reader("storage")
-    db_path = env.get(ENV_DB) or st.string("path", _STORAGE_DEFAULTS.path)
+    if "path" in st.table and "url" in st.table:
+        raise ConfigError(
+            f"{source}: [storage] path and url: give one (path for a SQLite file, url for PostgreSQL)"
+        )
+    db_path = st.string("path", _STORAGE_DEFAULTS.path)
     if not db_path.strip():
         raise ConfigError(f"{source}: [storage] path: must not be empty")
+    if "url" in st.table:
+        db_path = st.string("url", "")
+        # Never echo the value: it may hold a password.
+        if not db_path.lower().startswith(_POSTGRES_SCHEMES) or not db_path.partition("://")[2]:
+            raise ConfigError(
+                f"{source}: [storage] url: must be a PostgreSQL URL, postgresql://user@host:port/database"
+            )
+    db_path = env.get(ENV_DB) or db_path
+    pool_size = st.integer("pool_size", _STORAGE_DEFAULTS.pool_size, low=1, high=100)
 
     ing = reader("ingest")
     sch = reader("schedule")
@@ -249,7 +299,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
 
     return Config(
         discord=discord_cfg,
-        storage=StorageConfig(path=db_path),
+        storage=StorageConfig(path=db_path, pool_size=pool_size),
         ingest=IngestConfig(
             timezone=ing.timezone("timezone", _INGEST_DEFAULTS.timezone),
             max_bytes=ing.integer("max_bytes", _INGEST_DEFAULTS.max_bytes, low=1_000, high=10_000_000),

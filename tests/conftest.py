@@ -20,12 +20,19 @@ from storage import open_storage
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Role
 from tests.fakediscord import model as fake_model
 from tests.fakediscord.fixtures import discord_patched, fake_discord
-from tests.storage_fixtures import sqlite_storage, storage, storage_options
+from tests.storage_fixtures import postgres_session, sqlite_storage, storage, storage_options
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
 
-__all__ = ["discord_patched", "fake_discord", "sqlite_storage", "storage", "storage_options"]
+__all__ = [
+    "discord_patched",
+    "fake_discord",
+    "postgres_session",
+    "sqlite_storage",
+    "storage",
+    "storage_options",
+]
 
 # How soon the test bot's instant poll runs after a briefing is added (2 s in production).
 INSTANT_DELAY_SECONDS = 0.05

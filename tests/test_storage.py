@@ -457,20 +457,13 @@ async def test_a_relative_sqlite_url_is_relative(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("target", "says"),
     [
-        (
-            "postgresql://briefbot:secret@db.example.org/briefbot",
-            "PostgreSQL storage backend is not available yet",
-        ),
-        (
-            "postgres://briefbot:secret@db.example.org/briefbot",
-            "PostgreSQL storage backend is not available yet",
-        ),
-        ("mysql://db.example.org/briefbot", "unknown storage mysql://"),
+        ("mysql://briefbot:secret@db.example.org/briefbot", "unknown storage mysql://"),
         ("sqlite://host/briefbot.db", "sqlite:///relative/path"),
     ],
 )
 async def test_a_target_no_backend_serves_gives_a_clear_error(target, says):
-    """A PostgreSQL URL in the config would crash start-up with a traceback, or print its password."""
+    """A URL no backend serves would crash start-up with a traceback, or print its password
+    (PostgreSQL URLs: tests/test_postgres_open.py)."""
     with pytest.raises(StorageError, match=says) as info:
         await open_storage(target)
     assert "secret" not in str(info.value)

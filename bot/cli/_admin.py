@@ -18,7 +18,7 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
     from bot.delivery.status import read_status
 
-    storage = await open_storage(config.storage.path)
+    storage = await open_storage(config.storage.path, pool_size=config.storage.pool_size)
     try:
         status = await read_status(storage, now=datetime.now(UTC))
     finally:
@@ -43,7 +43,9 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
-    storage = await open_storage(config.storage.path, migrate_schema=False)
+    storage = await open_storage(
+        config.storage.path, migrate_schema=False, pool_size=config.storage.pool_size
+    )
     try:
         applied = await storage.upgrade()
         version = await storage.schema_version()
@@ -51,15 +53,17 @@ async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
         await storage.close()
     if applied:
         print(
-            f"{config.storage.path}: applied migrations {', '.join(map(str, applied))}; now at version {version}"
+            f"{config.storage.location}: applied migrations {', '.join(map(str, applied))}; now at version {version}"
         )
     else:
-        print(f"{config.storage.path}: already at version {version}")
+        print(f"{config.storage.location}: already at version {version}")
     return EXIT_OK
 
 
 async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
-    storage = await open_storage(config.storage.path, migrate_schema=False)
+    storage = await open_storage(
+        config.storage.path, migrate_schema=False, pool_size=config.storage.pool_size
+    )
     try:
         problems = [p for p in await storage.integrity_check() if p != "ok"]
     finally:
@@ -67,18 +71,22 @@ async def cmd_db_check(args: argparse.Namespace, config: Config) -> int:
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
-        raise CommandFailedError(f"{config.storage.path}: integrity check found {len(problems)} problem(s)")
-    print(f"{config.storage.path}: ok")
+        raise CommandFailedError(
+            f"{config.storage.location}: integrity check found {len(problems)} problem(s)"
+        )
+    print(f"{config.storage.location}: ok")
     return EXIT_OK
 
 
 async def cmd_db_backup(args: argparse.Namespace, config: Config) -> int:
-    storage = await open_storage(config.storage.path, migrate_schema=False)
+    storage = await open_storage(
+        config.storage.path, migrate_schema=False, pool_size=config.storage.pool_size
+    )
     try:
         await storage.backup(args.path)
     finally:
         await storage.close()
-    print(f"backed up {config.storage.path} to {args.path}")
+    print(f"backed up {config.storage.location} to {args.path}")
     return EXIT_OK
 
 
@@ -110,7 +118,7 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_config_check(args: argparse.Namespace, config: Config) -> int:
     print(f"config: {config.source}")
-    print(f"database: {config.storage.path}")
+    print(f"database: {config.storage.location}")
     print(f"ingest time zone: {config.ingest.timezone}; size limit {config.ingest.max_bytes} bytes")
     print(f"token: {'set' if config.discord.token else 'not set'}")
     problem = token_problem(config.discord.token)

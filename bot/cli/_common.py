@@ -61,7 +61,7 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
 async def with_newsroom(config: Config, job: Callable[[Any], Awaitable[int]]) -> int:
     from bot.newsroom import Newsroom
 
-    storage = await open_storage(config.storage.path)
+    storage = await open_storage(config.storage.path, pool_size=config.storage.pool_size)
     try:
         return await job(Newsroom(storage, config))
     finally:
