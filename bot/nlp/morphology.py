@@ -141,8 +141,11 @@ def modifies_next_noun(after: str, language: str) -> bool:
     if not words:
         return False
     word = words[0]
-    if not word.isalpha() or not word.islower():
-        return False
+    return word.isalpha() and word.islower() and _oblique_noun_or_adjective(word, language)
+
+
+@lru_cache(maxsize=16384)
+def _oblique_noun_or_adjective(word: str, language: str) -> bool:
     parses = morph_analyzer(language).parse(word)
     return bool(parses) and parses[0].tag.POS in ("ADJF", "NOUN") and "nomn" not in parses[0].tag.grammemes
 

@@ -49,6 +49,9 @@ def _is_abbrev(token: str) -> bool:
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 # A name's token may carry initials before it: "М. І. Ковальчук", "Л.П. Гайова".
 _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
+# Paragraphs longer than this before a pronoun are read by nearness, not as one topic: some
+# articles come as one block.
+_SALIENCE_SPAN = 1000
 # A paragraph that opens with a definite role: "The minister also said", "But the director".
 _DEFINITE_ROLE = re.compile(
     r"(?:(?:But|And|Yet|Still)\s+)?[Tt]he\s+(?:[a-z-]+\s+){0,2}?("
@@ -190,6 +193,7 @@ def _norm_uncached(token: str) -> str:
     return token.rstrip("'’")
 
 
+@lru_cache(maxsize=65536)
 def _cyr_same(a: str, b: str) -> bool:
     """Two Cyrillic name tokens are the same word in different grammatical cases."""
     if a == b:
@@ -316,6 +320,7 @@ _UK_LETTERS = set("іїєґ")
 _RU_LETTERS = set("ыэёъ")
 
 
+@lru_cache(maxsize=16384)
 def _nominative(token: str, oblique: bool, language: str) -> str:
     """Best-effort nominative of a Cyrillic name token seen after "за словами", "міністра" etc."""
     low = token.lower()
@@ -1223,12 +1228,19 @@ class SpeakerIndex:
             self._infer_gender()
             self._gender_known = True
         para = self.text.rfind("\n", 0, pos) + 1
-        if pos - para > self.speaker_window:
+        if pos - para > _SALIENCE_SPAN:
             return None  # a long paragraph is no unit of salience: the nearest reading decides
-        opening = _DEFINITE_ROLE.match(self.text, para)
-        if opening is not None:
-            ent = self.by_role_noun(opening.group(1), para)
-            if ent is not None and (gender is None or ent.gender in (gender, None)):
+        # "The minister also said she ...", "... The deputy minister smiled. '...,' she said":
+        # the holder of the role a sentence of this paragraph opens with, the latest first.
+        for opening in reversed(list(_DEFINITE_ROLE.finditer(self.text, para, pos))):
+            if opening.start() > para and self.text[opening.start() - 2 : opening.start()] not in (
+                ". ",
+                "! ",
+                "? ",
+            ):
+                continue
+            ent = self.by_role_noun(opening.group(1), opening.start())
+            if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
                 return ent
         persons = [
             men
@@ -1239,6 +1251,11 @@ class SpeakerIndex:
             and not men.entity.is_org
             and not (exclude and exclude[0] <= men.start < exclude[1])
         ]
+        # The person the paragraph opens with is what it is about ("Marek Oduya ... welcomed
+        # ... When Quarshie asked ..., he shook his head. '...,' he said"), unless their
+        # gender is another.
+        if persons and persons[0].start - para <= 2 and persons[0].entity.gender in (gender, None):
+            return persons[0].entity
         agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
         if agreeing:
             salient = [m for m in agreeing if m.subject or m.speaks]
