@@ -41,6 +41,10 @@ class QuoteCounts:
     role_gold: int = 0
     wrong_name: int = 0  # a found quote shown with a name that is not its speaker's
     abstained: int = 0  # a found quote of a named speaker shown with no name
+    # Found gold quotes nested in another gold quote ('«A woman told me: „...“», she said')
+    # and found only as part of it: shown inside the outer quote, under the outer speaker,
+    # so their own speaker is not scored.
+    nested: int = 0
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: QuoteCounts) -> None:
@@ -55,6 +59,7 @@ class QuoteCounts:
             "role_gold",
             "wrong_name",
             "abstained",
+            "nested",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses.extend(other.misses)
@@ -78,11 +83,13 @@ class QuoteCounts:
 
     @property
     def speaker_acc(self) -> float:
-        return self.speaker_ok / self.found30 if self.found30 else 0.0
+        scored = self.found30 - self.nested
+        return self.speaker_ok / scored if scored else 0.0
 
     @property
     def wrong_name_rate(self) -> float:
-        return self.wrong_name / self.found30 if self.found30 else 0.0
+        scored = self.found30 - self.nested
+        return self.wrong_name / scored if scored else 0.0
 
 
 def score_quotes(
@@ -104,6 +111,17 @@ def score_quotes(
         if best_cov >= 0.3:
             c.found30 += 1
             q = predicted[best]
+            if any(
+                (o.start, o.end) != (g.start, g.end)
+                and o.start <= g.start
+                and g.end <= o.end
+                and _overlap(spans[best], (o.start, o.end)) >= 0.3 * (o.end - o.start)
+                for o in doc.quotes
+            ):
+                c.nested += 1
+                if best_cov >= 0.8:
+                    c.found80 += 1
+                continue
             # What a reader sees: the name, or for a speaker the text only describes, the
             # description ("— a spokesperson"). No name for an unnamed speaker is right.
             shown = q.speaker if q.speaker else q.speaker_role

@@ -123,6 +123,19 @@ def is_function_word(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def is_adjective(word: str, language: str) -> bool:
+    """Can ``word`` be a full adjective ("громадська", "пригородная")?"""
+    return any(p.tag.POS == "ADJF" for p in morph_analyzer(language).parse(word))
+
+
+@lru_cache(maxsize=16384)
+def is_nominative(word: str, language: str) -> bool:
+    """Is ``word`` read first in the nominative ("організація", not "організації")?"""
+    parses = morph_analyzer(language).parse(word)
+    return bool(parses) and "nomn" in parses[0].tag.grammemes
+
+
+@lru_cache(maxsize=16384)
 def is_genitive(word: str, language: str) -> bool:
     """Can ``word`` be an adjective or noun in the genitive ("Ольховецкой", "області")?"""
     return any(

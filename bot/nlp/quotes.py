@@ -658,6 +658,15 @@ def _resolve(
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
             return ent, 0.7
+    if nouns and not mentions:
+        # "— добавила руководитель фонда", "the chamber's spokesperson said": a person whom
+        # no one named holds that role; the body in the phrase is not the speaker.
+        words = phrase.split(",")[0].split()
+        if words[0].lower() in ("the", "a", "an"):
+            words = words[1:]
+        desc = " ".join(words).strip(",.")
+        if len(words) <= 8 and _is_description(desc):
+            return Description(desc), 1.0
     if mentions:
         return mentions[-1].entity, 0.8
     for w in low_words:
@@ -1000,6 +1009,12 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 speaker, confidence = index.by_pronoun(at, gender), 0.7 if gender else 0.6
             elif reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
                 speaker, confidence = reported.entity, 0.85
+            elif (
+                introduced_before := _introduced(index, prev_para, last_speaker, last_speaker_pos)
+            ) is not None:
+                # "Rosa Benedetti has run a bakery since 1998. ...¶ '...'": a paragraph about
+                # someone new, then a quote with no attribution: theirs, not the last speaker's.
+                speaker, confidence = introduced_before, 0.7
             elif last_speaker is not None and pidx - last_speaker_para <= 3:
                 speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else 0.7
             else:
@@ -1032,6 +1047,22 @@ def _is_a_name(quote_text: str, words: list[str]) -> bool:
         and all(w[:1].isupper() or w[:1].isdigit() for w in words)
         and not any(c in quote_text for c in ".,!?…:;")
     )
+
+
+def _introduced(
+    index: SpeakerIndex, para: tuple[int, int] | None, last: Entity | str | None, last_pos: int
+) -> Entity | None:
+    """The person a paragraph opens with, when it is someone other than the last speaker and
+    comes after that speaker's last quote."""
+    if para is None:
+        return None
+    for men in index.mentions_in(para[0], para[1]):
+        if men.start < para[0] or men.in_quote:
+            continue
+        if men.start - para[0] > 2 or men.entity.is_org or men.start < last_pos or men.entity is last:
+            return None
+        return men.entity
+    return None
 
 
 def _answer_quote(text: str, answer: Answer) -> Quote:

@@ -18,9 +18,11 @@ from functools import lru_cache
 
 from bot.nlp import _lexicon as lx
 from bot.nlp.morphology import (
+    is_adjective,
     is_first_name,
     is_function_word,
     is_genitive,
+    is_nominative,
     is_patronymic,
     lemma,
     modifies_next_noun,
@@ -60,6 +62,7 @@ _DEFINITE_ROLE = re.compile(
 )
 _CYR_RUN = re.compile(rf"{_CYR_PART}(?: {_CYR_PART})*")
 _CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
+_NAMED_BODY = re.compile(r"(?P<noun>[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
@@ -863,7 +866,12 @@ class SpeakerIndex:
     def _scan_cyrillic(self) -> None:
         text = self.text
         covered = 0  # end of the last organisation's name: its words are not names of their own
+        bodies = self._named_bodies()
         for m in _CYR_RUN.finditer(text):
+            while bodies and bodies[0][0] <= m.start():
+                b_start, b_end, ent = bodies.pop(0)
+                self.mentions.append(Mention(b_start, b_end, ent, self._in_quote(b_start)))
+                covered = max(covered, b_end)
             if m.start() < covered:
                 continue
             tokens = m.group(0).split()
@@ -957,6 +965,36 @@ class SpeakerIndex:
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
             self.mentions.append(Mention(start, m.end(), ent, in_quote))
+        for b_start, b_end, ent in bodies:
+            self.mentions.append(Mention(b_start, b_end, ent, self._in_quote(b_start)))
+
+    def _named_bodies(self) -> list[tuple[int, int, Entity]]:
+        """Bodies named by a common noun and a name in quote marks, as Ukrainian and Russian
+        write them: "громадська організація «Живі береги»", "Пригородная компания
+        «Северогорский экспресс»" (adjectives, a noun the analyser knows as a body's, the name)."""
+        out: list[tuple[int, int, Entity]] = []
+        for m in _NAMED_BODY.finditer(self.text):
+            noun = m.group("noun")
+            base = lemma(noun.lower(), self.language)
+            if base not in lx.CYR_ORG_LEMMAS or "служб" in base:
+                continue  # "пресслужба «Поліської залізниці»": the name in quotes is the owner's
+            start = m.start("noun")
+            if is_nominative(noun.lower(), self.language):
+                for adj in reversed(list(_CYR_WORD.finditer(self.text, max(0, start - 40), start))):
+                    word = adj.group(0).lower()
+                    if self.text[adj.end() : start].strip() or not is_adjective(word, self.language):
+                        break
+                    start = adj.start()
+                name = self.text[start : m.end()]
+            else:
+                # "в компании «Дорстрой»": the body's name as it is, not in the sentence's case.
+                name = base + self.text[m.end("noun") : m.end()]
+            ent = self._find_org(name)
+            if ent is None:
+                ent = Entity(name=name, is_org=True, tokens=(lemma(noun.lower(), self.language),))
+                self.entities.append(ent)
+            out.append((start, m.end(), ent))
+        return out
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
