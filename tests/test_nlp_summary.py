@@ -131,3 +131,20 @@ def test_summaries_never_cut_a_sentence_out_of_a_longer_quotation() -> None:
         assert text.count('"') % 2 == 0, text
         # No piece of the three-sentence quotation: taken apart, it misquotes the director.
         assert "In terms of capacity" not in text and "Nothing of this can happen" not in text, text
+
+
+def test_a_sentence_ending_a_nested_quotation_is_not_taken() -> None:
+    """'«... „Я отсюда“. Осталось поставить модуль», — рассказал он.' reopened after the inner
+    quote closed: the summary took its tail with a closing mark and no opening one."""
+    body = (
+        "Около ста жителей села вышли на сход, требуя вернуть фельдшерский пункт. "
+        "В селе живут около 900 человек, почти треть из них пенсионеры. "
+        "Теперь за помощью приходится ездить за 38 километров.\n\n"
+        "Главный врач больницы Рустам Ибрагимов пообещал открыть модульный пункт до лета. "
+        "«Фельдшер найден. Она сама сказала мне: „Я отсюда, я сюда и вернусь“. Осталось поставить модуль», "
+        "— рассказал он.\n\n"
+        "Жители сказали, что будут ждать."
+    )
+    summaries = summarize("Сход", body, "ru")
+    for text in (summaries.short, summaries.standard, summaries.detailed):
+        assert text.count("«") == text.count("»"), text

@@ -869,8 +869,8 @@ class SpeakerIndex:
         bodies = self._named_bodies()
         for m in _CYR_RUN.finditer(text):
             while bodies and bodies[0][0] <= m.start():
-                b_start, b_end, ent = bodies.pop(0)
-                self.mentions.append(Mention(b_start, b_end, ent, self._in_quote(b_start)))
+                b_start, b_end, body = bodies.pop(0)
+                self.mentions.append(Mention(b_start, b_end, body, self._in_quote(b_start)))
                 covered = max(covered, b_end)
             if m.start() < covered:
                 continue
@@ -965,8 +965,8 @@ class SpeakerIndex:
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
             self.mentions.append(Mention(start, m.end(), ent, in_quote))
-        for b_start, b_end, ent in bodies:
-            self.mentions.append(Mention(b_start, b_end, ent, self._in_quote(b_start)))
+        for b_start, b_end, body in bodies:
+            self.mentions.append(Mention(b_start, b_end, body, self._in_quote(b_start)))
 
     def _named_bodies(self) -> list[tuple[int, int, Entity]]:
         """Bodies named by a common noun and a name in quote marks, as Ukrainian and Russian

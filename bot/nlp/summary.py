@@ -126,21 +126,21 @@ def _sentences(title: str, body: str, language: str) -> list[_Sentence]:
     title_words = frozenset(w.lower() for w in _WORD.findall(title))
     out: list[_Sentence] = []
     pos = 0
-    carry = False
+    carry: tuple[str, ...] = ()
     for p_index, (ps, pe) in enumerate(paragraph_spans(body)):
         if pos >= _MAX_CANDIDATES:
             break
         # Inside a quotation opened by an earlier sentence, here or at the end of the paragraph
         # before (a quote that runs on without reopening marks, as Ukrainian and Russian do).
-        inside = carry and body[ps] not in _OPENERS
-        carry = False
+        inside = carry if body[ps] not in _OPENERS else ()
+        carry = ()
         for n_in_para, (raw_start, e) in enumerate(sentence_spans(body, language, ps, pe)):
             # Datelines and agency prefixes only ever open a paragraph.
             s = _clean_start(body, raw_start, e) if n_in_para == 0 else raw_start
             text = body[s:e]
             starts_inside = inside
             inside = _quote_state(text, inside)
-            broken = starts_inside or inside  # a piece of a quotation: cannot stand alone
+            broken = bool(starts_inside or inside)  # a piece of a quotation: cannot stand alone
             if _is_boilerplate(text):
                 continue
             toks = _WORD.findall(text.lower())
@@ -182,19 +182,28 @@ _BARE_QUOTE = re.compile(r"[\"“«„][^\"“”«»„]+[\"”»“][.!?…]?"
 _QUOTE_MARKS = re.compile(r'[«»„“”"]')
 
 
-def _quote_state(text: str, inside: bool) -> bool:
-    """Whether a quotation is still open at the end of ``text``, given the state at its start."""
-    low_high = False  # „...“ closes with the mark English uses to open
+def _quote_state(text: str, open_marks: tuple[str, ...]) -> tuple[str, ...]:
+    """The quotations still open at the end of ``text`` (their opening marks, innermost last),
+    given those open at its start: «...„...“...» nests, and "„...“" closes with the mark
+    English opens with."""
+    stack = list(open_marks)
     for ch in _QUOTE_MARKS.findall(text):
-        if ch == "“" and inside and low_high:
-            inside = low_high = False
+        top = stack[-1] if stack else ""
+        if ch == "“" and top in ("„", "“"):
+            stack.pop()  # closes „ (Ukrainian, Russian, German) or an English “
         elif ch in "«“„":
-            inside, low_high = True, ch == "„"
-        elif ch in "»”":
-            inside = False
+            stack.append(ch)
+        elif ch == "»":
+            while stack and stack.pop() != "«":
+                pass
+        elif ch == "”":
+            while stack and stack.pop() != "“":
+                pass
+        elif top == '"':
+            stack.pop()
         else:
-            inside = not inside
-    return inside
+            stack.append(ch)
+    return tuple(stack)
 
 
 def _score(sentences: list[_Sentence], title: str, language: str) -> list[float]:
