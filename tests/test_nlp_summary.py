@@ -148,3 +148,18 @@ def test_a_sentence_ending_a_nested_quotation_is_not_taken() -> None:
     summaries = summarize("Сход", body, "ru")
     for text in (summaries.short, summaries.standard, summaries.detailed):
         assert text.count("«") == text.count("»"), text
+
+
+def test_the_short_summary_says_who_did_what() -> None:
+    """A briefing opening with a header line or a question got that line as its one-sentence
+    summary."""
+    body = (
+        "Ministry of Housing — press release\n\n"
+        "Would a four-day week make the civil service better or just smaller?\n\n"
+        "Housing Minister Rosalind Achterberg on Monday extended the insulation programme to 40,000 more homes "
+        "in the southern counties.\n\n"
+        "The programme began in 2024 and has insulated 12,000 homes so far."
+    )
+    assert summarize("Insulation programme extended", body, "en").short.startswith(
+        "Housing Minister Rosalind"
+    )

@@ -281,7 +281,27 @@ def summarize(title: str, body: str, language: str) -> Summaries:
     out = {}
     for name, k in (("short", 1), ("standard", 3), ("detailed", 5)):
         out[name] = " ".join(s.text for s in _pick(sentences, scores, k))
+    out["short"] = _lead_sentence(sentences, scores).text
     return Summaries(**out)
+
+
+def _lead_sentence(sentences: list[_Sentence], scores: list[float]) -> _Sentence:
+    """The one sentence that says who did what: the best of the three best that is a statement
+    naming someone (not a question, a header line or a scene-setting line without a name)."""
+    order = sorted(range(len(sentences)), key=lambda i: -scores[i])
+    for i in order[:3]:
+        if _says_who_did_what(sentences[i].text):
+            return sentences[i]
+    return sentences[order[0]]
+
+
+def _says_who_did_what(text: str) -> bool:
+    stripped = text.rstrip()
+    if stripped[-1:] in ("?", ":") or len(stripped.split()) < 8 or text[:1] in _OPENERS:
+        return False
+    words = _WORD.findall(text)
+    # A name (a capitalised word past the first) or a sentence opening with one.
+    return any(w[:1].isupper() for w in words[1:])
 
 
 def _lead_summaries(body: str, language: str) -> Summaries:
