@@ -775,3 +775,20 @@ def test_a_quote_after_a_paragraph_about_someone_new_is_theirs() -> None:
         "en",
     )
     assert [x.speaker for x in q] == ["Ewan Liddell", "Rosa Benedetti"]
+
+
+def test_ukrainian_and_russian_pronouns_follow_the_role_and_the_paragraph_before() -> None:
+    """'Міністерка відповіла ... — сказала вона' went to a woman named earlier; '¶ «...», —
+    пояснює вона.' after a paragraph about Кравець went to another woman."""
+    uk = _quotes(
+        "Міністерка освіти Лариса Оліфіренко оголосила програму будівництва садків.\n\n"
+        "Голова батьківського комітету Наталія Бережна назвала програму запізнілою. «Черги — роками», — "
+        "заявила Бережна.\n\n"
+        "Міністерка відповіла на критику вже на пресконференції. «Садки почнуть будувати цієї осені», — "
+        "сказала вона.\n\n"
+        "Бібліотекарка Ірина Вовк підтримала програму.\n\n"
+        "Надія Кравець уже завела для цього новий зошит.\n\n"
+        "«Старий закінчився», — пояснює вона.",
+        "uk",
+    )
+    assert [q.speaker for q in uk] == ["Наталія Бережна", "Лариса Оліфіренко", "Надія Кравець"]

@@ -54,6 +54,10 @@ _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 # Paragraphs longer than this before a pronoun are read by nearness, not as one topic: some
 # articles come as one block.
 _SALIENCE_SPAN = 1000
+_SENTENCE_GAPS = (". ", "! ", "? ")
+# A sentence that opens with a role in Ukrainian or Russian: "Міністерка відповіла",
+# "Начальник управления образования эту инициативу поддержала" (checked against the role list).
+_CYR_DEFINITE_ROLE = re.compile(r"(?:(?:Але|А|І|Но|И)\s+)?([А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+)\s+[а-яіїєґё]")
 # A paragraph that opens with a definite role: "The minister also said", "But the director".
 _DEFINITE_ROLE = re.compile(
     r"(?:(?:But|And|Yet|Still)\s+)?[Tt]he\s+(?:[a-z-]+\s+){0,2}?("
@@ -1268,32 +1272,39 @@ class SpeakerIndex:
         para = self.text.rfind("\n", 0, pos) + 1
         if pos - para > _SALIENCE_SPAN:
             return None  # a long paragraph is no unit of salience: the nearest reading decides
-        # "The minister also said she ...", "... The deputy minister smiled. '...,' she said":
-        # the holder of the role a sentence of this paragraph opens with, the latest first.
-        for opening in reversed(list(_DEFINITE_ROLE.finditer(self.text, para, pos))):
-            if opening.start() > para and self.text[opening.start() - 2 : opening.start()] not in (
-                ". ",
-                "! ",
-                "? ",
+        # "The minister also said she ...", "... The deputy minister smiled. '...,' she said",
+        # "Міністерка відповіла ...": the holder of the role a sentence of this paragraph opens
+        # with, the latest first.
+        pattern = _CYR_DEFINITE_ROLE if self.cyrillic else _DEFINITE_ROLE
+        for opening in reversed(list(pattern.finditer(self.text, para, pos))):
+            if (
+                opening.start() > para
+                and self.text[opening.start() - 2 : opening.start()] not in _SENTENCE_GAPS
             ):
                 continue
-            ent = self.by_role_noun(opening.group(1), opening.start())
+            noun = opening.group(1).lower()
+            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS:
+                continue
+            ent = self.by_role_noun(noun, opening.start())
             if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
                 return ent
-        persons = [
-            men
-            for men in self.mentions_in(para, pos)
-            if men.start >= para
-            and men.end <= pos
-            and not men.in_quote
-            and not men.entity.is_org
-            and not (exclude and exclude[0] <= men.start < exclude[1])
-        ]
+        persons = self._persons_in(para, pos, exclude)
+        if not persons and pos - para <= 2:
+            # The quote opens its paragraph ("¶ «Старий закінчився», — пояснює вона."): the
+            # paragraph before says whom it is about.
+            before = self.text.rfind("\n", 0, max(para - 1, 0))
+            before = before + 1 if before >= 0 else 0
+            if para - before <= _SALIENCE_SPAN:
+                opener = self._opener(before, self._persons_in(before, para, exclude))
+                if opener is not None and opener.entity.gender in (gender, None):
+                    return opener.entity
+            return None
         # The person the paragraph opens with is what it is about ("Marek Oduya ... welcomed
         # ... When Quarshie asked ..., he shook his head. '...,' he said"), unless their
         # gender is another.
-        if persons and persons[0].start - para <= 2 and persons[0].entity.gender in (gender, None):
-            return persons[0].entity
+        opener = self._opener(para, persons)
+        if opener is not None and opener.entity.gender in (gender, None):
+            return opener.entity
         agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
         if agreeing:
             salient = [m for m in agreeing if m.subject or m.speaks]
@@ -1302,6 +1313,29 @@ class SpeakerIndex:
         if len(unknown) == 1 and len(persons) == sum(1 for m in persons if m.entity.gender is None):
             return next(iter(unknown.values()))
         return None
+
+    def _persons_in(self, start: int, end: int, exclude: tuple[int, int] | None) -> list[Mention]:
+        """People named outside quotations in ``[start, end)``, in text order."""
+        return [
+            men
+            for men in self.mentions_in(start, end)
+            if men.start >= start
+            and men.end <= end
+            and not men.in_quote
+            and not men.entity.is_org
+            and not (exclude and exclude[0] <= men.start < exclude[1])
+        ]
+
+    def _opener(self, para: int, persons: list[Mention]) -> Mention | None:
+        """The first person of a paragraph when they open it, after at most a short role
+        ("Урбанист Илья Миронов в целом поддержал ...")."""
+        if not persons:
+            return None
+        first = persons[0]
+        lead = self.text[para : first.start]
+        if len(lead.split()) > 2 or any(c in lead for c in '.,;:«»"“”'):
+            return None
+        return first
 
     def body_subject(self, pos: int) -> Entity | None:
         """ "Upland Water ... said it had not ... «...», the company said": the name that opens
