@@ -453,9 +453,15 @@ def _resolve_body(
                 return ent, 0.85
             break
     if lemmas and (lemmas[0] in lx.CYR_STATEMENT_LEMMAS or lemmas[0] in lx.CYR_ORG_LEMMAS):
+        # "Асоціація ... заявила. «...», — ідеться в заяві": the body the paragraph opens with.
+        opener = index.body_subject(attr.phrase_start)
+        if opener is not None and opener.is_org:
+            return opener, 0.8
+        # Otherwise the body named last is only a guess (right 1 time in 3 on the development
+        # set), so the quote is shown without a name.
         ent = _plural_antecedent(index, text, attr.phrase_start)
         if ent is not None:
-            return ent, 0.75
+            return ent, 0.5
     return None, 0.0
 
 
@@ -1016,7 +1022,11 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 # someone new, then a quote with no attribution: theirs, not the last speaker's.
                 speaker, confidence = introduced_before, 0.7
             elif last_speaker is not None and pidx - last_speaker_para <= 3:
-                speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else 0.7
+                # Two or three paragraphs on, the last speaker is right 7 times in 10 in English
+                # (development set and ggt-quotes) but 1 in 6 in Ukrainian and Russian features,
+                # where a bare quote is more often someone newly described: no name there.
+                far = 0.5 if language in ("uk", "ru") else 0.7
+                speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else far
             else:
                 speaker, confidence = index.by_pronoun(first.open_at, None), 0.6
         if speaker is None and len(words) < 3:
