@@ -792,3 +792,17 @@ def test_ukrainian_and_russian_pronouns_follow_the_role_and_the_paragraph_before
         "uk",
     )
     assert [q.speaker for q in uk] == ["Наталія Бережна", "Лариса Оліфіренко", "Надія Кравець"]
+
+
+def test_says_before_a_clause_and_an_owner_opening_the_paragraph_are_not_speakers() -> None:
+    """'Dr. Fiona Larkspur, says Skerrow has become a test case' made the island a speaker;
+    'Brightfield's managing director, Sophie Brightfield-Hale, ... she said' went to the company."""
+    q = _quotes(
+        "The board's medical director, Dr. Fiona Larkspur, says Skerrow has become a test case. "
+        '"Retention is the hard part," she said in an interview.\n\n'
+        "Brightfield Seafoods recalled its smoked fish on Thursday.\n\n"
+        "Brightfield's managing director, Sophie Brightfield-Hale, said she had spent the night at the plant. "
+        '"We will not let it end like this," she said.',
+        "en",
+    )
+    assert [x.speaker for x in q] == ["Fiona Larkspur", "Sophie Brightfield-Hale"]

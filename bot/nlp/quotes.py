@@ -1069,7 +1069,10 @@ def _introduced(
     for men in index.mentions_in(para[0], para[1]):
         if men.start < para[0] or men.in_quote:
             continue
-        if men.start - para[0] > 2 or men.entity.is_org or men.start < last_pos or men.entity is last:
+        # At the paragraph's start, or opening a later sentence of it ("The first part is the
+        # furthest along. Janet Okafor-Reid worked ...").
+        opens = men.start - para[0] <= 2 or index.text[men.start - 2 : men.start] in (". ", "! ", "? ")
+        if not opens or men.entity.is_org or men.start < last_pos or men.entity is last:
             return None
         return men.entity
     return None

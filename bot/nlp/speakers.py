@@ -55,6 +55,10 @@ _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 # articles come as one block.
 _SALIENCE_SPAN = 1000
 _SENTENCE_GAPS = (". ", "! ", "? ")
+# A verb right after a name: the name is a clause's subject ("says Skerrow has become").
+_CLAUSE_VERB = re.compile(
+    r"\s+(?:has|have|had|is|was|were|will|would|could|can|should|must|may|might|did|does)\b"
+)
 # A sentence that opens with a role in Ukrainian or Russian: "Міністерка відповіла",
 # "Начальник управления образования эту инициативу поддержала" (checked against the role list).
 _CYR_DEFINITE_ROLE = re.compile(r"(?:(?:Але|А|І|Но|И)\s+)?([А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+)\s+[а-яіїєґё]")
@@ -750,7 +754,9 @@ class SpeakerIndex:
             if lw not in ("also", "has", "had", "later", "then", "previously", "who", "recently"):
                 break
         before = text[max(0, start - 12) : start].split()
-        if before and before[-1].lower() in lx.EN_SPEECH_VERBS:
+        if before and before[-1].lower() in lx.EN_SPEECH_VERBS and not _CLAUSE_VERB.match(text, end):
+            # "said Smith", but not "says Skerrow has become ...": there the name begins what
+            # was said.
             return True
         # "Hiram Macharia, marketing executive at LG, said", "Tim Guest with the authority says".
         if (
@@ -1329,13 +1335,19 @@ class SpeakerIndex:
     def _opener(self, para: int, persons: list[Mention]) -> Mention | None:
         """The first person of a paragraph when they open it, after at most a short role
         ("Урбанист Илья Миронов в целом поддержал ...")."""
-        if not persons:
-            return None
-        first = persons[0]
-        lead = self.text[para : first.start]
-        if len(lead.split()) > 2 or any(c in lead for c in '.,;:«»"“”'):
-            return None
-        return first
+        for first in persons:
+            if self.text[first.end : first.end + 2] in ("'s", "’s"):
+                continue  # "Brightfield's managing director, Sophie ...": the owner opens it
+            lead = self.text[para : first.start]
+            # A short role, or a role set off by a comma ("The agency's senior agronomist, Lise
+            # Brenna, ..."), may come first; a sentence may not.
+            words = lead.split()
+            if any(c in lead for c in '.;:«»"“”') or len(words) > (6 if lead.rstrip().endswith(",") else 2):
+                return None
+            if "," in lead and not lead.rstrip().endswith(","):
+                return None
+            return first
+        return None
 
     def body_subject(self, pos: int) -> Entity | None:
         """ "Upland Water ... said it had not ... «...», the company said": the name that opens
