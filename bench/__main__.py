@@ -19,7 +19,7 @@ import traceback
 
 from bench._common import SIZES, calibration_ms, save
 
-BENCHMARKS = ("queries", "e2e", "ingest", "fanout", "resources", "soak")
+BENCHMARKS = ("queries", "e2e", "ingest", "fanout", "resources", "soak", "failover", "sources")
 
 
 def main(argv: list[str] | None = None) -> int:

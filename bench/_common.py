@@ -32,10 +32,12 @@ class Size:
     soak_days: int = 1
     soak_subscriptions: int = 100
     soak_briefing_every: int = 10  # simulated minutes between new briefings
+    sources: int = 1_000  # feeds polled in one cycle (the sources benchmark)
+    failover_channels: tuple[int, ...] = (100,)  # fan-outs with the dispatcher killed mid-way
 
 
 SIZES = {
-    "smoke": Size("smoke", (200,), 60, 200, 20, 40, (50,), 25, False, 200, 100),
+    "smoke": Size("smoke", (200,), 60, 200, 20, 40, (50,), 25, False, 200, 100, sources=60),
     "full": Size(
         "full",
         (1_000, 10_000, 100_000, 1_000_000),
@@ -51,6 +53,7 @@ SIZES = {
         soak_days=7,
         soak_subscriptions=1_000,
         soak_briefing_every=20,
+        failover_channels=(1_000, 10_000),
     ),
 }
 

@@ -93,9 +93,65 @@ def table(size: str) -> list[str]:
             f"Goals: < {r['goal_mb']:.0f} MB and < {r['goal_s']:.0f} s.",
             "",
         ]
+    fo = load("failover", size)
+    if fo and fo.get("cases"):
+        machine = machine or fo["machine"]
+        lines += _failover(fo)
+    src = load("sources", size)
+    lines += _sources(src)
+    machine = machine or (src or {}).get("machine")
     if machine:
         lines += ["## Machine", "", ", ".join(f"{k}: {v}" for k, v in machine.items()), ""]
     return lines
+
+
+def _failover(fo: dict[str, Any]) -> list[str]:
+    lines = [
+        f"## 6. Failover: the dispatcher killed after {fo['kill_at']:.0%} of a fan-out (two processes)",
+        "",
+        "| channels | servers | took over after | last channel after | msg/s before / after (of 50/s) "
+        "| 429s | duplicates | lost |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in fo["cases"]:
+        hits = ", ".join(f"{k} {v}" for k, v in c["http_429"].items()) or "0"
+        lines.append(
+            f"| {c['channels']:,} | {c['guilds']:,} | **{c['takeover_s']:.2f} s** | "
+            f"{c['seconds_to_last']:.1f} s ({c['after_kill_to_last']:.1f} s after the kill) | "
+            f"{c['rate_before']:.1f} ({c['rate_before_fraction']:.0%}) / {c['rate_after']:.1f} "
+            f"({c['rate_after_fraction']:.0%}) | {hits} | {c['duplicates']} | {c['lost']} |"
+        )
+    return [
+        *lines,
+        "",
+        f"Goals: takeover < {fo['goal_takeover_s']:.0f} s; >= {fo['goal_fraction']:.0%} of 50/s outside "
+        "the takeover window; no duplicate, no loss.",
+        "",
+    ]
+
+
+def _sources(src: dict[str, Any] | None) -> list[str]:
+    if not src:
+        return []
+    lines = [
+        f"## 7. Sources: one poll cycle of {src['sources']:,} feeds (one core)",
+        "",
+        "| cycle | wall | CPU per source | briefings added | 304s | most requests per host at once | peak RSS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ("first", "steady"):
+        c = src[name]
+        lines.append(
+            f"| {name} | **{c['wall_s']:.1f} s** | {c['cpu_ms_per_source']:.1f} ms | {c['added']:,} | "
+            f"{c['not_modified']:,} | {c['max_per_host']} | {c['peak_rss_mb']:.0f} MB |"
+        )
+    return [
+        *lines,
+        "",
+        f"Goals: the steady cycle < {src['goal_seconds']:.0f} s at 1,000 sources, < {src['goal_mb']:.0f} MB, "
+        "one request per host at once.",
+        "",
+    ]
 
 
 def plots(size: str) -> list[Path]:

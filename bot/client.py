@@ -13,8 +13,10 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import secrets
 import signal
+import socket
 from typing import Any
 
 import discord
@@ -25,19 +27,22 @@ from bot import wordforms
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.delivery.engine import DeliveryEngine
-from bot.discord_sender import build_delivery
+from bot.discord_sender import DiscordLocales, DiscordNotifier, build_delivery
+from bot.dispatcher import Dispatcher, Hook, SchedulerRelay
 from bot.errors import UserFacingError
-from bot.i18n import N_
+from bot.i18n import N_, Message, localizer
 from bot.i18n.commands import CatalogueTranslator, reader
 from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
+from bot.shards import IdentifyGate, describe_ids
+from bot.sources import SourceDesk, build_sources
 from bot.subscriptions import SubscriptionDesk
 from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("cogs.reader", "cogs.subscriptions", "cogs.publisher")
+EXTENSIONS: tuple[str, ...] = ("cogs.reader", "cogs.subscriptions", "cogs.publisher", "cogs.sources")
 COMMAND_HASH_KEY = "command_hash:{scope}"
 
 
@@ -108,18 +113,30 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
 
 
 class BriefBot(commands.AutoShardedBot):
-    """briefbot's client. Services are typed attributes built in ``setup_hook``."""
+    """briefbot's client. Services are typed attributes built in ``setup_hook``.
+
+    It connects the shards ``[discord] shard_ids`` of ``shard_count`` (all of them
+    unless configured). Of the processes sharing one store, only the dispatcher
+    (``bot.dispatcher``) posts, runs the scheduler and syncs commands; every process
+    answers the commands of the servers on its own shards.
+    """
 
     storage: Storage
     newsroom: Newsroom
+    dispatcher: Dispatcher
     engine: DeliveryEngine
     scheduler: BriefingScheduler
     publishing: PublishingDesk
+    sources: SourceDesk
     subscriptions: SubscriptionDesk
 
     def __init__(self, config: Config, *, sync_only: bool = False) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        shards: dict[str, Any] = {}
+        if config.discord.shard_count is not None:
+            count = config.discord.shard_count
+            shards = {"shard_count": count, "shard_ids": list(config.discord.shard_ids or range(count))}
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -128,32 +145,103 @@ class BriefBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            **shards,
         )
         self.config = config
         self.sync_only = sync_only
         self._owner_ids: frozenset[int] = frozenset()
         self._warm_up: asyncio.Future[None] | None = None
+        self._identify_gate: IdentifyGate | None = None
 
     async def setup_hook(self) -> None:
         self.storage = await open_storage(self.config.storage.path, pool_size=self.config.storage.pool_size)
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
-        self.engine, self.scheduler = build_delivery(self)
-        self.publishing = PublishingDesk(self.newsroom, self.engine, self.scheduler)
+        self.dispatcher = Dispatcher(self.storage, identity=self.identity())
+        self.engine, self.scheduler = build_delivery(self, fence=self.dispatcher)
+        # The desks' scheduler events reach the dispatcher's scheduler from any process.
+        relay = SchedulerRelay(self.dispatcher, self.scheduler, self.engine)
+        self.publishing = PublishingDesk(self.newsroom, self.engine, relay)
         self.subscriptions = SubscriptionDesk(
-            self.storage, self.scheduler, self.config.schedule, SystemClock()
+            self.storage, relay, self.config.schedule, SystemClock(), poster=self.engine
+        )
+        self.sources = build_sources(
+            self.storage, self.publishing, self.config, copies=self.engine, notify=self._source_notice
         )
         # Command names and descriptions in Ukrainian and Russian (reads the catalogues now).
         await self.tree.set_translator(CatalogueTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands(force=self.sync_only)
         if self.sync_only:
+            await self.sync_commands(force=True)
             return
-        await self.scheduler.start()
+        # What only the dispatcher does, in this order; more duties (feed polls) are
+        # added with self.dispatcher.add_duty(name, duty) before dispatcher.start().
+        self.dispatcher.add_duty("command sync", Hook(self._sync_commands_if_changed))
+        self.dispatcher.add_duty("scheduler", Hook(self.scheduler.start, self.scheduler.shutdown))
+        self.dispatcher.add_duty("source polling", Hook(self._poll_sources, self._stop_polling_sources))
+        if self.storage.shared:
+            self._identify_gate = IdentifyGate(self.storage, await self._max_concurrency())
+        await self.dispatcher.start()
         # The word-form dictionaries load in a thread while the bot connects.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, wordforms.warm_up)
-        log.info("briefbot ready to serve: database %s", self.storage.location)
+        log.info(
+            "briefbot ready to serve: database %s, shards %s, %s",
+            self.storage.location,
+            self.identity()["shards"],
+            "the dispatcher" if self.dispatcher.active else "standing by to take over dispatching",
+        )
+
+    async def _poll_sources(self) -> None:
+        """Feeds are polled by the scheduler's job, on the dispatcher only (after the scheduler starts)."""
+        self.scheduler.poll_sources(self.sources.poll_due, self.config.sources.check_seconds)
+
+    async def _stop_polling_sources(self) -> None:
+        self.scheduler.stop_polling_sources()
+
+    async def _source_notice(self, message: Message) -> None:
+        """A source is failing: tell the publishers in ``[schedule] alerts_channel_id`` (in
+        its server's language), if the operator set one; the poller has logged it already,
+        and ``briefbot status`` lists it."""
+        channel_id = self.config.schedule.alerts_channel_id
+        if channel_id is None:
+            return
+        text = localizer(DiscordLocales(self).of_channel(channel_id)).text(message)
+        await DiscordNotifier(self)(0, channel_id, text)
+
+    def identity(self) -> dict[str, Any]:
+        """This process, as ``briefbot status`` shows the dispatcher."""
+        cfg = self.config.discord
+        shards = "all"
+        if cfg.shard_count is not None:
+            shards = f"{describe_ids(cfg.shard_ids or tuple(range(cfg.shard_count)))}/{cfg.shard_count}"
+        return {"host": socket.gethostname(), "pid": os.getpid(), "shards": shards}
+
+    async def _sync_commands_if_changed(self) -> None:
+        await self.sync_commands()
+
+    async def _max_concurrency(self) -> int:
+        """Discord's ``max_concurrency``: how many shards may IDENTIFY per 5 seconds."""
+        try:
+            limits = await self.fetch_session_start_limits()
+        except (discord.HTTPException, discord.GatewayNotFound) as exc:
+            log.warning("could not read the session start limits (%s): one IDENTIFY per 5 s", exc)
+            return 1
+        log.info(
+            "session starts: %d of %d left; max_concurrency %d",
+            limits.remaining,
+            limits.total,
+            limits.max_concurrency,
+        )
+        return max(1, limits.max_concurrency)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Processes sharing a store take turns through it, ``max_concurrency`` shards per
+        5 s between them; a process alone keeps discord.py's own 5 s between its shards."""
+        if self._identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        await self._identify_gate.wait(shard_id or 0)
 
     async def _load_owners(self) -> None:
         info = await self.application_info()
@@ -216,9 +304,15 @@ class BriefBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         log.info("shutting down")
-        scheduler = getattr(self, "scheduler", None)  # absent if start-up failed before it
+        dispatcher = getattr(self, "dispatcher", None)  # absent if start-up failed before it
+        if dispatcher is not None:
+            await dispatcher.close()  # stops the scheduler if this process is the dispatcher
+        scheduler = getattr(self, "scheduler", None)
         if scheduler is not None:
             await scheduler.shutdown()
+        sources = getattr(self, "sources", None)
+        if sources is not None:
+            await sources.close()
         await super().close()
         storage = getattr(self, "storage", None)
         if storage is not None:

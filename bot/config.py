@@ -7,6 +7,7 @@ in ``Secret`` so no ``repr``, log line or error can ever show it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import stat
@@ -59,11 +60,16 @@ class DiscordConfig:
     dev_guild_ids: tuple[int, ...] = ()
     publisher_user_ids: tuple[int, ...] = ()
     publisher_role_ids: tuple[int, ...] = ()
+    # The gateway shards this process connects: ``shard_ids`` of ``shard_count`` (all of
+    # them when ``shard_ids`` is empty); None lets Discord say how many (GET /gateway/bot).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
 
 
 # Connections a PostgreSQL pool may open (storage.postgres.DEFAULT_POOL_SIZE, which
 # bot.config does not import: loading the config never loads a database driver).
 DEFAULT_POOL_SIZE = 5
+MAX_SHARD_COUNT = 65_536
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
@@ -128,12 +134,34 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SourcesConfig:
+    """Feeds and pages briefings arrive from (``bot.sources``): what the poller may fetch and how much."""
+
+    # Networks the bot may fetch from although they are not public (an intranet's feeds).
+    allowed_private_networks: tuple[str, ...] = ()
+    # Named in the User-Agent so a feed's operator can reach whoever runs the bot.
+    contact_url: str = ""
+    default_interval_minutes: int = 10
+    default_timezone: str = "UTC"  # for feed dates without an offset, when /source add gives none
+    max_response_bytes: int = 5_000_000  # decompressed
+    request_timeout_seconds: float = 20.0
+    max_redirects: int = 5
+    max_entries_per_poll: int = 50
+    max_entry_chars: int = 20_000
+    first_poll_entries: int = 5
+    failure_threshold: int = 5
+    max_connections: int = 10
+    check_seconds: int = 30  # how often the scheduler looks for sources due a poll
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
     source: str = "<defaults>"
     warnings: tuple[str, ...] = ()
 
@@ -141,9 +169,17 @@ class Config:
 _STORAGE_DEFAULTS = StorageConfig()
 _INGEST_DEFAULTS = IngestConfig()
 _SCHEDULE_DEFAULTS = ScheduleConfig()
+_SOURCES_DEFAULTS = SourcesConfig()
 
 _SECTIONS: dict[str, set[str]] = {
-    "discord": {"token", "dev_guild_ids", "publisher_user_ids", "publisher_role_ids"},
+    "discord": {
+        "token",
+        "dev_guild_ids",
+        "publisher_user_ids",
+        "publisher_role_ids",
+        "shard_count",
+        "shard_ids",
+    },
     "storage": {"path", "url", "pool_size"},
     "ingest": {"timezone", "max_bytes"},
     "schedule": {
@@ -155,6 +191,21 @@ _SECTIONS: dict[str, set[str]] = {
         "alerts_channel_id",
     },
     "logging": {"level"},
+    "sources": {
+        "allowed_private_networks",
+        "contact_url",
+        "default_interval_minutes",
+        "default_timezone",
+        "max_response_bytes",
+        "request_timeout_seconds",
+        "max_redirects",
+        "max_entries_per_poll",
+        "max_entry_chars",
+        "first_poll_entries",
+        "failure_threshold",
+        "max_connections",
+        "check_seconds",
+    },
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -199,6 +250,33 @@ class _Reader:
         ):
             raise self._fail(key, f"must be a list of Discord ids (positive whole numbers), got {value!r}")
         return tuple(value)
+
+    def shard_ids(self, key: str) -> tuple[int, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value
+        ):
+            raise self._fail(key, f"must be a list of shard numbers (0, 1, ...), got {value!r}")
+        if len(set(value)) != len(value):
+            raise self._fail(key, "lists a shard twice")
+        return tuple(sorted(value))
+
+    def networks(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+            raise self._fail(key, f'must be a list of networks such as ["10.1.0.0/16"], got {value!r}')
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError as exc:
+                raise self._fail(key, f"{item!r} is not a network such as 10.1.0.0/16 ({exc})") from None
+        return tuple(v.strip() for v in value)
+
+    def url(self, key: str, default: str) -> str:
+        value = self.string(key, default).strip()
+        if value and (urlsplit(value).scheme not in ("http", "https", "mailto") or " " in value):
+            raise self._fail(key, f"must be an http(s) or mailto: URL, got {value!r}")
+        return value
 
     def string(self, key: str, default: str) -> str:
         value = self.table.get(key, default)
@@ -265,11 +343,26 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
             )
     if env.get(ENV_TOKEN):
         token = env[ENV_TOKEN]
+    shard_count = (
+        d.integer("shard_count", 1, low=1, high=MAX_SHARD_COUNT) if "shard_count" in d.table else None
+    )
+    shard_ids = d.shard_ids("shard_ids")
+    if shard_ids and shard_count is None:
+        raise ConfigError(
+            f"{source}: [discord] shard_ids: needs shard_count too (the total number of shards)"
+        )
+    if shard_count is not None and shard_ids and shard_ids[-1] >= shard_count:
+        raise ConfigError(
+            f"{source}: [discord] shard_ids: shard {shard_ids[-1]} does not exist with shard_count = "
+            f"{shard_count} (shards are numbered 0 to {shard_count - 1})"
+        )
     discord_cfg = DiscordConfig(
         token=Secret(token.strip()),
         dev_guild_ids=d.ids("dev_guild_ids"),
         publisher_user_ids=d.ids("publisher_user_ids"),
         publisher_role_ids=d.ids("publisher_role_ids"),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
     st = reader("storage")
@@ -293,6 +386,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
     ing = reader("ingest")
     sch = reader("schedule")
     lg = reader("logging")
+    src = reader("sources")
     level = lg.string("level", "INFO").upper()
     if level not in _LEVELS:
         raise ConfigError(f"{source}: [logging] level: must be one of {', '.join(_LEVELS)}, got {level!r}")
@@ -319,6 +413,37 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
             alerts_channel_id=sch.optional_id("alerts_channel_id"),
         ),
         logging=LoggingConfig(level=level),
+        sources=SourcesConfig(
+            allowed_private_networks=src.networks("allowed_private_networks"),
+            contact_url=src.url("contact_url", _SOURCES_DEFAULTS.contact_url),
+            default_interval_minutes=src.integer(
+                "default_interval_minutes", _SOURCES_DEFAULTS.default_interval_minutes, low=2, high=10080
+            ),
+            default_timezone=src.timezone("default_timezone", _SOURCES_DEFAULTS.default_timezone),
+            max_response_bytes=src.integer(
+                "max_response_bytes", _SOURCES_DEFAULTS.max_response_bytes, low=10_000, high=100_000_000
+            ),
+            request_timeout_seconds=src.seconds(
+                "request_timeout_seconds", _SOURCES_DEFAULTS.request_timeout_seconds, low=1, high=300
+            ),
+            max_redirects=src.integer("max_redirects", _SOURCES_DEFAULTS.max_redirects, low=0, high=20),
+            max_entries_per_poll=src.integer(
+                "max_entries_per_poll", _SOURCES_DEFAULTS.max_entries_per_poll, low=1, high=1000
+            ),
+            max_entry_chars=src.integer(
+                "max_entry_chars", _SOURCES_DEFAULTS.max_entry_chars, low=500, high=1_000_000
+            ),
+            first_poll_entries=src.integer(
+                "first_poll_entries", _SOURCES_DEFAULTS.first_poll_entries, low=0, high=100
+            ),
+            failure_threshold=src.integer(
+                "failure_threshold", _SOURCES_DEFAULTS.failure_threshold, low=1, high=100
+            ),
+            max_connections=src.integer(
+                "max_connections", _SOURCES_DEFAULTS.max_connections, low=1, high=100
+            ),
+            check_seconds=src.integer("check_seconds", _SOURCES_DEFAULTS.check_seconds, low=1, high=3600),
+        ),
         source=source,
         warnings=tuple(warnings),
     )

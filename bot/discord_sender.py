@@ -22,7 +22,7 @@ from discord.http import handle_message_parameters
 
 from bot.clock import SystemClock
 from bot.delivery.engine import DeliveryEngine
-from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
+from bot.delivery.sender import ChannelGone, Fence, MessageGone, NoAccess, Rejected, TransientError
 from bot.scheduler import BriefingScheduler
 
 if TYPE_CHECKING:
@@ -143,9 +143,12 @@ class _DeliveryHost(Protocol):
     config: Config
 
 
-def build_delivery(bot: discord.Client) -> tuple[DeliveryEngine, BriefingScheduler]:
+def build_delivery(
+    bot: discord.Client, *, fence: Fence | None = None
+) -> tuple[DeliveryEngine, BriefingScheduler]:
     """The engine and scheduler for a bot with ``storage`` and ``config`` attributes
-    (call in ``setup_hook`` after opening storage; then ``await scheduler.start()``)."""
+    (call in ``setup_hook`` after opening storage; then ``await scheduler.start()``).
+    ``fence`` says whether this process may post (the dispatcher's)."""
     host: _DeliveryHost = bot  # type: ignore[assignment]
     sender = DiscordSender(bot)
     clock = SystemClock()
@@ -156,5 +159,6 @@ def build_delivery(bot: discord.Client) -> tuple[DeliveryEngine, BriefingSchedul
         clock,
         notify=DiscordNotifier(bot),
         locales=DiscordLocales(bot),
+        fence=fence,
     )
     return engine, BriefingScheduler(engine, host.storage, host.config.schedule, clock)

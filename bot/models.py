@@ -7,6 +7,7 @@ event loop, so nobody may mutate one behind another's back.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -169,6 +170,32 @@ class Subscription:
     paused_reason: str | None = None
     failures: int = 0
     last_delivery_at: datetime | None = None
+    # Briefings with any of these topics, or any of these keywords (whole words in any form),
+    # are never delivered, whatever the includes above say.
+    exclude_topics: tuple[str, ...] = ()
+    exclude_keywords: tuple[str, ...] = ()
+    # (topic, role id): a post carrying the topic mentions the role (members opt in with /notify).
+    topic_roles: tuple[tuple[str, int], ...] = ()
+    # Instant only: at most this many posts an hour (0: no cap); the rest wait for the end of
+    # the hour and go out together as one digest.
+    max_per_hour: int = 0
+    # Paused by a manager (not after failures), and when it was paused by hand. Who paused it is
+    # only logged: the database keeps no user ids.
+    paused_by_hand: bool = False
+    paused_at: datetime | None = None
+    # Channels this subscription posted to before /subscriptions move, oldest first: their
+    # deliveries are its history, and what went there is not posted again.
+    moved_from: tuple[int, ...] = ()
+
+    @property
+    def channel_ids(self) -> tuple[int, ...]:
+        """Its channel now and the channels it was moved from: where its history lies."""
+        return (self.channel_id, *(c for c in self.moved_from if c != self.channel_id))
+
+    def roles_for(self, tags: Iterable[str]) -> tuple[int, ...]:
+        """The roles of ``topic_roles`` whose topic is among ``tags`` (any case), in order."""
+        folded = {t.casefold() for t in tags}
+        return tuple(dict.fromkeys(role for topic, role in self.topic_roles if topic.casefold() in folded))
 
 
 def fingerprint(title: str, body: str) -> str:
@@ -199,3 +226,118 @@ class QuoteCorrection:
     quote_text: str  # the quote's exact words: the key that survives re-analysis
     speaker: str | None = None
     speaker_role: str | None = None
+
+
+# -- sources: feeds and pages that briefings arrive from by themselves -----------------
+
+
+class SourceMode(enum.StrEnum):
+    """What becomes of a source's new entries: briefings at once, or drafts for an editor."""
+
+    PUBLISH = "publish"
+    REVIEW = "review"
+
+
+class SourceStatus(enum.StrEnum):
+    ACTIVE = "active"
+    FAILING = "failing"  # polled still, with backoff; ``status_reason`` says why
+    PAUSED = "paused"  # not polled until resumed
+
+
+DEFAULT_POLL_MINUTES = 10
+MIN_POLL_MINUTES = 2
+MAX_POLL_MINUTES = 7 * 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed (RSS, Atom, JSON Feed) or a single page, and where its polling stands.
+
+    The first group of fields is what a publisher chooses; the rest is the poller's record.
+    A ``Source`` with ``id`` 0 is one not stored yet (``add_source`` fills in the rest).
+    """
+
+    id: int
+    url: str
+    name: str
+    topics: tuple[str, ...] = ()
+    language: str | None = None  # a hint: None means detect from each entry's text
+    timezone: str = "UTC"  # for dates the feed gives without an offset
+    interval_minutes: int = DEFAULT_POLL_MINUTES
+    mode: SourceMode = SourceMode.PUBLISH
+    full_text: bool = False  # fetch each entry's page and extract the article
+    status: SourceStatus = SourceStatus.ACTIVE
+    status_reason: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0  # consecutive
+    next_poll_at: datetime | None = None
+    last_polled_at: datetime | None = None
+    last_success_at: datetime | None = None  # None: never read successfully (a first poll is next)
+    created_at: datetime | None = None
+    added_by: int | None = None
+
+
+class EntryState(enum.StrEnum):
+    """What became of one feed entry."""
+
+    PUBLISHED = "published"  # a briefing (``briefing_id``); it may since have been removed by hand
+    DRAFT = "draft"  # waiting for an editor (review mode)
+    REJECTED = "rejected"  # an editor said no: never imported again
+    SKIPPED = "skipped"  # older than the newest K of a source's first poll: never imported
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """What the poller writes about one entry (matched on ``key``).
+
+    ``entry_hash`` is the entry as the feed showed it (its text, not its timestamps), to
+    notice a change without fetching its page again; ``fingerprint`` is
+    ``fingerprint(title, body)`` of what was stored from it, to notice an editor's edit.
+    ``draft`` is the waiting draft's text, for ``EntryState.DRAFT`` only.
+    """
+
+    source_id: int | None
+    key: str
+    link: str | None
+    entry_hash: str
+    state: EntryState
+    fingerprint: str | None = None
+    briefing_id: int | None = None
+    draft: Draft | None = None
+    copies_stale: bool = False  # the briefing changed and its posted copies are not corrected yet
+
+
+@dataclass(frozen=True, slots=True)
+class SeenEntry:
+    """A stored ``EntryRecord``: the memory that makes every entry import once."""
+
+    id: int
+    source_id: int | None
+    key: str
+    link: str | None
+    entry_hash: str
+    state: EntryState
+    fingerprint: str | None
+    briefing_id: int | None
+    copies_stale: bool
+    seen_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingDraft:
+    """A review-mode entry waiting for a publisher: not a briefing, so no reader, search or
+    delivery sees it. Its id is its entry's id."""
+
+    id: int
+    source_id: int | None
+    source_name: str | None
+    draft: Draft
+    fingerprint: str | None  # of the text as imported: differs from the draft's once edited
+    seen_at: datetime
+    updated_at: datetime
+
+    @property
+    def edited(self) -> bool:
+        return self.fingerprint != fingerprint(self.draft.title, self.draft.body)

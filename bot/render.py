@@ -16,7 +16,7 @@ import discord
 from bot import limits
 from bot.corrections import QuoteReview
 from bot.i18n import ENGLISH, Localizer
-from bot.models import Briefing, Quote, QuoteHit, SearchHit, SummaryLength
+from bot.models import Briefing, Quote, QuoteHit, SearchHit, Source, SourceStatus, SummaryLength, WaitingDraft
 
 BRAND_COLOUR = discord.Colour(0x1F4E79)  # newsroom navy
 CORRECTION_COLOUR = discord.Colour(0xB7791F)
@@ -305,4 +305,51 @@ def quote_review_embed(review: QuoteReview, tr: Localizer = ENGLISH) -> discord.
     embed.set_footer(
         text=tr.gettext("Correct with /article quotes action: speaker | drop | key | add | undo")
     )
+    return embed
+
+
+def draft_embed(
+    waiting: WaitingDraft, *, position: int, total: int, tr: Localizer = ENGLISH
+) -> discord.Embed:
+    """A review-mode draft as an editor reviews it: its title, text, source and link."""
+    draft = waiting.draft
+    url = _safe_url(draft.source_url)
+    embed = discord.Embed(
+        title=limits.one_line(escape(draft.title), limits.EMBED_TITLE),
+        url=url,
+        colour=CORRECTION_COLOUR,
+        timestamp=draft.published_at,
+    )
+    footer = tr.gettext("Draft #{id}", id=waiting.id) + f" · {position}/{total}"
+    if waiting.edited:
+        footer += " · " + tr.gettext("edited")
+    embed.set_footer(text=footer)
+    embed.add_field(name=tr.gettext("Source"), value=escape(waiting.source_name or "—")[:256], inline=True)
+    embed.add_field(name=tr.gettext("Published"), value=f"{timestamp(draft.published_at)}", inline=True)
+    if draft.tags:
+        tags = " · ".join("`" + t.replace("`", "ˋ") + "`" for t in draft.tags)
+        embed.add_field(name=tr.gettext("Topics"), value=limits.truncate(tags, 256), inline=True)
+    embed.description = limits.truncate(escape(draft.body), 3000, link=url)
+    return embed
+
+
+def sources_embed(sources: Sequence[Source], tr: Localizer = ENGLISH) -> discord.Embed:
+    """Every source with its mode, interval and status, one line each."""
+    lines = []
+    for s in sources:
+        mode = tr.gettext("review") if s.mode.value == "review" else tr.gettext("publish")
+        state = {
+            SourceStatus.ACTIVE: tr.gettext("active"),
+            SourceStatus.FAILING: tr.gettext("failing"),
+            SourceStatus.PAUSED: tr.gettext("paused"),
+        }[s.status]
+        line = f"`#{s.id}` **{escape(s.name)[:80]}** · {mode} · " + tr.ngettext(
+            "every {n} minute", "every {n} minutes", s.interval_minutes
+        )
+        line += f" · {state}"
+        if s.status_reason and s.status is SourceStatus.FAILING:
+            line += f": {escape(s.status_reason)[:200]}"
+        lines.append(line + f"\n{escape(s.url)[:300]}")
+    embed = discord.Embed(title=tr.gettext("Sources"), colour=BRAND_COLOUR)
+    embed.description = limits.truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
     return embed

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 INSTANT_JOB = "instant"
 STARTUP_JOB = "startup"
+SOURCES_JOB = "sources"
 DIGEST_GRACE_SECONDS = 6 * 3600  # a digest delayed by a stalled loop still goes out the same day
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -106,7 +108,13 @@ class BriefingScheduler:
 
     async def start(self, *, paused: bool = False) -> None:
         """Start, and rebuild every job from the database: pending deliveries are
-        recovered and missed digests run once, right away. ``paused`` is for tests."""
+        recovered and missed digests run once, right away. ``paused`` is for tests.
+
+        A scheduler that was shut down starts afresh: the process that stopped being the
+        dispatcher may become it again."""
+        if self._stopping:
+            self._scheduler = AsyncIOScheduler(timezone=UTC)
+            self._stopping = False
         now = self._clock.now()
         self._scheduler.start(paused=paused)
         await self.rebuild(catch_up=True)
@@ -195,6 +203,26 @@ class BriefingScheduler:
             delay = timedelta(seconds=self._config.instant_delay_seconds)
             job.modify(next_run_time=self._clock.now() + delay)
 
+    def poll_sources(self, poll: Callable[[], Awaitable[object]], every_seconds: float) -> None:
+        """Run ``poll`` (the sources' due polls) every ``every_seconds``, from now on. Which
+        source is due when is in the database (each source's ``next_poll_at``), so one
+        job serves them all; ``coalesce`` and one instance at a time keep a slow cycle
+        from piling up behind itself. Call after ``start``."""
+        self._scheduler.add_job(
+            self._sources,
+            IntervalTrigger(seconds=every_seconds, timezone=UTC),
+            args=[poll],
+            id=SOURCES_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, int(every_seconds)),
+            next_run_time=self._clock.now(),
+        )
+
+    def stop_polling_sources(self) -> None:
+        self._remove(SOURCES_JOB)
+
     def next_digest(self, channel_id: int) -> datetime | None:
         job = self._scheduler.get_job(digest_job_id(channel_id))
         return job.next_run_time if job is not None else None
@@ -234,6 +262,9 @@ class BriefingScheduler:
 
     async def _backfill(self, channel_id: int, count: int) -> None:
         await self._guarded(f"backfill for channel {channel_id}", self._engine.backfill(channel_id, count))
+
+    async def _sources(self, poll: Callable[[], Awaitable[object]]) -> None:
+        await self._guarded("source polling", poll())
 
     async def _guarded(self, what: str, run: Any) -> None:
         """The scheduler's error handler: log with traceback, never kill the job."""

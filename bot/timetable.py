@@ -17,7 +17,7 @@ their local :00, which is not UTC :00).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -203,6 +203,13 @@ def previous_run(sub: Subscription, at: datetime) -> datetime:
     at = _aware(at)
     found = [slot for slot in _slots_around(sub, at) if slot <= at]
     return found[-1]
+
+
+def hour_window(sub: Subscription, at: datetime) -> tuple[datetime, datetime]:
+    """The local clock hour around ``at`` in the subscription's zone, as ``[start, end)``
+    in UTC: the period an instant channel's hourly cap counts (its digest goes at ``end``)."""
+    hourly = replace(sub, schedule=ScheduleKind.HOURLY)
+    return previous_run(hourly, at), next_run(hourly, at)
 
 
 def describe(sub: Subscription, tr: Localizer = ENGLISH) -> str:

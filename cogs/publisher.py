@@ -16,12 +16,14 @@ from discord.ext import commands
 
 from bot import i18n, render, replies
 from bot.client import handle_interaction_error
-from bot.errors import PermissionDeniedError, UserFacingError
+from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.i18n.commands import reader
 from bot.ingest import MAX_TITLE, format_when
 from bot.models import Briefing
 from bot.publishing import QUOTE_ACTIONS, PublishingDesk
+from cogs._publishers import require_publisher
+from cogs._review import ReviewView
 from cogs.reader import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PUBLISHER_ONLY = N_("Only publishers can change briefings (ask the bot's operator to add you or your role).")
 FORM_BODY_MAX = 4000  # Discord's limit for one text input
 
 
@@ -211,11 +212,7 @@ class PublisherCog(
         super().__init__()
 
     def require_publisher(self, interaction: discord.Interaction) -> None:
-        """A publisher, in a server the bot is in (Discord offers /article nowhere else)."""
-        if interaction.guild_id is None or self.bot.get_guild(interaction.guild_id) is None:
-            raise PermissionDeniedError(PUBLISHER_ONLY)
-        if not self.bot.is_publisher(interaction.user):
-            raise PermissionDeniedError(PUBLISHER_ONLY)
+        require_publisher(self.bot, interaction)
 
     @app_commands.command(name="add", description="Write a new briefing in a form")
     async def add(self, interaction: discord.Interaction) -> None:
@@ -343,6 +340,20 @@ class PublisherCog(
             app_commands.Choice(name=f"{r.title} ({tr.date(r.published_at)})"[:100], value=str(r.id))
             for r in refs
         ]
+
+    @app_commands.command(
+        name="review", description="Drafts from review-mode sources: approve, edit or reject"
+    )
+    async def review(self, interaction: discord.Interaction) -> None:
+        self.require_publisher(interaction)
+        tr = reader(interaction)
+        drafts = await self.bot.sources.drafts()
+        if not drafts:
+            raise UserFacingError(N_("No drafts are waiting for review."))
+        view = ReviewView(self.bot, interaction.user.id, drafts, tr)
+        await interaction.response.send_message(
+            embed=view.card(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
     @app_commands.command(name="list", description="Recent briefings with their ids, embargoed ones included")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -30,7 +30,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 READER_COMMANDS = ("latest", "summary", "quote", "search", "help")
 MANAGER_COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
+MEMBER_COMMAND = "notify"
 PUBLISHER_GROUP = "article"
+SOURCES_GROUP = "source"
 
 
 def _choice_name(text: str) -> str:
@@ -250,6 +252,8 @@ class ReaderCog(commands.Cog):
             "**" + tr.gettext("Reading") + "**",
             *self._usage(READER_COMMANDS[:-1], tr),
         ]
+        if bot_is_here(self.bot, interaction) and interaction.guild_id:
+            lines += self._usage((MEMBER_COMMAND,), tr)  # topic pings: in a server with the bot
         if bot_is_here(self.bot, interaction) and interaction.permissions.manage_guild:
             lines += ["", "**" + tr.gettext("Managing this server's channels") + "**"]
             lines += self._usage(MANAGER_COMMANDS, tr)
@@ -259,7 +263,7 @@ class ReaderCog(commands.Cog):
             and self.bot.is_publisher(interaction.user)
         ):
             lines += ["", "**" + tr.gettext("Publishing") + "**"]
-            lines += self._usage((PUBLISHER_GROUP,), tr)
+            lines += self._usage((PUBLISHER_GROUP, SOURCES_GROUP), tr)
         if not bot_is_here(self.bot, interaction):
             lines += ["", tr.gettext("Only you can see my answers here.")]
         embed = discord.Embed(title="briefbot", description="\n".join(lines), colour=discord.Colour(0x1F4E79))

@@ -7,7 +7,16 @@ asked for, so SQLite users never load asyncpg) for a ``postgresql://`` URL."""
 from storage._open import open_storage
 from storage.constants import META_INSTANT_LAST_RUN, SEARCH_WINDOW, SNIPPET_END, SNIPPET_START
 from storage.errors import NotFoundError, SchemaTooNewError, StorageError
-from storage.interface import Admin, Archive, Outbox, Storage, Subscriptions
+from storage.interface import (
+    Admin,
+    Archive,
+    Coordination,
+    Leadership,
+    Outbox,
+    Sources,
+    Storage,
+    Subscriptions,
+)
 from storage.sqlite import SQLiteStorage
 
 __all__ = [
@@ -17,10 +26,13 @@ __all__ = [
     "SNIPPET_START",
     "Admin",
     "Archive",
+    "Coordination",
+    "Leadership",
     "NotFoundError",
     "Outbox",
     "SQLiteStorage",
     "SchemaTooNewError",
+    "Sources",
     "Storage",
     "StorageError",
     "Subscriptions",

@@ -16,3 +16,7 @@ SNIPPET_END = "\ue001"
 
 # The meta key ``record_instant_run`` writes (an ISO 8601 time) and the status report reads.
 META_INSTANT_LAST_RUN = "delivery.instant_last_run"
+
+# The meta key of a gateway rate-limit bucket's last IDENTIFY claim on SQLite
+# (``claim_identify_slot``): seconds since the epoch. PostgreSQL has a table for them.
+META_IDENTIFY_SLOT = "gateway.identify.{bucket}"

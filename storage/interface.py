@@ -21,7 +21,7 @@ What every backend promises:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
@@ -29,6 +29,7 @@ from typing import Literal, Protocol
 from bot.delivery.records import (
     Candidate,
     ChannelPlan,
+    DeliveryRecord,
     FailureOutcome,
     OutboxCounts,
     PendingMessage,
@@ -41,11 +42,16 @@ from bot.models import (
     Briefing,
     BriefingRef,
     Draft,
+    EntryRecord,
     QuoteCorrection,
     QuoteHit,
     ScheduleKind,
     SearchHit,
+    SeenEntry,
+    Source,
+    SourceStatus,
     Subscription,
+    WaitingDraft,
 )
 
 
@@ -161,7 +167,8 @@ class Subscriptions(Protocol):
     """Which channels receive briefings, and how."""
 
     async def upsert_subscription(self, sub: Subscription) -> Subscription:
-        """Create or replace a channel's subscription; resubscribing clears a pause."""
+        """Create or replace a channel's subscription; resubscribing clears a pause (either
+        kind). Its ``moved_from`` is written when it is created and kept after that."""
         ...
 
     async def get_subscription(self, channel_id: int) -> Subscription | None: ...
@@ -172,6 +179,28 @@ class Subscriptions(Protocol):
 
     async def delete_subscription(self, channel_id: int) -> bool:
         """Unsubscribe a channel and skip what was pending there; False if it had none."""
+        ...
+
+    async def update_subscription(self, sub: Subscription) -> Subscription:
+        """Change a subscription's settings (schedule, filters, roles, topic roles, cap) and
+        nothing else: not its pause, failures, starting point, cursor or history.
+        ``NotFoundError`` if the channel has none."""
+        ...
+
+    async def set_pause(
+        self, channel_id: int, reason: str | None, *, now: datetime | None = None
+    ) -> Subscription | None:
+        """Pause a subscription by hand (``reason``, at ``now``: ``paused_by_hand``) or resume it
+        (``reason`` None: whatever paused it, its failures forgotten). Pending messages stay
+        pending. None if the channel has no subscription."""
+        ...
+
+    async def move_subscription(self, from_channel_id: int, to_channel_id: int) -> Subscription:
+        """Move a subscription to another channel in one transaction: settings, starting point,
+        cursor and pause by hand kept, ``from_channel_id`` added to ``moved_from``, its pending
+        messages moved along (an automatic pause and the failure count, which were the old
+        channel's, end). ``NotFoundError`` if ``from_channel_id`` has none; ``StorageError``
+        if ``to_channel_id`` already has one."""
         ...
 
 
@@ -225,8 +254,9 @@ class Outbox(Protocol):
 
     async def channels_with_pending(self) -> list[int]: ...
 
-    async def pending_messages(self, channel_id: int) -> list[PendingMessage]:
-        """This channel's unsent messages, oldest first."""
+    async def pending_messages(self, channel_id: int, *, now: datetime | None = None) -> list[PendingMessage]:
+        """This channel's unsent messages, oldest first, except those held until after ``now``
+        (an hourly cap's digest). A message's ``ping_role_ids`` are those of all its rows."""
         ...
 
     async def mark_sent(self, channel_id: int, nonce: str, message_id: int, *, now: datetime) -> None:
@@ -282,6 +312,20 @@ class Outbox(Protocol):
 
     async def outbox_counts(self) -> OutboxCounts: ...
 
+    async def post_counts(self, since: Mapping[int, datetime]) -> dict[int, int]:
+        """For each channel, how many posts (kind ``post``, not skipped) were planned for it at
+        or after its time: what counts against an hourly cap."""
+        ...
+
+    async def delivery_log(self, channel_ids: Sequence[int], *, limit: int = 20) -> list[DeliveryRecord]:
+        """The newest outbox rows of these channels (a subscription's channel and those it was
+        moved from), newest first, with each briefing's title (None once removed)."""
+        ...
+
+    async def delivery_records(self, channel_ids: Sequence[int], briefing_id: int) -> list[DeliveryRecord]:
+        """The outbox rows of one briefing in these channels, oldest first."""
+        ...
+
 
 class Admin(Protocol):
     """Opening, checking and keeping the database, and small settings."""
@@ -314,5 +358,180 @@ class Admin(Protocol):
     async def set_meta(self, key: str, value: str) -> None: ...
 
 
-class Storage(Archive, Subscriptions, Outbox, Admin, Protocol):
+class Leadership(Protocol):
+    """One process's claim to a role that only one process at a time may hold (the
+    dispatcher), among the processes sharing a store.
+
+    On PostgreSQL the claim is a session-level advisory lock held on a connection of its
+    own (not the pool's): when the process dies or that connection drops, the server
+    releases it and another process's ``acquire`` succeeds. On SQLite, where one process
+    owns the file, the claim is always held.
+    """
+
+    @property
+    def held(self) -> bool:
+        """What this process last knew: True from a successful ``acquire`` until the claim
+        is found lost (by ``confirm``, or the lock connection closing) or released."""
+        ...
+
+    async def acquire(self) -> bool:
+        """Try once, without waiting: True when this process now holds the claim."""
+        ...
+
+    async def confirm(self) -> bool:
+        """Check that the claim is still held (a round trip on the lock's own connection,
+        bounded by a short timeout); False, and ``held`` False, when it is not."""
+        ...
+
+    async def wait_lost(self) -> None:
+        """Return once the claim is not held (at once if it is not held now)."""
+        ...
+
+    def listen(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(message)`` with each message ``Coordination.announce`` sends to
+        this role while this process holds it."""
+        ...
+
+    async def release(self) -> None:
+        """Give the claim up (if held) and close its connection."""
+        ...
+
+
+class Coordination(Protocol):
+    """What the processes sharing one store agree on through it."""
+
+    @property
+    def shared(self) -> bool:
+        """True when other processes may use this store at the same time (PostgreSQL);
+        False when this process is alone with it (SQLite)."""
+        ...
+
+    def leadership(self, role: str) -> Leadership:
+        """The claim to ``role`` for this process (not tried yet: call ``acquire``)."""
+        ...
+
+    async def announce(self, role: str, message: str) -> None:
+        """Send ``message`` to the process holding ``role``, if one holds it and listens
+        now; nothing is kept for a later holder."""
+        ...
+
+    async def role_held(self, role: str) -> bool | None:
+        """Whether some process holds ``role`` now, as another process sees it (``briefbot
+        status``, health checks); None where the store cannot tell (SQLite: its one
+        process holds every role while it runs)."""
+        ...
+
+    async def claim_identify_slot(self, bucket: int, *, spacing: float) -> float:
+        """Claim the next gateway IDENTIFY of rate-limit ``bucket`` for this process.
+
+        0.0 when claimed: the bucket's previous claim, by any process, was at least
+        ``spacing`` seconds ago by the store's clock. Otherwise the seconds until it may
+        be claimed, and nothing is claimed."""
+        ...
+
+
+class Sources(Protocol):
+    """Feeds and pages that briefings arrive from, the entries seen in them, and the drafts
+    of review-mode sources.
+
+    An entry is remembered by its ``key`` (unique) once it is seen, whatever became of it,
+    so a later poll never imports it again; a briefing removed by hand keeps its entry
+    (``briefing_id`` then names no briefing). A waiting draft is an entry in state
+    ``draft`` holding the draft's text: readers, search and delivery never see it.
+    """
+
+    async def add_source(self, source: Source, *, now: datetime | None = None) -> Source:
+        """Store a new source (its ``id`` and poll record are ignored): active, first polled
+        at ``source.next_poll_at`` or now. ``StorageError`` naming the source that already
+        follows the same URL."""
+        ...
+
+    async def get_source(self, source_id: int) -> Source | None: ...
+
+    async def list_sources(self) -> list[Source]:
+        """By id."""
+        ...
+
+    async def set_source_status(
+        self,
+        source_id: int,
+        status: SourceStatus,
+        reason: str | None,
+        *,
+        next_poll_at: datetime | None = None,
+    ) -> Source:
+        """Pause or resume a source (``failures`` restart from 0); ``next_poll_at`` when given.
+        ``NotFoundError`` for an unknown id."""
+        ...
+
+    async def remove_source(self, source_id: int) -> Source:
+        """Forget a source and its waiting drafts; the entries it imported or that were
+        rejected stay remembered (without a source), so re-adding it imports nothing twice.
+        ``NotFoundError`` for an unknown id."""
+        ...
+
+    async def claim_due_sources(self, now: datetime, *, lease_until: datetime, limit: int) -> list[Source]:
+        """Sources not paused whose ``next_poll_at`` has come, soonest first, each moved to
+        ``lease_until`` in the same transaction, so another process polling the same store
+        does not take it too, and a poll that dies is retried after the lease."""
+        ...
+
+    async def record_poll(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        next_poll_at: datetime,
+        error: str | None,
+        counts: bool = True,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        failure_threshold: int,
+    ) -> Source | None:
+        """Note a poll. Success (``error`` None): failures reset, status active (unless
+        paused meanwhile), ``etag``/``last_modified`` kept for the next conditional request.
+        Failure: when it ``counts``, consecutive failures grow by one and at
+        ``failure_threshold`` the source becomes failing with ``error`` as the reason.
+        None if the source was removed meanwhile."""
+        ...
+
+    async def find_entries(self, keys: Sequence[str], links: Sequence[str]) -> list[SeenEntry]:
+        """Entries with any of these keys or (canonical) links, from any source."""
+        ...
+
+    async def record_entries(
+        self, records: Sequence[EntryRecord], *, now: datetime | None = None
+    ) -> list[SeenEntry]:
+        """Insert or update each entry by ``key``, all in one transaction, in order. A
+        ``draft`` record whose text or link is already a briefing's is stored as
+        ``published`` with that briefing instead (no editor reviews a story stored already)."""
+        ...
+
+    async def stale_entries(self) -> list[SeenEntry]:
+        """Entries whose briefing changed while its posted copies were not corrected."""
+        ...
+
+    async def mark_copies_corrected(self, entry_id: int) -> None: ...
+
+    async def drafts(self, *, limit: int = 100) -> list[WaitingDraft]:
+        """Waiting drafts, oldest first."""
+        ...
+
+    async def get_draft(self, draft_id: int) -> WaitingDraft | None: ...
+
+    async def update_draft(self, draft_id: int, draft: Draft, *, now: datetime | None = None) -> WaitingDraft:
+        """An editor's change to a waiting draft. ``NotFoundError`` if it is not waiting."""
+        ...
+
+    async def resolve_draft(
+        self, draft_id: int, *, briefing_id: int | None, now: datetime | None = None
+    ) -> bool:
+        """Approve (``briefing_id``: the briefing it became) or reject (None: remembered,
+        never imported again) a waiting draft; the entry keeps the fingerprint of the text
+        as imported, so an editor's changes count as edits by hand. False if it was not
+        waiting (approved, rejected or removed already)."""
+        ...
+
+
+class Storage(Archive, Subscriptions, Outbox, Admin, Sources, Coordination, Protocol):
     """Everything the services, the delivery engine, the client, the CLI and the demo ask of storage."""

@@ -163,5 +163,5 @@ async def test_broken_channel_is_paused_and_managers_are_told(bot_world: BotWorl
     await add_via_modal(bot_world, bot_world.publisher, title="One more after the pause")
     await bot_world.bot.engine.run_instant()
     assert fault.hits == attempts  # paused: no more failing requests to Discord
-    listing = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions")
+    listing = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions list")
     assert "Paused" in listing.final_message().embeds[0]["fields"][0]["value"]

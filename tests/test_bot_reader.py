@@ -21,14 +21,25 @@ async def newest(world: BotWorld):
 async def test_every_command_is_synced_with_descriptions(bot_world: BotWorld):
     """The commands users type would be missing or undocumented in Discord's picker."""
     names = {c["name"] for c in bot_world.fake.global_commands}
-    assert READER_COMMANDS | {"subscribe", "unsubscribe", "subscriptions", "article"} <= names
+    assert READER_COMMANDS | {"subscribe", "unsubscribe", "subscriptions", "article", "source"} <= names
     for command in bot_world.fake.global_commands:
         assert command["description"]
         for option in command.get("options", []):
             assert option["description"], (command["name"], option["name"])
     article = bot_world.fake.command("article")
-    assert {o["name"] for o in article["options"]} == {"add", "import", "edit", "remove", "list", "quotes"}
+    assert {o["name"] for o in article["options"]} == {
+        "add",
+        "import",
+        "edit",
+        "remove",
+        "list",
+        "quotes",
+        "review",
+    }
     assert article["default_member_permissions"] is not None
+    source = bot_world.fake.command("source")
+    assert {o["name"] for o in source["options"]} == {"add", "list", "remove", "pause", "resume", "test"}
+    assert source["default_member_permissions"] is not None and source["contexts"] == [0]
 
 
 async def test_latest_shows_the_newest_briefing_as_a_newsroom_card(bot_world: BotWorld):

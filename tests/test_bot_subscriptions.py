@@ -118,7 +118,7 @@ async def test_subscriptions_lists_and_unsubscribe_removes(bot_world: BotWorld):
             {"channel": bot_world.news, "schedule": "weekly", "day": 4, "time": "16:00", "keywords": "grid"},
         )
     ).wait_final()
-    listing = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions")
+    listing = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions list")
     [embed] = listing.final_message().embeds
     [field] = embed["fields"]
     assert field["name"] == "#briefings"
@@ -128,5 +128,5 @@ async def test_subscriptions_lists_and_unsubscribe_removes(bot_world: BotWorld):
     assert gone.final_message().content == f"<#{bot_world.news.id}> will get no more briefings."
     again = await fake.slash(bot_world.manager, bot_world.channel, "unsubscribe", {"channel": bot_world.news})
     assert again.final_message().content == f"<#{bot_world.news.id}> has no subscription."
-    empty = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions")
+    empty = await fake.slash(bot_world.manager, bot_world.channel, "subscriptions list")
     assert "No channel here is subscribed yet" in empty.final_message().content

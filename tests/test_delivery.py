@@ -382,7 +382,7 @@ async def test_discord_sender_sends_nonce_and_only_the_role():
         content="<@&42>",
         embeds=[discord.Embed(title="t")],
         nonce="abc",
-        allowed_mentions=allowed_mentions(42),
+        allowed_mentions=allowed_mentions([42]),
     )
     assert message_id == 123456789
     payload = http.payloads[0]
@@ -406,7 +406,7 @@ async def test_discord_sender_maps_errors(error, expected):
     """A lost channel would be retried forever, or a Discord outage would pause healthy channels."""
     sender = DiscordSender(SimpleNamespace(http=_Http(error)))  # type: ignore[arg-type]
     with pytest.raises(expected):
-        await sender.send(5, content=None, embeds=[], nonce="n", allowed_mentions=allowed_mentions(None))
+        await sender.send(5, content=None, embeds=[], nonce="n", allowed_mentions=allowed_mentions(()))
 
 
 async def test_keyword_filter_takes_other_forms_of_the_word(world):

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import discord
 import pytest
 import pytest_asyncio
@@ -376,6 +377,56 @@ async def test_two_shards_each_get_their_guilds() -> None:
                 assert {cached_guild(bot, g.id).shard_id for g in guilds} == {0, 1}
 
 
+class HastyBot(EchoBot):
+    """Identifies its second shard at once, then waits a little longer than the fake's window."""
+
+    def __init__(self, window: float) -> None:
+        super().__init__()
+        self.window = window
+        self.hurried = False
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial and self.hurried:
+            await asyncio.sleep(self.window * 1.2)
+        self.hurried = self.hurried or not initial
+
+
+async def test_identify_beyond_max_concurrency_is_refused_and_retried() -> None:
+    """A multi-process bot's IDENTIFY coordination could not be checked: the fake would let
+    every shard start at once, as Discord does not."""
+    fake = FakeDiscord(shard_count=2)
+    fake.enforce_identify_concurrency = True
+    fake.identify_window = 0.5
+    guilds = [fake.add_guild(name=f"g{shard}", shard=shard) for shard in (0, 1)]
+    async with fake:
+        with fake.patch_discord():
+            async with fake.run_bot(HastyBot(fake.identify_window)) as bot:
+                assert [(r.shard_id, r.accepted) for r in fake.gateway.identify_log] == [
+                    (0, True),
+                    (1, False),  # INVALID_SESSION: too soon after shard 0
+                    (1, True),
+                ]
+                assert len(fake.gateway.identify_bursts()) == 1
+                await fake.wait_until(lambda: all(bot.get_guild(g.id) for g in guilds), what="both guilds")
+
+
+async def test_identify_for_a_shard_that_does_not_exist_is_closed_with_4010(
+    fake_discord: FakeDiscord,  # noqa: F811
+) -> None:
+    """A process started with a wrong --shards would seem to connect in tests and fail on Discord."""
+    fake = fake_discord
+    async with aiohttp.ClientSession() as session, session.ws_connect(fake.gateway_url) as ws:
+        hello = await ws.receive_json()
+        assert hello["op"] == 10
+        await ws.send_json(
+            {"op": 2, "d": {"token": fake.token, "intents": 1, "shard": [2, 2], "properties": {}}}
+        )
+        message = await ws.receive()
+        assert message.type is aiohttp.WSMsgType.CLOSE
+        assert ws.close_code == 4010
+    assert fake.gateway.identifies == []
+
+
 async def test_application_owner_and_team() -> None:
     """Publisher checks based on the app owner or team would deny the owner or allow strangers."""
     fake = FakeDiscord(team=True)
@@ -416,6 +467,7 @@ async def test_launcher_runs_a_real_process_that_can_be_killed(fake_discord: Fak
     try:
         [msg] = await fake.wait_for_messages(channel, 1, timeout=20)
         assert msg.content == "up"
+        assert msg.process == proc.pid  # launched processes are told apart
         await fake.wait_for_identify(1, timeout=20)
     finally:
         proc.send_signal(signal.SIGKILL)

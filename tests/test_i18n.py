@@ -121,9 +121,20 @@ def test_commands_named_in_messages_are_the_ones_the_reader_sees(language: str):
     """A message pointing a Ukrainian reader to /subscribe names a command their Discord shows as /підписати."""
     catalogue = CATALOGUES[language]
     names = {e.id: str(e.string) for e in catalogue if e.context == i18n.NAME}
-    commands = {"latest", "summary", "quote", "search", "help", "subscribe", "unsubscribe", "subscriptions"}
+    commands = {
+        "latest",
+        "summary",
+        "quote",
+        "search",
+        "help",
+        "subscribe",
+        "unsubscribe",
+        "subscriptions",
+        "source",
+        "notify",
+    }
     shown = {names[c] for c in commands} | {
-        f"{names['article']} {names[s]}" for s in ("add", "import", "quotes")
+        f"{names['article']} {names[s]}" for s in ("add", "import", "quotes", "review")
     }
     wrong = []
     for entry in catalogue:

@@ -59,8 +59,10 @@ async def _run(world: BotWorld, who: Who, command: str) -> InteractionResult:
         options = {}
     elif command == "search":
         options = {"query": "minister"}
-    elif command in ("subscribe", "unsubscribe"):
+    elif command in ("subscribe", "unsubscribe") or command in CHANNEL_SUBCOMMANDS:
         options = {"channel": world.news}
+    elif command == "subscriptions ping":
+        options = {"channel": world.news, "topic": "energy", "role": world.publisher_role}
     elif command == "article import":
         options = {"file": fake.add_attachment("batch.json", BATCH, content_type="application/json")}
     elif command in ("article edit", "article remove", "article quotes"):
@@ -72,7 +74,20 @@ async def _run(world: BotWorld, who: Who, command: str) -> InteractionResult:
 
 
 READER_COMMANDS = ("latest", "summary", "quote", "search", "help")
-MANAGER_COMMANDS = ("subscribe", "subscriptions", "unsubscribe")
+CHANNEL_SUBCOMMANDS = (
+    "subscriptions test",
+    "subscriptions log",
+    "subscriptions pause",
+    "subscriptions resume",
+)
+MANAGER_COMMANDS = (
+    "subscribe",
+    "subscriptions list",
+    "subscriptions ping",
+    *CHANNEL_SUBCOMMANDS,
+    "unsubscribe",
+)
+MANAGE_REFUSAL = "You need Manage Server to manage this server's subscriptions."
 PUBLISHER_COMMANDS = (
     "article add",
     "article import",
@@ -88,13 +103,13 @@ def _manager_denial(who: Who, command: str) -> str | None:
         return None
     if who == "other_manager":
         # Allowed in their own server, but never on this server's channels.
-        return None if command == "subscriptions" else OTHER_SERVER
+        return None if command == "subscriptions list" else OTHER_SERVER
     action = {
         "subscribe": "subscribe a channel",
         "unsubscribe": "unsubscribe a channel",
-        "subscriptions": "see this server's subscriptions",
-    }[command]
-    return f"You need Manage Server to {action}."
+        "subscriptions list": "see this server's subscriptions",
+    }.get(command)
+    return f"You need Manage Server to {action}." if action else MANAGE_REFUSAL
 
 
 def _cases(who: Who) -> list[Case]:
@@ -125,11 +140,21 @@ def _allowed_answer(world: BotWorld, who: Who, command: str, result: Interaction
         return None if text.startswith(f"Subscribed <#{world.news.id}>") else text
     if command == "unsubscribe":
         return None if text == f"<#{world.news.id}> will get no more briefings." else text
-    if command == "subscriptions":
+    if command == "subscriptions list":
         if who == "other_manager":
             # Their own server has none; this server's subscription must not leak.
             return None if text.startswith("No channel here is subscribed yet") else text
         return None if embeds and embeds[0]["title"] == "Subscriptions" else text
+    news = f"<#{world.news.id}>"
+    managing = {
+        "subscriptions ping": lambda: text.startswith(f"Posts to {news} about 'energy' will mention <@&"),
+        "subscriptions test": lambda: text.startswith("Posted a test of #") and message.ephemeral,
+        "subscriptions log": lambda: bool(embeds) and embeds[0]["title"] == "Delivery log",
+        "subscriptions pause": lambda: text.startswith(f"Paused {news}"),
+        "subscriptions resume": lambda: text == f"Resumed {news}: instant.",
+    }
+    if command in managing:
+        return None if managing[command]() else text or str(embeds)
     publishing = {
         "article import": lambda: bool(embeds) and "1 added" in embeds[0]["description"],
         "article remove": lambda: text == "Remove briefing #1?" and bool(message.components),
@@ -280,6 +305,9 @@ async def test_synced_commands_carry_their_default_permissions_and_contexts(bot_
         assert int(command["default_member_permissions"]) == MANAGE_GUILD, name
         assert command["contexts"] == GUILD_ONLY, name
         assert command["integration_types"] == [0], name  # guild install only
+    notify = synced["notify"]  # for every member, in servers with the bot only
+    assert notify.get("default_member_permissions") is None
+    assert (notify["contexts"], notify["integration_types"]) == (GUILD_ONLY, [0])
     for name in ("latest", "summary", "quote", "search", "help"):
         assert synced[name].get("default_member_permissions") is None, name
         assert sorted(synced[name]["contexts"]) == [0, 1, 2], name  # server, bot DM, other DMs

@@ -19,7 +19,15 @@ from tests.fakediscord.interactions import CommandUnavailable
 from tests.test_permissions_matrix import PUBLISHER_ONLY
 
 READER_COMMANDS = ("latest", "summary", "quote", "search", "help")
-SERVER_COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "article add", "article list")
+SERVER_COMMANDS = (
+    "subscribe",
+    "unsubscribe",
+    "subscriptions list",
+    "subscriptions log",
+    "notify",
+    "article add",
+    "article list",
+)
 
 
 @dataclass
@@ -171,7 +179,7 @@ async def test_server_commands_refuse_by_themselves_where_the_bot_is_not_a_membe
     monkeypatch.setattr(type(fake), "_check_offered", lambda self, cmd, user, channel: None)
     fake.add_role(anywhere.elsewhere, "admins")
     manager = fake.add_member(anywhere.elsewhere, fake.add_user("boss"), permissions=1 << 3)
-    subscribe = await fake.slash(manager, anywhere.elsewhere_channel, "subscriptions", locale="ru")
+    subscribe = await fake.slash(manager, anywhere.elsewhere_channel, "subscriptions list", locale="ru")
     assert subscribe.ephemeral
     assert subscribe.final_message().content.startswith("Подписки относятся к серверу")
     fake.install_for_user(anywhere.world.publisher)

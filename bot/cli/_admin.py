@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
+from typing import Any
 
 from bot.cli._common import EXIT_OK, EXIT_USAGE, CommandFailedError, print_json
 from bot.config import Config, token_problem
@@ -16,20 +17,32 @@ from storage import open_storage
 async def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from datetime import UTC, datetime
 
+    from bot.cli._sources import source_json
     from bot.delivery.status import read_status
+    from bot.dispatcher import ROLE, dispatcher_record
 
     storage = await open_storage(config.storage.path, pool_size=config.storage.pool_size)
     try:
         status = await read_status(storage, now=datetime.now(UTC))
+        dispatcher = await dispatcher_record(storage)
+        dispatching = await storage.role_held(ROLE)
+        sources = await storage.list_sources()
     finally:
         await storage.close()
     if args.json:
-        print_json(asdict(status))
+        print_json(
+            {
+                **asdict(status),
+                "dispatcher": {**(dispatcher or {}), "held": dispatching},
+                "sources": [source_json(s) for s in sources],
+            }
+        )
         return EXIT_OK
 
     def when(moment: datetime | None) -> str:
         return format_when(moment) if moment else "never"
 
+    print(describe_dispatcher(dispatcher, dispatching))
     print(f"deliveries: {status.pending} pending, {status.failed} failed, {status.sent} sent")
     print(f"instant poll last ran: {when(status.instant_last_run)}")
     print(f"subscriptions: {len(status.channels)} ({len(status.paused)} paused)")
@@ -39,7 +52,25 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
         if c.next_run_at:
             line += f"; next {when(c.next_run_at)}"
         print(line)
+    troubled = [s for s in sources if s.status.value != "active"]
+    print(f"sources: {len(sources)} ({len(troubled)} failing or paused)")
+    for s in troubled:
+        print(
+            f"  source #{s.id} ({s.name}) {s.url}: {s.status.value.upper()}: {s.status_reason or ''}".rstrip(
+                ": "
+            )
+        )
     return EXIT_OK
+
+
+def describe_dispatcher(record: dict[str, Any] | None, held: bool | None) -> str:
+    """The status line of the dispatcher: who it is, or that no process is dispatching."""
+    if held is False:
+        return "dispatcher: none (no bot process holds the dispatcher's lock: nothing is being posted)"
+    if not record:
+        return "dispatcher: not yet recorded"
+    who = f"{record.get('host', '?')} pid {record.get('pid', '?')} (shards {record.get('shards', '?')})"
+    return f"dispatcher: {who} since {record.get('since', '?')}" + ("" if held else ", while the bot runs")
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, config: Config) -> int:
@@ -101,6 +132,9 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     if problem:
         print(f"briefbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    if args.shards is not None:
+        discord_cfg = replace(config.discord, shard_count=args.shards.count, shard_ids=args.shards.ids)
+        config = replace(config, discord=discord_cfg)
     from bot.client import run_bot
 
     return run_bot(config)

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.models import Briefing
+from bot.shards import ShardPlan, parse_shards
 from storage import open_storage
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -83,3 +84,11 @@ def briefing_id(text: str) -> int:
     if not digits.isdigit():
         raise argparse.ArgumentTypeError(f"not a briefing id: {text!r} (expected a number such as 12 or #12)")
     return int(digits)
+
+
+def shard_plan(text: str) -> ShardPlan:
+    """``--shards 0-3/8``: shards 0 to 3 of 8."""
+    try:
+        return parse_shards(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -16,7 +16,6 @@ from bot.cli._admin import (
     cmd_db_upgrade,
     cmd_demo,
     cmd_run,
-    cmd_status,
     cmd_sync,
 )
 from bot.cli._archive import (
@@ -29,8 +28,18 @@ from bot.cli._archive import (
     cmd_show,
     cmd_summary,
 )
-from bot.cli._common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CommandFailedError, briefing_id, setup_logging
+from bot.cli._common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandFailedError,
+    briefing_id,
+    setup_logging,
+    shard_plan,
+)
+from bot.cli._delivery import cmd_status_or_channel
 from bot.cli._quotes import cmd_quotes
+from bot.cli._sources import add_parsers as add_source_parsers
 from bot.config import ConfigError, load_config
 from bot.errors import UserFacingError
 from bot.models import SummaryLength
@@ -53,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("run", help="connect to Discord and serve (token from DISCORD_TOKEN)")
+    p.add_argument(
+        "--shards",
+        type=shard_plan,
+        metavar="IDS/COUNT",
+        help="serve only these gateway shards, e.g. 0-3/8 (shards 0 to 3 of 8); overrides [discord] "
+        "shard_ids and shard_count",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("sync", help="connect to Discord, push the slash commands now, and exit")
@@ -101,7 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="pending deliveries, paused subscriptions, last run of each schedule")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_status)
+    p.add_argument(
+        "--channel",
+        type=int,
+        metavar="ID",
+        help="one subscribed channel: its last deliveries (the delivery log)",
+    )
+    p.add_argument(
+        "--briefing",
+        type=briefing_id,
+        metavar="ID",
+        help="with --channel: why this briefing was or was not delivered there",
+    )
+    p.set_defaults(func=cmd_status_or_channel)
 
     p = sub.add_parser("quotes", help="review a briefing's quotes and correct them")
     p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")
@@ -119,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="delete a briefing")
     p.add_argument("id", type=briefing_id, help="a briefing id as list prints it (12 or #12)")
     p.set_defaults(func=cmd_remove)
+
+    add_source_parsers(sub)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", metavar="ACTION", required=True

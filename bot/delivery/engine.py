@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
+
+import discord
 
 from bot.clock import Clock, SystemClock
 from bot.config import ScheduleConfig
 from bot.delivery.planner import (
     DIGEST_KINDS,
+    NONCE_LENGTH,
+    HourlyCap,
     allowed_mentions,
     matches,
+    ping_content,
+    ping_roles,
     plan_backfill,
     plan_channel,
     render_message,
@@ -27,6 +35,7 @@ from bot.delivery.records import Candidate, ChannelPlan, PendingMessage, PostedC
 from bot.delivery.sender import (
     ChannelGone,
     DeliveryError,
+    Fence,
     Locales,
     MessageGone,
     NoAccess,
@@ -38,11 +47,22 @@ from bot.delivery.sender import (
 from bot.delivery.status import CopyReport, DeliveryStatus, RunReport, read_status
 from bot.i18n import ENGLISH, N_, Localizer, Message, localizer
 from bot.models import ScheduleKind, Subscription
+from bot.timetable import hour_window
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
 PLAN_CHUNK = 200  # instant channels planned (and written to the outbox) per transaction
+TEST_POST_LOOKBACK = 200  # the newest briefings a test post looks through for one that passes
+
+
+@dataclass(frozen=True, slots=True)
+class PostedTest:
+    """A test post on Discord: its message and the briefing it showed."""
+
+    message_id: int
+    briefing_id: int
+    title: str
 
 
 class DeliveryEngine:
@@ -53,6 +73,11 @@ class DeliveryEngine:
     order), fed from a short queue, so the first send does not wait behind every
     other channel's outbox reads and a planner can keep adding channels while the
     first ones are sent. ``max_concurrency`` bounds the requests in flight.
+
+    With a ``fence``, every post first asks it whether this process may send (after
+    waiting for its rate-limit slot, right before the request): when it may not, the
+    message and the rest of its channel stay pending, with their nonces, for the
+    process that may. Planning is not fenced: any process may write the outbox.
     """
 
     def __init__(
@@ -65,6 +90,7 @@ class DeliveryEngine:
         notify: Notify | None = None,
         locales: Locales | None = None,
         limiter: RateLimiter | None = None,
+        fence: Fence | None = None,
         max_concurrency: int = 50,
         workers: int = 100,
         tries: int = 3,
@@ -77,6 +103,7 @@ class DeliveryEngine:
         self._notify = notify
         self._locales = locales
         self._limiter = limiter or RateLimiter(self._clock)
+        self._fence = fence
         self._requests = asyncio.Semaphore(max_concurrency)
         self._workers = max(1, workers)
         self._tries = max(1, tries)
@@ -116,6 +143,7 @@ class DeliveryEngine:
         now: datetime,
         *,
         digest: bool,
+        cap: HourlyCap | None = None,
     ) -> ChannelPlan:
         return plan_channel(
             state,
@@ -125,7 +153,20 @@ class DeliveryEngine:
             catchup_max=self._config.instant_catchup_max,
             digest=digest,
             tr=self._language(channel_id=state.subscription.channel_id),
+            cap=cap,
         )
+
+    async def _caps(self, states: Sequence[SubscriptionState], now: datetime) -> dict[int, HourlyCap]:
+        """Where each capped instant channel stands this hour (its own zone's clock hour)."""
+        windows = {
+            s.subscription.channel_id: hour_window(s.subscription, now)
+            for s in states
+            if s.subscription.max_per_hour > 0
+        }
+        if not windows:
+            return {}
+        used = await self._storage.post_counts({c: start for c, (start, _) in windows.items()})
+        return {c: HourlyCap(used.get(c, 0), end) for c, (_, end) in windows.items()}
 
     def _language(self, *, channel_id: int | None = None, guild_id: int | None = None) -> Localizer:
         """The language of the server a post or notice goes to (English when unknown)."""
@@ -161,9 +202,11 @@ class DeliveryEngine:
                 # same message carry the same nonce and are kept (ON CONFLICT DO NOTHING).
                 candidates, recorded = await self._candidates(low, now)
                 read_from = low
+            caps = await self._caps(states, now)
             plans = []
             for state in states:
-                plan = self._plan(state, candidates, recorded, now, digest=False)
+                cap = caps.get(state.subscription.channel_id)
+                plan = self._plan(state, candidates, recorded, now, digest=False, cap=cap)
                 if plan.messages or plan.skipped or plan.cursor_id != state.cursor_id:
                     plans.append(plan)
             if plans:
@@ -256,7 +299,7 @@ class DeliveryEngine:
     async def _deliver_channel(self, channel_id: int) -> RunReport:
         report = RunReport()
         async with self._channel_lock(channel_id):
-            pending = await self._storage.pending_messages(channel_id)
+            pending = await self._storage.pending_messages(channel_id, now=self._clock.now())
             if not pending:
                 return report
             state = await self._storage.subscription_state(channel_id)
@@ -275,6 +318,9 @@ class DeliveryEngine:
     async def _send(self, sub: Subscription, message: PendingMessage, report: RunReport) -> bool:
         """Send one pending message; False when this channel should stop for now."""
         channel_id = sub.channel_id
+        if not await self._may_send():
+            report.held += 1
+            return False  # pending, for the dispatcher
         briefings = await self._storage.get_briefings(message.briefing_ids)
         if not briefings:
             await self._storage.mark_message(channel_id, message.nonce, "skipped", "briefing removed")
@@ -284,12 +330,15 @@ class DeliveryEngine:
         for attempt in range(self._tries):
             try:
                 async with self._limiter.slot(channel_id), self._requests:
+                    if not await self._may_send():  # asked again: the wait for the slot may be long
+                        report.held += 1
+                        return False
                     message_id = await self._sender.send(
                         channel_id,
-                        content=message.content,
+                        content=message.content or ping_content(message.ping_role_ids),
                         embeds=embeds,
                         nonce=message.nonce,
-                        allowed_mentions=allowed_mentions(message.ping_role_id),
+                        allowed_mentions=allowed_mentions(message.ping_role_ids),
                     )
             except TransientError as exc:
                 if attempt + 1 < self._tries:
@@ -314,6 +363,9 @@ class DeliveryEngine:
                 report.sent += 1
                 return True
         return False  # pragma: no cover - the loop always returns
+
+    async def _may_send(self) -> bool:
+        return self._fence is None or await self._fence.may_send()
 
     async def _channel_failed(
         self, sub: Subscription, message: PendingMessage, exc: DeliveryError, report: RunReport
@@ -457,6 +509,47 @@ class DeliveryEngine:
             report.planned = len(plan.messages)
             report.merge(await self.fan_out([channel_id]))
             return report
+
+    async def test_post(self, channel_id: int) -> PostedTest | None:
+        """Post the newest briefing that passes this channel's filters, now, as the channel
+        would get it (a card, or a digest of one on a digest schedule) and marked as a test:
+        through the same sender and rate limits, but nothing is recorded (no outbox row, no
+        delivery time, no failure count) and nobody is pinged; the note names the roles a real
+        post would mention. None when the channel has no subscription or nothing matches.
+
+        Not fenced: it answers a manager's command in whichever process took it, and, being
+        recorded nowhere, it is never sent again. Discord's errors are raised as they are
+        (``NoAccess``, ``ChannelGone``, ``Rejected``, ``TransientError``)."""
+        sub = await self._storage.get_subscription(channel_id)
+        if sub is None:
+            return None
+        now = self._clock.now()
+        recent = await self._storage.recent_candidates(
+            await self._storage.max_briefing_id(), now=now, limit=TEST_POST_LOOKBACK
+        )
+        chosen = next((c for c in recent if matches(sub, c)), None)
+        briefings = await self._storage.get_briefings([chosen.id]) if chosen is not None else []
+        if chosen is None or not briefings:
+            return None
+        tr = self._language(channel_id=channel_id)
+        kind = "post" if sub.schedule is ScheduleKind.INSTANT else "digest"
+        note = tr.gettext("🧪 Test post: this is how briefings will look here. Nothing was recorded.")
+        roles = ping_roles(sub, briefings)
+        if roles:
+            note += "\n" + tr.gettext(
+                "A real post of this briefing would mention {roles}.", roles=ping_content(roles)
+            )
+        embeds = render_message(kind, briefings, tr)
+        async with self._limiter.slot(channel_id), self._requests:
+            message_id = await self._sender.send(
+                channel_id,
+                content=note,
+                embeds=embeds,
+                nonce=secrets.token_hex(NONCE_LENGTH // 2),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        log.info("test post of briefing %s to channel %s", chosen.id, channel_id)
+        return PostedTest(message_id, briefings[0].id, briefings[0].title)
 
     async def channel_deleted(self, channel_id: int) -> None:
         """Gateway: a subscribed channel or thread was deleted. Pause at once, drop what

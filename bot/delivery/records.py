@@ -6,6 +6,7 @@ this module imports nothing but the domain models.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,13 +40,20 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class MessagePlan:
-    """One message to write to the outbox: its briefings in order."""
+    """One message to write to the outbox: its briefings in order.
+
+    ``content`` is frozen with the rows (mentions and any note); ``ping_role_ids`` are the
+    only roles the message may ping. A message with ``hold_until`` is the hourly cap's
+    digest: it gathers briefings until then (each run adds its rows under the same nonce,
+    with ``content`` None, so the mentions are those of all its briefings) and is sent after.
+    """
 
     nonce: str
     kind: str  # 'post' | 'digest'
     briefing_ids: tuple[int, ...]
     content: str | None = None
-    ping_role_id: int | None = None
+    ping_role_ids: tuple[int, ...] = ()
+    hold_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +74,8 @@ class PendingMessage:
     nonce: str
     kind: str
     briefing_ids: tuple[int, ...]
-    content: str | None
-    ping_role_id: int | None
+    content: str | None  # None: only the mentions of ``ping_role_ids``
+    ping_role_ids: tuple[int, ...]
     attempts: int
 
 
@@ -93,3 +101,77 @@ class OutboxCounts:
     pending: int
     failed: int
     sent: int
+
+
+class FilterRule(enum.StrEnum):
+    """Which of a subscription's filters decided whether a briefing passes."""
+
+    NO_FILTERS = "no_filters"  # passes: the subscription filters nothing
+    INCLUDED = "included"  # passes: a listed topic and/or keyword matched
+    EXCLUDED_TOPIC = "excluded_topic"  # an excluded topic is among its tags
+    EXCLUDED_KEYWORD = "excluded_keyword"  # an excluded keyword is in its title or text
+    NO_TOPIC = "no_topic"  # topics are listed and it carries none of them
+    NO_KEYWORD = "no_keyword"  # keywords are listed and it mentions none of them
+
+
+@dataclass(frozen=True, slots=True)
+class FilterVerdict:
+    """Whether a briefing passes a subscription's filters, and the rule that said so: the
+    matched ``topic``/``keyword``, or for ``NO_TOPIC``/``NO_KEYWORD`` the ones listed."""
+
+    passed: bool
+    rule: FilterRule
+    topic: str | None = None
+    keyword: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    """One outbox row, for the delivery log: a briefing and what became of it in a channel."""
+
+    channel_id: int
+    briefing_id: int
+    title: str | None  # None once the briefing was removed
+    state: str  # 'pending' | 'sent' | 'skipped' | 'failed'
+    kind: str
+    message_id: int | None
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None  # the Discord error, or why it was skipped
+    hold_until: datetime | None = None
+
+
+class Reason(enum.StrEnum):
+    """Why a briefing was or was not delivered to a channel (``bot.delivery.explain``)."""
+
+    SENT = "sent"
+    SENDING = "sending"  # in the outbox, not sent yet (maybe retrying after an error)
+    HELD = "held"  # past the hourly cap: in the digest at the end of the hour
+    FAILED = "failed"  # Discord refused the message itself
+    SKIPPED = "skipped"  # given up: catch-up limit, unsubscribed, channel deleted, removed
+    BEFORE_START = "before_start"  # stored before the subscription began
+    FILTERED = "filtered"
+    EMBARGOED = "embargoed"
+    PAUSED = "paused"
+    NEXT_DIGEST = "next_digest"
+    NEXT_RUN = "next_run"  # an instant channel's next run will take it
+    PASSED_OVER = "passed_over"  # decided under earlier filters that did not let it through
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """What the delivery log says of one briefing in one channel.
+
+    ``at``: when it was sent, when the embargo ends, when the next digest (or the hourly
+    cap's digest) goes out, or when it was paused by hand. ``detail``: the Discord error, the
+    skip or pause reason as stored. ``by_hand``: paused by a manager. ``channel_id``: where it
+    went (an earlier channel of a moved subscription, maybe)."""
+
+    reason: Reason
+    at: datetime | None = None
+    filter: FilterVerdict | None = None
+    detail: str | None = None
+    by_hand: bool = False
+    message_id: int | None = None
+    channel_id: int | None = None

@@ -55,6 +55,14 @@ class Sender(Protocol):
     async def delete(self, channel_id: int, message_id: int) -> None: ...
 
 
+class Fence(Protocol):
+    """Whether this process may post now. Several processes may share one store, and
+    only one of them, the dispatcher, sends posts; the engine asks right before each
+    send, so a process that stops being the dispatcher stops sending at once."""
+
+    async def may_send(self) -> bool: ...
+
+
 class Locales(Protocol):
     """The language a server prefers (Discord's locale code, e.g. ``uk``), for what is posted
     there: by channel for posts and their corrections, by server for notices."""

@@ -6,8 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import timetable
+from bot.delivery.explain import explain
 from bot.delivery.planner import DIGEST_KINDS
+from bot.delivery.records import DeliveryRecord, Explanation
+from bot.models import Briefing, Subscription
 from storage import META_INSTANT_LAST_RUN, Storage
+
+LOG_LENGTH = 20
 
 
 @dataclass(slots=True)
@@ -19,6 +24,7 @@ class RunReport:
     skipped: int = 0
     failed: int = 0
     deferred: int = 0  # left pending after transient errors
+    held: int = 0  # left pending because this process may not send (it is not the dispatcher)
     paused: list[int] = field(default_factory=list)
 
     def merge(self, other: RunReport) -> None:
@@ -27,6 +33,7 @@ class RunReport:
         self.skipped += other.skipped
         self.failed += other.failed
         self.deferred += other.deferred
+        self.held += other.held
         self.paused += other.paused
 
 
@@ -100,3 +107,39 @@ async def read_status(storage: Storage, *, now: datetime, guild_id: int | None =
         instant_last_run=datetime.fromisoformat(instant) if instant else None,
         channels=tuple(channels),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLog:
+    """A subscription's delivery log: its newest outbox rows (in its channel and those it
+    was moved from), and for a named briefing, what became of it there and why."""
+
+    subscription: Subscription
+    entries: tuple[DeliveryRecord, ...]
+    briefing: Briefing | None = None
+    explanation: Explanation | None = None
+
+
+async def read_channel_log(
+    storage: Storage,
+    channel_id: int,
+    *,
+    now: datetime,
+    briefing_id: int | None = None,
+    limit: int = LOG_LENGTH,
+) -> ChannelLog | None:
+    """The delivery log of ``channel_id``'s subscription (None if it has none); with
+    ``briefing_id``, why that briefing was or was not delivered (no ``briefing`` in the log
+    when there is no such briefing). Needs only the database: ``briefbot status`` reads it too."""
+    state = await storage.subscription_state(channel_id)
+    if state is None:
+        return None
+    channels = state.subscription.channel_ids
+    entries = tuple(await storage.delivery_log(channels, limit=limit))
+    if briefing_id is None:
+        return ChannelLog(state.subscription, entries)
+    found = await storage.get_briefings([briefing_id])
+    if not found:
+        return ChannelLog(state.subscription, entries)
+    records = await storage.delivery_records(channels, briefing_id)
+    return ChannelLog(state.subscription, entries, found[0], explain(state, found[0], records, now=now))

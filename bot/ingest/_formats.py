@@ -287,6 +287,11 @@ def _line_key(line: str) -> str:
 def _load_yaml(source: str, start: int, c: _Collector) -> dict[str, Any] | None:
     try:
         meta = yaml.load(source, Loader=_YAML_LOADER)
+    except UnicodeEncodeError as exc:
+        # libyaml reads UTF-8: a lone surrogate (a JSON "\ud800" escape pasted in) cannot be
+        # encoded for it, and is not text anyway.
+        c.error(f"line {start + 1}", f"front matter holds a character that is not text (at {exc.start})")
+        return None
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct opened; the problem mark may lie
         # past the last line (at the end of the stream).

@@ -10,7 +10,7 @@ processes sharing the outbox see each other's rows whole and never interleave.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,7 +19,9 @@ import asyncpg
 from bot.delivery.records import (
     Candidate,
     ChannelPlan,
+    DeliveryRecord,
     FailureOutcome,
+    MessagePlan,
     OutboxCounts,
     PendingMessage,
     PostedCopy,
@@ -28,7 +30,7 @@ from bot.delivery.records import (
 from bot.models import ScheduleKind, Subscription
 from storage import constants
 from storage.postgres._connection import PostgresConnection
-from storage.postgres._rows import stamp, subscription, subscription_state
+from storage.postgres._rows import now_stamp, stamp, subscription, subscription_state
 
 
 class PostgresOutbox(PostgresConnection):
@@ -112,6 +114,7 @@ class PostgresOutbox(PostgresConnection):
         runs: list[int] = []
         for plan in plans:
             for message in plan.messages:
+                hold = stamp(message.hold_until) if message.hold_until is not None else None
                 for position, briefing_id in enumerate(message.briefing_ids):
                     rows.append(
                         (
@@ -119,9 +122,10 @@ class PostgresOutbox(PostgresConnection):
                             briefing_id,
                             message.nonce,
                             message.kind,
-                            position,
+                            _position(message, position),
                             message.content,
-                            message.ping_role_id,
+                            list(message.ping_role_ids),
+                            hold,
                             moment,
                         )
                     )
@@ -135,7 +139,8 @@ class PostgresOutbox(PostgresConnection):
             if rows:
                 await db.executemany(
                     "INSERT INTO deliveries (channel_id, briefing_id, nonce, kind, position, content, "
-                    "ping_role_id, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) "
+                    "ping_role_ids, hold_until, state, created_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) "
                     "ON CONFLICT (channel_id, briefing_id) DO NOTHING",
                     rows,
                 )
@@ -173,12 +178,15 @@ class PostgresOutbox(PostgresConnection):
         rows = await self._fetch("SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending'")
         return [int(r[0]) for r in rows]
 
-    async def pending_messages(self, channel_id: int) -> list[PendingMessage]:
-        """This channel's unsent messages, oldest first."""
+    async def pending_messages(self, channel_id: int, *, now: datetime | None = None) -> list[PendingMessage]:
+        """This channel's unsent messages, oldest first: those held until after ``now``
+        (an hourly cap's digest) are left out."""
         rows = await self._fetch(
-            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_id, attempts FROM deliveries "
-            "WHERE channel_id = $1 AND state = 'pending' ORDER BY id",
+            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts FROM deliveries "
+            "WHERE channel_id = $1 AND state = 'pending' AND nonce NOT IN (SELECT nonce FROM deliveries "
+            "WHERE channel_id = $1 AND state = 'pending' AND hold_until > $2) ORDER BY id",
             channel_id,
+            now_stamp(now),
         )
         groups: dict[str, list[asyncpg.Record]] = {}
         for r in rows:
@@ -194,7 +202,7 @@ class PostgresOutbox(PostgresConnection):
                     kind=first["kind"],
                     briefing_ids=tuple(int(m["briefing_id"]) for m in members),
                     content=first["content"],
-                    ping_role_id=first["ping_role_id"],
+                    ping_role_ids=tuple(dict.fromkeys(int(r) for m in members for r in m["ping_role_ids"])),
                     attempts=max(int(m["attempts"]) for m in members),
                 )
             )
@@ -358,7 +366,7 @@ class PostgresOutbox(PostgresConnection):
         pending: those posts can never be delivered."""
         async with self._writing() as db:
             row = await db.fetchrow(
-                "UPDATE subscriptions SET paused_reason = $1 WHERE channel_id = $2 RETURNING *",
+                "UPDATE subscriptions SET paused_reason = $1, paused_by_hand = false WHERE channel_id = $2 RETURNING *",
                 reason,
                 channel_id,
             )
@@ -385,6 +393,45 @@ class PostgresOutbox(PostgresConnection):
                 )
             )
 
+    # -- the hourly cap and the delivery log ----------------------------------------
+
+    async def post_counts(self, since: Mapping[int, datetime]) -> dict[int, int]:
+        """For each channel, the posts (not digests, not skipped) planned at or after its time."""
+        if not since:
+            return {}
+        rows = await self._fetch(
+            "SELECT w.channel_id, (SELECT count(*) FROM deliveries d WHERE d.channel_id = w.channel_id "
+            "AND d.created_at >= w.since AND d.kind = 'post' AND d.state <> 'skipped') "
+            "FROM unnest($1::bigint[], $2::timestamptz[]) AS w(channel_id, since)",
+            list(since),
+            [stamp(m) for m in since.values()],
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    async def delivery_log(self, channel_ids: Sequence[int], *, limit: int = 20) -> list[DeliveryRecord]:
+        """The newest outbox rows of these channels, newest first."""
+        if not channel_ids:
+            return []
+        rows = await self._fetch(
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            "WHERE d.channel_id = ANY($1::bigint[]) ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
+            list(channel_ids),
+            limit,
+        )
+        return [_record(r) for r in rows]
+
+    async def delivery_records(self, channel_ids: Sequence[int], briefing_id: int) -> list[DeliveryRecord]:
+        """This briefing's outbox rows in these channels (one a channel at most)."""
+        if not channel_ids:
+            return []
+        rows = await self._fetch(
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            "WHERE d.briefing_id = $1 AND d.channel_id = ANY($2::bigint[]) ORDER BY d.id",
+            briefing_id,
+            list(channel_ids),
+        )
+        return [_record(r) for r in rows]
+
     # -- status -------------------------------------------------------------------
 
     async def outbox_counts(self) -> OutboxCounts:
@@ -399,3 +446,32 @@ class PostgresOutbox(PostgresConnection):
 
 def _candidate(row: asyncpg.Record) -> Candidate:
     return Candidate(int(row["id"]), row["title"], row["body"], tuple(row["tags"]), row["published_at"])
+
+
+_RECORD_COLUMNS = (
+    "d.channel_id, d.briefing_id, b.title, d.state, d.kind, d.message_id, d.created_at, d.sent_at, "
+    "d.attempts, d.last_error, d.hold_until"
+)
+
+
+def _record(row: asyncpg.Record) -> DeliveryRecord:
+    return DeliveryRecord(
+        channel_id=int(row["channel_id"]),
+        briefing_id=int(row["briefing_id"]),
+        title=row["title"],
+        state=row["state"],
+        kind=row["kind"],
+        message_id=row["message_id"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+        hold_until=row["hold_until"],
+    )
+
+
+def _position(message: MessagePlan, index: int) -> int:
+    """A row's place in its message. An hourly cap's digest gathers rows over several runs,
+    so its rows all take 0 and keep the order they were written in (rows sort by position,
+    then id)."""
+    return 0 if message.hold_until is not None else index

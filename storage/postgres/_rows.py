@@ -6,7 +6,9 @@ embargo ends at the same instant on both backends and a stored time reads back e
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
@@ -43,7 +45,50 @@ def subscription(row: asyncpg.Record) -> Subscription:
         paused_reason=row["paused_reason"],
         failures=int(row["failures"]),
         last_delivery_at=row["last_delivery_at"],
+        exclude_topics=tuple(row["exclude_topics"]),
+        exclude_keywords=tuple(row["exclude_keywords"]),
+        topic_roles=tuple((str(topic), int(role)) for topic, role in json.loads(row["topic_roles"])),
+        max_per_hour=int(row["max_per_hour"]),
+        paused_by_hand=bool(row["paused_by_hand"]),
+        paused_at=row["paused_at"],
+        moved_from=tuple(int(c) for c in row["moved_from"]),
     )
+
+
+def settings_params(sub: Subscription) -> tuple[Any, ...]:
+    """What a manager sets, as the columns ``SETTINGS_COLUMNS`` name, in that order."""
+    return (
+        sub.schedule.value,
+        sub.time,
+        sub.weekday,
+        sub.timezone,
+        list(sub.topics),
+        list(sub.keywords),
+        sub.role_id,
+        sub.alerts_channel_id,
+        list(sub.exclude_topics),
+        list(sub.exclude_keywords),
+        json.dumps([[topic, role] for topic, role in sub.topic_roles], ensure_ascii=False),
+        sub.max_per_hour,
+    )
+
+
+# The columns of a subscription that a manager sets (``settings_params``), with their types:
+# what a change of settings writes, leaving its pause, failures, starting point and cursor.
+SETTINGS_COLUMNS = (
+    ("schedule", "text"),
+    ('"time"', "text"),
+    ("weekday", "integer"),
+    ("timezone", "text"),
+    ("topics", "text[]"),
+    ("keywords", "text[]"),
+    ("role_id", "bigint"),
+    ("alerts_channel_id", "bigint"),
+    ("exclude_topics", "text[]"),
+    ("exclude_keywords", "text[]"),
+    ("topic_roles", "jsonb"),
+    ("max_per_hour", "integer"),
+)
 
 
 def subscription_state(row: asyncpg.Record) -> SubscriptionState:

@@ -12,7 +12,9 @@ from storage.errors import StorageError
 from storage.postgres import _backup, migrate
 from storage.postgres._archive import PostgresArchive
 from storage.postgres._connection import Pool, fault
+from storage.postgres._coordination import PostgresCoordination
 from storage.postgres._outbox import PostgresOutbox
+from storage.postgres._sources import PostgresSources
 from storage.postgres._subscriptions import PostgresSubscriptions
 from storage.postgres._target import Target, parse_target
 
@@ -30,7 +32,9 @@ DEFAULT_SETTINGS = {"application_name": "briefbot", "lock_timeout": "30s"}
 _WRITE_LOCK_SQL = "SELECT hashtextextended('briefbot.write:' || coalesce(current_schema(), ''), 0)"
 
 
-class PostgresStorage(PostgresArchive, PostgresSubscriptions, PostgresOutbox):
+class PostgresStorage(
+    PostgresArchive, PostgresSubscriptions, PostgresOutbox, PostgresCoordination, PostgresSources
+):
     """Typed async access to the briefbot database (``storage.Storage`` over PostgreSQL)."""
 
     @classmethod

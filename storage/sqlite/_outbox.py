@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from bot.delivery.records import (
     Candidate,
     ChannelPlan,
+    DeliveryRecord,
     FailureOutcome,
+    MessagePlan,
     OutboxCounts,
     PendingMessage,
     PostedCopy,
@@ -32,7 +34,7 @@ from bot.delivery.records import (
 from bot.models import ScheduleKind, Subscription
 from storage import constants
 from storage.sqlite._connection import SQLiteConnection
-from storage.sqlite._rows import from_ts, subscription, subscription_state, to_ts
+from storage.sqlite._rows import from_ts, now_ts, subscription, subscription_state, to_ts
 
 # Briefing ids per ``IN (...)`` list, well under SQLite's limit on bound parameters.
 _ID_CHUNK = 500
@@ -125,6 +127,8 @@ class SQLiteOutbox(SQLiteConnection):
         runs: list[tuple[Any, ...]] = []
         for plan in plans:
             for message in plan.messages:
+                hold = to_ts(message.hold_until) if message.hold_until is not None else None
+                roles = json.dumps(list(message.ping_role_ids))
                 for position, briefing_id in enumerate(message.briefing_ids):
                     rows.append(
                         (
@@ -132,9 +136,10 @@ class SQLiteOutbox(SQLiteConnection):
                             briefing_id,
                             message.nonce,
                             message.kind,
-                            position,
+                            _position(message, position),
                             message.content,
-                            message.ping_role_id,
+                            roles,
+                            hold,
                             stamp,
                         )
                     )
@@ -148,7 +153,7 @@ class SQLiteOutbox(SQLiteConnection):
         def work(db: sqlite3.Connection) -> None:
             db.executemany(
                 "INSERT INTO deliveries (channel_id, briefing_id, nonce, kind, position, content, "
-                "ping_role_id, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) "
+                "ping_role_ids, hold_until, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) "
                 "ON CONFLICT (channel_id, briefing_id) DO NOTHING",
                 rows,
             )
@@ -176,12 +181,14 @@ class SQLiteOutbox(SQLiteConnection):
         rows = await self._fetchall("SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending'")
         return [int(r[0]) for r in rows]
 
-    async def pending_messages(self, channel_id: int) -> list[PendingMessage]:
-        """This channel's unsent messages, oldest first."""
+    async def pending_messages(self, channel_id: int, *, now: datetime | None = None) -> list[PendingMessage]:
+        """This channel's unsent messages, oldest first: those held until after ``now``
+        (an hourly cap's digest) are left out."""
         rows = await self._fetchall(
-            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_id, attempts FROM deliveries "
-            "WHERE channel_id = ? AND state = 'pending' ORDER BY id",
-            (channel_id,),
+            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts FROM deliveries "
+            "WHERE channel_id = ? AND state = 'pending' AND nonce NOT IN (SELECT nonce FROM deliveries "
+            "WHERE channel_id = ? AND state = 'pending' AND hold_until > ?) ORDER BY id",
+            (channel_id, channel_id, now_ts(now)),
         )
         groups: dict[str, list[sqlite3.Row]] = {}
         for r in rows:
@@ -197,7 +204,9 @@ class SQLiteOutbox(SQLiteConnection):
                     kind=first["kind"],
                     briefing_ids=tuple(int(m["briefing_id"]) for m in members),
                     content=first["content"],
-                    ping_role_id=first["ping_role_id"],
+                    ping_role_ids=tuple(
+                        dict.fromkeys(int(r) for m in members for r in json.loads(m["ping_role_ids"]))
+                    ),
                     attempts=max(int(m["attempts"]) for m in members),
                 )
             )
@@ -352,7 +361,8 @@ class SQLiteOutbox(SQLiteConnection):
 
         def work(db: sqlite3.Connection) -> Subscription | None:
             db.execute(
-                "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ?", (reason, channel_id)
+                "UPDATE subscriptions SET paused_reason = ?, paused_by_hand = 0 WHERE channel_id = ?",
+                (reason, channel_id),
             )
             db.execute(
                 "UPDATE deliveries SET state = 'skipped', last_error = ? WHERE channel_id = ? AND state = 'pending'",
@@ -376,6 +386,48 @@ class SQLiteOutbox(SQLiteConnection):
 
         return await self._atomic(work)
 
+    # -- the hourly cap and the delivery log ----------------------------------------
+
+    async def post_counts(self, since: Mapping[int, datetime]) -> dict[int, int]:
+        """For each channel, the posts (not digests, not skipped) planned at or after its time."""
+
+        def work(db: sqlite3.Connection) -> dict[int, int]:
+            counts = {}
+            for channel_id, moment in since.items():
+                row = db.execute(
+                    "SELECT count(*) FROM deliveries WHERE channel_id = ? AND created_at >= ? "
+                    "AND kind = 'post' AND state != 'skipped'",
+                    (channel_id, to_ts(moment)),
+                ).fetchone()
+                counts[channel_id] = int(row[0])
+            return counts
+
+        return await self._call(work)
+
+    async def delivery_log(self, channel_ids: Sequence[int], *, limit: int = 20) -> list[DeliveryRecord]:
+        """The newest outbox rows of these channels, newest first."""
+        if not channel_ids:
+            return []
+        marks = ",".join("?" * len(channel_ids))
+        rows = await self._fetchall(
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"WHERE d.channel_id IN ({marks}) ORDER BY d.created_at DESC, d.id DESC LIMIT ?",
+            (*channel_ids, limit),
+        )
+        return [_record(r) for r in rows]
+
+    async def delivery_records(self, channel_ids: Sequence[int], briefing_id: int) -> list[DeliveryRecord]:
+        """This briefing's outbox rows in these channels (one a channel at most)."""
+        if not channel_ids:
+            return []
+        marks = ",".join("?" * len(channel_ids))
+        rows = await self._fetchall(
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"WHERE d.briefing_id = ? AND d.channel_id IN ({marks}) ORDER BY d.id",
+            (briefing_id, *channel_ids),
+        )
+        return [_record(r) for r in rows]
+
     # -- status -------------------------------------------------------------------
 
     async def outbox_counts(self) -> OutboxCounts:
@@ -396,3 +448,32 @@ def _candidate(row: sqlite3.Row) -> Candidate:
         tuple(json.loads(row["tags"])),
         from_ts(int(row["published_at"])),
     )
+
+
+_RECORD_COLUMNS = (
+    "d.channel_id, d.briefing_id, b.title, d.state, d.kind, d.message_id, d.created_at, d.sent_at, "
+    "d.attempts, d.last_error, d.hold_until"
+)
+
+
+def _record(row: sqlite3.Row) -> DeliveryRecord:
+    return DeliveryRecord(
+        channel_id=int(row["channel_id"]),
+        briefing_id=int(row["briefing_id"]),
+        title=row["title"],
+        state=row["state"],
+        kind=row["kind"],
+        message_id=row["message_id"],
+        created_at=from_ts(int(row["created_at"])),
+        sent_at=from_ts(row["sent_at"]),
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+        hold_until=from_ts(row["hold_until"]),
+    )
+
+
+def _position(message: MessagePlan, index: int) -> int:
+    """A row's place in its message. An hourly cap's digest gathers rows over several runs,
+    so its rows all take 0 and keep the order they were written in (rows sort by position,
+    then id)."""
+    return 0 if message.hold_until is not None else index

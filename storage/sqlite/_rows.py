@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
-from typing import overload
+from typing import Any, overload
 
 from bot.delivery.records import SubscriptionState
 from bot.models import ScheduleKind, Subscription
@@ -50,7 +50,54 @@ def subscription(row: sqlite3.Row) -> Subscription:
         paused_reason=row["paused_reason"],
         failures=int(row["failures"]),
         last_delivery_at=from_ts(row["last_delivery_at"]),
+        exclude_topics=tuple(json.loads(row["exclude_topics"])),
+        exclude_keywords=tuple(json.loads(row["exclude_keywords"])),
+        topic_roles=tuple((str(topic), int(role)) for topic, role in json.loads(row["topic_roles"])),
+        max_per_hour=int(row["max_per_hour"]),
+        paused_by_hand=bool(row["paused_by_hand"]),
+        paused_at=from_ts(row["paused_at"]),
+        moved_from=tuple(int(c) for c in json.loads(row["moved_from"])),
     )
+
+
+def settings_params(sub: Subscription) -> tuple[Any, ...]:
+    """What a manager sets, as the columns ``SETTINGS_COLUMNS`` name, in that order."""
+    return (
+        sub.schedule.value,
+        sub.time,
+        sub.weekday,
+        sub.timezone,
+        _json(sub.topics),
+        _json(sub.keywords),
+        sub.role_id,
+        sub.alerts_channel_id,
+        _json(sub.exclude_topics),
+        _json(sub.exclude_keywords),
+        json.dumps([[topic, role] for topic, role in sub.topic_roles], ensure_ascii=False),
+        sub.max_per_hour,
+    )
+
+
+# The columns of a subscription that a manager sets (``settings_params``): what a change of
+# settings writes, leaving its pause, failures, starting point and cursor as they are.
+SETTINGS_COLUMNS = (
+    "schedule",
+    "time",
+    "weekday",
+    "timezone",
+    "topics",
+    "keywords",
+    "role_id",
+    "alerts_channel_id",
+    "exclude_topics",
+    "exclude_keywords",
+    "topic_roles",
+    "max_per_hour",
+)
+
+
+def _json(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
 
 
 def subscription_state(row: sqlite3.Row) -> SubscriptionState:

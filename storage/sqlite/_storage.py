@@ -11,7 +11,9 @@ from storage.errors import StorageError
 from storage.sqlite import _search, migrate
 from storage.sqlite._archive import SQLiteArchive
 from storage.sqlite._connection import fault
+from storage.sqlite._coordination import SQLiteCoordination
 from storage.sqlite._outbox import SQLiteOutbox
+from storage.sqlite._sources import SQLiteSources
 from storage.sqlite._subscriptions import SQLiteSubscriptions
 
 # Checkpoint every ~16 MB of WAL instead of every 4 MB: pages that every write touches
@@ -25,7 +27,7 @@ WAL_AUTOCHECKPOINT_PAGES = 4000
 STATEMENT_CACHE = 1024
 
 
-class SQLiteStorage(SQLiteArchive, SQLiteSubscriptions, SQLiteOutbox):
+class SQLiteStorage(SQLiteArchive, SQLiteSubscriptions, SQLiteOutbox, SQLiteCoordination, SQLiteSources):
     """Typed async access to the briefbot database (``storage.Storage`` over SQLite)."""
 
     def __init__(

@@ -11,7 +11,9 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,16 @@ DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
 RESUME, RECONNECT, REQUEST_MEMBERS, INVALIDATE_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
 
 GUILD_MEMBERS_INTENT = 1 << 1
+INVALID_SHARD = 4010
+# Discord lets each rate-limit bucket (shard_id % max_concurrency) IDENTIFY once per window.
+IDENTIFY_WINDOW = 5.0
+
+
+def process_of(headers: Mapping[str, str]) -> int | None:
+    """The pid a launched bot process sends with its requests (``patch.tag_process``);
+    None for a client in the test's own process."""
+    value = headers.get("X-Fake-Process", "")
+    return int(value) if value.isdigit() else None
 
 
 class _Compressor:
@@ -65,6 +77,19 @@ class Connection:
     outbox: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     session: GatewaySession | None = None
     closed: bool = False
+    process: int | None = None  # the launched bot process that connected (see ``process_of``)
+
+
+@dataclass(frozen=True)
+class IdentifyRecord:
+    """One IDENTIFY as it arrived: when (``time.monotonic()``), for which shard, from which
+    process, and whether it started a session (False: refused for going too fast)."""
+
+    at: float
+    shard_id: int
+    shard_count: int
+    process: int | None
+    accepted: bool
 
 
 @dataclass
@@ -79,6 +104,7 @@ class GatewaySession:
     connection: Connection | None = None
     invalidated: bool = False
     resumes: int = 0
+    process: int | None = None
 
     @property
     def shard(self) -> int:
@@ -102,6 +128,8 @@ class Gateway:
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: list[Connection] = []
         self.identifies: list[dict[str, Any]] = []
+        self.identify_log: list[IdentifyRecord] = []
+        self._last_identify: dict[int, float] = {}  # rate-limit bucket -> monotonic time
         self.resume_attempts: list[dict[str, Any]] = []
         self.heartbeat_interval_ms = 41_250
         self.heartbeats = 0
@@ -152,6 +180,7 @@ class Gateway:
             path=request.path,
             query=dict(request.query),
             compressor=_Compressor(request.query.get("compress")),
+            process=process_of(request.headers),
         )
         self.connections.append(conn)
         self.fake._notify()
@@ -211,6 +240,29 @@ class Gateway:
             return
         shard = data.get("shard")
         shard_id, shard_count = (shard[0], shard[1]) if shard else (None, None)
+        if shard is not None and not (
+            isinstance(shard_id, int) and isinstance(shard_count, int) and 0 <= shard_id < shard_count
+        ):
+            self._close_soon(conn, INVALID_SHARD)
+            return
+        now = time.monotonic()
+        bucket = (shard_id or 0) % max(1, self.fake.max_concurrency)
+        last = self._last_identify.get(bucket)
+        too_soon = last is not None and now - last < self.fake.identify_window
+        self.identify_log.append(
+            IdentifyRecord(
+                now,
+                shard_id or 0,
+                shard_count or 1,
+                conn.process,
+                accepted=not (too_soon and self.fake.enforce_identify_concurrency),
+            )
+        )
+        if too_soon and self.fake.enforce_identify_concurrency:
+            # As Discord answers an IDENTIFY beyond max_concurrency: start again later.
+            conn.outbox.put_nowait({"op": INVALIDATE_SESSION, "d": False})
+            return
+        self._last_identify[bucket] = now
         self.identifies.append(data)
         session = GatewaySession(
             session_id=secrets.token_hex(16),
@@ -218,6 +270,7 @@ class Gateway:
             shard_count=shard_count,
             intents=int(data.get("intents", 0)),
             identify=data,
+            process=conn.process,
         )
         # an IDENTIFY for a shard replaces any older session of that shard
         for old in self.sessions.values():
@@ -300,6 +353,22 @@ class Gateway:
         task = asyncio.ensure_future(conn.ws.close(code=code))
         self.fake._background.add(task)
         task.add_done_callback(self.fake._background.discard)
+
+    # --- checks for tests -------------------------------------------------------------------
+    def identify_bursts(self) -> list[tuple[IdentifyRecord, IdentifyRecord]]:
+        """Pairs of IDENTIFYs of one rate-limit bucket less than ``fake.identify_window``
+        seconds apart (what Discord's ``max_concurrency`` forbids), refused or not."""
+        window = self.fake.identify_window
+        concurrency = max(1, self.fake.max_concurrency)
+        last: dict[int, IdentifyRecord] = {}
+        bursts = []
+        for record in self.identify_log:
+            bucket = record.shard_id % concurrency
+            before = last.get(bucket)
+            if before is not None and record.at - before.at < window:
+                bursts.append((before, record))
+            last[bucket] = record
+        return bursts
 
     # --- controls for tests -----------------------------------------------------------------
     async def drop(self, shard_id: int = 0, *, code: int = 4000) -> None:

@@ -2,7 +2,8 @@
 
     python -m tests.fakediscord.launch --base-url http://127.0.0.1:PORT -- bot.cli:main run --config x.toml
 
-patches discord.py (see :mod:`tests.fakediscord.patch`), puts the remaining arguments in
+patches discord.py (see :mod:`tests.fakediscord.patch`; the process's pid goes in its
+User-Agent, so the fake can tell launched processes apart), puts the remaining arguments in
 ``sys.argv`` and calls the entry point; a coroutine function is run with ``asyncio.run``.
 The exit status is the entry point's return value (an ``int``) or 0. ``FakeDiscord.launch_command``
 builds this command line; run it with the repository root as the working directory.
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the entry point")
     ns = parser.parse_args(argv)
     patch.apply(ns.base_url)
+    patch.tag_process()
     module_name, _, func_name = ns.entry_point.partition(":")
     func = getattr(importlib.import_module(module_name), func_name or "main")
     args = ns.args[1:] if ns.args[:1] == ["--"] else ns.args

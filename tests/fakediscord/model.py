@@ -40,6 +40,7 @@ USE_APPLICATION_COMMANDS = 1 << 31
 MANAGE_THREADS = 1 << 34
 CREATE_PUBLIC_THREADS = 1 << 35
 SEND_MESSAGES_IN_THREADS = 1 << 38
+PIN_MESSAGES = 1 << 51
 ALL_PERMISSIONS = (1 << 53) - 1
 
 #: What @everyone gets in a new server (roughly Discord's default).
@@ -352,6 +353,13 @@ class Guild:
             return ALL_PERMISSIONS
         return perms
 
+    def top_position(self, member: Member) -> int:
+        """The position of the member's highest role (@everyone's 0 when it has none); the
+        owner outranks every role."""
+        if member.id == self.owner_id:
+            return 1 << 30
+        return max((self.roles[r].position for r in member.role_ids if r in self.roles), default=0)
+
     def permissions_in(self, member: Member, channel: Channel | None) -> int:
         """Discord's permission algorithm: base, then @everyone, role and member overwrites."""
         perms = self.base_permissions(member)
@@ -481,8 +489,10 @@ class Message:
     edited_at: float | None = None
     deleted: bool = False
     deferred: bool = False  # a type-5 "thinking" placeholder not yet edited
+    pinned: bool = False
     edits: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    process: int | None = None  # the launched bot process that created it (gateway.process_of)
 
     @property
     def ephemeral(self) -> bool:
@@ -547,7 +557,7 @@ class Message:
             "attachments": [a.to_dict() for a in self.attachments],
             "embeds": self.embeds,
             "components": self.components,
-            "pinned": False,
+            "pinned": self.pinned,
             "flags": self.flags,
         }
         if self.guild_id is not None:

@@ -29,7 +29,7 @@ import discord
 from aiohttp import web
 
 from . import model
-from .gateway import Gateway
+from .gateway import IDENTIFY_WINDOW, Gateway, process_of
 from .interactions import InteractionDriver, InteractionRecord
 from .limits import ERRORS, MESSAGE_ROUTE, Fault, FaultInjector, RateLimiter, error_body
 from .model import Attachment, Channel, Guild, Member, Message, Overwrite, Role, User
@@ -78,6 +78,7 @@ class RequestRecord:
     path: str
     payload: Any
     status: int = 0
+    process: int | None = None  # the launched bot process that sent it (gateway.process_of)
     at: float = field(default_factory=time.time)
     channel_id: int | None = None
 
@@ -105,6 +106,13 @@ class FakeDiscord(InteractionDriver):
         self.snowflake = model.SnowflakeFactory()
         self.token = token or f"fake.{secrets.token_urlsafe(24)}"
         self.shard_count = shard_count
+        # GET /gateway/bot's session_start_limit.max_concurrency: shards of one rate-limit
+        # bucket (shard_id % max_concurrency) may IDENTIFY once per 5 s. Refusing a faster
+        # IDENTIFY (INVALID_SESSION, as Discord does) is off unless a test turns it on; every
+        # IDENTIFY is logged either way (gateway.identify_log, gateway.identify_bursts()).
+        self.max_concurrency = 1
+        self.enforce_identify_concurrency = False
+        self.identify_window = IDENTIFY_WINDOW
         self.bot_user = User(self.snowflake(), bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.owner = User(self.snowflake(), owner_name)
@@ -374,14 +382,23 @@ class FakeDiscord(InteractionDriver):
         return guild.members[self.bot_user.id]
 
     def add_role(
-        self, guild: Guild, name: str = "role", *, permissions: Any = 0, mentionable: bool = False
+        self,
+        guild: Guild,
+        name: str = "role",
+        *,
+        permissions: Any = 0,
+        mentionable: bool = False,
+        position: int | None = None,
     ) -> Role:
+        """A new role, at the top of the role list unless ``position`` says where (the bot's
+        own role is at 1, so by default the bot cannot give a role made later: Discord's
+        hierarchy; move the bot's role up with ``update_role``)."""
         role = Role(
             self.snowflake(),
             guild.id,
             name,
             model.perm_value(permissions),
-            position=len(guild.roles),
+            position=len(guild.roles) if position is None else position,
             mentionable=mentionable,
         )
         guild.roles[role.id] = role
@@ -445,6 +462,45 @@ class FakeDiscord(InteractionDriver):
         event = "THREAD_CREATE" if channel.is_thread else "CHANNEL_CREATE"
         self._dispatch_if_live(event, lambda s: channel.to_dict(), guild.id)
         return channel
+
+    def update_role(
+        self,
+        role: Role,
+        *,
+        permissions: Any = None,
+        position: int | None = None,
+        mentionable: bool | None = None,
+    ) -> Role:
+        """Change a role as a server admin would (its permissions, its place in the role list,
+        whether anyone may mention it) and tell the bot (GUILD_ROLE_UPDATE)."""
+        if permissions is not None:
+            role.permissions = model.perm_value(permissions)
+        if position is not None:
+            role.position = position
+        if mentionable is not None:
+            role.mentionable = mentionable
+        self._dispatch_if_live(
+            "GUILD_ROLE_UPDATE",
+            lambda s: {"guild_id": str(role.guild_id), "role": role.to_dict()},
+            role.guild_id,
+        )
+        return role
+
+    def notified(self, message: Message) -> dict[str, Any]:
+        """Who a bot's message in a server really notifies: what ``pings()`` allows, less what
+        Discord drops for the author's permissions (a role that is not mentionable, and
+        @everyone/@here, need Mention Everyone in that channel)."""
+        pings = message.pings()
+        guild = self.guilds.get(message.guild_id or 0)
+        channel = guild.channels.get(message.channel_id) if guild is not None else None
+        if guild is None or channel is None:
+            return pings
+        perms = self.bot_permissions(channel)
+        mention_all = bool(perms & model.MENTION_EVERYONE)
+        roles = [
+            r for r in pings["roles"] if r in guild.roles and (mention_all or guild.roles[r].mentionable)
+        ]
+        return {**pings, "everyone": pings["everyone"] and mention_all, "roles": roles}
 
     def set_overwrite(self, channel: Channel, target: Any, *, allow: Any = 0, deny: Any = 0) -> None:
         """Change one overwrite on ``channel`` (and tell the bot, as Discord would)."""
@@ -595,7 +651,14 @@ class FakeDiscord(InteractionDriver):
         channel_id = _int_or_none(info.get("channel_id"))
         payload, files = await _read_body(request)
         request[PAYLOAD], request[FILES] = payload, files
-        record = RequestRecord(request.method, route, request.path, payload, channel_id=channel_id)
+        record = RequestRecord(
+            request.method,
+            route,
+            request.path,
+            payload,
+            channel_id=channel_id,
+            process=process_of(request.headers),
+        )
         self.requests.append(record)
         try:
             response = await self._guarded(request, handler, record)
@@ -613,7 +676,15 @@ class FakeDiscord(InteractionDriver):
         needs_auth = not route.startswith(("/interactions/", "/webhooks/")) and route != "/gateway"
         if needs_auth and request.headers.get("Authorization") != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
-        for fault in self.faults.match(method, route, record.channel_id):
+        faults = self.faults.match(method, route, record.channel_id)
+        headers: dict[str, str] = {}
+        if not any(f.status is not None for f in faults):  # an injected answer is not Discord's
+            # Discord counts a request against its limits as it arrives, however slowly it then
+            # answers: a slow (delayed) response does not move the request into a later window.
+            headers, limited = self.ratelimits.check(method, route, record.channel_id)
+            if limited is not None:
+                return _json(limited, status=429, headers={"Via": "1.1 google", **headers})
+        for fault in faults:
             fault.hits += 1
             if fault.delay:
                 await asyncio.sleep(fault.delay)
@@ -638,9 +709,6 @@ class FakeDiscord(InteractionDriver):
                 if fault.status >= 500 and fault.code is None:
                     return web.Response(status=fault.status, text=f"{fault.status}: injected upstream error")
                 return _json(error_body(code, msg), status=fault.status)
-        headers, limited = self.ratelimits.check(method, route, record.channel_id)
-        if limited is not None:
-            return _json(limited, status=429, headers={"Via": "1.1 google", **headers})
         try:
             response = await handler(request)
         except DiscordError as exc:
@@ -687,6 +755,9 @@ class FakeDiscord(InteractionDriver):
         get(p + "/guilds/{guild_id}/channels", self._get_guild_channels)
         get(p + "/guilds/{guild_id}/roles", self._get_guild_roles)
         get(p + "/guilds/{guild_id}/members/{user_id}", self._get_member)
+        put(p + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._add_member_role)
+        delete(p + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._remove_member_role)
+        put(p + "/channels/{channel_id}/messages/pins/{message_id}", self._pin_message)
         r.add_route("*", p + "/{tail:.*}", self._not_found)
 
     # ============================================================================== REST handlers
@@ -723,7 +794,7 @@ class FakeDiscord(InteractionDriver):
                     "total": 1000,
                     "remaining": 999,
                     "reset_after": 86_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )
@@ -902,6 +973,58 @@ class FakeDiscord(InteractionDriver):
             raise DiscordError(10007, 404, "Unknown Member")
         return _json(member.to_dict())
 
+    def _role_change(self, request: web.Request) -> tuple[Guild, Member, Role]:
+        """The member and role of a role change, after Discord's checks: the bot needs Manage
+        Roles and a highest role above the role (else 403, code 50013)."""
+        guild = self._guild(request)
+        member = guild.members.get(int(request.match_info["user_id"]))
+        if member is None:
+            raise DiscordError(10007)
+        role = guild.roles.get(int(request.match_info["role_id"]))
+        if role is None or role.id == guild.id:
+            raise DiscordError(10011)
+        bot = guild.members[self.bot_user.id]
+        if self.enforce_permissions and (
+            not guild.base_permissions(bot) & model.MANAGE_ROLES or role.position >= guild.top_position(bot)
+        ):
+            raise DiscordError(50013)
+        return guild, member, role
+
+    def _member_updated(self, guild: Guild, member: Member) -> None:
+        """GUILD_MEMBER_UPDATE, sent only to sessions with the privileged GUILD_MEMBERS intent."""
+        from .gateway import GUILD_MEMBERS_INTENT
+
+        data = {"guild_id": str(guild.id), **member.to_dict()}
+        for session in self.gateway.live_sessions():
+            if session.intents & GUILD_MEMBERS_INTENT and self.gateway.guild_in_session(session, guild.id):
+                session.dispatch("GUILD_MEMBER_UPDATE", data)
+
+    async def _add_member_role(self, request: web.Request) -> web.Response:
+        guild, member, role = self._role_change(request)
+        if role.id not in member.role_ids:
+            member.role_ids.append(role.id)
+            self._member_updated(guild, member)
+        return web.Response(status=204)
+
+    async def _remove_member_role(self, request: web.Request) -> web.Response:
+        guild, member, role = self._role_change(request)
+        if role.id in member.role_ids:
+            member.role_ids.remove(role.id)
+            self._member_updated(guild, member)
+        return web.Response(status=204)
+
+    async def _pin_message(self, request: web.Request) -> web.Response:
+        """Pin a message: the bot needs Pin Messages (or Manage Messages) in the channel."""
+        cid = int(request.match_info["channel_id"])
+        _guild, channel = self._channel(cid)
+        if self.enforce_permissions and not self.bot_permissions(channel) & (
+            model.PIN_MESSAGES | model.MANAGE_MESSAGES
+        ):
+            raise DiscordError(50013)
+        msg = self._message(cid, int(request.match_info["message_id"]))
+        msg.pinned = True
+        return web.Response(status=204)
+
     async def _get_channel(self, request: web.Request) -> web.Response:
         _guild, channel = self._channel(int(request.match_info["channel_id"]))
         if self.enforce_permissions and not self.bot_permissions(channel) & model.VIEW_CHANNEL:
@@ -935,6 +1058,7 @@ class FakeDiscord(InteractionDriver):
             if seen is not None and now - seen[1] < self.nonce_window and seen[0] in self.messages:
                 return _json(self.messages[seen[0]].to_dict())
         msg = self._new_message(channel, payload, files, source="channel")
+        msg.process = process_of(request.headers)
         if nonce is not None and payload.get("enforce_nonce"):
             self._nonces[(channel.id, str(nonce))] = (msg.id, now)
         self._dispatch_message_event("MESSAGE_CREATE", msg)

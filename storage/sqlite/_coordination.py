@@ -1,0 +1,96 @@
+"""Coordination on SQLite: one process owns the file, so it holds every role.
+
+``SQLiteStorage`` is opened by one bot process (the CLI beside it only reads and writes
+rows), so the dispatcher's claim is always held here and messages to a role go straight
+to this process's listeners. IDENTIFY slots are still kept in ``meta``, by this
+machine's clock, so the contract is the same as PostgreSQL's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from storage import constants
+from storage.sqlite._connection import SQLiteConnection
+
+log = logging.getLogger(__name__)
+
+
+class LocalLeadership:
+    """``storage.Leadership`` of a process alone with its store: always held until released."""
+
+    def __init__(self, role: str, listeners: dict[str, list[Callable[[str], None]]]) -> None:
+        self._role = role
+        self._listeners = listeners
+        self._held = False
+        self._lost = asyncio.Event()
+        self._lost.set()
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    async def acquire(self) -> bool:
+        self._held = True
+        self._lost.clear()
+        return True
+
+    async def confirm(self) -> bool:
+        return self._held
+
+    async def wait_lost(self) -> None:
+        await self._lost.wait()
+
+    def listen(self, callback: Callable[[str], None]) -> None:
+        self._listeners.setdefault(self._role, []).append(callback)
+
+    async def release(self) -> None:
+        self._held = False
+        self._lost.set()
+        self._listeners.pop(self._role, None)
+
+
+class SQLiteCoordination(SQLiteConnection):
+    """``storage.Coordination`` for the one process that owns the SQLite file."""
+
+    def __init__(self, worker: ThreadPoolExecutor, db: sqlite3.Connection, path: str) -> None:
+        super().__init__(worker, db, path)
+        self._listeners: dict[str, list[Callable[[str], None]]] = {}
+
+    @property
+    def shared(self) -> bool:
+        return False
+
+    def leadership(self, role: str) -> LocalLeadership:
+        return LocalLeadership(role, self._listeners)
+
+    async def announce(self, role: str, message: str) -> None:
+        for callback in self._listeners.get(role, []):
+            asyncio.get_running_loop().call_soon(callback, message)
+
+    async def role_held(self, role: str) -> bool | None:
+        return None
+
+    async def claim_identify_slot(self, bucket: int, *, spacing: float) -> float:
+        key = constants.META_IDENTIFY_SLOT.format(bucket=bucket)
+
+        def claim(db: sqlite3.Connection) -> float:
+            now = time.time()
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                wait = float(row[0]) + spacing - now
+                if wait > 0:
+                    return wait
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, repr(now)),
+            )
+            return 0.0
+
+        return await self._atomic(claim)
