@@ -105,12 +105,19 @@ class SourcesCog(
         mode="publish: briefings at once; review: drafts wait for /article review",
         interval="Minutes between polls (default 10)",
         full_text="Fetch each teaser's page for the article's text",
+        language="The language of its briefings, when the feed does not say",
+        timezone="IANA time zone for dates without one, e.g. Europe/Kyiv",
     )
     @app_commands.choices(
         mode=[
             app_commands.Choice(name="publish", value="publish"),
             app_commands.Choice(name="review", value="review"),
-        ]
+        ],
+        language=[
+            app_commands.Choice(name="English", value="en"),
+            app_commands.Choice(name="Ukrainian", value="uk"),
+            app_commands.Choice(name="Russian", value="ru"),
+        ],
     )
     async def add(
         self,
@@ -121,6 +128,8 @@ class SourcesCog(
         mode: str = "publish",
         interval: app_commands.Range[int, MIN_POLL_MINUTES, MAX_POLL_MINUTES] | None = None,
         full_text: bool = False,
+        language: str | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         require_publisher(self.bot, interaction)
         tr = reader(interaction)
@@ -132,6 +141,8 @@ class SourcesCog(
             mode=mode,
             interval=interval,
             full_text=full_text,
+            language=language,
+            timezone=timezone,
             added_by=interaction.user.id,
         )
         await interaction.edit_original_response(content=_followed(tr, source), allowed_mentions=NO_MENTIONS)

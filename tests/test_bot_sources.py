@@ -193,3 +193,20 @@ async def _eventually(read, *, size: int, within: float = 20.0):
         if len(found) >= size or loop.time() > deadline:
             return found
         await asyncio.sleep(0.1)
+
+
+async def test_a_source_keeps_the_language_and_time_zone_given_in_discord(sources_world: SourcesWorld):
+    """/source add had no language or time zone: a Russian feed with dates without a zone
+    could only be added from the terminal."""
+    sw = sources_world
+    sw.server.serve("/ru.xml", rss(story(1)))
+    await follow(sw, "/ru.xml", language="ru", timezone="Europe/Kyiv")
+    [source] = await sw.world.bot.storage.list_sources()
+    assert (source.language, source.timezone) == ("ru", "Europe/Kyiv")
+    refused = await sw.world.fake.slash(
+        sw.world.publisher,
+        sw.world.channel,
+        "source add",
+        {"url": sw.url("/ru.xml"), "timezone": "Mars/Olympus"},
+    )
+    assert "Mars/Olympus" in ((await refused.wait_final()).content or "")
