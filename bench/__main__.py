@@ -1,4 +1,8 @@
-"""``python -m bench [--size smoke|full] [--only NAME ...]``: run the benchmarks.
+"""``python -m bench [--size smoke|full] [--only NAME ...] [--backend postgresql]``: run the benchmarks.
+
+``--backend postgresql`` measures queries, e2e and ingest on PostgreSQL too, beside SQLite
+in the same run (the archives copied there with ``briefbot db copy``'s code; see
+``bench/_postgres.py``).
 
 Each benchmark prints its figures and writes ``bench/results/<name>-<size>.json``; then
 ``bench/results/RESULTS-<size>.md`` (a table of everything measured at that size) and the
@@ -36,12 +40,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--archives", metavar="N,N,...", help="archive sizes for 'queries' (default: the size's)"
     )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: measure queries, e2e and ingest on PostgreSQL as well, beside SQLite",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bot.client").setLevel(logging.ERROR)
     size = SIZES[args.size]
     if args.archives:
         size = dataclasses.replace(size, archives=tuple(int(n) for n in args.archives.split(",")))
+    if args.backend == "postgresql":
+        size = dataclasses.replace(size, backends=("sqlite", "postgresql"))
     chosen = [b for b in BENCHMARKS if not args.only or b in args.only]
     failed = []
     started = time.perf_counter()

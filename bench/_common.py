@@ -34,6 +34,8 @@ class Size:
     soak_briefing_every: int = 10  # simulated minutes between new briefings
     sources: int = 1_000  # feeds polled in one cycle (the sources benchmark)
     failover_channels: tuple[int, ...] = (100,)  # fan-outs with the dispatcher killed mid-way
+    # Storage backends measured side by side by queries, e2e and ingest (``--backend``).
+    backends: tuple[str, ...] = ("sqlite",)
 
 
 SIZES = {

@@ -33,6 +33,7 @@ def table(size: str) -> list[str]:
                 cells.append(f"{r['p50_ms']:.2f} / {r['p95_ms']:.2f} / **{r['p99_ms']:.2f}**")
             lines.append(f"| `{cmd}` | " + " | ".join(cells) + " |")
         lines += ["", "Goal: p99 < 2 ms at 100k, < 10 ms at 1M.", ""]
+        lines += _postgres_queries(q)
     e = load("e2e", size)
     if e:
         machine = machine or e["machine"]
@@ -47,6 +48,7 @@ def table(size: str) -> list[str]:
                 f"| `{cmd}` | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | **{r['p99_ms']:.2f}** | {r['max_ms']:.2f} |"
             )
         lines += ["", f"Goal: p99 < {e['goal_p99_ms']:.0f} ms.", ""]
+        lines += _postgres_e2e(e)
     i = load("ingest", size)
     if i:
         machine = machine or i["machine"]
@@ -62,6 +64,7 @@ def table(size: str) -> list[str]:
             f"Goal: >= {i['goal_per_s']:.0f}/s.",
             "",
         ]
+        lines += _postgres_ingest(i)
     f = load("fanout", size)
     if f:
         machine = machine or f["machine"]
@@ -103,6 +106,53 @@ def table(size: str) -> list[str]:
     if machine:
         lines += ["## Machine", "", ", ".join(f"{k}: {v}" for k, v in machine.items()), ""]
     return lines
+
+
+def _postgres_e2e(e: dict[str, Any]) -> list[str]:
+    pg = e.get("postgresql")
+    if not pg:
+        return []
+    return [
+        "PostgreSQL, same commands (ms): "
+        + ", ".join(
+            f"`{cmd}` p99 {r['p99_ms']:.2f} (SQLite {e['by_command'][cmd]['p99_ms']:.2f})"
+            for cmd, r in pg["by_command"].items()
+        ),
+        "",
+    ]
+
+
+def _postgres_ingest(i: dict[str, Any]) -> list[str]:
+    pg = i.get("postgresql")
+    if not pg:
+        return []
+    return [
+        f"PostgreSQL: **{pg['per_second']:.1f}/s** one file per transaction (SQLite "
+        f"{i['per_second']:.1f}), {pg['bulk_per_second']:.1f}/s in batches of {i['bulk_batch']} "
+        f"(SQLite {i['bulk_per_second']:.1f}).",
+        "",
+    ]
+
+
+def _postgres_queries(q: dict[str, Any]) -> list[str]:
+    """PostgreSQL's p99 beside SQLite's, per command and archive size (``--backend postgresql``)."""
+    pg = q.get("by_size_postgresql")
+    if not pg:
+        return []
+    sizes = [s for s in pg if s in q["by_size"]]
+    lines = [
+        "### PostgreSQL beside SQLite (p99 ms: PostgreSQL / SQLite, ratio)",
+        "",
+        "| command | " + " | ".join(_fmt_n(s) for s in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for cmd in pg[sizes[0]]:
+        cells = []
+        for s in sizes:
+            p, lite = pg[s][cmd]["p99_ms"], q["by_size"][s][cmd]["p99_ms"]
+            cells.append(f"**{p:.2f}** / {lite:.2f} ({p / lite if lite else float('nan'):.1f}x)")
+        lines.append(f"| `{cmd}` | " + " | ".join(cells) + " |")
+    return [*lines, "", "Goals: PostgreSQL p99 within 2x of SQLite's at 100k, < 10 ms at 1M.", ""]
 
 
 def _failover(fo: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,36 +28,57 @@ GOAL_MS = 25.0
 
 
 async def run(size: Size) -> dict[str, Any]:
-    from bot.client import BriefBot
-
     logging.getLogger("discord").setLevel(logging.WARNING)
     source = await archive(size.e2e_archive)
     with tempfile.TemporaryDirectory(prefix="briefbot-e2e-") as tmp:
         db = Path(tmp) / "briefbot.db"
         shutil.copyfile(source, db)
-        fake = FakeDiscord()
-        guild = fake.add_guild(name="Policy Desk")
-        channel = fake.add_channel(guild, name="general")
-        member = fake.add_member(guild, fake.add_user("reader"))
-        await fake.start()
-        config = Config(discord=DiscordConfig(token=Secret(fake.token)), storage=StorageConfig(path=str(db)))
-        bot = BriefBot(config)
-        try:
-            with fake.patch_discord():
-                async with fake.run_bot(bot, ready=False):
-                    await fake.wait_until(lambda: fake.global_commands, timeout=30, what="command sync")
-                    return await _drive(fake, bot, member, channel, size)
-        finally:
-            await fake.stop()
+        result = await _one(str(db), source, size)
+    if "postgresql" in size.backends:
+        from bench._postgres import pg_archive
+
+        url = await pg_archive(size.e2e_archive)
+        if url is not None:
+            print("    PostgreSQL:")
+            result["postgresql"] = await _one(url, source, size)
+    return result
 
 
-async def _drive(fake: FakeDiscord, bot: Any, member: Any, channel: Any, size: Size) -> dict[str, Any]:
+async def _one(target: str, source: Path, size: Size) -> dict[str, Any]:
+    """The commands against the real bot on ``target`` (a copy of the archive ``source``)."""
+    from bot.client import BriefBot
+
+    fake = FakeDiscord()
+    guild = fake.add_guild(name="Policy Desk")
+    channel = fake.add_channel(guild, name="general")
+    member = fake.add_member(guild, fake.add_user("reader"))
+    await fake.start()
+    config = Config(discord=DiscordConfig(token=Secret(fake.token)), storage=StorageConfig(path=target))
+    bot = BriefBot(config)
+    try:
+        with fake.patch_discord():
+            async with fake.run_bot(bot, ready=False):
+                await fake.wait_until(lambda: fake.global_commands, timeout=30, what="command sync")
+                return await _drive(fake, bot, member, channel, size, _speakers(source))
+    finally:
+        await fake.stop()
+
+
+def _speakers(path: Path) -> list[str]:
+    """The 300 most quoted speakers of the archive file (the same on either backend)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM speakers ORDER BY quote_count DESC LIMIT 300")]
+    finally:
+        conn.close()
+
+
+async def _drive(
+    fake: FakeDiscord, bot: Any, member: Any, channel: Any, size: Size, names: list[str]
+) -> dict[str, Any]:
     rng = random.Random(11)
     storage = bot.storage
     top = await storage.max_briefing_id()
-    names = [
-        r[0] for r in await storage._fetchall("SELECT name FROM speakers ORDER BY quote_count DESC LIMIT 300")
-    ]
     surnames = sorted({n.split()[-1] for n in names})
 
     async def slash(command: str, options: dict[str, Any]) -> float:

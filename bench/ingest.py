@@ -78,7 +78,7 @@ async def run(size: Size) -> dict[str, Any]:
     )
     print(f"    {bulk_rate:8.1f} briefings/s in batches of {BULK_BATCH} files (briefbot add FILE...)")
     print("    per briefing: " + ", ".join(f"{k} {v:.2f} ms" for k, v in stages.items()))
-    return {
+    out: dict[str, Any] = {
         "count": size.ingest_count,
         "mean_words": round(words, 1),
         "seconds": round(elapsed, 3),
@@ -89,9 +89,63 @@ async def run(size: Size) -> dict[str, Any]:
         "stage_ms": stages,
         "goal_per_s": GOAL_PER_S,
     }
+    if "postgresql" in size.backends:
+        pg = await _postgres(files, corpus, size.ingest_count)
+        if pg is not None:
+            out["postgresql"] = pg
+            print(
+                f"    PostgreSQL: {pg['per_second']:8.1f} briefings/s one file per transaction, "
+                f"{pg['bulk_per_second']:8.1f}/s in batches of {BULK_BATCH} (this process on one core; "
+                "the server on any)"
+            )
+    return out
 
 
-async def _bulk(path: Path, corpus: Corpus, count: int) -> float:
+async def _postgres(files: list[tuple[bytes, str]], corpus: Corpus, count: int) -> dict[str, Any] | None:
+    """The same two rates on a scratch PostgreSQL database (dropped after)."""
+    from bench._postgres import drop_database, scratch_database
+
+    url = await scratch_database()
+    if url is None:
+        return None
+    try:
+        config = Config(storage=StorageConfig(path=url))
+        storage = await open_storage(url)
+        try:
+            newsroom = Newsroom(storage, config)
+            with one_core():
+                start = time.perf_counter()
+                for data, name in files:
+                    report = await newsroom.import_document(data, name)
+                    if report.added != 1:
+                        raise RuntimeError(f"{name} was not added: {report.items}")
+                elapsed = time.perf_counter() - start
+        finally:
+            await storage.close()
+        await _drop_schema(url)
+        bulk_elapsed = await _bulk(url, corpus, count)
+    finally:
+        await drop_database(url)
+    return {
+        "seconds": round(elapsed, 3),
+        "per_second": round(count / elapsed, 1),
+        "bulk_seconds": round(bulk_elapsed, 3),
+        "bulk_per_second": round(count / bulk_elapsed, 1),
+    }
+
+
+async def _drop_schema(url: str) -> None:
+    """Empty the scratch database's tables, so the bulk run starts from an empty archive."""
+    import asyncpg
+
+    db = await asyncpg.connect(url)
+    try:
+        await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await db.close()
+
+
+async def _bulk(path: Path | str, corpus: Corpus, count: int) -> float:
     """Seconds to import ``count`` fresh files through ``Newsroom.import_documents`` in
     batches of ``BULK_BATCH``, on one core."""
     files = [(corpus.doc(200_000 + i, words=WORDS).text.encode(), f"bulk-{i}.md") for i in range(count)]

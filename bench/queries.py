@@ -27,6 +27,7 @@ from typing import Any
 from bench._archive import archive
 from bench._common import Size, load, summarise_ms
 from bench._corpus import TOPICS
+from bench._postgres import pg_archive
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.newsroom import Newsroom
@@ -46,6 +47,8 @@ BROAD = ("substations", "insurers", "inspectors", "budget", "council", "programm
 # Slow commands stop after this many seconds (at least 50 calls), so a full run ends.
 BUDGET_S = 20.0
 GOALS_MS = {100_000: 2.0, 1_000_000: 10.0}
+# PostgreSQL (issue #17): p99 within 2x of SQLite's at 100k, under 10 ms at 1M.
+PG_GOALS = {"100000": "p99 <= 2x SQLite's", "1000000": "p99 < 10 ms"}
 
 
 async def _inputs(
@@ -105,14 +108,29 @@ async def _time(call: Callable[[], Awaitable[Any]]) -> float:
     return time.perf_counter() - start
 
 
-async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[str, float]]:
+async def measure(
+    n: int, iterations: int, *, seed: int = 3, backend: str = "sqlite"
+) -> dict[str, dict[str, float]] | None:
+    """Each command's timings on the archive of ``n`` on ``backend``; None if PostgreSQL
+    cannot be reached. The inputs are sampled from the SQLite archive with the same seed,
+    so both backends answer the same calls over the same rows and ids."""
     path = await archive(n)
-    storage = await open_storage(path)
+    sampler = await open_storage(path)
     try:
-        assert isinstance(storage, SQLiteStorage)  # the inputs are sampled from its tables in SQL
-        newsroom = Newsroom(storage, Config())
+        assert isinstance(sampler, SQLiteStorage)  # the inputs are sampled from its tables in SQL
         rng = random.Random(seed)
-        inputs = await _inputs(storage, rng)
+        inputs = await _inputs(sampler, rng)
+    finally:
+        await sampler.close()
+    target: str = str(path)
+    if backend == "postgresql":
+        url = await pg_archive(n)
+        if url is None:
+            return None
+        target = url
+    storage = await open_storage(target)
+    try:
+        newsroom = Newsroom(storage, Config())
         out = {}
         for name in COMMANDS:
             make = inputs[name]
@@ -130,13 +148,31 @@ async def measure(n: int, iterations: int, *, seed: int = 3) -> dict[str, dict[s
 
 async def run(size: Size) -> dict[str, Any]:
     # Sizes measured in an earlier run are kept, so one size can be re-run on its own.
-    earlier = load("queries", size.name)
-    results: dict[str, Any] = dict(earlier["by_size"]) if earlier else {}
+    earlier = load("queries", size.name) or {}
+    results: dict[str, Any] = dict(earlier.get("by_size", {}))
+    pg_results: dict[str, Any] = dict(earlier.get("by_size_postgresql", {}))
     for n in size.archives:
         iterations = size.iterations if n < 1_000_000 else max(size.iterations // 4, 50)
-        results[str(n)] = await measure(n, iterations)
+        measured = await measure(n, iterations)
+        assert measured is not None
+        results[str(n)] = measured
+        pg = await measure(n, iterations, backend="postgresql") if "postgresql" in size.backends else None
+        if pg is not None:
+            pg_results[str(n)] = pg
         print(f"  {n:>9,} briefings  ({iterations} calls each)")
-        for name, s in results[str(n)].items():
-            print(f"    {name:<14} p50 {s['p50_ms']:8.3f}  p95 {s['p95_ms']:8.3f}  p99 {s['p99_ms']:8.3f} ms")
+        for name, s in measured.items():
+            line = f"    {name:<14} p50 {s['p50_ms']:8.3f}  p95 {s['p95_ms']:8.3f}  p99 {s['p99_ms']:8.3f} ms"
+            if pg is not None:
+                p = pg[name]
+                ratio = p["p99_ms"] / s["p99_ms"] if s["p99_ms"] else float("nan")
+                line = (
+                    f"    {name:<14} p99 SQLite {s['p99_ms']:8.3f}  PostgreSQL {p['p99_ms']:8.3f} ms "
+                    f"({ratio:4.1f}x; PostgreSQL p50 {p['p50_ms']:.3f})"
+                )
+            print(line)
     ordered = {k: results[k] for k in sorted(results, key=int)}
-    return {"by_size": ordered, "goals_ms": GOALS_MS}
+    out: dict[str, Any] = {"by_size": ordered, "goals_ms": GOALS_MS}
+    if pg_results:
+        out["by_size_postgresql"] = {k: pg_results[k] for k in sorted(pg_results, key=int)}
+        out["postgresql_goals"] = PG_GOALS
+    return out

@@ -42,6 +42,8 @@ from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
+MAX_RATELIMIT_WAIT_SECONDS = 30.0  # discord.py's smallest allowed max_ratelimit_timeout
+
 EXTENSIONS: tuple[str, ...] = ("cogs.reader", "cogs.subscriptions", "cogs.publisher", "cogs.sources")
 COMMAND_HASH_KEY = "command_hash:{scope}"
 
@@ -145,6 +147,9 @@ class BriefBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            # A request Discord asks to wait longer for (a publish past the hourly limit, an
+            # edit quota) fails at once instead of parking its delivery: the engine decides.
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
             **shards,
         )
         self.config = config

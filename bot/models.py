@@ -186,6 +186,13 @@ class Subscription:
     # Channels this subscription posted to before /subscriptions move, oldest first: their
     # deliveries are its history, and what went there is not posted again.
     moved_from: tuple[int, ...] = ()
+    # Text and announcement channels: a discussion thread on each post, archived after this many
+    # minutes without a message (60, 1440, 4320 or 10080); 0: no thread.
+    thread_archive_minutes: int = 0
+    # Announcement channels: publish each post to the servers that follow the channel.
+    publish: bool = False
+    # A forum or media channel: each message is a post (a thread) there.
+    forum: bool = False
 
     @property
     def channel_ids(self) -> tuple[int, ...]:

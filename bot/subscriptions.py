@@ -70,6 +70,14 @@ class SubscribeRequest:
     exclude_topics: str | None = None
     exclude_keywords: str | None = None
     per_hour: int | None = None
+    thread: bool = False  # a discussion thread on each post
+    thread_archive: int | None = None  # minutes without a message before it is archived
+    publish: bool = False  # announcement channels: publish each post to following servers
+    forum: bool = False  # the channel is a forum (or media) channel: posts are threads
+
+
+THREAD_ARCHIVE_MINUTES = (60, 1440, 4320, 10080)  # what Discord allows
+DEFAULT_THREAD_ARCHIVE = 1440
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +148,13 @@ class SubscriptionDesk:
             )
         if request.per_hour is not None and not 0 <= request.per_hour <= MAX_PER_HOUR:
             raise UserFacingError(N_("per_hour must be between 1 and {most}", most=MAX_PER_HOUR))
+        if request.thread_archive is not None and request.thread_archive not in THREAD_ARCHIVE_MINUTES:
+            raise UserFacingError(
+                N_(
+                    "thread_archive must be one of {choices} minutes",
+                    choices=", ".join(str(m) for m in THREAD_ARCHIVE_MINUTES),
+                )
+            )
         return options
 
     async def subscribe(self, request: SubscribeRequest) -> SubscribeOutcome:
@@ -167,6 +182,13 @@ class SubscriptionDesk:
             exclude_topics=split_list(request.exclude_topics),
             exclude_keywords=split_list(request.exclude_keywords),
             max_per_hour=request.per_hour or 0,
+            publish=request.publish,
+            forum=request.forum,
+            thread_archive_minutes=(
+                request.thread_archive or DEFAULT_THREAD_ARCHIVE
+                if request.thread or request.thread_archive
+                else 0
+            ),
         )
         if existing is not None:
             sub = replace(sub, created_at=existing.created_at, topic_roles=existing.topic_roles)
@@ -373,7 +395,9 @@ class SubscriptionDesk:
         log.info("channel %d resumed", channel_id)
         return resumed
 
-    async def move(self, from_channel_id: int, to_channel_id: int, guild_id: int) -> Subscription:
+    async def move(
+        self, from_channel_id: int, to_channel_id: int, guild_id: int, *, forum: bool = False
+    ) -> Subscription:
         """Move a subscription to another channel of this server: settings and history kept,
         nothing it already delivered posted again. The cog checks ``to`` is this server's
         and the bot can post there."""
@@ -389,6 +413,8 @@ class SubscriptionDesk:
                 )
             )
         moved = await self._storage.move_subscription(from_channel_id, to_channel_id)
+        if moved.forum != forum:  # posts there are forum posts, or no longer
+            moved = await self._storage.update_subscription(replace(moved, forum=forum))
         await self._scheduler.subscription_removed(from_channel_id)
         await self._scheduler.subscription_changed(to_channel_id)
         log.info("subscription moved from channel %d to %d", from_channel_id, to_channel_id)

@@ -263,6 +263,23 @@ class Outbox(Protocol):
         """The message is on Discord: record its id and reset the channel's failures."""
         ...
 
+    async def mark_published(
+        self, channel_id: int, nonce: str, *, now: datetime, note: str | None = None
+    ) -> None:
+        """After a sent message's publish: ``published_at`` (it counts against the channel's
+        hourly publishes), or, with ``note``, why it was not published (kept as the row's
+        ``last_error``: the delivery log shows it)."""
+        ...
+
+    async def publish_count(self, channel_id: int, since: datetime) -> int:
+        """How many of this channel's messages were published since ``since``."""
+        ...
+
+    async def mark_started(self, channel_id: int, nonce: str, *, now: datetime) -> None:
+        """Record, before a send that carries no nonce (a forum post), that it is being made:
+        the pending message's ``started_at`` (kept from the first time)."""
+        ...
+
     async def mark_message(
         self, channel_id: int, nonce: str, state: Literal["skipped", "failed"], reason: str
     ) -> None:

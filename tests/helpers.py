@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -19,8 +20,8 @@ from bot.config import ScheduleConfig
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.sender import MessageGone
 from bot.models import Analysis, Draft, Quote, ScheduleKind, Subscription, Summaries
-from storage.sqlite import SQLiteStorage
-from tests.storage_fixtures import open_contract_storage
+from storage.transfer import TABLE, as_transfer
+from tests.storage_fixtures import ContractStorage, open_contract_storage
 
 if TYPE_CHECKING:
     from tests.conftest import BotWorld
@@ -224,7 +225,7 @@ class FakeSender:
 
 @dataclass
 class World:
-    storage: SQLiteStorage
+    storage: ContractStorage
     clock: ManualClock
     sender: FakeSender
     engine: DeliveryEngine
@@ -275,7 +276,16 @@ class World:
         )
 
     async def states(self, channel_id: int) -> dict[str, int]:
-        rows = await self.storage._fetchall(
-            "SELECT state, count(*) FROM deliveries WHERE channel_id = ? GROUP BY state", (channel_id,)
+        """How many of the channel's outbox rows are in each state."""
+        return dict(
+            Counter(r["state"] for r in await outbox_rows(self.storage) if r["channel_id"] == channel_id)
         )
-        return {r[0]: r[1] for r in rows}
+
+
+async def outbox_rows(storage: object) -> list[dict[str, Any]]:
+    """Every outbox row as a dict of its columns, read through the storage layer's export
+    (``dump_table``), so the same check runs on every backend."""
+    table = TABLE["deliveries"]
+    return [
+        dict(zip(table.names, row, strict=True)) for row in await as_transfer(storage).dump_table(table.name)
+    ]

@@ -1,4 +1,5 @@
-"""The delivery engine against a real SQLite file and an in-memory fake Discord sender."""
+"""The delivery engine on every storage backend (a real SQLite file, a PostgreSQL schema) and an
+in-memory fake Discord sender."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
 from bot.discord_sender import DiscordSender
 from bot.models import Analysis, Draft, ScheduleKind, Summaries
-from storage.sqlite import SQLiteStorage
-from tests.helpers import ALERTS, GUILD, FakeSender, World
+from tests.helpers import ALERTS, GUILD, FakeSender, World, outbox_rows
+from tests.storage_fixtures import BACKENDS, open_backend
 
 
-@pytest.fixture
-async def world(tmp_path):
-    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+@pytest.fixture(params=sorted(BACKENDS))
+async def world(request, tmp_path):
+    storage = await open_backend(request.param, tmp_path)
     clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
     sender = FakeSender(clock)
     w = World(storage, clock, sender, None, [])  # type: ignore[arg-type]
@@ -217,8 +218,8 @@ async def test_crash_between_send_and_record_recovers_without_duplicate(world):
     await restarted.recover_pending()
     assert len(world.sender.channels[1]) == 1
     assert world.sender.channels[1][0].nonce == message_nonce(1, [b])
-    row = await world.storage._fetchone("SELECT state, message_id FROM deliveries WHERE channel_id = 1")
-    assert row is not None and (row[0], row[1]) == ("sent", world.sender.channels[1][0].id)
+    rows = [r for r in await outbox_rows(world.storage) if r["channel_id"] == 1]
+    assert [(r["state"], r["message_id"]) for r in rows] == [("sent", world.sender.channels[1][0].id)]
     assert len(world.sender.channels[2]) == 1
 
 

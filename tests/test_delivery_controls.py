@@ -1,5 +1,5 @@
-"""The subscription controls through the delivery engine and the subscription desk, with a real
-SQLite file and an in-memory Discord sender: the hourly cap, topic pings, test posts, pause,
+"""The subscription controls through the delivery engine and the subscription desk, on every
+storage backend and an in-memory Discord sender: the hourly cap, topic pings, test posts, pause,
 resume and move, and the delivery log's reasons."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.models import ScheduleKind
 from bot.subscriptions import MANUAL_PAUSE, SubscribeRequest, SubscriptionDesk
 from storage.sqlite import SQLiteStorage
 from tests.helpers import GUILD, FakeSender, World, run
+from tests.storage_fixtures import BACKENDS, open_backend
 
 
 @dataclass
@@ -35,9 +36,9 @@ class Scheduled:
         self.events.append(("removed", channel_id))
 
 
-@pytest.fixture
-async def world(tmp_path):
-    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+@pytest.fixture(params=sorted(BACKENDS))
+async def world(request, tmp_path):
+    storage = await open_backend(request.param, tmp_path)
     clock = ManualClock(datetime(2025, 3, 3, 10, 5, tzinfo=UTC))
     sender = FakeSender(clock)
     w = World(storage, clock, sender, None, [])  # type: ignore[arg-type]

@@ -14,17 +14,17 @@ from bot.config import ScheduleConfig
 from bot.delivery import engine as delivery_engine
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.ratelimit import RateLimiter
-from storage.sqlite import SQLiteStorage
-from tests.helpers import FakeSender, World
+from tests.helpers import FakeSender, World, outbox_rows
+from tests.storage_fixtures import BACKENDS, open_backend
 
 CHANNELS = 40
 CHUNK = 10
 
 
-@pytest.fixture
-async def world(tmp_path, monkeypatch):
+@pytest.fixture(params=sorted(BACKENDS))
+async def world(request, tmp_path, monkeypatch):
     monkeypatch.setattr(delivery_engine, "PLAN_CHUNK", CHUNK)
-    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+    storage = await open_backend(request.param, tmp_path)
     clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
     w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]
     w.engine = engine(w)
@@ -87,7 +87,7 @@ async def test_crash_mid_fan_out_then_restart_delivers_exactly_once(world: World
     with pytest.raises(asyncio.CancelledError):
         await run
     world.sender.send = sent  # type: ignore[method-assign]
-    planned = await world.storage._fetchall("SELECT DISTINCT channel_id FROM deliveries")
+    planned = {r["channel_id"] for r in await outbox_rows(world.storage)}
     assert 0 < len(planned) < CHANNELS  # it died mid-planning, not after
     restarted = engine(world)
     await restarted.recover_pending()

@@ -22,6 +22,7 @@ from bot.delivery.status import RunReport
 from bot.dispatcher import META_DISPATCHER, Dispatcher, Hook, SchedulerRelay
 from storage.sqlite import SQLiteStorage
 from tests.helpers import FakeSender, World
+from tests.storage_fixtures import BACKENDS, open_backend
 
 QUICK: dict[str, Any] = {
     "retry_seconds": 0.02,
@@ -320,9 +321,9 @@ class Gate:
         return self.open
 
 
-@pytest.fixture
-async def world(tmp_path):
-    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+@pytest.fixture(params=sorted(BACKENDS))
+async def world(request, tmp_path):
+    storage = await open_backend(request.param, tmp_path)
     clock = ManualClock(datetime(2025, 3, 3, 8, 0, tzinfo=UTC))
     w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]
     w.engine = w.new_engine()

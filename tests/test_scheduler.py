@@ -17,15 +17,14 @@ from bot.models import ScheduleKind, Subscription
 from bot.scheduler import INSTANT_JOB, STARTUP_JOB, BriefingScheduler
 from bot.timetable import next_run
 from tests.helpers import GUILD, FakeSender, World
+from tests.storage_fixtures import BACKENDS, open_backend
 
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
 
 
-@pytest.fixture
-async def world(tmp_path):
-    from storage.sqlite import SQLiteStorage
-
-    storage = await SQLiteStorage.open(tmp_path / "briefbot.db")
+@pytest.fixture(params=sorted(BACKENDS))
+async def world(request, tmp_path):
+    storage = await open_backend(request.param, tmp_path)
     clock = ManualClock(NOW)
     w = World(storage, clock, FakeSender(clock), None, [])  # type: ignore[arg-type]
     w.engine = w.new_engine()

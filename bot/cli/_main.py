@@ -13,6 +13,7 @@ from bot.cli._admin import (
     cmd_config_check,
     cmd_db_backup,
     cmd_db_check,
+    cmd_db_copy,
     cmd_db_upgrade,
     cmd_demo,
     cmd_run,
@@ -160,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
     p.add_argument("path", metavar="PATH")
     p.set_defaults(func=cmd_db_backup)
+    p = db.add_parser(
+        "copy",
+        help="copy everything from one database to another (SQLite or PostgreSQL, either way)",
+        description="Copy every briefing, analysis, quote correction, subscription, outbox row, "
+        "source and setting, keeping their ids, into an empty target in one transaction, and check "
+        "every table's count on both sides. Stop the bot first: what it writes during the copy is "
+        "not copied. --merge copies into a non-empty target: rows the target already has "
+        "identically are skipped, and any row it holds differently (or that collides with one of "
+        "its rows) refuses the whole copy, with nothing written.",
+    )
+    p.add_argument("--from", dest="source", metavar="PATH_OR_URL", required=True, help="the database to copy")
+    p.add_argument("--to", dest="target", metavar="PATH_OR_URL", required=True, help="where to copy it")
+    p.add_argument("--merge", action="store_true", help="add to a non-empty target (see above)")
+    p.set_defaults(func=cmd_db_copy)
 
     cfg = sub.add_parser("config", help="configuration").add_subparsers(
         dest="config_command", metavar="ACTION", required=True

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 
@@ -28,6 +28,8 @@ from bot.delivery.planner import (
     ping_roles,
     plan_backfill,
     plan_channel,
+    post_title,
+    post_topics,
     render_message,
 )
 from bot.delivery.ratelimit import RateLimiter
@@ -36,6 +38,7 @@ from bot.delivery.sender import (
     ChannelGone,
     DeliveryError,
     Fence,
+    Forums,
     Locales,
     MessageGone,
     NoAccess,
@@ -46,7 +49,7 @@ from bot.delivery.sender import (
 )
 from bot.delivery.status import CopyReport, DeliveryStatus, RunReport, read_status
 from bot.i18n import ENGLISH, N_, Localizer, Message, localizer
-from bot.models import ScheduleKind, Subscription
+from bot.models import Briefing, ScheduleKind, Subscription
 from bot.timetable import hour_window
 from storage import Storage
 
@@ -54,6 +57,10 @@ log = logging.getLogger(__name__)
 
 PLAN_CHUNK = 200  # instant channels planned (and written to the outbox) per transaction
 TEST_POST_LOOKBACK = 200  # the newest briefings a test post looks through for one that passes
+RECONCILE_SLACK = timedelta(minutes=1)  # clock skew allowed between us and Discord's snowflakes
+PUBLISH_BUDGET = 10  # publishes per announcement channel an hour (Discord's limit)
+PUBLISH_WINDOW = timedelta(hours=1)
+KNOWN_POSTS = 50  # a channel's latest deliveries whose posts a reconciled post cannot be
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,10 @@ class DeliveryEngine:
     waiting for its rate-limit slot, right before the request): when it may not, the
     message and the rest of its channel stay pending, with their nonces, for the
     process that may. Planning is not fenced: any process may write the outbox.
+
+    With ``forums``, a message for a forum (or media) channel becomes a post there. That
+    route takes no nonce, so the outbox records that the post is being made (``started_at``)
+    before the request, and a message found so marked is first looked for on Discord.
     """
 
     def __init__(
@@ -91,6 +102,7 @@ class DeliveryEngine:
         locales: Locales | None = None,
         limiter: RateLimiter | None = None,
         fence: Fence | None = None,
+        forums: Forums | None = None,
         max_concurrency: int = 50,
         workers: int = 100,
         tries: int = 3,
@@ -104,6 +116,7 @@ class DeliveryEngine:
         self._locales = locales
         self._limiter = limiter or RateLimiter(self._clock)
         self._fence = fence
+        self._forums = forums
         self._requests = asyncio.Semaphore(max_concurrency)
         self._workers = max(1, workers)
         self._tries = max(1, tries)
@@ -326,20 +339,25 @@ class DeliveryEngine:
             await self._storage.mark_message(channel_id, message.nonce, "skipped", "briefing removed")
             report.skipped += 1
             return True
+        forums = self._forums if sub.forum else None  # a forum's posts are threads
+        started = message.started_at
         embeds = render_message(message.kind, briefings, self._language(channel_id=channel_id))
         for attempt in range(self._tries):
             try:
+                found = await self._already_posted(forums, message, briefings, since=started)
+                if found is not None:
+                    log.info("channel %s: post %s found on Discord, not made again", channel_id, found)
+                    await self._storage.mark_sent(channel_id, message.nonce, found, now=self._clock.now())
+                    report.sent += 1
+                    return True
                 async with self._limiter.slot(channel_id), self._requests:
                     if not await self._may_send():  # asked again: the wait for the slot may be long
                         report.held += 1
                         return False
-                    message_id = await self._sender.send(
-                        channel_id,
-                        content=message.content or ping_content(message.ping_role_ids),
-                        embeds=embeds,
-                        nonce=message.nonce,
-                        allowed_mentions=allowed_mentions(message.ping_role_ids),
-                    )
+                    if forums is not None:
+                        started = started or self._clock.now()
+                        await self._storage.mark_started(channel_id, message.nonce, now=started)
+                    message_id = await self._post(forums, message, briefings, embeds)
             except TransientError as exc:
                 if attempt + 1 < self._tries:
                     await self._clock.sleep(self._backoff * 2**attempt)
@@ -359,10 +377,130 @@ class DeliveryEngine:
                 report.failed += 1
                 return True
             else:
-                await self._storage.mark_sent(channel_id, message.nonce, message_id, now=self._clock.now())
+                await self._sent(sub, message, message_id, briefings, forum=forums is not None)
                 report.sent += 1
                 return True
         return False  # pragma: no cover - the loop always returns
+
+    async def _sent(
+        self,
+        sub: Subscription,
+        message: PendingMessage,
+        message_id: int,
+        briefings: Sequence[Briefing],
+        *,
+        forum: bool,
+    ) -> None:
+        """Discord took the message: its discussion thread and its publish, then the outbox
+        records it (so a crash before that repeats them, and Discord says they are done)."""
+        await self._discussion(sub, message_id, message, briefings, forum=forum)
+        unpublished = await self._publish(sub, message_id, forum=forum)
+        now = self._clock.now()
+        await self._storage.mark_sent(sub.channel_id, message.nonce, message_id, now=now)
+        if sub.publish and not forum and self._forums is not None:
+            await self._storage.mark_published(sub.channel_id, message.nonce, now=now, note=unpublished)
+
+    async def _publish(self, sub: Subscription, message_id: int, *, forum: bool) -> str | None:
+        """Publish a post of an announcement channel (``publish:true``), before the post is
+        recorded as sent (after a crash it is published then; published already counts as
+        done). Discord allows about ``PUBLISH_BUDGET`` publishes per channel an hour: past
+        that, and on a 429, the post stays unpublished and this says why (stored in English,
+        like pause reasons); a publish is never retried."""
+        channels = self._forums
+        if channels is None or forum or not sub.publish:
+            return None
+        now = self._clock.now()
+        used = await self._storage.publish_count(sub.channel_id, now - PUBLISH_WINDOW)
+        if used >= PUBLISH_BUDGET:
+            log.info(
+                "channel %s: publish budget used (%d this hour): %s not published",
+                sub.channel_id,
+                used,
+                message_id,
+            )
+            return (
+                f"not published: the channel's {PUBLISH_BUDGET} publishes of the last hour are used "
+                "(Discord's limit), so following servers did not get it"
+            )
+        try:
+            async with self._limiter.slot(sub.channel_id), self._requests:
+                await channels.publish(sub.channel_id, message_id)
+        except DeliveryError as exc:
+            log.warning("channel %s: message %s not published: %s", sub.channel_id, message_id, exc)
+            return f"not published: {exc}"
+        return None
+
+    async def _discussion(
+        self,
+        sub: Subscription,
+        message_id: int,
+        message: PendingMessage,
+        briefings: Sequence[Briefing],
+        *,
+        forum: bool,
+    ) -> None:
+        """A discussion thread on a post, before the post is recorded as sent: after a crash
+        the post is sent again with its nonce (Discord answers with the same message) and the
+        thread made then (made already counts as done). A thread Discord refuses costs the
+        post nothing: it is logged."""
+        threads = self._forums
+        if threads is None or forum or not sub.thread_archive_minutes:
+            return
+        name = post_title(message.kind, briefings, self._language(channel_id=sub.channel_id))
+        try:
+            await self._retrying(
+                sub.channel_id,
+                lambda: threads.start_thread(
+                    sub.channel_id, message_id, name=name, archive_minutes=sub.thread_archive_minutes
+                ),
+            )
+        except DeliveryError as exc:
+            log.warning("channel %s: no discussion thread on message %s: %s", sub.channel_id, message_id, exc)
+
+    async def _post(
+        self,
+        forums: Forums | None,
+        message: PendingMessage,
+        briefings: Sequence[Briefing],
+        embeds: Sequence[discord.Embed],
+    ) -> int:
+        """The request itself: a message with its nonce, or a forum post (recorded as begun)."""
+        channel_id = message.channel_id
+        content = message.content or ping_content(message.ping_role_ids)
+        mentions = allowed_mentions(message.ping_role_ids)
+        if forums is None:
+            return await self._sender.send(
+                channel_id, content=content, embeds=embeds, nonce=message.nonce, allowed_mentions=mentions
+            )
+        return await forums.create_post(
+            channel_id,
+            title=post_title(message.kind, briefings, self._language(channel_id=channel_id)),
+            topics=post_topics(briefings),
+            content=content,
+            embeds=embeds,
+            allowed_mentions=mentions,
+        )
+
+    async def _already_posted(
+        self,
+        forums: Forums | None,
+        message: PendingMessage,
+        briefings: Sequence[Briefing],
+        *,
+        since: datetime | None,
+    ) -> int | None:
+        """A forum post begun before (then a crash or a timeout) may be on Discord: its id
+        when it is there (not one of the channel's recorded posts). Discord's errors are
+        raised as they are."""
+        if forums is None or since is None:
+            return None
+        known = await self._storage.delivery_log([message.channel_id], limit=KNOWN_POSTS)
+        return await forums.find_post(
+            message.channel_id,
+            title=post_title(message.kind, briefings, self._language(channel_id=message.channel_id)),
+            since=since - RECONCILE_SLACK,
+            exclude=frozenset(r.message_id for r in known if r.message_id is not None),
+        )
 
     async def _may_send(self) -> bool:
         return self._fence is None or await self._fence.may_send()
@@ -541,13 +679,23 @@ class DeliveryEngine:
             )
         embeds = render_message(kind, briefings, tr)
         async with self._limiter.slot(channel_id), self._requests:
-            message_id = await self._sender.send(
-                channel_id,
-                content=note,
-                embeds=embeds,
-                nonce=secrets.token_hex(NONCE_LENGTH // 2),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            if self._forums is not None and sub.forum:
+                message_id = await self._forums.create_post(
+                    channel_id,
+                    title=post_title(kind, briefings, tr),
+                    topics=post_topics(briefings),
+                    content=note,
+                    embeds=embeds,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            else:
+                message_id = await self._sender.send(
+                    channel_id,
+                    content=note,
+                    embeds=embeds,
+                    nonce=secrets.token_hex(NONCE_LENGTH // 2),
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
         log.info("test post of briefing %s to channel %s", chosen.id, channel_id)
         return PostedTest(message_id, briefings[0].id, briefings[0].title)
 

@@ -71,7 +71,13 @@ def _paused(state: SubscriptionState) -> Explanation:
 def _from_record(state: SubscriptionState, record: DeliveryRecord, now: datetime) -> Explanation:
     where = record.channel_id
     if record.state == "sent":
-        return Explanation(Reason.SENT, at=record.sent_at, message_id=record.message_id, channel_id=where)
+        return Explanation(
+            Reason.SENT,
+            at=record.sent_at,
+            message_id=record.message_id,
+            channel_id=where,
+            detail=record.last_error,
+        )
     if record.state == "failed":
         return Explanation(Reason.FAILED, detail=record.last_error, channel_id=where)
     if record.state == "skipped":
@@ -162,6 +168,10 @@ def _outbox_text(
     """What an outbox row says happened."""
     if e.reason is Reason.SENT:
         where = channel(e.channel_id) if e.channel_id is not None else "?"
+        if e.detail:  # a note on a delivered post (not published, say), as the engine wrote it
+            return tr.gettext(
+                "Delivered to {channel} {when}; {note}.", channel=where, when=_when(e.at, when), note=e.detail
+            )
         return tr.gettext("Delivered to {channel} {when}.", channel=where, when=_when(e.at, when))
     if e.reason is Reason.HELD:
         return tr.gettext(

@@ -238,3 +238,26 @@ def render_message(kind: str, briefings: Sequence[Briefing], tr: Localizer = ENG
         return replies.post(briefings[0], tr=tr).embeds
     title = tr.ngettext("Digest: {n} new briefing", "Digest: {n} new briefings", len(briefings))
     return render.digest_embeds(briefings, title=title, tr=tr)
+
+
+POST_TITLE_LIMIT = 100  # Discord's limit on a thread's (a forum post's) name
+
+
+def post_title(kind: str, briefings: Sequence[Briefing], tr: Localizer = ENGLISH) -> str:
+    """The title of a forum post or discussion thread: the headline, or the digest's title."""
+    if kind == "post" and len(briefings) == 1:
+        title = " ".join(briefings[0].title.split())
+    else:
+        title = tr.ngettext("Digest: {n} new briefing", "Digest: {n} new briefings", len(briefings))
+    if len(title) > POST_TITLE_LIMIT:
+        title = title[: POST_TITLE_LIMIT - 1].rstrip() + "…"
+    return title or "—"
+
+
+def post_topics(briefings: Sequence[Briefing]) -> tuple[str, ...]:
+    """The topics of a message's briefings, in order, each once (any case)."""
+    seen: dict[str, str] = {}
+    for briefing in briefings:
+        for tag in briefing.tags:
+            seen.setdefault(tag.casefold(), tag)
+    return tuple(seen.values())

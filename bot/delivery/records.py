@@ -77,6 +77,9 @@ class PendingMessage:
     content: str | None  # None: only the mentions of ``ping_role_ids``
     ping_role_ids: tuple[int, ...]
     attempts: int
+    # When a send without a nonce (a forum post) was begun: it may be on Discord already,
+    # so the engine looks for it there before making it again.
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from bot.errors import PermissionDeniedError, UserFacingError
 from bot.i18n import N_, Message
 from bot.i18n.commands import reader, server
 from bot.models import ScheduleKind
-from bot.subscriptions import MAX_PER_HOUR, OTHER_SERVER, SubscribeRequest, SubscriptionDesk
+from bot.subscriptions import MAX_PER_HOUR, OTHER_SERVER, SubscribeOutcome, SubscribeRequest, SubscriptionDesk
 from bot.timetable import WEEKDAYS, describe, zone_names
 from cogs.reader import NO_MENTIONS, briefing_choices
 from cogs.subscriptions._notify import NotifyButton, assignable, check_plain, toggle_topic
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Postable = discord.TextChannel | discord.Thread
+Target = Postable | discord.ForumChannel  # forum and media channels take each briefing as a post
 ChannelOption = app_commands.AppCommandChannel | app_commands.AppCommandThread
 
 # Guild-installed and used in servers only: a server's subscriptions are its managers' business.
@@ -41,18 +42,26 @@ in_server_channels = app_commands.allowed_contexts(guilds=True, dms=False, priva
 MANAGE_REFUSAL = N_("You need Manage Server to manage this server's subscriptions.")
 
 
-def missing_post_permissions(channel: Postable, me: discord.Member) -> list[Message]:
-    """What the bot lacks to post briefing cards in ``channel``, named as Discord names it."""
+def missing_post_permissions(channel: Target, me: discord.Member) -> list[Message]:
+    """What the bot lacks to post briefing cards in ``channel``, named as Discord names it.
+
+    In a forum it creates posts (Send Messages, which Discord calls Create Posts there) and
+    must read the forum's archived posts to make sure, after a crash, that it does not post
+    one twice (Read Message History)."""
     perms = channel.permissions_for(me)
     send = (
         ("send_messages_in_threads", N_("Send Messages in Threads"))
         if isinstance(channel, discord.Thread)
+        else ("send_messages", N_("Create Posts"))
+        if isinstance(channel, discord.ForumChannel)
         else ("send_messages", N_("Send Messages"))
     )
     # Without View or Send, Discord also drops Embed Links: name only the root cause.
     for needed in (("view_channel", N_("View Channel")), send, ("embed_links", N_("Embed Links"))):
         if not getattr(perms, needed[0]):
             return [needed[1]]
+    if isinstance(channel, discord.ForumChannel) and not perms.read_message_history:
+        return [N_("Read Message History")]
     return []
 
 
@@ -62,6 +71,35 @@ def _outcome(verb: str, channel: str, schedule: str, tr: i18n.Localizer) -> str:
     if verb == "Updated":
         return tr.gettext("Updated {channel}: {schedule}", channel=channel, schedule=schedule)
     return tr.gettext("Subscribed {channel}: {schedule}", channel=channel, schedule=schedule)
+
+
+def _subscribed(
+    outcome: SubscribeOutcome, channel: str, role: discord.Role | None, backfill: int, tr: i18n.Localizer
+) -> str:
+    """What /subscribe answers: the subscription as stored, one clause a setting."""
+    stored = outcome.subscription
+    text = _outcome(outcome.verb, channel, describe(stored, tr), tr)
+    if stored.topics:
+        text += tr.gettext(", topics {topics}", topics=", ".join(stored.topics))
+    if stored.keywords:
+        text += tr.gettext(", keywords {keywords}", keywords=", ".join(stored.keywords))
+    if stored.exclude_topics:
+        text += tr.gettext(", never topics {topics}", topics=", ".join(stored.exclude_topics))
+    if stored.exclude_keywords:
+        text += tr.gettext(", never keywords {keywords}", keywords=", ".join(stored.exclude_keywords))
+    if role is not None:
+        text += tr.gettext(", mentioning {role}", role=role.mention)
+    if stored.max_per_hour:
+        text += tr.ngettext(", at most {n} post an hour", ", at most {n} posts an hour", stored.max_per_hour)
+    if stored.thread_archive_minutes:
+        text += tr.gettext(", a discussion thread on each post")
+    if stored.publish:
+        text += tr.gettext(", each post published to following servers (at most 10 an hour)")
+    if outcome.next_digest is not None:
+        text += tr.gettext(". Next digest {when}", when=render.timestamp(outcome.next_digest, "f"))
+    if backfill:
+        text += tr.ngettext(". Posting the {n} newest now", ". Posting the {n} newest now", backfill)
+    return text
 
 
 class SubscriptionsCog(commands.Cog):
@@ -105,21 +143,31 @@ class SubscriptionsCog(commands.Cog):
         return guild
 
     def _resolve_channel(self, interaction: discord.Interaction, channel_id: int, name: str) -> Postable:
+        """A text channel or thread (for panels and alerts, which are messages)."""
+        resolved = self._resolve_target(interaction, channel_id, name)
+        if isinstance(resolved, discord.ForumChannel):
+            raise UserFacingError(
+                N_("{channel} is a forum: choose a text channel for this.", channel=resolved.mention)
+            )
+        return resolved
+
+    def _resolve_target(self, interaction: discord.Interaction, channel_id: int, name: str) -> Target:
         """The channel from the bot's own cache, so its server is the real one (the
         option's own guild id is just the interaction's)."""
         resolved = self.bot.get_channel(channel_id)
         guild = getattr(resolved, "guild", None)
         if guild is not None and guild.id != interaction.guild_id:
             raise PermissionDeniedError(OTHER_SERVER)
-        if not isinstance(resolved, Postable):
+        if not isinstance(resolved, Target):
             raise UserFacingError(N_("I can't see #{name}; check that I have View Channel there.", name=name))
         return resolved
 
     def _postable(
         self, interaction: discord.Interaction, guild: discord.Guild, channel: ChannelOption
-    ) -> Postable:
-        """A channel of this server the bot can post cards in; an error naming what it lacks."""
-        target = self._resolve_channel(interaction, channel.id, channel.name)
+    ) -> Target:
+        """A channel of this server the bot can post cards in (a forum: posts); an error
+        naming what it lacks."""
+        target = self._resolve_target(interaction, channel.id, channel.name)
         missing = missing_post_permissions(target, guild.me)
         if missing:
             tr = reader(interaction)
@@ -131,6 +179,40 @@ class SubscriptionsCog(commands.Cog):
                 )
             )
         return target
+
+    def _check_threads(
+        self, target: Target, guild: discord.Guild, tr: i18n.Localizer, *, wanted: bool
+    ) -> None:
+        """Discussion threads (when ``wanted``): only on a text or announcement channel's posts
+        (a forum's posts are threads already), and the bot needs Create Public Threads there."""
+        if not wanted:
+            return
+        if not isinstance(target, discord.TextChannel):
+            raise UserFacingError(
+                N_(
+                    "Discussion threads need a text or announcement channel; {channel} is not one.",
+                    channel=target.mention,
+                )
+            )
+        if not target.permissions_for(guild.me).create_public_threads:
+            needed = N_("Create Public Threads")
+            raise UserFacingError(
+                N_(
+                    "I can't start discussion threads in {channel}: I need {permissions} there.",
+                    channel=target.mention,
+                    permissions=tr.text(needed),
+                )
+            )
+
+    def _check_publish(self, target: Target, *, wanted: bool) -> None:
+        """Publishing (when ``wanted``) needs an announcement channel."""
+        if wanted and not (isinstance(target, discord.TextChannel) and target.is_news()):
+            raise UserFacingError(
+                N_(
+                    "Only posts in an announcement channel can be published; {channel} is not one.",
+                    channel=target.mention,
+                )
+            )
 
     def _this_server(self, guild: discord.Guild, channel_id: int) -> None:
         """Refuse a channel the bot knows to be another server's (one it cannot see, or that
@@ -160,10 +242,19 @@ class SubscriptionsCog(commands.Cog):
         exclude_topics="Never these topics, whatever else matches (comma-separated tags)",
         exclude_keywords="Never briefings mentioning these words (comma-separated)",
         per_hour="Instant only: at most this many posts an hour; the rest come as one digest",
+        thread="Text and announcement channels: a discussion thread on each post",
+        thread_archive="How long a discussion thread stays open without messages",
+        publish="Announcement channels: publish each post to the servers following the channel",
     )
     @app_commands.choices(  # type: ignore[misc]
         schedule=[app_commands.Choice(name=k.value, value=k.value) for k in ScheduleKind],
         day=[app_commands.Choice(name=d.title(), value=i) for i, d in enumerate(WEEKDAYS)],
+        thread_archive=[
+            app_commands.Choice(name="1 hour", value=60),
+            app_commands.Choice(name="24 hours", value=1440),
+            app_commands.Choice(name="3 days", value=4320),
+            app_commands.Choice(name="1 week", value=10080),
+        ],
     )
     async def subscribe(
         self,
@@ -181,10 +272,15 @@ class SubscriptionsCog(commands.Cog):
         exclude_topics: app_commands.Range[str, 1, 300] | None = None,
         exclude_keywords: app_commands.Range[str, 1, 300] | None = None,
         per_hour: app_commands.Range[int, 1, MAX_PER_HOUR] | None = None,
+        thread: bool = False,
+        thread_archive: int | None = None,
+        publish: bool = False,
     ) -> None:
         tr = reader(interaction)
         guild = self._require_manager(interaction, N_("You need Manage Server to subscribe a channel."))
         target = self._postable(interaction, guild, channel)
+        self._check_threads(target, guild, tr, wanted=thread or thread_archive is not None)
+        self._check_publish(target, wanted=publish)
         if alerts is not None:
             self._resolve_channel(interaction, alerts.id, alerts.name)
         # discord.py builds the option's Role on the interaction's guild, so its
@@ -206,30 +302,15 @@ class SubscriptionsCog(commands.Cog):
             exclude_topics=exclude_topics,
             exclude_keywords=exclude_keywords,
             per_hour=per_hour,
+            thread=thread,
+            thread_archive=thread_archive,
+            publish=publish,
+            forum=isinstance(target, discord.ForumChannel),
         )
         self.desk.check(request)  # a typo is answered at once
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.desk.subscribe(request)
-        stored = outcome.subscription
-        text = _outcome(outcome.verb, target.mention, describe(stored, tr), tr)
-        if stored.topics:
-            text += tr.gettext(", topics {topics}", topics=", ".join(stored.topics))
-        if stored.keywords:
-            text += tr.gettext(", keywords {keywords}", keywords=", ".join(stored.keywords))
-        if stored.exclude_topics:
-            text += tr.gettext(", never topics {topics}", topics=", ".join(stored.exclude_topics))
-        if stored.exclude_keywords:
-            text += tr.gettext(", never keywords {keywords}", keywords=", ".join(stored.exclude_keywords))
-        if role is not None:
-            text += tr.gettext(", mentioning {role}", role=role.mention)
-        if stored.max_per_hour:
-            text += tr.ngettext(
-                ", at most {n} post an hour", ", at most {n} posts an hour", stored.max_per_hour
-            )
-        if outcome.next_digest is not None:
-            text += tr.gettext(". Next digest {when}", when=render.timestamp(outcome.next_digest, "f"))
-        if backfill:
-            text += tr.ngettext(". Posting the {n} newest now", ". Posting the {n} newest now", backfill)
+        text = _subscribed(outcome, target.mention, role, backfill, tr)
         await interaction.edit_original_response(content=text + ".", allowed_mentions=NO_MENTIONS)
 
     @subscribe.autocomplete("timezone")
@@ -450,7 +531,8 @@ class SubscriptionsCog(commands.Cog):
         guild = self._require_manager(interaction)
         self._this_server(guild, from_.id)
         target = self._postable(interaction, guild, to)
-        moved = await self.desk.move(from_.id, target.id, guild.id)
+        forum = isinstance(target, discord.ForumChannel)
+        moved = await self.desk.move(from_.id, target.id, guild.id, forum=forum)
         text = tr.gettext(
             "Moved the subscription of {old} to {new}: {schedule}. What {old} already got is not posted again.",
             old=f"<#{from_.id}>",

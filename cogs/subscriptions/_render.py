@@ -32,6 +32,22 @@ def pause_line(sub: Subscription, tr: i18n.Localizer) -> str:
     return tr.gettext("Paused: {reason}. /subscribe again to resume.", reason=sub.paused_reason)
 
 
+def _reach_lines(sub: Subscription, tr: i18n.Localizer) -> list[str]:
+    """How each post reaches readers beyond the channel: published, a discussion thread."""
+    lines = []
+    if sub.publish:
+        lines.append(tr.gettext("Each post published to following servers (at most 10 an hour)"))
+    if sub.thread_archive_minutes:
+        lines.append(
+            tr.ngettext(
+                "A discussion thread on each post, archived after {n} hour without messages",
+                "A discussion thread on each post, archived after {n} hours without messages",
+                sub.thread_archive_minutes // 60,
+            )
+        )
+    return lines
+
+
 def subscription_lines(sub: Subscription, tr: i18n.Localizer, next_digest: datetime | None) -> list[str]:
     """A subscription's settings and state, one fact a line."""
     lines = [describe(sub, tr)]
@@ -55,6 +71,7 @@ def subscription_lines(sub: Subscription, tr: i18n.Localizer, next_digest: datet
                 sub.max_per_hour,
             )
         )
+    lines.extend(_reach_lines(sub, tr))
     if sub.paused_reason:
         lines.append("⏸️ " + pause_line(sub, tr))
     else:
@@ -89,6 +106,8 @@ def subscriptions_embed(
 
 def record_result(record: DeliveryRecord, tr: i18n.Localizer, now: datetime) -> str:
     """What became of one outbox row, in a few words."""
+    if record.state == "sent" and record.last_error:  # sent, with a note (not published, say)
+        return "✅ " + tr.gettext("sent; {note}", note=record.last_error)
     if record.state == "sent":
         return "✅ " + tr.gettext("sent")
     if record.state == "failed":

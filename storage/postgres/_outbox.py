@@ -182,7 +182,7 @@ class PostgresOutbox(PostgresConnection):
         """This channel's unsent messages, oldest first: those held until after ``now``
         (an hourly cap's digest) are left out."""
         rows = await self._fetch(
-            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts FROM deliveries "
+            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts, started_at FROM deliveries "
             "WHERE channel_id = $1 AND state = 'pending' AND nonce NOT IN (SELECT nonce FROM deliveries "
             "WHERE channel_id = $1 AND state = 'pending' AND hold_until > $2) ORDER BY id",
             channel_id,
@@ -204,6 +204,9 @@ class PostgresOutbox(PostgresConnection):
                     content=first["content"],
                     ping_role_ids=tuple(dict.fromkeys(int(r) for m in members for r in m["ping_role_ids"])),
                     attempts=max(int(m["attempts"]) for m in members),
+                    started_at=min(
+                        (m["started_at"] for m in members if m["started_at"] is not None), default=None
+                    ),
                 )
             )
         return messages
@@ -224,6 +227,45 @@ class PostgresOutbox(PostgresConnection):
                 "UPDATE subscriptions SET failures = 0, last_delivery_at = $1 WHERE channel_id = $2",
                 moment,
                 channel_id,
+            )
+
+    async def mark_published(
+        self, channel_id: int, nonce: str, *, now: datetime, note: str | None = None
+    ) -> None:
+        """A sent message was published (or, with ``note``, why not)."""
+        async with self._writing() as db:
+            if note is None:
+                await db.execute(
+                    "UPDATE deliveries SET published_at = $1 WHERE channel_id = $2 AND nonce = $3 AND state = 'sent'",
+                    stamp(now),
+                    channel_id,
+                    nonce,
+                )
+            else:
+                await db.execute(
+                    "UPDATE deliveries SET last_error = $1 WHERE channel_id = $2 AND nonce = $3 AND state = 'sent'",
+                    note,
+                    channel_id,
+                    nonce,
+                )
+
+    async def publish_count(self, channel_id: int, since: datetime) -> int:
+        rows = await self._fetch(
+            "SELECT count(DISTINCT nonce) AS n FROM deliveries WHERE channel_id = $1 AND published_at >= $2",
+            channel_id,
+            stamp(since),
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    async def mark_started(self, channel_id: int, nonce: str, *, now: datetime) -> None:
+        """Before a send without a nonce: the message may be on Discord from now on."""
+        async with self._writing() as db:
+            await db.execute(
+                "UPDATE deliveries SET started_at = coalesce(started_at, $1) "
+                "WHERE channel_id = $2 AND nonce = $3 AND state = 'pending'",
+                stamp(now),
+                channel_id,
+                nonce,
             )
 
     async def mark_message(

@@ -51,6 +51,9 @@ def subscription(row: asyncpg.Record) -> Subscription:
         max_per_hour=int(row["max_per_hour"]),
         paused_by_hand=bool(row["paused_by_hand"]),
         paused_at=row["paused_at"],
+        thread_archive_minutes=int(row["thread_archive_minutes"]),
+        publish=bool(row["publish"]),
+        forum=bool(row["forum"]),
         moved_from=tuple(int(c) for c in row["moved_from"]),
     )
 
@@ -70,6 +73,9 @@ def settings_params(sub: Subscription) -> tuple[Any, ...]:
         list(sub.exclude_keywords),
         json.dumps([[topic, role] for topic, role in sub.topic_roles], ensure_ascii=False),
         sub.max_per_hour,
+        sub.thread_archive_minutes,
+        sub.publish,
+        sub.forum,
     )
 
 
@@ -88,6 +94,9 @@ SETTINGS_COLUMNS = (
     ("exclude_keywords", "text[]"),
     ("topic_roles", "jsonb"),
     ("max_per_hour", "integer"),
+    ("thread_archive_minutes", "integer"),
+    ("publish", "boolean"),
+    ("forum", "boolean"),
 )
 
 

@@ -17,6 +17,7 @@ from storage.postgres._outbox import PostgresOutbox
 from storage.postgres._sources import PostgresSources
 from storage.postgres._subscriptions import PostgresSubscriptions
 from storage.postgres._target import Target, parse_target
+from storage.postgres._transfer import PostgresTransfer
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,12 @@ _WRITE_LOCK_SQL = "SELECT hashtextextended('briefbot.write:' || coalesce(current
 
 
 class PostgresStorage(
-    PostgresArchive, PostgresSubscriptions, PostgresOutbox, PostgresCoordination, PostgresSources
+    PostgresArchive,
+    PostgresSubscriptions,
+    PostgresOutbox,
+    PostgresCoordination,
+    PostgresSources,
+    PostgresTransfer,
 ):
     """Typed async access to the briefbot database (``storage.Storage`` over PostgreSQL)."""
 

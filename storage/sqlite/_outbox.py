@@ -185,7 +185,7 @@ class SQLiteOutbox(SQLiteConnection):
         """This channel's unsent messages, oldest first: those held until after ``now``
         (an hourly cap's digest) are left out."""
         rows = await self._fetchall(
-            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts FROM deliveries "
+            "SELECT id, briefing_id, nonce, kind, position, content, ping_role_ids, attempts, started_at FROM deliveries "
             "WHERE channel_id = ? AND state = 'pending' AND nonce NOT IN (SELECT nonce FROM deliveries "
             "WHERE channel_id = ? AND state = 'pending' AND hold_until > ?) ORDER BY id",
             (channel_id, channel_id, now_ts(now)),
@@ -208,6 +208,9 @@ class SQLiteOutbox(SQLiteConnection):
                         dict.fromkeys(int(r) for m in members for r in json.loads(m["ping_role_ids"]))
                     ),
                     attempts=max(int(m["attempts"]) for m in members),
+                    started_at=from_ts(
+                        min((m["started_at"] for m in members if m["started_at"] is not None), default=None)
+                    ),
                 )
             )
         return messages
@@ -228,6 +231,33 @@ class SQLiteOutbox(SQLiteConnection):
             )
 
         await self._atomic(work)
+
+    async def mark_published(
+        self, channel_id: int, nonce: str, *, now: datetime, note: str | None = None
+    ) -> None:
+        """A sent message was published (or, with ``note``, why not)."""
+        where = "WHERE channel_id = ? AND nonce = ? AND state = 'sent'"
+        if note is None:
+            await self._write(
+                f"UPDATE deliveries SET published_at = ? {where}", (to_ts(now), channel_id, nonce)
+            )
+        else:
+            await self._write(f"UPDATE deliveries SET last_error = ? {where}", (note, channel_id, nonce))
+
+    async def publish_count(self, channel_id: int, since: datetime) -> int:
+        row = await self._fetchone(
+            "SELECT count(DISTINCT nonce) FROM deliveries WHERE channel_id = ? AND published_at >= ?",
+            (channel_id, to_ts(since)),
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def mark_started(self, channel_id: int, nonce: str, *, now: datetime) -> None:
+        """Before a send without a nonce: the message may be on Discord from now on."""
+        await self._write(
+            "UPDATE deliveries SET started_at = coalesce(started_at, ?) "
+            "WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
+            (to_ts(now), channel_id, nonce),
+        )
 
     async def mark_message(
         self, channel_id: int, nonce: str, state: Literal["skipped", "failed"], reason: str

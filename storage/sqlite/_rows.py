@@ -56,6 +56,9 @@ def subscription(row: sqlite3.Row) -> Subscription:
         max_per_hour=int(row["max_per_hour"]),
         paused_by_hand=bool(row["paused_by_hand"]),
         paused_at=from_ts(row["paused_at"]),
+        thread_archive_minutes=int(row["thread_archive_minutes"]),
+        publish=bool(row["publish"]),
+        forum=bool(row["forum"]),
         moved_from=tuple(int(c) for c in json.loads(row["moved_from"])),
     )
 
@@ -75,6 +78,9 @@ def settings_params(sub: Subscription) -> tuple[Any, ...]:
         _json(sub.exclude_keywords),
         json.dumps([[topic, role] for topic, role in sub.topic_roles], ensure_ascii=False),
         sub.max_per_hour,
+        sub.thread_archive_minutes,
+        sub.publish,
+        sub.forum,
     )
 
 
@@ -93,6 +99,9 @@ SETTINGS_COLUMNS = (
     "exclude_keywords",
     "topic_roles",
     "max_per_hour",
+    "thread_archive_minutes",
+    "publish",
+    "forum",
 )
 
 

@@ -15,6 +15,7 @@ from storage.sqlite._coordination import SQLiteCoordination
 from storage.sqlite._outbox import SQLiteOutbox
 from storage.sqlite._sources import SQLiteSources
 from storage.sqlite._subscriptions import SQLiteSubscriptions
+from storage.sqlite._transfer import SQLiteTransfer
 
 # Checkpoint every ~16 MB of WAL instead of every 4 MB: pages that every write touches
 # (index roots, FTS5 structure, speakers) are copied back once per 4,000 WAL frames
@@ -27,7 +28,9 @@ WAL_AUTOCHECKPOINT_PAGES = 4000
 STATEMENT_CACHE = 1024
 
 
-class SQLiteStorage(SQLiteArchive, SQLiteSubscriptions, SQLiteOutbox, SQLiteCoordination, SQLiteSources):
+class SQLiteStorage(
+    SQLiteArchive, SQLiteSubscriptions, SQLiteOutbox, SQLiteCoordination, SQLiteSources, SQLiteTransfer
+):
     """Typed async access to the briefbot database (``storage.Storage`` over SQLite)."""
 
     def __init__(

@@ -25,6 +25,14 @@ ERRORS: dict[int, tuple[int, str]] = {
     40060: (400, "Interaction has already been acknowledged."),
     50006: (400, "Cannot send an empty message"),
     50035: (400, "Invalid Form Body"),
+    50008: (400, "Cannot send messages in a non-text channel"),
+    50083: (400, "Thread is archived"),
+    40067: (400, "A tag is required to create a forum post in this channel"),
+    160004: (400, "A thread has already been created for this message"),
+    40033: (400, "This message has already been crossposted"),
+    50068: (400, "Invalid message type"),
+    30046: (400, "Maximum number of edits to messages older than 1 hour reached. Try again later"),
+    20022: (400, "This message cannot be edited due to announcement rate limits"),
 }
 
 
@@ -53,6 +61,7 @@ class Fault:
     times: int | None = None
     retry_after: float = 0.25
     is_global: bool = False
+    delay_response: float = 0.0  # done at once, answered this much later
     hits: int = 0
     injector: FaultInjector | None = field(default=None, repr=False)
 

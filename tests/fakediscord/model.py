@@ -78,6 +78,14 @@ ANNOUNCEMENT_THREAD = 10
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 GUILD_FORUM = 15
+GUILD_MEDIA = 16
+FORUM_TYPES = frozenset({GUILD_FORUM, GUILD_MEDIA})  # channels whose messages are all posts (threads)
+REQUIRE_TAG = 1 << 4  # a forum's flag: every post needs a tag
+PINNED = 1 << 1  # a forum post's flag
+TAGS_PER_POST = 5
+ARCHIVE_DURATIONS = frozenset({60, 1440, 4320, 10080})  # minutes
+HAS_THREAD = 1 << 5  # a message's flag
+CROSSPOSTED = 1 << 0  # a message's flag: published to the channel's followers
 THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
 PRIVATE_TYPES = frozenset({DM, GROUP_DM})
 _CHANNEL_TYPE_NAMES = {
@@ -91,6 +99,7 @@ _CHANNEL_TYPE_NAMES = {
     "public_thread": PUBLIC_THREAD,
     "private_thread": PRIVATE_THREAD,
     "forum": GUILD_FORUM,
+    "media": GUILD_MEDIA,
 }
 
 
@@ -219,6 +228,18 @@ class Channel:
     archived: bool = False
     locked: bool = False
     recipients: list[User] = field(default_factory=list)  # DMs and group DMs
+    flags: int = 0
+    # forum and media channels: their tags ({"id", "name", "moderated", "emoji_id", "emoji_name"})
+    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    # threads: a forum post's tags, when it was archived or unarchived last, after how long idle
+    applied_tags: list[int] = field(default_factory=list)
+    archive_timestamp: float = field(default_factory=time.time)
+    auto_archive_duration: int = 1440
+
+    @property
+    def is_forum(self) -> bool:
+        """A forum or media channel: each message in it starts a post (a thread)."""
+        return self.type in FORUM_TYPES
 
     @property
     def is_thread(self) -> bool:
@@ -251,7 +272,7 @@ class Channel:
             "id": str(self.id),
             "type": self.type,
             "name": self.name,
-            "flags": 0,
+            "flags": self.flags,
             "last_message_id": None,
             "rate_limit_per_user": 0,
         }
@@ -264,10 +285,11 @@ class Channel:
                 message_count=0,
                 member_count=1,
                 total_message_sent=0,
+                applied_tags=[str(t) for t in self.applied_tags],
                 thread_metadata={
                     "archived": self.archived,
-                    "auto_archive_duration": 1440,
-                    "archive_timestamp": iso(),
+                    "auto_archive_duration": self.auto_archive_duration,
+                    "archive_timestamp": iso(self.archive_timestamp),
                     "locked": self.locked,
                     "invitable": True,
                 },
@@ -279,6 +301,15 @@ class Channel:
                 nsfw=False,
                 topic=self.topic,
             )
+            if self.is_forum:
+                data.update(
+                    available_tags=self.available_tags,
+                    default_auto_archive_duration=self.auto_archive_duration,
+                    default_thread_rate_limit_per_user=0,
+                    default_reaction_emoji=None,
+                    default_sort_order=None,
+                    default_forum_layout=0,
+                )
         return data
 
 
@@ -490,6 +521,7 @@ class Message:
     deleted: bool = False
     deferred: bool = False  # a type-5 "thinking" placeholder not yet edited
     pinned: bool = False
+    thread_id: int | None = None  # the thread started from it (which has the message's id)
     edits: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     process: int | None = None  # the launched bot process that created it (gateway.process_of)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import secrets
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -137,6 +138,10 @@ class FakeDiscord(InteractionDriver):
         self.enforce_interaction_deadline = True
         self.interaction_deadline = 3.0
         self.nonce_window = 300.0
+        # Publishing (crossposting) in an announcement channel: Discord's hourly limit per channel.
+        self.publish_limit = 10
+        self.publish_window = 3600.0
+        self.publishes: dict[int, list[float]] = {}
         # How often wait_until re-checks between changes in the fake, for conditions on the
         # client's own state (its cache, is_ready()) that the fake is not told about.
         self.recheck_interval = 0.05
@@ -549,6 +554,56 @@ class FakeDiscord(InteractionDriver):
         event = "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE"
         self._dispatch_if_live(event, lambda s: channel.to_dict(), guild.id)
 
+    def add_forum(
+        self,
+        guild: Guild,
+        name: str = "forum",
+        *,
+        tags: Sequence[str] = (),
+        require_tag: bool = False,
+        media: bool = False,
+        overwrites: dict[Any, tuple[Any, Any]] | list[Overwrite] | None = None,
+    ) -> Channel:
+        """A forum (or media) channel with these tags: every message in it starts a post."""
+        forum = self.add_channel(
+            guild, name, type=model.GUILD_MEDIA if media else model.GUILD_FORUM, overwrites=overwrites
+        )
+        forum.flags = model.REQUIRE_TAG if require_tag else 0
+        forum.available_tags = [
+            {
+                "id": str(self.snowflake()),
+                "name": tag,
+                "moderated": False,
+                "emoji_id": None,
+                "emoji_name": None,
+            }
+            for tag in tags
+        ]
+        self._dispatch_if_live("CHANNEL_UPDATE", lambda s: forum.to_dict(), guild.id)
+        return forum
+
+    def tag_id(self, forum: Channel, name: str) -> int:
+        return next(int(t["id"]) for t in forum.available_tags if t["name"] == name)
+
+    def forum_posts(self, forum: Channel | int) -> list[tuple[Channel, Message]]:
+        """The posts in a forum, oldest first: each thread and its starter message (whose id
+        is the thread's); a post whose thread was deleted is gone."""
+        fid = _id(forum)
+        posts = []
+        for guild in self.guilds.values():
+            for thread in guild.channels.values():
+                if thread.is_thread and thread.parent_id == fid:
+                    starter = self.messages.get(thread.id)
+                    if starter is not None and not starter.deleted:
+                        posts.append((thread, starter))
+        return sorted(posts, key=lambda p: p[0].id)
+
+    def archive_thread(self, thread: Channel) -> None:
+        """Archive a thread as Discord does after its inactivity period (THREAD_UPDATE)."""
+        thread.archived = True
+        thread.archive_timestamp = time.time()
+        self._dispatch_if_live("THREAD_UPDATE", lambda s: thread.to_dict(), thread.guild_id)
+
     def remove_guild(self, guild: Guild, *, unavailable: bool = False) -> None:
         """The bot is removed from (or, with ``unavailable``, loses) the guild: GUILD_DELETE."""
         data: dict[str, Any] = {"id": str(guild.id)}
@@ -616,10 +671,13 @@ class FakeDiscord(InteractionDriver):
         times: int | None = None,
         retry_after: float = 0.25,
         is_global: bool = False,
+        delay_response: float = 0.0,
     ) -> Fault:
         """Make matching requests fail (or just be slow). See :class:`limits.Fault`.
 
         ``code`` alone picks Discord's status for it (50001/50013 -> 403, 10003 -> 404).
+        ``delay_response``: the request is carried out at once and its answer is late (a
+        client that dies meanwhile never learns that, say, its post was made).
         """
         if status is None and code is not None:
             status = ERRORS[code][0]
@@ -634,6 +692,7 @@ class FakeDiscord(InteractionDriver):
                 times=times,
                 retry_after=retry_after,
                 is_global=is_global,
+                delay_response=delay_response,
             )
         )
 
@@ -713,6 +772,9 @@ class FakeDiscord(InteractionDriver):
             response = await handler(request)
         except DiscordError as exc:
             response = _json(exc.body, status=exc.status)
+        late = max((f.delay_response for f in faults), default=0.0)
+        if late:
+            await asyncio.sleep(late)
         response.headers.update(headers)
         return response
 
@@ -745,6 +807,13 @@ class FakeDiscord(InteractionDriver):
         patch(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_edit)
         delete(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_delete)
         get(p + "/channels/{channel_id}", self._get_channel)
+        patch(p + "/channels/{channel_id}", self._patch_channel)
+        delete(p + "/channels/{channel_id}", self._delete_channel)
+        post(p + "/channels/{channel_id}/threads", self._start_thread)
+        post(p + "/channels/{channel_id}/messages/{message_id}/threads", self._start_message_thread)
+        post(p + "/channels/{channel_id}/messages/{message_id}/crosspost", self._crosspost)
+        get(p + "/channels/{channel_id}/threads/archived/public", self._archived_threads)
+        get(p + "/guilds/{guild_id}/threads/active", self._active_threads)
         post(p + "/channels/{channel_id}/typing", self._typing)
         post(p + "/channels/{channel_id}/messages", self._create_message)
         get(p + "/channels/{channel_id}/messages", self._list_messages)
@@ -1041,6 +1110,8 @@ class FakeDiscord(InteractionDriver):
         _guild, channel = self._channel(int(request.match_info["channel_id"]))
         payload: dict[str, Any] = request[PAYLOAD] or {}
         files: list[Attachment] = request[FILES]
+        if channel.is_forum or channel.type == model.GUILD_CATEGORY:
+            raise DiscordError(50008)  # a forum takes posts (POST /channels/{id}/threads)
         if self.enforce_permissions:
             perms = self.bot_permissions(channel)
             send = model.SEND_MESSAGES_IN_THREADS if channel.is_thread else model.SEND_MESSAGES
@@ -1074,10 +1145,11 @@ class FakeDiscord(InteractionDriver):
         channel_id: int | None = None,
         guild_id: int | None = None,
         interaction_id: int | None = None,
+        message_id: int | None = None,
     ) -> Message:
         author = self.bot_user.to_dict()
         msg = Message(
-            id=self.snowflake(),
+            id=message_id or self.snowflake(),
             channel_id=channel.id if channel else (channel_id or 0),
             guild_id=channel.guild_id if channel else guild_id,
             author=author,
@@ -1151,9 +1223,14 @@ class FakeDiscord(InteractionDriver):
         msg.deferred = False
         return msg
 
+    def _unarchived(self, channel: Channel) -> None:
+        """Messages in an archived thread can be neither sent, edited nor deleted (50083)."""
+        if channel.is_thread and channel.archived:
+            raise DiscordError(50083)
+
     async def _edit_message(self, request: web.Request) -> web.Response:
         cid = int(request.match_info["channel_id"])
-        self._channel(cid)
+        self._unarchived(self._channel(cid)[1])
         msg = self._message(cid, int(request.match_info["message_id"]))
         self._edit(msg, request[PAYLOAD] or {}, request[FILES])
         self._dispatch_message_event("MESSAGE_UPDATE", msg)
@@ -1161,10 +1238,226 @@ class FakeDiscord(InteractionDriver):
 
     async def _delete_message(self, request: web.Request) -> web.Response:
         cid = int(request.match_info["channel_id"])
-        self._channel(cid)
+        self._unarchived(self._channel(cid)[1])
         msg = self._message(cid, int(request.match_info["message_id"]))
         msg.deleted = True
         return web.Response(status=204)
+
+    # ---------------------------------------------------------------- threads and forum posts
+    async def _start_thread(self, request: web.Request) -> web.Response:
+        """POST /channels/{id}/threads: in a forum or media channel, a post (a thread and its
+        starter message, which has the thread's id). Needs View Channel and Send Messages
+        (Create Posts); tags must be the forum's own, at most five, and one at least when the
+        forum requires it (40067)."""
+        guild, channel = self._channel(int(request.match_info["channel_id"]))
+        payload: dict[str, Any] = request[PAYLOAD] or {}
+        if not channel.is_forum:
+            raise DiscordError(0, 400, "fake: only forum posts are modelled on this route")
+        if self.enforce_permissions:
+            perms = self.bot_permissions(channel)
+            if not perms & model.VIEW_CHANNEL:
+                raise DiscordError(50001)
+            if not perms & model.SEND_MESSAGES:
+                raise DiscordError(50013)
+        name = payload.get("name")
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
+            raise _form_error({"name": "Must be between 1 and 100 in length."})
+        message = payload.get("message")
+        if not isinstance(message, dict):
+            raise _form_error({"message": "This field is required"})
+        _validate_message(message, request[FILES], creating=True)
+        known = {int(t["id"]) for t in channel.available_tags}
+        applied = [int(t) for t in payload.get("applied_tags") or []]
+        if len(applied) > model.TAGS_PER_POST:
+            raise _form_error({"applied_tags": "Must be 5 or fewer in length."})
+        if any(t not in known for t in applied):
+            raise _form_error({"applied_tags": "Unknown tag."})
+        if channel.flags & model.REQUIRE_TAG and not applied:
+            raise DiscordError(40067)
+        thread = Channel(
+            self.snowflake(),
+            guild.id,
+            name.strip(),
+            model.PUBLIC_THREAD,
+            parent_id=channel.id,
+            owner_id=self.bot_user.id,
+            applied_tags=list(dict.fromkeys(applied)),
+            auto_archive_duration=int(payload.get("auto_archive_duration") or channel.auto_archive_duration),
+        )
+        guild.channels[thread.id] = thread
+        starter = self._new_message(thread, message, request[FILES], source="channel", message_id=thread.id)
+        starter.process = process_of(request.headers)
+        self._dispatch_if_live(
+            "THREAD_CREATE", lambda s: {**thread.to_dict(), "newly_created": True}, guild.id
+        )
+        self._dispatch_message_event("MESSAGE_CREATE", starter)
+        return _json({**thread.to_dict(), "message": starter.to_dict()}, status=201)
+
+    async def _start_message_thread(self, request: web.Request) -> web.Response:
+        """POST /channels/{id}/messages/{id}/threads: a public thread (an announcement thread in
+        an announcement channel) started from a message, with the message's id; needs Create
+        Public Threads; one per message (160004)."""
+        cid = int(request.match_info["channel_id"])
+        guild, channel = self._channel(cid)
+        payload: dict[str, Any] = request[PAYLOAD] or {}
+        if channel.type not in (model.GUILD_TEXT, model.GUILD_ANNOUNCEMENT):
+            raise DiscordError(50024, 400, "Cannot execute action on this channel type")
+        if self.enforce_permissions:
+            perms = self.bot_permissions(channel)
+            if not perms & model.VIEW_CHANNEL:
+                raise DiscordError(50001)
+            if not perms & model.CREATE_PUBLIC_THREADS:
+                raise DiscordError(50013)
+        msg = self._message(cid, int(request.match_info["message_id"]))
+        name = payload.get("name")
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
+            raise _form_error({"name": "Must be between 1 and 100 in length."})
+        duration = payload.get("auto_archive_duration")
+        if duration is not None and int(duration) not in model.ARCHIVE_DURATIONS:
+            raise _form_error({"auto_archive_duration": "Value must be one of {60, 1440, 4320, 10080}."})
+        if msg.thread_id is not None:
+            raise DiscordError(160004)
+        thread = Channel(
+            msg.id,
+            guild.id,
+            name.strip(),
+            model.ANNOUNCEMENT_THREAD if channel.type == model.GUILD_ANNOUNCEMENT else model.PUBLIC_THREAD,
+            parent_id=channel.id,
+            owner_id=self.bot_user.id,
+            auto_archive_duration=int(duration or 1440),
+        )
+        guild.channels[thread.id] = thread
+        msg.thread_id = thread.id
+        msg.flags |= model.HAS_THREAD
+        self._dispatch_if_live(
+            "THREAD_CREATE", lambda s: {**thread.to_dict(), "newly_created": True}, guild.id
+        )
+        return _json(thread.to_dict(), status=201)
+
+    async def _crosspost(self, request: web.Request) -> web.Response:
+        """POST .../crosspost: publish a message of an announcement channel to its followers.
+        The bot's own message needs Send Messages (another's, Manage Messages); once only
+        (40033); and at most ``publish_limit`` publishes per channel in ``publish_window``
+        seconds, past which Discord answers 429 with the wait (up to the hour) in
+        ``retry_after``."""
+        cid = int(request.match_info["channel_id"])
+        _guild, channel = self._channel(cid)
+        if channel.type != model.GUILD_ANNOUNCEMENT:
+            raise DiscordError(50068)
+        msg = self._message(cid, int(request.match_info["message_id"]))
+        if self.enforce_permissions:
+            perms = self.bot_permissions(channel)
+            own = msg.author.get("id") == str(self.bot_user.id)
+            if not perms & model.VIEW_CHANNEL:
+                raise DiscordError(50001)
+            if not perms & (model.SEND_MESSAGES if own else model.MANAGE_MESSAGES):
+                raise DiscordError(50013)
+        if msg.flags & model.CROSSPOSTED:
+            raise DiscordError(40033)
+        now = time.time()
+        recent = [t for t in self.publishes.get(cid, []) if now - t < self.publish_window]
+        if len(recent) >= self.publish_limit:
+            wait = round(recent[0] + self.publish_window - now, 3)
+            self.ratelimits.hits["publish"] += 1
+            body = {"message": "You are being rate limited.", "retry_after": wait, "global": False}
+            headers = {"Retry-After": str(int(wait) + 1), "X-RateLimit-Scope": "user", "Via": "1.1 google"}
+            return _json(body, status=429, headers=headers)
+        self.publishes[cid] = [*recent, now]
+        msg.flags |= model.CROSSPOSTED
+        self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return _json(msg.to_dict())
+
+    def _visible_threads(self, guild: Guild) -> list[Channel]:
+        return [
+            c
+            for c in guild.channels.values()
+            if c.is_thread and (not self.enforce_permissions or self.bot_permissions(c) & model.VIEW_CHANNEL)
+        ]
+
+    async def _active_threads(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/threads/active: every unarchived thread the bot can see."""
+        guild = self._guild(request)
+        threads = [c for c in self._visible_threads(guild) if not c.archived]
+        return _json({"threads": [t.to_dict() for t in threads], "members": []})
+
+    async def _archived_threads(self, request: web.Request) -> web.Response:
+        """GET /channels/{id}/threads/archived/public: newest archived first, ``before`` an
+        ISO timestamp, ``limit`` (2-100, default 50); needs Read Message History."""
+        guild, channel = self._channel(int(request.match_info["channel_id"]))
+        if self.enforce_permissions:
+            perms = self.bot_permissions(channel)
+            if not perms & model.VIEW_CHANNEL:
+                raise DiscordError(50001)
+            if not perms & model.READ_MESSAGE_HISTORY:
+                raise DiscordError(50013)
+        q = request.query
+        limit = int(q.get("limit", 50))
+        if not 2 <= limit <= 100:
+            raise _form_error({"limit": "Must be between 2 and 100."})
+        threads = [
+            c
+            for c in self._visible_threads(guild)
+            if c.parent_id == channel.id and c.archived and c.type != model.PRIVATE_THREAD
+        ]
+        threads.sort(key=lambda c: c.archive_timestamp, reverse=True)
+        if "before" in q:
+            before = dt.datetime.fromisoformat(q["before"]).timestamp()
+            threads = [c for c in threads if c.archive_timestamp < before]
+        page = threads[:limit]
+        return _json(
+            {"threads": [t.to_dict() for t in page], "members": [], "has_more": len(threads) > limit}
+        )
+
+    async def _patch_channel(self, request: web.Request) -> web.Response:
+        """PATCH /channels/{id} for a thread: unarchiving an unlocked thread needs only Send
+        Messages; locking needs Manage Threads; anything else on an archived thread that does
+        not unarchive it fails (50083); other fields: the thread's owner or Manage Threads."""
+        guild, thread = self._channel(int(request.match_info["channel_id"]))
+        payload: dict[str, Any] = request[PAYLOAD] or {}
+        if not thread.is_thread:
+            raise DiscordError(0, 400, "fake: only threads can be modified here")
+        perms = self.bot_permissions(thread)
+        manage = bool(perms & model.MANAGE_THREADS) or not self.enforce_permissions
+        if self.enforce_permissions and not perms & model.VIEW_CHANNEL:
+            raise DiscordError(50001)
+        unarchive = payload.get("archived") is False
+        if thread.archived and not unarchive:
+            raise DiscordError(50083)
+        if unarchive and thread.locked and not manage:
+            raise DiscordError(50013)
+        if unarchive and not manage and not perms & model.SEND_MESSAGES:
+            raise DiscordError(50013)
+        if "locked" in payload and not manage:
+            raise DiscordError(50013)
+        others = set(payload) - {"archived", "locked"}
+        if others and not manage and thread.owner_id != self.bot_user.id:
+            raise DiscordError(50013)
+        if "archived" in payload and bool(payload["archived"]) != thread.archived:
+            thread.archived = bool(payload["archived"])
+            thread.archive_timestamp = time.time()
+        if "locked" in payload:
+            thread.locked = bool(payload["locked"])
+        if "name" in payload:
+            thread.name = str(payload["name"])
+        if "auto_archive_duration" in payload:
+            thread.auto_archive_duration = int(payload["auto_archive_duration"])
+        if "applied_tags" in payload:
+            thread.applied_tags = [int(t) for t in payload["applied_tags"]]
+        self._dispatch_if_live("THREAD_UPDATE", lambda s: thread.to_dict(), guild.id)
+        return _json(thread.to_dict())
+
+    async def _delete_channel(self, request: web.Request) -> web.Response:
+        """DELETE /channels/{id} of a thread (a forum post with it): needs Manage Threads."""
+        _guild, thread = self._channel(int(request.match_info["channel_id"]))
+        if not thread.is_thread:
+            raise DiscordError(0, 400, "fake: only threads can be deleted here")
+        if self.enforce_permissions and not self.bot_permissions(thread) & model.MANAGE_THREADS:
+            raise DiscordError(50013)
+        for msg in self.messages.values():
+            if msg.channel_id == thread.id:
+                msg.deleted = True
+        self.delete_channel(thread)
+        return _json(thread.to_dict())
 
     # ---------------------------------------------------------------- interactions & webhooks
     async def _interaction_callback(self, request: web.Request) -> web.Response:
