@@ -37,7 +37,7 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 
 class PostgresServer:
-    """The test PostgreSQL server: this session's database, made on first use, and a
+    """The test PostgreSQL server: this test run's database, made on first use, and a
     fresh schema in it for every store."""
 
     def __init__(self, admin_url: str) -> None:
@@ -52,7 +52,7 @@ class PostgresServer:
         return urlsplit(self.admin_url).netloc.rpartition("@")[2] or "localhost"
 
     def url(self, **query: str) -> str:
-        """This session's database on the server, with ``query`` (``search_path=...``)."""
+        """This test run's database on the server, with ``query`` (``search_path=...``)."""
         parts = urlsplit(self.admin_url)
         return urlunsplit(
             (
@@ -72,7 +72,7 @@ class PostgresServer:
             _unavailable(self.unreachable)
 
     async def new_schema(self) -> str:
-        """A new, empty schema in this session's database (created with the first)."""
+        """A new, empty schema in this test run's database (created with the first)."""
         if self.unreachable is not None:
             _unavailable(self.unreachable)
         if not self.created:
@@ -95,7 +95,7 @@ class PostgresServer:
         return self.url(search_path=await self.new_schema())
 
     def drop(self) -> None:
-        """Drop this session's database, if it was made (connections still open are ended)."""
+        """Drop this test run's database, if it was made (connections still open are ended)."""
         if not self.created:
             return
 
