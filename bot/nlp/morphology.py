@@ -18,13 +18,21 @@ _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct")
 _GENDERS = {"masc": "m", "femn": "f"}
 
 
+@lru_cache(maxsize=65536)
+def _parse(word: str, language: str) -> tuple[Any, ...]:
+    """The analyser's readings of ``word``, memoised: the functions below ask about the same
+    words (a name, the verb after it) in turn, and a dictionary lookup costs more than the rest
+    of the analysis of a word."""
+    return tuple(morph_analyzer(language).parse(word))
+
+
 @lru_cache(maxsize=32768)
 def _name_parses(word: str, language: str) -> tuple[Any, ...]:
     """Singular parses of ``word`` as a first name, surname or patronymic that the dictionary
     knows; a guess from the word's ending ("Ойнас", "Мажейка") tells nothing reliable."""
     return tuple(
         p
-        for p in morph_analyzer(language).parse(word.lower())
+        for p in _parse(word.lower(), language)
         if p.is_known and _NAME_PARTS & p.tag.grammemes and "plur" not in p.tag.grammemes
     )
 
@@ -38,14 +46,22 @@ def _readings(parse: Any) -> set[tuple[str, str]]:
 
 
 @lru_cache(maxsize=16384)
-def nominative_name(tokens: tuple[str, ...], language: str, oblique: bool) -> tuple[str, str | None] | None:
-    """The name in the nominative and the person's gender (``"m"``/``"f"``, ``None`` when the
-    words do not tell), or ``None`` when the dictionaries do not know the words as a name.
+def nominative_name(
+    tokens: tuple[str, ...], language: str, oblique: bool
+) -> tuple[str, str | None, bool] | None:
+    """The name in the nominative, the person's gender (``"m"``/``"f"``, ``None`` when the
+    words do not tell) and whether the gender is sure (no other gender reads in the same case),
+    or ``None`` when the dictionaries do not know the words as a name.
     ``oblique``: the context asks for another case ("за словами ...", "міністра ...")."""
     words = [t for t in tokens if not t.endswith(".")]  # initials stay as written
     if not words or language not in ("uk", "ru"):
         return None
     parses = [_name_parses(w, language) for w in words]
+    # A surname the dictionary does not know ("Соломина", "Шкребтія") after a first name or
+    # patronymic it does: those tell the case and gender, the surname follows them.
+    guessed = ""
+    if len(words) > 1 and words[-1] == tokens[-1] and not parses[-1] and all(parses[:-1]):
+        guessed, parses = words[-1], parses[:-1]
     if not all(parses):
         return None
     shared: set[tuple[str, str]] | None = None
@@ -57,13 +73,75 @@ def nominative_name(tokens: tuple[str, ...], language: str, oblique: bool) -> tu
     order = [c for c in _CASES if c != "nomn"] + ["nomn"] if oblique else list(_CASES)
     gender, case = min(shared, key=lambda gc: (order.index(gc[1]), gc[0] != "masc"))
     told = any("Fixd" not in p.tag.grammemes for options in parses for p in options)
+    # "Ткачук" alone is a man's surname or an indeclinable woman's: the man's reading is the
+    # likelier, but not sure, when the case read allows either gender.
+    sure = not any(c == case and g != gender for g, c in shared)
     out: list[str] = []
     for token in tokens:
         if token.endswith("."):
             out.append(token)
             continue
+        if token is guessed:
+            out.append(_surname_nominative(token, language, gender, case))
+            continue
         out.append(_inflect(token, language, gender, case))
-    return " ".join(out), (_GENDERS[gender] if told else None)
+    return " ".join(out), (_GENDERS[gender] if told else None), sure
+
+
+# Endings of a surname the dictionary does not know, by gender and case, and what the nominative
+# ends with instead: "-ов"/"-ин" surnames ("Соломина" -> "Соломин", "Бариновой" -> "Баринова")
+# and men's surnames declined as nouns ("Шкребтія" -> "Шкребтій", "Дзядиком" -> "Дзядик").
+_MASC_GENITIVE = (("ова", "ов"), ("ева", "ев"), ("ина", "ин"), ("іна", "ін"), ("ия", "ий"), ("ія", "ій"))
+_FEMN_OBLIQUE = (("овой", "ова"), ("евой", "ева"), ("иной", "ина"))
+_SURNAME_ENDINGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("masc", "gent"): _MASC_GENITIVE,
+    ("masc", "accs"): _MASC_GENITIVE,
+    ("masc", "datv"): (
+        ("ову", "ов"),
+        ("еву", "ев"),
+        ("ину", "ин"),
+        ("іну", "ін"),
+        ("ию", "ий"),
+        ("ію", "ій"),
+    ),
+    ("masc", "ablt"): (
+        ("овым", "ов"),
+        ("евым", "ев"),
+        ("иным", "ин"),
+        ("овим", "ов"),
+        ("евим", "ев"),
+        ("іним", "ін"),
+    ),
+    ("femn", "gent"): (*_FEMN_OBLIQUE, ("ової", "ова"), ("евої", "ева"), ("іної", "іна")),
+    ("femn", "datv"): (*_FEMN_OBLIQUE, ("овій", "ова"), ("евій", "ева"), ("іній", "іна")),
+    ("femn", "accs"): (("ову", "ова"), ("еву", "ева"), ("ину", "ина"), ("іну", "іна")),
+    ("femn", "ablt"): (*_FEMN_OBLIQUE, ("овою", "ова"), ("евою", "ева"), ("іною", "іна")),
+}
+# A man's surname declined as a noun ("Дзядика", "Дзядику", "Дзядиком"): the ending to drop.
+_MASC_NOUN_ENDINGS = {"gent": ("а",), "accs": ("а",), "datv": ("ові", "у"), "ablt": ("ом",)}
+
+
+def _surname_nominative(token: str, language: str, gender: str, case: str) -> str:
+    """The nominative of an unknown surname read in ``case``: the analyser's own guess as a
+    surname when it has one, else the regular endings above."""
+    if case == "nomn":
+        return token
+    for parse in _parse(token.lower(), language):
+        if "Surn" in parse.tag.grammemes and parse.tag.gender == gender and parse.tag.case == case:
+            nominative = parse.inflect({"nomn"})
+            if nominative is not None:
+                return _match_case(nominative.word, token)
+    low = token.lower()
+    for ending, nominative_ending in _SURNAME_ENDINGS.get((gender, case), ()):
+        if low.endswith(ending):
+            return token[: -len(ending)] + nominative_ending
+    if gender == "masc" and low[-1:] not in "аяоеиыіїєуюь":
+        return token  # "Дзядик" stays: a consonant ending is already the nominative
+    if gender == "masc":
+        for ending in _MASC_NOUN_ENDINGS.get(case, ()):
+            if low.endswith(ending) and len(low) - len(ending) >= 3:
+                return token[: -len(ending)]
+    return token
 
 
 def _inflect(token: str, language: str, gender: str, case: str) -> str:
@@ -89,59 +167,103 @@ def _match_case(word: str, like: str) -> str:
 def is_patronymic(word: str, language: str) -> bool:
     """Can the analyser read ``word`` as a patronymic ("Семёнович", "Іванівна"), known or
     guessed from its form? ("Петрович" is also a woman's surname to the Ukrainian dictionary.)"""
-    return any("Patr" in p.tag.grammemes for p in morph_analyzer(language).parse(word.lower()))
+    return any("Patr" in p.tag.grammemes for p in _parse(word.lower(), language))
 
 
 @lru_cache(maxsize=16384)
 def is_first_name(word: str, language: str) -> bool:
     """Does the dictionary know ``word`` as a first name ("Игорь", "Олена")?"""
-    return any(p.is_known and "Name" in p.tag.grammemes for p in morph_analyzer(language).parse(word.lower()))
+    return any(p.is_known and "Name" in p.tag.grammemes for p in _parse(word.lower(), language))
 
 
 @lru_cache(maxsize=16384)
 def speech_verb(word: str, language: str, lemmas: frozenset[str]) -> tuple[bool, str | None]:
     """Is ``word`` a form of a verb in ``lemmas``, and the speaker's gender its form tells
     ("сказала" -> f; "объясняет", "зазначили" -> None)?"""
-    for parse in morph_analyzer(language).parse(word):
+    for parse in _parse(word, language):
         if parse.tag.POS == "VERB" and parse.normal_form in lemmas:
             return True, _GENDERS.get(str(parse.tag.gender)) if parse.tag.number != "plur" else None
     return False, None
 
 
 @lru_cache(maxsize=16384)
+def past_verb_gender(word: str, language: str) -> str | None:
+    """The subject's gender a singular past-tense verb shows ("зауважив" -> m, "пообіцяла",
+    "была" -> f), ``None`` for any other word or when its readings disagree."""
+    genders = {
+        _GENDERS.get(str(p.tag.gender))
+        for p in _parse(word.lower(), language)
+        if p.tag.POS == "VERB" and p.tag.tense == "past" and p.tag.number != "plur"
+    }
+    return genders.pop() if len(genders) == 1 else None
+
+
+@lru_cache(maxsize=16384)
+def is_person_noun(word: str, language: str) -> bool:
+    """Can ``word`` be an animate noun in the nominative ("фермер", "очільниця", "технолог"):
+    someone described by what they are or do?"""
+    return any(
+        p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and "nomn" in p.tag.grammemes
+        for p in _parse(word, language)
+    )
+
+
+@lru_cache(maxsize=16384)
 def lemma(word: str, language: str) -> str:
     """The dictionary form the analyser reads first ("компании" -> "компания")."""
-    parses = morph_analyzer(language).parse(word)
+    parses = _parse(word, language)
     return str(parses[0].normal_form) if parses else word
 
 
 @lru_cache(maxsize=16384)
 def is_function_word(word: str, language: str) -> bool:
     """A preposition, conjunction, particle or adverb ("в", "натомість", "однако")."""
-    parses = morph_analyzer(language).parse(word)
+    parses = _parse(word, language)
     return bool(parses) and parses[0].tag.POS in ("PREP", "CONJ", "PRCL", "ADVB", "INTJ")
+
+
+@lru_cache(maxsize=16384)
+def is_adverbial_participle(word: str, language: str) -> bool:
+    """ "обращаясь", "відповідаючи": a verb form that opens an adverbial phrase."""
+    parses = _parse(word, language)
+    return bool(parses) and parses[0].tag.POS == "GRND"
+
+
+@lru_cache(maxsize=16384)
+def is_finite_third_person(word: str, language: str) -> bool:
+    """Is ``word`` read first as a verb in the third person singular or the past tense
+    ("обурюється", "усмехается", "зітхнула")? Such a verb after a dash takes the speaker."""
+    parses = _parse(word, language)
+    if not parses or parses[0].tag.POS != "VERB":
+        return False
+    tag = parses[0].tag
+    return bool(tag.tense == "past" or (tag.person == "3per" and tag.number != "plur"))
+
+
+@lru_cache(maxsize=16384)
+def is_verb(word: str, language: str) -> bool:
+    """Is ``word`` read first as a verb, infinitive or participle ("працює", "была")?"""
+    parses = _parse(word, language)
+    return bool(parses) and parses[0].tag.POS in ("VERB", "INFN", "PRTF", "PRTS", "GRND")
 
 
 @lru_cache(maxsize=16384)
 def is_adjective(word: str, language: str) -> bool:
     """Can ``word`` be a full adjective ("громадська", "пригородная")?"""
-    return any(p.tag.POS == "ADJF" for p in morph_analyzer(language).parse(word))
+    return any(p.tag.POS == "ADJF" for p in _parse(word, language))
 
 
 @lru_cache(maxsize=16384)
 def is_nominative(word: str, language: str) -> bool:
     """Is ``word`` read first in the nominative ("організація", not "організації")?"""
-    parses = morph_analyzer(language).parse(word)
+    parses = _parse(word, language)
     return bool(parses) and "nomn" in parses[0].tag.grammemes
 
 
 @lru_cache(maxsize=16384)
 def is_genitive(word: str, language: str) -> bool:
     """Can ``word`` be an adjective or noun in the genitive ("Ольховецкой", "області")?"""
-    return any(
-        p.tag.POS in ("ADJF", "NOUN") and "gent" in p.tag.grammemes
-        for p in morph_analyzer(language).parse(word)
-    )
+    return any(p.tag.POS in ("ADJF", "NOUN") and "gent" in p.tag.grammemes for p in _parse(word, language))
 
 
 def modifies_next_noun(after: str, language: str) -> bool:
@@ -159,7 +281,7 @@ def modifies_next_noun(after: str, language: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _oblique_noun_or_adjective(word: str, language: str) -> bool:
-    parses = morph_analyzer(language).parse(word)
+    parses = _parse(word, language)
     return bool(parses) and parses[0].tag.POS in ("ADJF", "NOUN") and "nomn" not in parses[0].tag.grammemes
 
 
@@ -167,6 +289,6 @@ def _oblique_noun_or_adjective(word: str, language: str) -> bool:
 def is_possible_name(word: str, language: str) -> bool:
     """False for a word the dictionary knows only as something else ("Державної", "Центра");
     True for a known name, or a word it does not know (most surnames)."""
-    parses = morph_analyzer(language).parse(word.lower())
+    parses = _parse(word.lower(), language)
     known = [p for p in parses if p.is_known]
     return not known or any(_NAME_PARTS & p.tag.grammemes for p in known)

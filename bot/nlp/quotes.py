@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
 from bot.nlp.interview import Answer, find_answers
-from bot.nlp.morphology import is_possible_name, lemma, speech_verb
+from bot.nlp.morphology import (
+    is_adverbial_participle,
+    is_finite_third_person,
+    is_function_word,
+    is_person_noun,
+    is_possible_name,
+    is_verb,
+    lemma,
+    past_verb_gender,
+    speech_verb,
+)
 from bot.nlp.sentences import _is_boundary, paragraph_spans
 from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
 
@@ -331,6 +341,14 @@ def _attribution(
     if (stripped is not lead and len(lead) - len(stripped) <= 4) or lead[:1] in (" ", ","):
         words = _words_with_spans(text, a_start, min(a_end, a_start + 180))[:40]
         attr = _after_words(text, words, lang, cyr, text[seg_close - 1 : seg_close] in ".!?")
+        if (
+            attr is None
+            and cyr
+            and words
+            and lead.lstrip(" ,")[:1] in "—–"
+            and len(text[seg_open + 1 : seg_close].split()) >= 3  # not 'слово «реформа» — звучит'
+        ):
+            attr = _dash_verb_attribution(text, words, lang)
         if attr is not None:
             return attr
     # --- before the opening mark --------------------------------------------------------------
@@ -355,6 +373,9 @@ def _attribution(
             or (low[i] == "як" and i + 1 < len(low) and low[i + 1] in lang.verbs)
             or (low[i] == "как" and i + 1 < len(low) and low[i + 1] in lang.verbs)
         ):
+            if i > 0 and low[i] in ("словами", "словам") and low[i - 1] in _POSSESSIVE_GENDER:
+                # "За його словами, ...": the owner of the words is whom the pronoun refers to.
+                return _Attribution(words[i - 1][1], words[i - 1][2], _POSSESSIVE_GENDER[low[i - 1]], True)
             j = i + 2 if low[i] in ("according", "як", "как") else i + 1
             span = _phrase_after_verb(text, words, j)
             if span:
@@ -365,7 +386,7 @@ def _attribution(
         w = low[i]
         if w in lang.verbs or (not cyr and w in lx.EN_SPEECH_VERBS):
             gender = lang.verbs.get(w)
-            subj = _subject_before(text, words, i, b_start)
+            subj = _subject_before(text, words, i, b_start, language)
             after_verb = len(words) - 1 - i
             close = after_verb == 0 or (after_verb <= 4 and immediate and tail.strip() != "")
             if subj is not None:
@@ -430,6 +451,53 @@ def _after_words(
     return None
 
 
+# "«Мы ограничили программу, — подчеркнул замминистра. — Крупные справятся сами»": Ukrainian
+# and Russian set the attribution inside the quote marks between dashes.
+_INNER_ATTRIBUTION = re.compile(
+    r"(?<=[,!?…]) [—–] (?P<phrase>[^—–«»„“”\n]{3,100}?)(?P<stop>[.,:]) [—–] (?=\w)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Inner:
+    """An attribution inside the marks, and where it cuts the quote."""
+
+    attr: _Attribution
+    cut_start: int  # the space before the first dash
+    cut_end: int  # the first character of the quote's second part
+    stop: str  # the punctuation that ends the attribution: a full stop starts a new sentence
+
+
+def _inner_attribution(text: str, seg: _Segment, lang: _Lang) -> _Inner | None:
+    """The speaker set between dashes inside a quotation (Ukrainian and Russian only)."""
+    if lang.code not in ("uk", "ru"):
+        return None
+    m = _INNER_ATTRIBUTION.search(text, seg.start, seg.end)
+    if m is None:
+        return None
+    words = _words_with_spans(text, m.start("phrase"), m.end("phrase"))
+    if not words or not any(w.lower() in lang.verbs for w, _, _ in words):
+        return None
+    attr = _after_words(text, words, lang, True)
+    if attr is None:
+        return None
+    attr.immediate = True
+    return _Inner(attr, m.start(), m.end(), m.group("stop"))
+
+
+def _dash_verb_attribution(text: str, words: list[tuple[str, int, int]], lang: _Lang) -> _Attribution | None:
+    """ "«...» — обурюється слюсар Михайло Остапчук": in Ukrainian and Russian a dash after the
+    closing mark and a verb in the third person or past tense introduce whoever said it, whatever
+    the verb ("обурюється", "зітхає", "усмехается")."""
+    verb = words[0][0].lower()
+    if not is_finite_third_person(verb, lang.code):
+        return None
+    span = _phrase_after_verb(text, words, 1)
+    if span is None or not text[span[0] : span[1]].strip():
+        return None
+    return _Attribution(span[0], span[1], past_verb_gender(verb, lang.code), True)
+
+
 def _body_speaks(verb: str, lang: _Lang) -> bool:
     """ "говорится", "йдеться", or a plural speech verb with no subject ("сообщили",
     "зазначили"): said by a body, not a person."""
@@ -465,7 +533,9 @@ def _resolve_body(
     return None, 0.0
 
 
-def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: int) -> tuple[int, int] | None:
+def _subject_before(
+    text: str, words: list[tuple[str, int, int]], i: int, lo: int, language: str = "en"
+) -> tuple[int, int] | None:
     """The noun phrase right before the verb at ``words[i]``, back to a clause boundary."""
     j = i - 1
     # Skip adverbs/auxiliaries: "has repeatedly said", "also noted".
@@ -518,7 +588,12 @@ def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: in
         parts = phrase.split(",")
         # Prefer a part that holds a name or a role noun; the first part is usually the subject.
         first = parts[0].strip()
-        if first and (first[0].isupper() or first.split()[0].lower() in ("the", "a", "an")):
+        if first and language in ("uk", "ru") and _opens_a_clause(first.split()[0].lower(), language):
+            # "Обращаясь к депутатам, Кольцова сказала", "Після наради Коваль сказала": the
+            # subject follows the adverbial phrase.
+            last = parts[-1].strip()
+            start = end - len(last)
+        elif first and (first[0].isupper() or first.split()[0].lower() in ("the", "a", "an")):
             if first.split()[0].lower() in (
                 "in",
                 "on",
@@ -544,6 +619,12 @@ def _subject_before(text: str, words: list[tuple[str, int, int]], i: int, lo: in
             last = parts[-1].strip()
             start = end - len(last)
     return start, end
+
+
+def _opens_a_clause(word: str, language: str) -> bool:
+    """An adverbial participle or a preposition ("Обращаясь", "Відповідаючи", "Після") opens a
+    phrase that is not the subject."""
+    return is_adverbial_participle(word, language) or is_function_word(word, language)
 
 
 def _after_role_noun(text: str, start: int) -> bool:
@@ -604,6 +685,16 @@ def _resolve(
         return index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(
             attr.phrase_start
         ), 0.75
+    if len(low_words) == 1 and low_words[0] in _POSSESSIVE_GENDER:
+        # "За його словами, ... «...»": the person "його" refers to, like "він".
+        gender = _POSSESSIVE_GENDER[low_words[0]]
+        at = min(attr.phrase_start, quote_start)
+        if gender is None:
+            return _plural_antecedent(index, text, at), 0.7
+        in_paragraph = index.paragraph_antecedent(at, gender, exclude=quote_span)
+        if in_paragraph is not None:
+            return in_paragraph, 0.9
+        return index.by_pronoun(at, gender, exclude=quote_span), 0.9
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
         # "her office told", "його речник сказав": someone speaking for the person, not the
         # person: described as such, with whom the text means.
@@ -641,6 +732,9 @@ def _resolve(
         titled = [m for m in persons if _after_role_noun(text, m.start)]
         best = (titled or sure or full or persons)[0].entity
         return best, 0.95 if (titled or sure or full) else 0.8
+    described = _described_person(index, text, attr, lang, low_words, quote_start) if not mentions else None
+    if described is not None:
+        return described, 0.8
     role_nouns = _ROLE_NOUNS
     # "a ministry spokesperson said": someone unnamed from a body, described; not the body.
     if (
@@ -728,6 +822,25 @@ def _resolve(
     return None, 0.0
 
 
+def _described_person(
+    index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang, low_words: list[str], quote_start: int
+) -> Entity | None:
+    """ "— признаётся фермер", "— каже старша сестра": a bare description in Ukrainian or
+    Russian whose noun the briefing used for exactly one person named before, of the verb's
+    gender ("фермер Геннадий Осокин", "Марта, старша сестра,")."""
+    if lang.code not in ("uk", "ru") or len(low_words) > 4 or not text[attr.phrase_start].islower():
+        return None
+    head = next((w for w in low_words if is_person_noun(w, lang.code)), None)
+    if head is None:
+        return None
+    noun, at = lemma(head, lang.code), min(attr.phrase_start, quote_start)
+    found = index.described_as(noun, at, attr.verb_gender)
+    if found is None and len(low_words) == 1 and not index.described_with(noun, at):
+        # "— говорит паромщик" in a feature about one man: the person the story is about.
+        found = index.topic_person(at, attr.verb_gender)
+    return found
+
+
 class Description(str):
     """A speaker described, not named ("a spokesperson for the chamber"): shown as the role of
     an unnamed speaker, never as a name."""
@@ -784,6 +897,16 @@ def _may_be_a_name(name: str) -> bool:
 
 
 _POSSESSIVES = frozenset("my our your his her their its".split())
+# "За його словами", "по её словам": whose words, and the gender the pronoun tells.
+_POSSESSIVE_GENDER: dict[str, str | None] = {
+    "його": "m",
+    "її": "f",
+    "їхніми": None,
+    "их": None,
+    "его": "m",
+    "её": "f",
+    "ее": "f",
+}
 
 
 def _is_description(desc: str) -> bool:
@@ -881,6 +1004,7 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     # Group run-on paragraphs, then split quotes joined by an attribution.
     groups: list[list[_Segment]] = []
     attrs: list[_Attribution | None] = []
+    inners: dict[int, _Inner] = {}  # group number -> the attribution inside its marks
     i = 0
     while i < len(segments):
         group = [segments[i]]
@@ -905,6 +1029,10 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 lang,
                 next_open,
             )
+        inner = _inner_attribution(text, group[0], lang) if attr is None and len(group) == 1 else None
+        if inner is not None:
+            attr = inner.attr
+            inners[len(groups)] = inner
         if attr is None and (len(group) > 1 or last.continues):
             # A run-on quote is introduced before its first paragraph: 'X said: "...'.
             fps, fpe = para_of(group[0].open_at)
@@ -957,9 +1085,18 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     def para_index(pos: int) -> int:
         return max(0, bisect.bisect_right(para_starts, pos) - 1)
 
-    for group, attr in zip(groups, attrs, strict=True):
+    for number, (group, attr) in enumerate(zip(groups, attrs, strict=True)):
         parts = [text[s.start : s.end] for s in group]
         quote_text = _join_parts(text, group, [p.strip() for p in parts])
+        inner = inners.get(number)
+        if inner is not None:
+            # The words without the attribution: "..., — сказала вона. — А ..." reads "... . А ...".
+            head = text[group[0].start : inner.cut_start].rstrip(" ,")
+            if inner.stop == "." and head[-1:] not in "!?…":
+                head += "."
+            elif inner.stop != "." and head[-1:] not in "!?…":
+                head += ","
+            quote_text = head + " " + text[inner.cut_end : group[0].end].strip()
         q_end = group[-1].end
         while quote_text and quote_text[-1] in ",;:" and text[q_end - 1] == quote_text[-1]:
             quote_text = quote_text[:-1].rstrip()
@@ -1072,10 +1209,28 @@ def _introduced(
         # At the paragraph's start, or opening a later sentence of it ("The first part is the
         # furthest along. Janet Okafor-Reid worked ...").
         opens = men.start - para[0] <= 2 or index.text[men.start - 2 : men.start] in (". ", "! ", "? ")
+        if not opens and index.cyrillic:
+            opens = _after_a_role(index, para[0], men.start)
         if not opens or men.entity.is_org or men.start < last_pos or men.entity is last:
             return None
         return men.entity
     return None
+
+
+def _after_a_role(index: SpeakerIndex, para_start: int, pos: int) -> bool:
+    """Is the name at ``pos`` its sentence's subject after a short role ("Житель Листвянска
+    Геннадий Орлов ездит", "Прохідник Сергій Дзюба працює"): at most three words, no verb, no
+    punctuation between the sentence's start and the name?"""
+    text = index.text
+    ends = [k + 2 for k in (text.rfind(stop, para_start, pos) for stop in (". ", "! ", "? ")) if k >= 0]
+    start = max([para_start, *ends])
+    lead = text[start:pos]
+    words = lead.split()
+    return (
+        0 < len(words) <= 3
+        and not any(c in lead for c in ',;:«»"“”—()')
+        and not any(is_verb(w.lower(), index.language) for w in words)
+    )
 
 
 def _answer_quote(text: str, answer: Answer) -> Quote:

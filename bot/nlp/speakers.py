@@ -24,9 +24,11 @@ from bot.nlp.morphology import (
     is_genitive,
     is_nominative,
     is_patronymic,
+    is_possible_name,
     lemma,
     modifies_next_noun,
     nominative_name,
+    past_verb_gender,
 )
 
 _EN_RUN = re.compile(
@@ -204,13 +206,18 @@ def _norm_uncached(token: str) -> str:
     return token.rstrip("'’")
 
 
+_SHORT_NAME_ENDINGS = frozenset("а у ю ом ем ові еві ою ой ої і е им ым".split())
+
+
 @lru_cache(maxsize=65536)
 def _cyr_same(a: str, b: str) -> bool:
     """Two Cyrillic name tokens are the same word in different grammatical cases."""
     if a == b:
         return True
     if min(len(a), len(b)) < 4:
-        return False
+        # "Гук" and "Гука", "Гуком": a short surname and its ending.
+        short, long = sorted((a, b), key=len)
+        return len(short) == 3 and long.startswith(short) and long[3:] in _SHORT_NAME_ENDINGS
     common = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -628,8 +635,11 @@ class SpeakerIndex:
         self.speaker_window = 400
         self.unknown_window = 300
         self.prefer_subjects = True
-        self._by_surname: dict[str, Entity] = {}
+        # Surname -> people who bear it, in order of first mention: a family shares one.
+        self._by_surname: dict[str, list[Entity]] = {}
+        self._last_named: dict[int, int] = {}  # id(entity) -> where it was last named, while scanning
         self._spelled: set[str] = set()  # acronyms already looked up
+        self._descriptor_cache: dict[int, set[str]] = {}  # mention start -> words describing the person
         if self.cyrillic:
             self._scan_cyrillic()
         else:
@@ -708,9 +718,11 @@ class SpeakerIndex:
         if ent is None:
             if not role and not parsed.honor and not parsed.known_first and self._after_place_prep(start):
                 return  # "a shelter in Port Alva": a place, not a person ("to Brian Hemming" is one)
+            if not role and not parsed.honor and not parsed.known_first and self._after_the(start):
+                return  # "the National Statistician", "the Tide Reckoner": a title, not a person
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
-            self._by_surname[key[-1]] = ent
+            self._by_surname.setdefault(key[-1], []).append(ent)
         elif len(key) > len(ent.tokens):
             ent.name, ent.tokens = parsed.name, key
         if not ent.role and (role or ent.seen < 2):
@@ -726,6 +738,7 @@ class SpeakerIndex:
         # "Unlike Al Mnajer, he ...": a sentence-initial name after a connective is not the subject.
         subject = (not before or before[-1] in ".!?\n") and _norm(tokens[0]) not in lx.EN_LEADING_NOISE
         self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
+        self._last_named[id(ent)] = start
 
     def _described(self, end: int, word: str) -> bool:
         """A lone name with a descriptive apposition is a person: "Yuni, a resident of Lampung"."""
@@ -736,6 +749,10 @@ class SpeakerIndex:
     def _lower_follows(self, end: int) -> bool:
         nxt = self.text[end : end + 20].split(" ", 2)
         return len(nxt) > 1 and nxt[0] == "" and nxt[1][:1].islower() and nxt[1] not in lx.EN_SPEECH_VERBS
+
+    def _after_the(self, start: int) -> bool:
+        """Does a lower-case "the" come right before ``start``? A person's name never takes one."""
+        return self.text[max(0, start - 4) : start] == "the "
 
     def _after_place_prep(self, start: int) -> bool:
         before = self.text[max(0, start - 16) : start].lower().split()
@@ -763,6 +780,7 @@ class SpeakerIndex:
             appositive
             and end < len(text)
             and (text[end] == "," or text[end + 1 : end + 6].split(" ", 1)[0] in _ATTACH_PREPS)
+            and not self._in_relative_clause(start)
         ):
             window = text[end : end + 200]
             stop = _CLAUSE_END.search(window)
@@ -777,6 +795,15 @@ class SpeakerIndex:
                 ):
                     return False  # a new clause ("Science and Economic Development" is still a name)
         return False
+
+    def _in_relative_clause(self, start: int) -> bool:
+        """ "Ray Tolliver, who has fished out of Tollan Quay for thirty years, says": a name
+        inside someone else's relative clause is not the subject of the verb after it."""
+        text = self.text
+        comma = text.rfind(",", max(0, start - 120), start)
+        if comma < 0 or any(c in text[comma:start] for c in ".;:!?\n"):
+            return False
+        return text[comma + 1 : start].split(None, 1)[:1] in (["who"], ["which"], ["whose"], ["where"])
 
     def _is_aside(self, start: int, end: int) -> bool:
         """A photo credit or caption: "(Evan Vucci/Associated Press)", "Jane Doe/CBC"."""
@@ -911,6 +938,18 @@ class SpeakerIndex:
             while len(tokens) > 1 and is_function_word(norms[0], self.language):
                 start = text.index(tokens[0], start) + len(tokens[0])
                 tokens, norms = tokens[1:], norms[1:]
+            # A capitalised word the dictionary knows only as something else opens the run:
+            # "Бібліотекаркою Ткачук стала", "Сын Берестова", "Сама Ткачук" (not a body's name).
+            while (
+                len(tokens) > 1
+                and not with_initials
+                and norms[0] not in _CYR_FIRST  # "Богдан": a first name the dictionary lacks
+                and not is_patronymic(norms[1], self.language)
+                and not is_possible_name(norms[0], self.language)
+                and not _is_cyr_org(norms[0], self.language)
+            ):
+                start = text.index(tokens[0], start) + len(tokens[0])
+                tokens, norms = tokens[1:], norms[1:]
             # A role opening the sentence: "Глава Кривушинского поселения Анна Гринёва".
             while len(tokens) > 1 and norms[0] in lx.CYR_ROLE_WORDS:
                 start = text.index(tokens[0], start) + len(tokens[0])
@@ -969,11 +1008,14 @@ class SpeakerIndex:
                 ent.role = role
             first = norms[0] if len(norms) > 1 else ""
             if morph and morph[1]:
-                ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + 2
+                ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + (2 if morph[2] else 1)
             elif first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
                 ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
+            agrees = None if oblique or in_quote else self._cyr_verb_gender(start, m.end())
+            if agrees:
+                ent.gender_votes[agrees] = ent.gender_votes.get(agrees, 0) + 1
             self.mentions.append(Mention(start, m.end(), ent, in_quote))
         for b_start, b_end, body in bodies:
             self.mentions.append(Mention(b_start, b_end, body, self._in_quote(b_start)))
@@ -1005,6 +1047,48 @@ class SpeakerIndex:
                 self.entities.append(ent)
             out.append((start, m.end(), ent))
         return out
+
+    def _descriptors(self, men: Mention) -> set[str]:
+        """``_cyr_descriptors`` of a mention, worked out on the first bare description that
+        asks (most briefings have none)."""
+        hit = self._descriptor_cache.get(men.start)
+        if hit is None:
+            hit = self._descriptor_cache[men.start] = self._cyr_descriptors(men.start, men.end)
+        return hit
+
+    def _cyr_descriptors(self, start: int, end: int) -> set[str]:
+        """Dictionary forms of the lower-case words right before a name in its clause ("стал
+        фермер Геннадий Осокин", "Очільниця фонду Марина Климчук") and of a short apposition
+        after it ("Раиса Бойко, технолог сыроварни,")."""
+        text = self.text
+        window = text[max(0, start - 60) : start]
+        cut = max(window.rfind(c) for c in ".!?;:«»—()\n,")
+        words = _CYR_WORD.findall(window[cut + 1 :])[-4:]
+        if end < len(text) and text[end] == ",":
+            stop = min((k for k in (text.find(c, end + 1, end + 60) for c in ",.;") if k > 0), default=-1)
+            apposition = _CYR_WORD.findall(text[end + 1 : stop]) if stop > 0 else []
+            if 0 < len(apposition) <= 4 and apposition[0].islower():
+                words += apposition
+        return {lemma(w.lower(), self.language) for w in words if len(w) > 2}
+
+    def _cyr_verb_gender(self, start: int, end: int) -> str | None:
+        """The gender the verb agreeing with a name shows: "Ковальчук (також) зауважив",
+        "— пояснила Гайова". A surname the dictionary does not know, or one both a man and a
+        woman may bear, tells nothing by itself; its verb does."""
+        text = self.text
+        after = [w.rstrip(",.;:") for w in text[end : end + 40].split(None, 2)]
+        if text[end : end + 1] == " " and after:
+            word = after[0]
+            if word.isalpha() and word.islower() and is_function_word(word, self.language) and len(after) > 1:
+                word = after[1]
+            if word.isalpha() and word.islower():
+                told = past_verb_gender(word, self.language)
+                if told:
+                    return told
+        before = text[max(0, start - 30) : start].split()
+        if len(before) >= 2 and before[-2] in ("—", "–") and before[-1].isalpha():
+            return past_verb_gender(before[-1], self.language)
+        return None
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
@@ -1095,14 +1179,18 @@ class SpeakerIndex:
         """The entity a (possibly shorter, possibly inflected) name refers to, most recent first."""
         cyr = self.cyrillic
         if not cyr:
-            ent = self._by_surname.get(key[-1])
-            if ent is not None and (
-                len(key) == 1
-                or len(ent.tokens) == 1
-                or key[0][:1] == ent.tokens[0][:1]
-                or ent.tokens[-len(key) :] == key  # "Paz Akin" for Lorena Paz Akin
-            ):
-                return ent
+            bearers = self._by_surname.get(key[-1], [])
+            if len(key) == 1:
+                # "Greenspan said": of a family, the one named last.
+                return max(bearers, key=lambda e: self._last_named.get(id(e), -1), default=None)
+            # "Ingrid Solvang" after "Tomas Solvang": the bearer whose first name agrees.
+            for ent in reversed(bearers):
+                if (
+                    len(ent.tokens) == 1
+                    or key[0][:1] == ent.tokens[0][:1]
+                    or ent.tokens[-len(key) :] == key  # "Paz Akin" for Lorena Paz Akin
+                ):
+                    return ent
             return None
         for ent in reversed(self.entities):
             if ent.is_org or not ent.tokens:
@@ -1189,6 +1277,8 @@ class SpeakerIndex:
                 if len(people) == 1:
                     redirect[id(ent)] = people[0]
                 continue
+            if self.cyrillic and self._by_name_and_patronymic(ent, full, redirect):
+                continue
             if ent.is_org or len(ent.tokens) != 1:
                 continue
             if self.cyrillic:
@@ -1207,6 +1297,28 @@ class SpeakerIndex:
             for men in self.mentions:
                 men.entity = redirect.get(id(men.entity), men.entity)
             self.entities = [e for e in self.entities if id(e) not in redirect]
+
+    def _by_name_and_patronymic(self, ent: Entity, full: list[Entity], redirect: dict[int, Entity]) -> bool:
+        """ "Анна Петровна" after "Анна Петровна Горелова": the polite form of address is the
+        same person, when only one full name begins with it."""
+        if ent.is_org or len(ent.tokens) != 2 or not is_patronymic(ent.tokens[1], self.language):
+            return False
+        matches = [
+            f
+            for f in full
+            if len(f.tokens) == 3
+            and f is not ent
+            and _cyr_same(ent.tokens[0], f.tokens[0])
+            and _cyr_same(ent.tokens[1], f.tokens[1])
+        ]
+        if len(matches) != 1:
+            return False
+        target = matches[0]
+        target.role = target.role or ent.role
+        for g, v in ent.gender_votes.items():
+            target.gender_votes[g] = target.gender_votes.get(g, 0) + v
+        redirect[id(ent)] = target
+        return True
 
     def lookup_name(self, name: str) -> Entity | None:
         """An entity for a bare name found in an attribution, by surname or, failing that, first name."""
@@ -1444,6 +1556,51 @@ class SpeakerIndex:
             if men.speaks and not men.in_quote and not men.entity.is_org and men.entity.gender == gender:
                 return men.entity
         return None
+
+    def described_as(self, noun: str, pos: int, gender: str | None) -> Entity | None:
+        """ "— признаётся фермер", "— каже очільниця": the one person named before ``pos`` whom
+        the briefing described with ``noun`` (a dictionary form) and whose gender agrees.
+        ``None`` when nobody, or more than one person, fits: two readings are a guess."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        found: list[Entity] = []
+        for men in self._before(pos):
+            ent = men.entity
+            if (
+                not men.in_quote
+                and not ent.is_org
+                and (gender is None or ent.gender in (gender, None))
+                and all(e is not ent for e in found)
+                and noun in self._descriptors(men)
+            ):
+                found.append(ent)
+        return found[0] if len(found) == 1 else None
+
+    def described_with(self, noun: str, pos: int) -> bool:
+        """Did the briefing describe anyone named before ``pos`` with ``noun``?"""
+        return any(
+            not men.in_quote and not men.entity.is_org and noun in self._descriptors(men)
+            for men in self._before(pos)
+        )
+
+    def topic_person(self, pos: int, gender: str | None) -> Entity | None:
+        """The person the briefing is about up to ``pos``: named at least three times and twice
+        as often as anyone else, of ``gender`` when one is given."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        counts: dict[int, int] = {}
+        people: dict[int, Entity] = {}
+        for men in self._before(pos):
+            if not men.in_quote and not men.entity.is_org:
+                counts[id(men.entity)] = counts.get(id(men.entity), 0) + 1
+                people[id(men.entity)] = men.entity
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+            return None
+        top = people[ranked[0][0]]
+        return top if gender is None or top.gender == gender else None
 
     def by_role_noun(self, noun: str, pos: int, org: bool = False) -> Entity | None:
         """Resolve "the secretary" / "the ministry": the latest entity whose role or name has ``noun``.
