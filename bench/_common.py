@@ -34,6 +34,9 @@ class Size:
     soak_briefing_every: int = 10  # simulated minutes between new briefings
     sources: int = 1_000  # feeds polled in one cycle (the sources benchmark)
     failover_channels: tuple[int, ...] = (100,)  # fan-outs with the dispatcher killed mid-way
+    # Follow mode (bench/fanout_follow.py): channels following the home channels, over servers.
+    follow_channels: int = 1_000
+    follow_guilds: int = 50
     # Storage backends measured side by side by queries, e2e and ingest (``--backend``).
     backends: tuple[str, ...] = ("sqlite",)
 
@@ -56,6 +59,8 @@ SIZES = {
         soak_subscriptions=1_000,
         soak_briefing_every=20,
         failover_channels=(1_000, 10_000),
+        follow_channels=100_000,
+        follow_guilds=2_500,
     ),
 }
 

@@ -82,6 +82,7 @@ def table(size: str) -> list[str]:
                 f"{c['lost']} | {c['seconds_to_last']:.1f} s |"
             )
         lines += ["", "Goal: >= 95% of the limit, no global 429, no duplicate, no loss.", ""]
+        lines += _follow_lines(f.get("follow"))
     r = load("resources", size)
     if r:
         machine = machine or r["machine"]
@@ -282,3 +283,24 @@ def write(size: str) -> list[str]:
     out = [f"   table -> bench/results/{path.name}"]
     out += [f"   plot  -> bench/results/{p.name}" for p in plots(size)]
     return out
+
+
+def _follow_lines(r: dict | None) -> list[str]:
+    """Follow mode's row (bench/fanout_follow.py), when the fan-out run measured it."""
+    if not r:
+        return []
+    per_home = ", ".join(f"{k} {v}" for k, v in r["requests_per_home"].items())
+    hits = ", ".join(f"{k} {v}" for k, v in r["http_429"].items()) or "0"
+    return [
+        "Follow mode (channels following the home channels through Discord):",
+        "",
+        "| following channels | servers | limits | last copy after | bot requests | per home channel | 429s "
+        "| duplicates | lost |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {r['channels']:,} | {r['guilds']:,} | {'on' if r['limits'] else 'off'} | **{r['seconds_to_last']:.2f} s** "
+        f"| {r['bot_requests']} | {per_home} | {hits} | {r['duplicates']} | {r['lost']} |",
+        "",
+        f"Goal: under {r['goal_seconds']:g} s, at most {r['goal_requests_per_home']} requests per home channel, "
+        "no 429.",
+        "",
+    ]

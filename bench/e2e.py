@@ -21,7 +21,8 @@ from typing import Any
 from bench._archive import archive
 from bench._common import Size, summarise_ms
 from bench._corpus import TOPICS
-from bot.config import Config, DiscordConfig, Secret, StorageConfig
+from bot.config import Config, DiscordConfig, StorageConfig
+from bot.models import Secret
 from tests.fakediscord import FakeDiscord
 
 GOAL_MS = 25.0

@@ -38,6 +38,7 @@ from typing import Any
 
 from discord.http import HTTPClient
 
+from bench import fanout_follow
 from bench._archive import add_subscriptions, archive
 from bench._common import Size
 from bench._corpus import Corpus
@@ -146,4 +147,6 @@ async def run(size: Size) -> dict[str, Any]:
             f"max {r['max_in_any_second']} in any second, 429s {r['http_429'] or 0}, "
             f"dup {r['duplicates']}, lost {r['lost']}" + ("" if size.fanout_limits else "  (limits off)")
         )
-    return {"cases": cases, "goal_fraction": GOAL_FRACTION}
+    # Follow mode: the same briefing reaching channels through Discord's Channel Following.
+    follow = await fanout_follow.run(size)
+    return {"cases": cases, "goal_fraction": GOAL_FRACTION, "follow": follow}

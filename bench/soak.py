@@ -71,6 +71,7 @@ class CountingDiscord:
         embeds: Sequence[discord.Embed],
         nonce: str,
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         key = (channel_id, nonce)
         if key in self._nonces:
@@ -92,7 +93,14 @@ class CountingDiscord:
             if count
         }
 
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
+    async def edit(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        embeds: Sequence[discord.Embed],
+        view: discord.ui.LayoutView | None = None,
+    ) -> None:
         return None
 
     async def delete(self, channel_id: int, message_id: int) -> None:

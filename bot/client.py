@@ -24,17 +24,27 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import wordforms
+from bot.branding import Branding
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.copy_updates import CopyUpdates
+from bot.delivery.budget import InvalidRequestBudget
 from bot.delivery.engine import DeliveryEngine
-from bot.discord_sender import DiscordLocales, DiscordNotifier, build_delivery
+from bot.discord_delivery import build_delivery
+from bot.discord_follower import DiscordFollower, DiscordHomeChannels
+from bot.discord_sender import DiscordLocales, DiscordNotifier
+from bot.discord_webhooks import DiscordWebhooks
 from bot.dispatcher import Dispatcher, Hook, SchedulerRelay
 from bot.errors import UserFacingError
+from bot.following import FollowDesk
+from bot.heartbeat import Heartbeat
+from bot.home_channels import HomeChannelCheck
 from bot.i18n import N_, Message, localizer
 from bot.i18n.commands import CatalogueTranslator, reader
 from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
+from bot.server_languages import ServerLanguages
 from bot.shards import IdentifyGate, describe_ids
 from bot.sources import SourceDesk, build_sources
 from bot.subscriptions import SubscriptionDesk
@@ -44,7 +54,13 @@ log = logging.getLogger(__name__)
 
 MAX_RATELIMIT_WAIT_SECONDS = 30.0  # discord.py's smallest allowed max_ratelimit_timeout
 
-EXTENSIONS: tuple[str, ...] = ("cogs.reader", "cogs.subscriptions", "cogs.publisher", "cogs.sources")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.reader",
+    "cogs.subscriptions",
+    "cogs.publisher",
+    "cogs.sources",
+    "cogs.cards",
+)
 COMMAND_HASH_KEY = "command_hash:{scope}"
 
 
@@ -131,6 +147,7 @@ class BriefBot(commands.AutoShardedBot):
     publishing: PublishingDesk
     sources: SourceDesk
     subscriptions: SubscriptionDesk
+    follows: FollowDesk
 
     def __init__(self, config: Config, *, sync_only: bool = False) -> None:
         intents = discord.Intents.none()
@@ -139,6 +156,7 @@ class BriefBot(commands.AutoShardedBot):
         if config.discord.shard_count is not None:
             count = config.discord.shard_count
             shards = {"shard_count": count, "shard_ids": list(config.discord.shard_ids or range(count))}
+        self.invalid_requests = InvalidRequestBudget(SystemClock())
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -150,6 +168,8 @@ class BriefBot(commands.AutoShardedBot):
             # A request Discord asks to wait longer for (a publish past the hourly limit, an
             # edit quota) fails at once instead of parking its delivery: the engine decides.
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
+            # Every response Discord gives counts towards the invalid-request budget.
+            http_trace=self.invalid_requests.trace_config(),
             **shards,
         )
         self.config = config
@@ -157,21 +177,35 @@ class BriefBot(commands.AutoShardedBot):
         self._owner_ids: frozenset[int] = frozenset()
         self._warm_up: asyncio.Future[None] | None = None
         self._identify_gate: IdentifyGate | None = None
+        self._heartbeat: Heartbeat | None = None
 
     async def setup_hook(self) -> None:
         self.storage = await open_storage(self.config.storage.path, pool_size=self.config.storage.pool_size)
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
         self.dispatcher = Dispatcher(self.storage, identity=self.identity())
-        self.engine, self.scheduler = build_delivery(self, fence=self.dispatcher)
-        # The desks' scheduler events reach the dispatcher's scheduler from any process.
-        relay = SchedulerRelay(self.dispatcher, self.scheduler, self.engine)
-        self.publishing = PublishingDesk(self.newsroom, self.engine, relay)
-        self.subscriptions = SubscriptionDesk(
-            self.storage, relay, self.config.schedule, SystemClock(), poster=self.engine
+        self.server_languages = ServerLanguages(self.storage, self)
+        self.engine, self.scheduler = build_delivery(
+            self, fence=self.dispatcher, languages=self.server_languages, budget=self.invalid_requests
         )
+        # The desks' scheduler events reach the dispatcher's scheduler from any process.
+        relay = SchedulerRelay(self.dispatcher, self.scheduler, self.engine, self.server_languages)
+        # Edits and removals of posted copies: sent by the dispatcher, whichever process asks.
+        self.copy_updates = CopyUpdates(self.dispatcher, self.engine, self.storage)
+        self.publishing = PublishingDesk(self.newsroom, self.copy_updates, relay)
+        self.subscriptions = SubscriptionDesk(
+            self.storage,
+            relay,
+            self.config.schedule,
+            SystemClock(),
+            poster=self.engine,
+            branding=Branding(self.storage, DiscordWebhooks(self)),
+        )
+        # Follow mode: the home channels are publish subscriptions, kept as configured.
+        self.follows = FollowDesk(self.storage, DiscordFollower(self.http), self.config.follow, SystemClock())
+        await self.follows.ensure_home_subscriptions()
         self.sources = build_sources(
-            self.storage, self.publishing, self.config, copies=self.engine, notify=self._source_notice
+            self.storage, self.publishing, self.config, copies=self.copy_updates, notify=self._source_notice
         )
         # Command names and descriptions in Ukrainian and Russian (reads the catalogues now).
         await self.tree.set_translator(CatalogueTranslator())
@@ -184,10 +218,20 @@ class BriefBot(commands.AutoShardedBot):
         # added with self.dispatcher.add_duty(name, duty) before dispatcher.start().
         self.dispatcher.add_duty("command sync", Hook(self._sync_commands_if_changed))
         self.dispatcher.add_duty("scheduler", Hook(self.scheduler.start, self.scheduler.shutdown))
+        self.dispatcher.add_duty("copy updates", self.copy_updates)
         self.dispatcher.add_duty("source polling", Hook(self._poll_sources, self._stop_polling_sources))
+        homes = HomeChannelCheck(
+            self.config.follow, DiscordHomeChannels(self), self.storage, self.wait_until_ready
+        )
+        self.dispatcher.add_duty("home channel check", homes)
         if self.storage.shared:
             self._identify_gate = IdentifyGate(self.storage, await self._max_concurrency())
         await self.dispatcher.start()
+        self._heartbeat = Heartbeat(
+            self.storage, shards=self.identity()["shards"], is_dispatcher=lambda: self.dispatcher.active
+        )
+        await self._heartbeat.start()
+        await self.server_languages.start()
         # The word-form dictionaries load in a thread while the bot connects.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, wordforms.warm_up)
         log.info(
@@ -211,7 +255,7 @@ class BriefBot(commands.AutoShardedBot):
         channel_id = self.config.schedule.alerts_channel_id
         if channel_id is None:
             return
-        text = localizer(DiscordLocales(self).of_channel(channel_id)).text(message)
+        text = localizer(DiscordLocales(self, self.server_languages).of_channel(channel_id)).text(message)
         await DiscordNotifier(self)(0, channel_id, text)
 
     def identity(self) -> dict[str, Any]:
@@ -300,12 +344,25 @@ class BriefBot(commands.AutoShardedBot):
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         await self.engine.channel_deleted(channel.id)
+        await self.follows.channel_deleted(channel.id)
 
     async def on_thread_delete(self, thread: discord.Thread) -> None:
         await self.engine.channel_deleted(thread.id)
 
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """Record the language of this shard's servers for the dispatcher."""
+        await self.server_languages.record(g for g in self.guilds if g.shard_id == shard_id)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.server_languages.record([guild])
+
+    async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
+        if before.preferred_locale != after.preferred_locale:
+            await self.server_languages.record([after])
+
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         await self.engine.guild_removed(guild.id)
+        await self.follows.guild_removed(guild.id)
 
     async def close(self) -> None:
         log.info("shutting down")
@@ -315,6 +372,11 @@ class BriefBot(commands.AutoShardedBot):
         scheduler = getattr(self, "scheduler", None)
         if scheduler is not None:
             await scheduler.shutdown()
+        if self._heartbeat is not None:
+            await self._heartbeat.stop()
+        languages = getattr(self, "server_languages", None)
+        if languages is not None:
+            await languages.stop()
         sources = getattr(self, "sources", None)
         if sources is not None:
             await sources.close()

@@ -12,12 +12,14 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.models import Secret
 
 DEFAULT_CONFIG_PATH = Path("briefbot.toml")
 ENV_TOKEN = "DISCORD_TOKEN"
@@ -28,30 +30,8 @@ class ConfigError(Exception):
     """A missing or invalid configuration value, with the key named."""
 
 
-class Secret:
-    """A string that never shows itself in ``repr``/``str``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __repr__(self) -> str:
-        return "Secret('********')" if self._value else "Secret('')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
+CardStyle = Literal["embed", "components"]
+CARD_STYLES: tuple[CardStyle, ...] = ("embed", "components")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +44,9 @@ class DiscordConfig:
     # them when ``shard_ids`` is empty); None lets Discord say how many (GET /gateway/bot).
     shard_count: int | None = None
     shard_ids: tuple[int, ...] = ()
+    # How posts look where a channel chose no ``/subscribe ... style``: "components"
+    # (Components V2 cards with buttons, the default) or "embed" (classic embeds, kept).
+    cards: CardStyle = "components"
 
 
 # Connections a PostgreSQL pool may open (storage.postgres.DEFAULT_POOL_SIZE, which
@@ -154,6 +137,63 @@ class SourcesConfig:
     check_seconds: int = 30  # how often the scheduler looks for sources due a poll
 
 
+FOLLOW_ALL = "all"  # the key of [follow] channels for the home channel that gets every briefing
+MAX_FOLLOW_CHANNELS = 25  # the choices /subscribe can offer for a home channel
+
+
+@dataclass(frozen=True, slots=True)
+class FollowConfig:
+    """Follow mode (``[follow]``): announcement channels of the operator's home server, one
+    per topic plus ``all`` for everything, that servers' channels follow through Discord
+    (``/subscribe ... mode:follow``), so a briefing costs a post and a publish per home
+    channel however many channels follow. Empty: follow mode is off."""
+
+    home_guild: int | None = None
+    channels: tuple[tuple[str, int], ...] = ()  # (topic as subscriptions fold it, or "all"; channel id)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.channels)
+
+    def channel_for(self, topic: str) -> int | None:
+        folded = " ".join(topic.split()).casefold()
+        return next((cid for key, cid in self.channels if key == folded), None)
+
+
+def _follow_config(r: _Reader) -> FollowConfig:
+    """``[follow]``: both keys or neither; each channel a distinct id under a distinct topic."""
+    if not r.table:
+        return FollowConfig()
+    if "channels" not in r.table:
+        raise r._fail("channels", "needed with home_guild: e.g. channels = { all = 123, energy = 456 }")
+    home = r.optional_id("home_guild")
+    if home is None:
+        raise r._fail("home_guild", "needed with channels: the id of the server that holds them")
+    table = r.table["channels"]
+    if not isinstance(table, dict) or not table:
+        raise r._fail(
+            "channels", f"must be a table of topic = channel id, e.g. {{ all = 123 }}, got {table!r}"
+        )
+    if len(table) > MAX_FOLLOW_CHANNELS:
+        raise r._fail("channels", f"at most {MAX_FOLLOW_CHANNELS} home channels, got {len(table)}")
+    seen: dict[str, str] = {}
+    by_id: dict[int, str] = {}
+    channels = []
+    for key, value in table.items():
+        folded = " ".join(key.split()).casefold()
+        if not folded or len(folded) > 80:
+            raise r._fail(f"channels.{key}", "a topic is 1 to 80 characters long")
+        if folded in seen:
+            raise r._fail(f"channels.{key}", f"the same topic as channels.{seen[folded]}")
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise r._fail(f"channels.{key}", f"must be a channel id (a positive whole number), got {value!r}")
+        if value in by_id:
+            raise r._fail(f"channels.{key}", f"the same channel as channels.{by_id[value]}")
+        seen[folded], by_id[value] = key, key
+        channels.append((folded, value))
+    return FollowConfig(home_guild=home, channels=tuple(channels))
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
@@ -162,6 +202,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
+    follow: FollowConfig = field(default_factory=FollowConfig)
     source: str = "<defaults>"
     warnings: tuple[str, ...] = ()
 
@@ -179,6 +220,7 @@ _SECTIONS: dict[str, set[str]] = {
         "publisher_role_ids",
         "shard_count",
         "shard_ids",
+        "cards",
     },
     "storage": {"path", "url", "pool_size"},
     "ingest": {"timezone", "max_bytes"},
@@ -206,6 +248,7 @@ _SECTIONS: dict[str, set[str]] = {
         "max_connections",
         "check_seconds",
     },
+    "follow": {"home_guild", "channels"},
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -282,6 +325,12 @@ class _Reader:
         value = self.table.get(key, default)
         if not isinstance(value, str):
             raise self._fail(key, f"must be a string, got {type(value).__name__}")
+        return value
+
+    def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:
+        value = self.string(key, default)
+        if value not in allowed:
+            raise self._fail(key, f"must be one of {', '.join(map(repr, allowed))}, got {value!r}")
         return value
 
     def timezone(self, key: str, default: str) -> str:
@@ -363,6 +412,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
         publisher_role_ids=d.ids("publisher_role_ids"),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        cards=cast(CardStyle, d.choice("cards", "components", CARD_STYLES)),
     )
 
     st = reader("storage")
@@ -444,6 +494,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
             ),
             check_seconds=src.integer("check_seconds", _SOURCES_DEFAULTS.check_seconds, low=1, high=3600),
         ),
+        follow=_follow_config(reader("follow")),
         source=source,
         warnings=tuple(warnings),
     )

@@ -52,6 +52,7 @@ class QuoteReview:
     quotes: list[ReviewedQuote]
     stale: list[QuoteCorrection]  # corrections whose words the text no longer has
     corrected: int = 0  # posted copies corrected by the last change
+    queued: int = 0  # posted copies the dispatcher (another process) will correct shortly
 
 
 KEY_SCORE = 1.0

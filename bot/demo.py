@@ -22,7 +22,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.ingest import sample_paths
 from bot.models import ScheduleKind, Subscription, SummaryLength
 from bot.newsroom import Newsroom
-from bot.terminal import format_message
+from bot.terminal import format_card, format_message
 from storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _heading(text: str) -> None:
 
 
 def _show(reply: replies.Reply) -> None:
-    print(format_message(reply.content, reply.embeds))
+    print(format_card(reply.view) if reply.view is not None else format_message(reply.content, reply.embeds))
 
 
 async def run_demo(config: Config, *, db_path: str | None = None) -> int:
@@ -65,16 +65,24 @@ class TerminalSender:
         embeds: Sequence[discord.Embed],
         nonce: str,
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         if nonce in self._seen:  # Discord's nonce dedup, as the engine relies on it
             return self._seen[nonce]
         message_id = self._seen[nonce] = next(self._ids)
-        print(format_message(content, embeds))
+        print(format_card(view) if view is not None else format_message(content, embeds))
         return message_id
 
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
+    async def edit(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        embeds: Sequence[discord.Embed],
+        view: discord.ui.LayoutView | None = None,
+    ) -> None:
         print(f"(message {message_id} edited)")
-        print(format_message(None, embeds))
+        print(format_card(view) if view is not None else format_message(None, embeds))
 
     async def delete(self, channel_id: int, message_id: int) -> None:
         print(f"(message {message_id} deleted)")
@@ -103,13 +111,15 @@ async def _demo(newsroom: Newsroom) -> int:
                 print(f"  {item.outcome:<10} #{item.briefing_id} {item.title}")
 
     _heading("What the bot posts to #policy-briefings")
-    engine = DeliveryEngine(newsroom.storage, TerminalSender(), newsroom.config.schedule)
+    # As a new server gets them: in the operator's style (cards unless the config keeps embeds).
+    cards = newsroom.config.discord.cards
+    engine = DeliveryEngine(newsroom.storage, TerminalSender(), newsroom.config.schedule, cards=cards)
     delivered = await engine.run_instant()
     log.info("demo delivery: %s", delivered)
 
     latest = await newsroom.latest(1)
     _heading("/latest count:2")
-    _show(await replies.latest(newsroom, 2))
+    _show(await replies.latest(newsroom, 2, style=cards))
 
     _heading(f"/summary briefing:{latest[0].id} length:short")
     _show(await replies.summary(newsroom, str(latest[0].id), SummaryLength.SHORT))

@@ -17,31 +17,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
-from bot.clock import SystemClock
-from bot.delivery.engine import DeliveryEngine
+from bot.delivery.records import Followups
 from bot.delivery.sender import (
     ChannelGone,
-    Fence,
+    EditRefused,
+    Locales,
     MessageGone,
     NoAccess,
     Rejected,
     ThreadArchived,
     TransientError,
 )
-from bot.scheduler import BriefingScheduler
+from bot.forum_tags import ForumTagMaker
 
 if TYPE_CHECKING:
-    from bot.config import Config
-    from storage import Storage
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,11 @@ UNKNOWN_MESSAGE = 10008
 THREAD_ARCHIVED = 50083
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 ALREADY_PUBLISHED = 40033  # "This message has already been crossposted"
+HAS_THREAD = 1 << 5  # a message's flag: a thread was started from it
+CROSSPOSTED = 1 << 0  # a message's flag: published to the channel's followers
+# Edit limits, answered as a 429 with a code: edits of messages older than an hour, of a
+# published announcement. discord.py raises RateLimited instead when the wait is long.
+EDIT_LIMIT_CODES = frozenset({30046, 20022})
 REQUEST_TIMEOUT_SECONDS = 60.0
 TAGS_PER_POST = 5  # Discord's limit on a forum post's applied tags
 ARCHIVED_PAGES = 10  # pages of 100 archived posts looked through when reconciling
@@ -76,10 +80,21 @@ class ForumInfo:
 class DiscordSender:
     """``Sender`` for ``DeliveryEngine``."""
 
-    def __init__(self, client: discord.Client, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
+        known_forum: Callable[[int], Awaitable[bool | None]] | None = None,
+    ) -> None:
         self._client = client
         self._timeout = timeout
         self._fetched: dict[int, ForumInfo | None] = {}  # channels not in the cache: forums, by id
+        # Whether a channel is a forum, as its subscription says (None: no subscription): a
+        # dispatcher does not hold the channels of other processes' shards, and asking
+        # Discord for each one before editing it would double a correction's requests.
+        self._known_forum = known_forum
+        self._tag_maker = ForumTagMaker(client, self._call)  # /subscribe ... create_tags:true
 
     async def send(
         self,
@@ -89,22 +104,34 @@ class DiscordSender:
         embeds: Sequence[discord.Embed],
         nonce: str,
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         with handle_message_parameters(
-            content=content, embeds=list(embeds), nonce=nonce, allowed_mentions=allowed_mentions
+            **message_body(content, embeds, view), nonce=nonce, allowed_mentions=allowed_mentions
         ) as params:
             data = await self._call(self._client.http.send_message(channel_id, params=params))
         return int(data["id"])
 
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
+    async def edit(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        embeds: Sequence[discord.Embed],
+        view: discord.ui.LayoutView | None = None,
+    ) -> None:
         if await self.is_forum(channel_id):  # a post: its starter message, in its thread
             channel_id = message_id
-        with handle_message_parameters(embeds=list(embeds)) as params:
+        with handle_message_parameters(**message_body(None, embeds, view, editing=True)) as params:
             try:
                 await self._call(self._client.http.edit_message(channel_id, message_id, params=params))
             except ThreadArchived:
                 await self._unarchive(channel_id)
                 await self._call(self._client.http.edit_message(channel_id, message_id, params=params))
+            except TransientError as exc:
+                if isinstance(exc.__cause__, discord.RateLimited):  # an edit limit's long wait
+                    raise EditRefused(str(exc)) from exc
+                raise
 
     async def delete(self, channel_id: int, message_id: int) -> None:
         if not await self.is_forum(channel_id):
@@ -142,6 +169,9 @@ class DiscordSender:
                 return None
             tags = {tag.name.casefold(): tag.id for tag in channel.available_tags}
             return ForumInfo(channel.guild.id, tags, channel.flags.require_tag)
+        known = self._known_forum
+        if channel_id not in self._fetched and known is not None and await known(channel_id) is False:
+            self._fetched[channel_id] = None
         if channel_id not in self._fetched:
             try:
                 data = await self._call(self._client.http.get_channel(channel_id))
@@ -165,8 +195,13 @@ class DiscordSender:
         content: str | None,
         embeds: Sequence[discord.Embed],
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         forum = await self._forum(channel_id)
+        if forum is not None and self._tag_maker.made.get(channel_id):  # created since it was read
+            forum = ForumInfo(
+                forum.guild_id, {**self._tag_maker.made[channel_id], **forum.tags}, forum.require_tag
+            )
         tags = forum.tags_for(topics) if forum is not None else []
         if forum is not None and forum.require_tag and not tags:
             raise Rejected(
@@ -174,13 +209,26 @@ class DiscordSender:
             )
         channel_payload: dict[str, object] = {"name": title, "applied_tags": [str(t) for t in tags]}
         with handle_message_parameters(
-            content=content,
-            embeds=list(embeds),
+            **message_body(content, embeds, view),
             allowed_mentions=allowed_mentions,
             channel_payload=channel_payload,
         ) as params:
             data = await self._call(self._client.http.start_thread_in_forum(channel_id, params=params))
         return int(data["id"])
+
+    async def followups(self, channel_id: int, message_id: int) -> Followups:
+        data: Any = await self._call(self._client.http.get_message(channel_id, message_id))
+        flags = int(data.get("flags") or 0)
+        return Followups(
+            thread=bool(flags & HAS_THREAD) or data.get("thread") is not None,
+            published=bool(flags & CROSSPOSTED),
+        )
+
+    async def ensure_tags(self, channel_id: int, topics: Sequence[str]) -> str | None:
+        forum = await self._forum(channel_id)
+        if forum is None:
+            return None
+        return await self._tag_maker.ensure(channel_id, topics, forum.tags)
 
     async def publish(self, channel_id: int, message_id: int) -> None:
         try:
@@ -255,6 +303,29 @@ class DiscordSender:
         return await call_discord(request, self._timeout)
 
 
+def message_body(
+    content: str | None,
+    embeds: Sequence[discord.Embed],
+    view: discord.ui.LayoutView | None,
+    *,
+    editing: bool = False,
+) -> dict[str, Any]:
+    """The message's body for ``handle_message_parameters``: its content and embeds, or a
+    Components V2 card alone (discord.py sets the IS_COMPONENTS_V2 flag). An edit into a
+    card clears the content and embeds, which Discord requires to set that flag, and allows
+    no mentions: the role line a corrected card keeps was pinged when it was posted."""
+    if view is None:
+        return {"content": content, "embeds": list(embeds)} if not editing else {"embeds": list(embeds)}
+    if editing:
+        return {
+            "content": None,
+            "embeds": [],
+            "view": view,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+    return {"view": view}
+
+
 async def call_discord(request: Awaitable[T], limit_seconds: float = REQUEST_TIMEOUT_SECONDS) -> T:
     """Await one discord.py HTTP call, turning its errors into the engine's."""
     try:
@@ -271,6 +342,8 @@ async def call_discord(request: Awaitable[T], limit_seconds: float = REQUEST_TIM
     except discord.RateLimited as exc:
         raise TransientError(f"rate limited for {exc.retry_after:.0f}s") from exc
     except discord.HTTPException as exc:
+        if exc.code in EDIT_LIMIT_CODES:
+            raise EditRefused(str(exc), code=exc.code) from exc
         if exc.status == 429:
             raise TransientError(str(exc)) from exc
         if exc.code == THREAD_ARCHIVED:
@@ -309,44 +382,21 @@ class DiscordNotifier:
 
 
 class DiscordLocales:
-    """``Locales`` for the engine: each server's preferred locale, from the client's cache."""
+    """``Locales`` for the engine: each server's preferred locale, from the client's cache,
+    else as the process serving that server recorded it (``recorded``)."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, recorded: Locales | None = None) -> None:
         self._client = client
+        self._recorded = recorded
 
     def of_channel(self, channel_id: int) -> str | None:
         guild = getattr(self._client.get_channel(channel_id), "guild", None)
-        return guild.preferred_locale.value if isinstance(guild, discord.Guild) else None
+        if isinstance(guild, discord.Guild):
+            return guild.preferred_locale.value
+        return self._recorded.of_channel(channel_id) if self._recorded is not None else None
 
     def of_guild(self, guild_id: int) -> str | None:
         guild = self._client.get_guild(guild_id)
-        return guild.preferred_locale.value if guild is not None else None
-
-
-class _DeliveryHost(Protocol):
-    """What ``build_delivery`` needs from the bot."""
-
-    storage: Storage
-    config: Config
-
-
-def build_delivery(
-    bot: discord.Client, *, fence: Fence | None = None
-) -> tuple[DeliveryEngine, BriefingScheduler]:
-    """The engine and scheduler for a bot with ``storage`` and ``config`` attributes
-    (call in ``setup_hook`` after opening storage; then ``await scheduler.start()``).
-    ``fence`` says whether this process may post (the dispatcher's)."""
-    host: _DeliveryHost = bot  # type: ignore[assignment]
-    sender = DiscordSender(bot)
-    clock = SystemClock()
-    engine = DeliveryEngine(
-        host.storage,
-        sender,
-        host.config.schedule,
-        clock,
-        notify=DiscordNotifier(bot),
-        locales=DiscordLocales(bot),
-        fence=fence,
-        forums=sender,
-    )
-    return engine, BriefingScheduler(engine, host.storage, host.config.schedule, clock)
+        if guild is not None:
+            return guild.preferred_locale.value
+        return self._recorded.of_guild(guild_id) if self._recorded is not None else None

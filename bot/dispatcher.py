@@ -360,6 +360,16 @@ class SchedulerEvents(Protocol):
     async def subscription_removed(self, channel_id: int) -> None: ...
 
 
+class Languages(Protocol):
+    """The servers' languages (``ServerLanguages``): recorded by the process that serves a
+    server before it tells the dispatcher of a subscription there, read again by the
+    dispatcher before it acts on another process's event."""
+
+    async def record_channel(self, channel_id: int) -> None: ...
+
+    async def refresh(self) -> None: ...
+
+
 class SchedulerRelay:
     """The scheduler's event methods for the desks (``Rescheduler``, ``Wakeup``), from any process.
 
@@ -367,12 +377,21 @@ class SchedulerRelay:
     ``/subscribe`` answered by the process holding that server's shard) is told to the
     dispatcher. A backfill is planned where it was asked for, into the outbox, and the
     dispatcher woken to send it: planned rows outlive a dispatcher change, a message does not.
+    Before the dispatcher acts on an event it reads ``languages`` again, so a channel just
+    subscribed in a server another process serves is posted to in that server's language.
     """
 
-    def __init__(self, dispatcher: Dispatcher, scheduler: SchedulerEvents, engine: Backfill) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        scheduler: SchedulerEvents,
+        engine: Backfill,
+        languages: Languages | None = None,
+    ) -> None:
         self._dispatcher = dispatcher
         self._scheduler = scheduler
         self._engine = engine
+        self._languages = languages
         dispatcher.on("briefing_added", self._on_briefing_added)
         dispatcher.on("subscription_changed", self._on_subscription_changed)
         dispatcher.on("subscription_removed", self._on_subscription_removed)
@@ -381,6 +400,8 @@ class SchedulerRelay:
         await self._dispatcher.tell("briefing_added")
 
     async def subscription_changed(self, channel_id: int, *, backfill: int = 0) -> None:
+        if self._languages is not None and not self._dispatcher.active:
+            await self._languages.record_channel(channel_id)
         if backfill > 0 and not self._dispatcher.active:
             await self._engine.backfill(channel_id, backfill)  # sent by the dispatcher
             await self._dispatcher.tell("subscription_changed", channel_id=channel_id, backfill=0)
@@ -392,12 +413,18 @@ class SchedulerRelay:
         await self._dispatcher.tell("subscription_removed", channel_id=channel_id)
 
     async def _on_briefing_added(self, data: dict[str, Any]) -> None:
+        await self._refresh()
         await self._scheduler.briefing_added()
 
     async def _on_subscription_changed(self, data: dict[str, Any]) -> None:
+        await self._refresh()
         await self._scheduler.subscription_changed(
             int(data["channel_id"]), backfill=int(data.get("backfill", 0))
         )
 
     async def _on_subscription_removed(self, data: dict[str, Any]) -> None:
         await self._scheduler.subscription_removed(int(data["channel_id"]))
+
+    async def _refresh(self) -> None:
+        if self._languages is not None:
+            await self._languages.refresh()

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 
 class SummaryLength(enum.StrEnum):
@@ -193,6 +194,14 @@ class Subscription:
     publish: bool = False
     # A forum or media channel: each message is a post (a thread) there.
     forum: bool = False
+    # Posts go through a webhook the bot made in the channel (its row: ``bot.webhooks``); set
+    # by storage with that row, so the engine looks the webhook up only where there is one.
+    webhook: bool = False
+    # How its posts look: "embed" or "components" (cards), whatever the operator's
+    # ``[discord] cards`` says; None: as that setting says.
+    card_style: Literal["embed", "components"] | None = None
+    # A forum: create the tags its posts' topics name and the forum lacks (needs Manage Channels).
+    create_tags: bool = False
 
     @property
     def channel_ids(self) -> tuple[int, ...]:
@@ -203,6 +212,21 @@ class Subscription:
         """The roles of ``topic_roles`` whose topic is among ``tags`` (any case), in order."""
         folded = {t.casefold() for t in tags}
         return tuple(dict.fromkeys(role for topic, role in self.topic_roles if topic.casefold() in folded))
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A channel that follows one of the operator's home announcement channels through
+    Discord (``/subscribe ... mode:follow``): Discord copies each post published there into
+    it, so the bot sends nothing to it. ``webhook_id`` is the follower webhook Discord made
+    in the channel; deleting that webhook ends the follow."""
+
+    channel_id: int
+    guild_id: int
+    home_channel_id: int
+    topic: str  # the home channel's key in ``[follow] channels``: a topic, or "all"
+    webhook_id: int
+    created_at: datetime | None = None
 
 
 def fingerprint(title: str, body: str) -> str:
@@ -348,3 +372,61 @@ class WaitingDraft:
     @property
     def edited(self) -> bool:
         return self.fingerprint != fingerprint(self.draft.title, self.draft.body)
+
+
+@dataclass(frozen=True, slots=True)
+class BotProcess:
+    """A bot process using the store, as it last reported itself (``briefbot status``).
+
+    Each running process beats every few seconds; one that stopped cleanly removes its
+    record, so a record that has gone silent is a process that died or lost the database."""
+
+    key: str  # unique per run: host, pid and start time
+    host: str
+    pid: int
+    shards: str  # as ``briefbot run --shards`` takes them, or "all"
+    started_at: datetime
+    dispatcher: bool = False
+    silent_seconds: float = 0.0  # since its last beat, by the store's clock (filled on read)
+
+
+class Secret:
+    """A string that never shows itself in ``repr``/``str``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelWebhook:
+    """The webhook the bot created in a subscribed channel, and how its posts look there.
+
+    ``lost``: how many times it was found deleted on Discord (the first loss recreates it,
+    the second pauses the subscription)."""
+
+    channel_id: int
+    webhook_id: int
+    token: Secret
+    name: str
+    avatar_url: str | None = None
+    lost: int = 0
+    created_at: datetime | None = None

@@ -47,6 +47,7 @@ class Added:
 class Edited:
     briefing: Briefing
     corrected: int  # posted copies edited in place
+    queued: int = 0  # posted copies the dispatcher (another process) will edit shortly
 
 
 QUOTE_ACTIONS = ("speaker", "drop", "key", "add", "undo")
@@ -57,6 +58,7 @@ MAX_ADDED_QUOTE = 1000
 class Removed:
     posted: int  # copies that had been posted
     deleted: int  # of those, deleted now
+    queued: int = 0  # of those, left to the dispatcher (another process) to delete shortly
 
 
 class PublishingDesk:
@@ -94,12 +96,12 @@ class PublishingDesk:
     async def edit(self, briefing_id: int, draft: Draft) -> Edited:
         briefing = await self._newsroom.edit(briefing_id, draft)
         corrected = await self._copies.correct(briefing.id)
-        return Edited(briefing, int(corrected))
+        return Edited(briefing, int(corrected), corrected.queued)
 
     async def remove(self, briefing_id: int, *, delete_posts: bool) -> Removed:
         posted = await self._newsroom.remove(briefing_id)
-        deleted = int(await self._copies.retract(posted)) if delete_posts and posted else 0
-        return Removed(len(posted), deleted)
+        report = await self._copies.retract(posted) if delete_posts and posted else CopyReport()
+        return Removed(len(posted), int(report), report.queued)
 
     async def find(self, reference: str) -> Briefing:
         """A briefing by id or title words, embargoed ones included."""
@@ -123,10 +125,16 @@ class PublishingDesk:
         briefing = await self.find(reference)
         return await self._review(briefing, _analysis_of(briefing).quotes)
 
-    async def _review(self, briefing: Briefing, found: tuple[Quote, ...], corrected: int = 0) -> QuoteReview:
+    async def _review(
+        self, briefing: Briefing, found: tuple[Quote, ...], corrected: int = 0, queued: int = 0
+    ) -> QuoteReview:
         corrections = await self._newsroom.storage.quote_corrections(briefing.id)
         return QuoteReview(
-            briefing, review(found, corrections, briefing.body), stale(corrections, briefing.body), corrected
+            briefing,
+            review(found, corrections, briefing.body),
+            stale(corrections, briefing.body),
+            corrected,
+            queued,
         )
 
     async def correct_quote(
@@ -199,9 +207,9 @@ class PublishingDesk:
                     briefing.id, QuoteCorrection(kind, words), editor_id=editor_id
                 )
         stored = await self._newsroom.store_analysis(briefing, analysis)
-        corrected = int(await self._copies.correct(stored.id))
+        corrected = await self._copies.correct(stored.id)
         log.info("quotes of briefing %d corrected (%s) by user %s", stored.id, action, editor_id)
-        return await self._review(stored, analysis.quotes, corrected)
+        return await self._review(stored, analysis.quotes, int(corrected), corrected.queued)
 
 
 def _analysis_of(briefing: Briefing) -> Analysis:

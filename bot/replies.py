@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot import limits, render
+from bot import cards, limits, render
+from bot.config import CardStyle
 from bot.i18n import ENGLISH, Localizer
 from bot.models import Briefing, SummaryLength
 from bot.newsroom import ImportReport, Newsroom
@@ -27,12 +28,22 @@ class Reply:
     # For paged results: which page this is and how many exist.
     page: int = 1
     pages: int = 1
+    # A Components V2 card instead of content and embeds.
+    view: discord.ui.LayoutView | None = None
 
 
 async def latest(
-    newsroom: Newsroom, count: int = 1, topic: str | None = None, *, tr: Localizer = ENGLISH
+    newsroom: Newsroom,
+    count: int = 1,
+    topic: str | None = None,
+    *,
+    tr: Localizer = ENGLISH,
+    style: CardStyle = "embed",
 ) -> Reply:
+    """The newest briefings, as embeds or as the same cards subscribed channels get."""
     briefings = await newsroom.latest(count, topic)
+    if style == "components":
+        return Reply(view=cards.latest_card(briefings, tr=tr))
     return Reply(embeds=render.briefing_embeds(briefings, tr=tr))
 
 

@@ -14,8 +14,10 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
+from bot.branding import Branding
+from bot.branding import check_options as check_webhook_options
 from bot.clock import Clock
 from bot.config import ScheduleConfig
 from bot.delivery.engine import PostedTest
@@ -74,9 +76,16 @@ class SubscribeRequest:
     thread_archive: int | None = None  # minutes without a message before it is archived
     publish: bool = False  # announcement channels: publish each post to following servers
     forum: bool = False  # the channel is a forum (or media) channel: posts are threads
+    webhook: bool = False  # post through a webhook the bot makes there (bot.branding)
+    webhook_name: str | None = None  # the name its posts show
+    webhook_avatar: str | None = None  # an https URL of their avatar
+    style: str | None = None  # "embed" or "card" (``STYLES``); None: the operator's setting
+    create_tags: bool = False  # a forum: create the tags its posts' topics name (Manage Channels)
 
 
 THREAD_ARCHIVE_MINUTES = (60, 1440, 4320, 10080)  # what Discord allows
+# ``/subscribe ... style``: what a manager types, and how the channel's posts then look.
+STYLES: dict[str, Literal["embed", "components"]] = {"embed": "embed", "card": "components"}
 DEFAULT_THREAD_ARCHIVE = 1440
 
 
@@ -124,12 +133,14 @@ class SubscriptionDesk:
         clock: Clock,
         *,
         poster: SamplePoster | None = None,
+        branding: Branding | None = None,
     ) -> None:
         self._storage = storage
         self._scheduler = scheduler
         self._config = config
         self._clock = clock
         self._poster = poster
+        self._branding = branding
 
     # -- subscribing ------------------------------------------------------------------
 
@@ -155,6 +166,18 @@ class SubscriptionDesk:
                     choices=", ".join(str(m) for m in THREAD_ARCHIVE_MINUTES),
                 )
             )
+        if request.style is not None and request.style not in STYLES:
+            raise UserFacingError(N_("style must be one of {choices}", choices=", ".join(STYLES)))
+        if request.webhook and request.style == "card":
+            raise UserFacingError(
+                N_("Posts through a webhook are classic embeds: style:card does not go with webhook:true.")
+            )
+        check_webhook_options(
+            wanted=request.webhook,
+            name=request.webhook_name,
+            avatar=request.webhook_avatar,
+            forum=request.forum,
+        )
         return options
 
     async def subscribe(self, request: SubscribeRequest) -> SubscribeOutcome:
@@ -184,6 +207,8 @@ class SubscriptionDesk:
             max_per_hour=request.per_hour or 0,
             publish=request.publish,
             forum=request.forum,
+            card_style=STYLES[request.style] if request.style is not None else None,
+            create_tags=request.create_tags and request.forum,
             thread_archive_minutes=(
                 request.thread_archive or DEFAULT_THREAD_ARCHIVE
                 if request.thread or request.thread_archive
@@ -192,7 +217,14 @@ class SubscriptionDesk:
         )
         if existing is not None:
             sub = replace(sub, created_at=existing.created_at, topic_roles=existing.topic_roles)
+        # The webhook is made before anything is written (Discord may refuse it) and recorded
+        # before the scheduler hears of the subscription (its first post goes through it).
+        hook = None
+        if request.webhook and self._branding is not None:
+            hook = await self._branding.make(request.channel_id, request.webhook_name, request.webhook_avatar)
         stored = await self._storage.upsert_subscription(sub)
+        if self._branding is not None:
+            await self._branding.settle(stored.channel_id, hook)
         await self._scheduler.subscription_changed(stored.channel_id, backfill=request.backfill)
         verb = "Subscribed"
         if existing is not None:
@@ -210,6 +242,8 @@ class SubscriptionDesk:
         existing = await self._storage.get_subscription(channel_id)
         if existing is not None and existing.guild_id != guild_id:
             raise PermissionDeniedError(OTHER_SERVER)
+        if existing is not None and self._branding is not None:
+            await self._branding.drop(channel_id)  # the webhook the bot made there
         if existing is None or not await self._storage.delete_subscription(channel_id):
             raise UserFacingError(N_("{channel} has no subscription.", channel=f"<#{channel_id}>"))
         await self._scheduler.subscription_removed(channel_id)
@@ -412,6 +446,8 @@ class SubscriptionDesk:
                     channel=f"<#{to_channel_id}>",
                 )
             )
+        if self._branding is not None:  # a webhook posts in its own channel only: the move drops it
+            await self._branding.drop(from_channel_id)
         moved = await self._storage.move_subscription(from_channel_id, to_channel_id)
         if moved.forum != forum:  # posts there are forum posts, or no longer
             moved = await self._storage.update_subscription(replace(moved, forum=forum))

@@ -1,7 +1,7 @@
 """Printing Discord messages readably in a terminal, for the demo and the CLI.
 
-It reads the same ``discord.Embed`` objects the bot sends, so the demo shows what
-a channel would get, with Discord's timestamps and Markdown made human.
+It reads the same ``discord.Embed`` objects and Components V2 cards the bot sends, so the
+demo shows what a channel would get, with Discord's timestamps and Markdown made human.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ import re
 import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _ESCAPED = re.compile(r"\\([\\*_~`|>#\-\[\]()])")
+_HEADING = re.compile(r"^(#{1,3}|-#) ")  # a card's headings and small print
 
 
 def _timestamp(match: re.Match[str]) -> str:
@@ -87,3 +89,41 @@ def format_message(content: str | None, embeds: Sequence[discord.Embed], *, widt
     if embeds:
         out.append("─" * width)
     return "\n".join(out)
+
+
+def format_card(view: discord.ui.LayoutView, *, width: int = 88) -> str:
+    """A Components V2 card as the terminal shows it: each container between rules, its
+    text with Discord's headings made plain, its buttons as ``[Label]``."""
+    out: list[str] = []
+    for component in view.to_components():  # type: ignore[no-untyped-call]
+        _card_lines(component, out, width, indent="")
+    return "\n".join(out)
+
+
+def _card_lines(component: dict[str, Any], out: list[str], width: int, *, indent: str) -> None:
+    kind = component.get("type")
+    if kind == 10:  # text display
+        for line in str(component.get("content", "")).splitlines() or [""]:
+            out.extend(_wrap(plain(_HEADING.sub("", line)), indent, width))
+    elif kind == 17:  # container
+        out.append("─" * width)
+        for child in component.get("components", []):
+            _card_lines(child, out, width, indent="  ")
+        out.append("─" * width)
+    elif kind == 9:  # section: its text, then its accessory
+        for child in component.get("components", []):
+            _card_lines(child, out, width, indent=indent)
+        accessory = component.get("accessory")
+        if accessory is not None:
+            _card_lines(accessory, out, width, indent=indent)
+    elif kind == 1:  # action row
+        out.append(indent + " ".join(_button(b) for b in component.get("components", [])))
+    elif kind == 2:  # a button on its own (a section's accessory)
+        out.append(indent + _button(component))
+    elif kind == 14:  # separator
+        out.append("")
+
+
+def _button(button: dict[str, Any]) -> str:
+    label = f"[{button.get('label', '')}]"
+    return f"{label} <{button['url']}>" if button.get("url") else label

@@ -115,11 +115,10 @@ class ArticleModal(discord.ui.Modal):
             text = tr.gettext("Added briefing #{id}.", id=briefing.id)
         else:
             edited = await desk.edit(self.editing.id, draft)
-            briefing, corrected = edited.briefing, edited.corrected
+            briefing = edited.briefing
             log.info("briefing %d edited by user %d", briefing.id, interaction.user.id)
             text = tr.gettext("Updated briefing #{id}.", id=briefing.id)
-            if corrected:
-                text += " " + _copies_corrected(tr, corrected)
+            text += _copies_corrected(tr, edited.corrected, edited.queued)
         await interaction.edit_original_response(
             content=text, embed=render.briefing_embed(briefing, tr=tr), allowed_mentions=NO_MENTIONS
         )
@@ -128,8 +127,18 @@ class ArticleModal(discord.ui.Modal):
         await handle_interaction_error(interaction, error)
 
 
-def _copies_corrected(tr: i18n.Localizer, copies: int) -> str:
-    return tr.ngettext("{n} posted copy corrected.", "{n} posted copies corrected.", copies)
+def _copies_corrected(tr: i18n.Localizer, copies: int, queued: int) -> str:
+    """What became of the posted copies: corrected now, or shortly by the process that posts."""
+    text = ""
+    if copies:
+        text += " " + tr.ngettext("{n} posted copy corrected.", "{n} posted copies corrected.", copies)
+    if queued:
+        text += " " + tr.ngettext(
+            "{n} posted copy will be corrected within seconds by the bot process that posts.",
+            "{n} posted copies will be corrected within seconds by the bot process that posts.",
+            queued,
+        )
+    return text
 
 
 class RemoveConfirm(discord.ui.View):
@@ -163,7 +172,13 @@ class RemoveConfirm(discord.ui.View):
         await interaction.response.defer(ephemeral=True)
         removed = await self.cog.desk.remove(self.briefing.id, delete_posts=delete_posts)
         text = tr.gettext("Removed briefing #{id}.", id=self.briefing.id)
-        if removed.posted and delete_posts:
+        if removed.posted and delete_posts and removed.queued:
+            text += " " + tr.ngettext(
+                "{n} posted copy will be deleted within seconds by the bot process that posts.",
+                "{n} posted copies will be deleted within seconds by the bot process that posts.",
+                removed.queued,
+            )
+        elif removed.posted and delete_posts:
             text += " " + tr.ngettext(
                 "Deleted {deleted} of {n} posted copy.",
                 "Deleted {deleted} of {n} posted copies.",
@@ -320,8 +335,7 @@ class PublisherCog(
                 editor_id=interaction.user.id,
             )
             content = tr.gettext("Saved ({action}).", action=action)
-            if review.corrected:
-                content += " " + _copies_corrected(tr, review.corrected)
+            content += _copies_corrected(tr, review.corrected, review.queued)
         await interaction.edit_original_response(
             content=content, embed=render.quote_review_embed(review, tr), allowed_mentions=NO_MENTIONS
         )

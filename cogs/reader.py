@@ -140,6 +140,13 @@ class ReaderCog(commands.Cog):
     async def _send(self, interaction: discord.Interaction, reply: replies.Reply) -> None:
         """The answer, through the interaction: for everyone where the bot is, else only
         for the reader."""
+        if reply.view is not None:  # a card: the message is the card alone
+            await interaction.response.send_message(
+                view=reply.view,
+                ephemeral=not bot_is_here(self.bot, interaction),
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
         await interaction.response.send_message(
             embeds=reply.embeds,
             ephemeral=not bot_is_here(self.bot, interaction),
@@ -156,7 +163,9 @@ class ReaderCog(commands.Cog):
         count: app_commands.Range[int, 1, 5] = 1,
         topic: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        reply = await replies.latest(self.newsroom, count, topic, tr=reader(interaction))
+        reply = await replies.latest(
+            self.newsroom, count, topic, tr=reader(interaction), style=self.bot.config.discord.cards
+        )
         await self._send(interaction, reply)
 
     @app_commands.command(name="summary", description="A briefing's summary")

@@ -29,20 +29,26 @@ from typing import Literal, Protocol
 from bot.delivery.records import (
     Candidate,
     ChannelPlan,
+    CopyLook,
+    CorrectionReply,
     DeliveryRecord,
     FailureOutcome,
     OutboxCounts,
     PendingMessage,
     PostedCopy,
+    PublishDigest,
     SubscriptionState,
 )
 from bot.models import (
     AddOutcome,
     Analysis,
+    BotProcess,
     Briefing,
     BriefingRef,
+    ChannelWebhook,
     Draft,
     EntryRecord,
+    Follow,
     QuoteCorrection,
     QuoteHit,
     ScheduleKind,
@@ -204,6 +210,24 @@ class Subscriptions(Protocol):
         ...
 
 
+class Follows(Protocol):
+    """Channels that follow a home announcement channel through Discord (no deliveries)."""
+
+    async def put_follow(self, follow: Follow) -> Follow:
+        """Record a channel's follow, replacing the one it had."""
+        ...
+
+    async def get_follow(self, channel_id: int) -> Follow | None: ...
+
+    async def follows(self, *, guild_id: int | None = None) -> list[Follow]:
+        """By channel id."""
+        ...
+
+    async def delete_follow(self, channel_id: int, webhook_id: int) -> bool:
+        """Forget a channel's follow through ``webhook_id``; False if it has no such follow."""
+        ...
+
+
 class Outbox(Protocol):
     """The delivery engine's records: which briefing went (or is going) to which channel.
 
@@ -259,8 +283,21 @@ class Outbox(Protocol):
         (an hourly cap's digest). A message's ``ping_role_ids`` are those of all its rows."""
         ...
 
-    async def mark_sent(self, channel_id: int, nonce: str, message_id: int, *, now: datetime) -> None:
-        """The message is on Discord: record its id and reset the channel's failures."""
+    async def mark_sent(
+        self, channel_id: int, nonce: str, message_id: int, *, now: datetime, card: bool = False
+    ) -> None:
+        """The message is on Discord: record its id (and whether it is a Components V2
+        ``card``, which it stays) and reset the channel's failures."""
+        ...
+
+    async def copy_look(self, channel_id: int, nonce: str) -> CopyLook:
+        """How a posted message looks: a card or not, and the line that led it (its frozen
+        content and the roles it mentioned), so a correction keeps both."""
+        ...
+
+    async def mark_card(self, channel_id: int, nonce: str) -> None:
+        """A posted message is (or is about to be edited into) a card: recorded before the
+        edit, since an embed post may always become a card, but a card never an embed post."""
         ...
 
     async def mark_published(
@@ -308,6 +345,27 @@ class Outbox(Protocol):
     async def copies_of_messages(self, messages: Sequence[tuple[int, int]]) -> list[PostedCopy]:
         """The posted copies behind these ``(channel_id, message_id)`` pairs, removed
         briefings included."""
+        ...
+
+    async def queue_copy_refresh(
+        self,
+        *,
+        briefing_id: int | None = None,
+        messages: Sequence[tuple[int, int]] = (),
+        now: datetime | None = None,
+    ) -> int:
+        """Mark for the dispatcher the posted messages that show ``briefing_id``, and those
+        of the ``(channel_id, message_id)`` pairs: each is to be rendered again from the
+        briefings it still shows, or deleted when it shows none. How many messages."""
+        ...
+
+    async def due_copies(self, limit: int) -> list[PostedCopy]:
+        """Up to ``limit`` marked messages, the longest waiting first, with every briefing
+        id each still shows (removed briefings included)."""
+        ...
+
+    async def clear_copy_refresh(self, channel_id: int, nonce: str) -> None:
+        """The message was refreshed (or could not be): unmark it."""
         ...
 
     async def mark_edited(self, channel_id: int, nonce: str, *, now: datetime) -> None: ...
@@ -438,6 +496,30 @@ class Coordination(Protocol):
         process holds every role while it runs)."""
         ...
 
+    async def beat(self, process: BotProcess) -> None:
+        """Record that ``process`` runs now (by the store's clock: on PostgreSQL the
+        server's, one clock for every machine), and forget processes silent for a day."""
+        ...
+
+    async def processes(self) -> list[BotProcess]:
+        """The processes that beat within the last day, the most recently started first,
+        each with ``silent_seconds`` since its last beat."""
+        ...
+
+    async def forget_process(self, key: str) -> None:
+        """Remove a process's record (it is stopping cleanly)."""
+        ...
+
+    async def record_server_languages(self, locales: Mapping[int, str]) -> None:
+        """Note each server's preferred locale (``{guild_id: locale}``), as the process
+        serving it sees it, for the dispatcher, which may not serve it."""
+        ...
+
+    async def server_languages(self) -> tuple[dict[int, str], dict[int, str]]:
+        """The recorded locales: by server, and by subscribed channel (through its
+        subscription's server)."""
+        ...
+
     async def claim_identify_slot(self, bucket: int, *, spacing: float) -> float:
         """Claim the next gateway IDENTIFY of rate-limit ``bucket`` for this process.
 
@@ -550,5 +632,100 @@ class Sources(Protocol):
         ...
 
 
-class Storage(Archive, Subscriptions, Outbox, Admin, Sources, Coordination, Protocol):
+class Webhooks(Protocol):
+    """The webhook the bot made in a subscribed channel (``/subscribe ... webhook:true``); its
+    token is a secret. A channel's row goes when its subscription does."""
+
+    async def put_webhook(self, hook: ChannelWebhook) -> ChannelWebhook:
+        """Record a subscribed channel's webhook, replacing the one it had."""
+        ...
+
+    async def get_webhook(self, channel_id: int) -> ChannelWebhook | None: ...
+
+    async def delete_webhook(self, channel_id: int) -> bool:
+        """Forget a channel's webhook; whether it had one."""
+        ...
+
+
+class CorrectionReplies(Protocol):
+    """The reply the engine posts to a copy Discord refused to edit (30046, 20022), recorded
+    on the copy's rows (``bot.delivery.corrections``)."""
+
+    async def correction_reply(self, channel_id: int, nonce: str) -> CorrectionReply | None:
+        """The copy's reply, begun reply and delivery-log note; None when it has none."""
+        ...
+
+    async def mark_reply_started(self, channel_id: int, nonce: str, *, now: datetime) -> None:
+        """Before posting a reply (a new one: any recorded reply is forgotten)."""
+        ...
+
+    async def mark_replied(self, channel_id: int, nonce: str, reply_id: int, *, note: str) -> None:
+        """Discord took the reply; ``note`` becomes what the delivery log says of the copy."""
+        ...
+
+    async def begun_replies(self) -> list[PostedCopy]:
+        """Copies whose reply was begun and not recorded (a crash): for recovery."""
+        ...
+
+
+class PublishDigests(Protocol):
+    """The digests that publish what a ``publish`` channel posted past Discord's publishes of
+    the hour (``bot.delivery.publishing``), and a post's thread and publish recorded as begun
+    (``bot.delivery.followups``). A digest gathers while 'open', is 'sending' from
+    just before its message is sent (nonce as usual), 'posted' once Discord took it, then
+    'published' or 'failed' (``note``: why)."""
+
+    async def hold_for_publish_digest(
+        self, channel_id: int, nonce: str, *, digest_nonce: str, now: datetime
+    ) -> str:
+        """Put the message ``nonce`` (sent, and being recorded) into the channel's open digest
+        (made, with ``digest_nonce``, when it has none); the digest's nonce. Before the message
+        is recorded as sent: after a crash it is held again, into the same digest while that
+        is open."""
+        ...
+
+    async def publish_digest_channels(self) -> list[int]:
+        """Channels with a digest not yet published (nor given up)."""
+        ...
+
+    async def due_publish_digest(self, channel_id: int) -> PublishDigest | None:
+        """The channel's oldest digest not yet published, with its briefings in the order
+        their posts were sent."""
+        ...
+
+    async def mark_publish_digest(
+        self,
+        channel_id: int,
+        nonce: str,
+        state: str,
+        *,
+        now: datetime,
+        message_id: int | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Move a digest to ``state`` (with its message once posted, the time once published)."""
+        ...
+
+    async def followups_started(self, channel_id: int, nonce: str) -> datetime | None:
+        """When the thread or the publish of this (pending) message was begun, if it was."""
+        ...
+
+    async def mark_followups_started(self, channel_id: int, nonce: str, *, now: datetime) -> None:
+        """Before a pending message's thread or publish: it may be done on Discord from now on."""
+        ...
+
+
+class Storage(
+    Archive,
+    Subscriptions,
+    Follows,
+    Webhooks,
+    Outbox,
+    CorrectionReplies,
+    PublishDigests,
+    Admin,
+    Sources,
+    Coordination,
+    Protocol,
+):
     """Everything the services, the delivery engine, the client, the CLI and the demo ask of storage."""

@@ -29,6 +29,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, cast
 
+from storage import constants
 from storage.errors import StorageError
 
 Kind = Literal["int", "text", "real", "time", "bool", "texts", "ints", "pairs"]
@@ -140,9 +141,33 @@ TABLES: tuple[Table, ...] = (
         ("thread_archive_minutes", "int"),  # SQLite 0012, PostgreSQL 0005 (#15)
         ("publish", "bool"),  # SQLite 0012, PostgreSQL 0005 (#15)
         ("forum", "bool"),  # SQLite 0012, PostgreSQL 0005 (#15)
+        ("webhook", "bool"),  # SQLite 0014, PostgreSQL 0007 (#15)
+        ("card_style", "text"),  # SQLite 0016, PostgreSQL 0009 (#15)
+        ("create_tags", "bool"),  # SQLite 0020, PostgreSQL 0013 (#15)
         ("paused_by_hand", "bool"),
         ("paused_at", "time"),
         ("moved_from", "ints"),
+    ),
+    _t(  # SQLite 0014, PostgreSQL 0007 (#15); the token is copied as it is: the target needs it
+        "channel_webhooks",
+        ("channel_id",),
+        ("channel_id", "int"),
+        ("webhook_id", "int"),
+        ("token", "text"),
+        ("name", "text"),
+        ("avatar_url", "text"),
+        ("lost", "int"),
+        ("created_at", "time"),
+    ),
+    _t(  # SQLite 0015, PostgreSQL 0008 (#15)
+        "follows",
+        ("channel_id",),
+        ("channel_id", "int"),
+        ("guild_id", "int"),
+        ("home_channel_id", "int"),
+        ("topic", "text"),
+        ("webhook_id", "int"),
+        ("created_at", "time"),
     ),
     _t(
         "deliveries",
@@ -167,6 +192,24 @@ TABLES: tuple[Table, ...] = (
         ("hold_until", "time"),
         ("started_at", "time"),  # SQLite 0012, PostgreSQL 0005 (#15)
         ("published_at", "time"),  # SQLite 0012, PostgreSQL 0005 (#15)
+        ("reply_id", "int"),  # SQLite 0013, PostgreSQL 0006 (#15)
+        ("reply_started_at", "time"),  # SQLite 0013, PostgreSQL 0006 (#15)
+        ("refresh_due_at", "time"),  # SQLite 0019, PostgreSQL 0012 (#17)
+        ("as_card", "bool"),  # SQLite 0016, PostgreSQL 0009 (#15)
+        ("publish_nonce", "text"),  # SQLite 0020, PostgreSQL 0013 (#15)
+        ("followups_started_at", "time"),  # SQLite 0020, PostgreSQL 0013 (#15)
+    ),
+    _t(  # SQLite 0020, PostgreSQL 0013 (#15)
+        "publish_digests",
+        ("channel_id", "nonce"),
+        ("channel_id", "int"),
+        ("nonce", "text"),
+        ("state", "text"),
+        ("message_id", "int"),
+        ("created_at", "time"),
+        ("sent_at", "time"),
+        ("published_at", "time"),
+        ("last_error", "text"),
     ),
     _t(
         "sources",
@@ -212,8 +255,9 @@ TABLES: tuple[Table, ...] = (
 TABLE = {t.name: t for t in TABLES}
 
 # Meta keys that belong to one store and are not copied: SQLite's search shard size (set
-# when its schema is made) and IDENTIFY turns (seconds-long leases of one deployment).
-META_NOT_COPIED_EXACT = ("search_shard_size",)
+# when its schema is made), IDENTIFY turns (seconds-long leases of one deployment) and the
+# sending process's invalid-request count (of the last ten minutes).
+META_NOT_COPIED_EXACT = ("search_shard_size", constants.META_INVALID_REQUESTS)
 META_NOT_COPIED_PREFIX = "gateway.identify."
 
 BATCH_ROWS = 2000

@@ -225,6 +225,8 @@ async def make_cluster(
             )
         config = folder / "briefbot.toml"
         config.write_text(
+            f"[discord]\npublisher_user_ids = {sorted(m.user.id for _, m, _ in readers.values())}\n"
+            'cards = "embed"\n'  # its tests read embed posts
             f'[storage]\nurl = "{url}"\n[schedule]\npoll_seconds = {poll_seconds}\ninstant_delay_seconds = 0.2\n',
             encoding="utf-8",
         )

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 import pytest_asyncio
 from discord.ext import commands
 
-from bot.config import Config, DiscordConfig, ScheduleConfig, Secret, StorageConfig
+from bot.config import Config, DiscordConfig, ScheduleConfig, StorageConfig
 from bot.ingest import sample_paths
+from bot.models import Secret
 from bot.newsroom import Newsroom
 from storage import open_storage
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Role
@@ -120,6 +121,7 @@ async def start_world(
             token=Secret(fake.token),
             publisher_user_ids=(publisher.user.id,),
             publisher_role_ids=(publisher_role.id,),
+            cards="embed",  # the tests of embed posts; tests/test_bot_cards.py runs the default
         ),
         storage=StorageConfig(path=str(db_path)),
         schedule=ScheduleConfig(instant_delay_seconds=INSTANT_DELAY_SECONDS),

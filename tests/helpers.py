@@ -186,6 +186,7 @@ class FakeSender:
         embeds: Sequence[discord.Embed],
         nonce: str,
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         assert len(nonce) <= 25
         self._maybe_fail(channel_id)
@@ -200,7 +201,14 @@ class FakeSender:
             raise CrashError("killed after send")
         return message.id
 
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None:
+    async def edit(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        embeds: Sequence[discord.Embed],
+        view: discord.ui.LayoutView | None = None,
+    ) -> None:
         self._maybe_fail(channel_id)
         for message in self.channels.get(channel_id, []):
             if message.id == message_id:
@@ -272,6 +280,7 @@ class World:
             config or ScheduleConfig(),
             self.clock,
             notify=notify,
+            cards="embed",  # its tests read embed posts
             backoff_seconds=0.5,
         )
 

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from bot.config import ConfigError, Secret, load_config, token_problem
+from bot.config import ConfigError, load_config, token_problem
+from bot.models import Secret
 
 GOOD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest_asyncio
 
+from bot.models import BotProcess, ScheduleKind, Subscription
 from storage import Leadership, Storage, open_storage
 from tests.storage_fixtures import ContractStorage, postgres_server
 
@@ -187,3 +190,37 @@ async def test_release_without_acquire_is_harmless(two_stores) -> None:
     claim = first.leadership("dispatcher")
     await claim.release()
     assert not claim.held
+
+
+async def test_each_process_is_listed_with_its_shards_until_it_stops(storage: ContractStorage) -> None:
+    """``briefbot status`` would not show which processes run, with which shards, or
+    would keep listing a process that stopped cleanly."""
+    started = datetime.now(UTC).replace(microsecond=0)
+    first = BotProcess(key="host-a:10:x", host="host-a", pid=10, shards="0/2", started_at=started)
+    second = BotProcess(key="host-b:20:y", host="host-b", pid=20, shards="1/2", started_at=started)
+    await storage.beat(first)
+    await storage.beat(second)
+    await storage.beat(replace(first, dispatcher=True))  # a later beat updates the record
+    seen = {p.key: p for p in await storage.processes()}
+    assert set(seen) == {first.key, second.key}
+    assert seen[first.key].dispatcher and not seen[second.key].dispatcher
+    assert (seen[second.key].host, seen[second.key].pid, seen[second.key].shards) == ("host-b", 20, "1/2")
+    assert seen[second.key].started_at == started
+    assert all(0 <= p.silent_seconds < 5 for p in seen.values())
+    await storage.forget_process(first.key)
+    assert [p.key for p in await storage.processes()] == [second.key]
+
+
+async def test_a_servers_language_recorded_by_one_process_is_read_by_another(
+    storage: ContractStorage,
+) -> None:
+    """The dispatcher would post in English to a Ukrainian server that another process serves."""
+    await storage.upsert_subscription(
+        Subscription(channel_id=501, guild_id=50, schedule=ScheduleKind.INSTANT)
+    )
+    await storage.record_server_languages({50: "uk", 60: "ru"})
+    await storage.record_server_languages({60: "en-GB"})  # the server changed its language
+    await storage.record_server_languages({})
+    guilds, channels = await storage.server_languages()
+    assert guilds == {50: "uk", 60: "en-GB"}
+    assert channels == {501: "uk"}

@@ -14,6 +14,7 @@ import discord
 import pytest
 
 from bot.clock import ManualClock
+from bot.copy_updates import QueuedCopies
 from bot.delivery.planner import allowed_mentions, message_nonce
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import ChannelGone, MessageGone, NoAccess, Rejected, TransientError
@@ -275,6 +276,57 @@ async def test_retract_deletes_posts_and_trims_digests(world):
     assert world.sender.titles(1) == ["Good story"]
     assert world.sender.titles(2) == ["Good story"]
     assert len(world.sender.channels[2]) == 1
+
+
+async def test_a_correction_made_elsewhere_is_sent_by_the_dispatcher_once(world):
+    """A correction made in a process that does not post (another shard's, the command line)
+    would never reach the posted copies, or reach them twice."""
+    await world.subscribe(1)
+    await world.subscribe(2, ScheduleKind.DAILY)
+    b = await world.add("Budget vote")
+    await world.add("Trade talks")
+    await world.engine.run_instant()
+    await world.engine.run_digest(2)
+    text = "Budget vote postponed. The vote moves to Friday."
+    await world.storage.update_briefing(
+        b,
+        Draft(title="Budget vote postponed", body=text, published_at=world.clock.now()),
+        Analysis(Summaries(text, text, text), ()),
+        now=world.clock.now(),
+    )
+    elsewhere = QueuedCopies(world.storage)
+    assert (await elsewhere.correct(b)).queued == 2
+    assert (await elsewhere.correct(b)).queued == 2  # marked twice, sent once
+    assert world.sender.titles(1) == ["Budget vote", "Trade talks"]  # nothing sent by the other process
+    report = await world.engine.refresh_due_copies()
+    assert (report.edited, report.failed) == (2, 0)
+    assert world.sender.titles(1) == ["Budget vote postponed", "Trade talks"]
+    assert world.sender.titles(2) == ["Budget vote postponed", "Trade talks"]
+    assert int(await world.engine.refresh_due_copies()) == 0
+    # A removal made elsewhere: the post of its own is deleted, the digest edited to leave it out.
+    removed = await world.storage.remove_briefing(b)
+    assert (await elsewhere.retract(removed)).queued == 2
+    report = await world.engine.refresh_due_copies()
+    assert (report.deleted, report.edited) == (1, 1)
+    assert world.sender.titles(1) == ["Trade talks"]
+    assert world.sender.titles(2) == ["Trade talks"]
+
+
+async def test_a_briefing_added_after_the_newest_was_removed_is_posted_as_itself(world):
+    """The new briefing would take the removed one's id: it would never be posted (the channel
+    already had that id), and correcting or removing it would rewrite or delete the old post."""
+    await world.subscribe(1)
+    mistaken = await world.add("Mistaken story")
+    await world.engine.run_instant()
+    await world.storage.remove_briefing(mistaken)  # the post is kept
+    replacement = await world.add("Replacement story")
+    assert replacement > mistaken
+    await world.engine.run_instant()
+    assert world.sender.titles(1) == ["Mistaken story", "Replacement story"]
+    assert len(await world.storage.posted_copies(replacement)) == 1
+    report = await world.engine.retract(await world.storage.remove_briefing(replacement))
+    assert report.deleted == 1
+    assert world.sender.titles(1) == ["Mistaken story"]
 
 
 async def test_channel_deleted_pauses_and_drops_pending(world):

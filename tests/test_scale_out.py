@@ -45,9 +45,15 @@ async def start_both(cluster: Cluster) -> tuple[asyncio.subprocess.Process, asyn
 
 
 async def test_two_processes_answer_their_shards_and_survive_a_kill_9_of_the_dispatcher(cluster: Cluster):
-    """Servers on one shard would get no answers, a post would be lost or doubled when the
-    dispatcher dies, or the survivor would take too long to take over."""
+    """Servers on one shard would get no answers, or posts in English when their language is
+    another (the dispatcher does not serve them); a correction made on the other process
+    would be sent by it, not the dispatcher; a post would be lost or doubled when the
+    dispatcher dies, the survivor would take too long to take over, or the status would not
+    list both processes."""
     fake = cluster.fake
+    # A Ukrainian server on shard 1: only the other process, not the dispatcher, sees its language.
+    _reader, _manager, general = cluster.readers[1]
+    fake.guilds[general.guild_id or 0].preferred_locale = "uk"
     first, second = await start_both(cluster)
 
     # Each process answers the commands of the servers on its own shard.
@@ -66,9 +72,25 @@ async def test_two_processes_answer_their_shards_and_survive_a_kill_9_of_the_dis
     assert "Subscribed" in (await result.wait_final()).content
     [backfilled] = await fake.wait_for_messages(general, 1, timeout=20)
     assert backfilled.process == first.pid
+    assert backfilled.embeds[0]["footer"]["text"].startswith("Брифінг #"), "posted in the wrong language"
     cluster.channels.append(general.id)
     await cluster.settled(within=30)
     assert cluster.copies() == dict.fromkeys(cluster.channels, 1)
+
+    # A correction made on the process that is not the dispatcher: the dispatcher edits the copies.
+    edits_before = len(_edits(fake))
+    briefing = (await cluster.storage.latest(1))[0]
+    opened = await fake.slash(manager, general, "article edit", {"briefing": str(briefing.id)})
+    ids = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
+    values = ["Parliament approves grid fund", "The fund was approved on Tuesday.", "", "", ""]
+    reply = await (await opened.submit_modal(dict(zip(ids, values, strict=True)))).wait_final()
+    assert "will be corrected within seconds" in (reply.content or ""), reply.content
+    await fake.wait_until(
+        lambda: len(_edits(fake)) >= edits_before + len(cluster.channels),
+        timeout=60,
+        what="the dispatcher to edit every copy",
+    )
+    assert {r.process for r in _edits(fake)[edits_before:]} == {first.pid}
 
     # A fan-out to every channel, on both shards; the dispatcher is killed in the middle of it.
     fake.inject(route=MESSAGE_ROUTE, method="POST", delay=0.3)  # requests in flight at the kill
@@ -97,6 +119,15 @@ async def test_two_processes_answer_their_shards_and_survive_a_kill_9_of_the_dis
     assert status["dispatcher"]["pid"] == second.pid
     assert status["dispatcher"]["held"] is True
     assert status["dispatcher"]["shards"] == "1/2"
+    # Both processes are listed with their shards; the survivor says it is the dispatcher.
+    processes = {p["pid"]: p for p in status["processes"]}
+    assert processes[second.pid]["shards"] == "1/2" and processes[second.pid]["dispatcher"] is True
+    assert processes[second.pid]["silent_seconds"] < 15
+    assert processes[first.pid]["shards"] == "0/2"
+
+
+def _edits(fake) -> list:
+    return [r for r in fake.requests if r.method == "PATCH" and r.route == MESSAGE_ROUTE + "/{message_id}"]
 
 
 async def briefbot_status(cluster: Cluster) -> dict:

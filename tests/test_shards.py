@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from bot.config import Config, ConfigError, DiscordConfig, Secret, load_config
+from bot.config import Config, ConfigError, DiscordConfig, load_config
+from bot.models import Secret
 from bot.shards import IDENTIFY_MARGIN_SECONDS, IDENTIFY_WINDOW_SECONDS, IdentifyGate, ShardPlan, parse_shards
 from storage import StorageError
 from tests.helpers import TOKEN, run

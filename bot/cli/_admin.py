@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -18,15 +19,19 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
     from datetime import UTC, datetime
 
     from bot.cli._sources import source_json
+    from bot.delivery.budget import META_KEY, BudgetState, describe
     from bot.delivery.status import read_status
     from bot.dispatcher import ROLE, dispatcher_record
+    from bot.heartbeat import describe_processes
 
     storage = await open_storage(config.storage.path, pool_size=config.storage.pool_size)
     try:
         status = await read_status(storage, now=datetime.now(UTC))
         dispatcher = await dispatcher_record(storage)
         dispatching = await storage.role_held(ROLE)
+        processes = await storage.processes()
         sources = await storage.list_sources()
+        budget = BudgetState.from_json(await storage.get_meta(META_KEY))
     finally:
         await storage.close()
     if args.json:
@@ -34,7 +39,11 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
             {
                 **asdict(status),
                 "dispatcher": {**(dispatcher or {}), "held": dispatching},
+                "processes": [
+                    {**asdict(p), "started_at": p.started_at.isoformat(timespec="seconds")} for p in processes
+                ],
                 "sources": [source_json(s) for s in sources],
+                "invalid_requests": json.loads(budget.to_json()) if budget else None,
             }
         )
         return EXIT_OK
@@ -43,7 +52,10 @@ async def cmd_status(args: argparse.Namespace, config: Config) -> int:
         return format_when(moment) if moment else "never"
 
     print(describe_dispatcher(dispatcher, dispatching))
+    for line in describe_processes(processes):
+        print(line)
     print(f"deliveries: {status.pending} pending, {status.failed} failed, {status.sent} sent")
+    print(describe(budget))
     print(f"instant poll last ran: {when(status.instant_last_run)}")
     print(f"subscriptions: {len(status.channels)} ({len(status.paused)} paused)")
     for c in status.channels:

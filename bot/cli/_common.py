@@ -32,6 +32,9 @@ def setup_logging(level: str) -> None:
     if level != "DEBUG":
         logging.getLogger("discord").setLevel(logging.INFO)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG these two log request URLs and bodies, which carry webhook tokens (a secret).
+    for name in ("discord.http", "discord.webhook"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 
 
 def print_json(data: Any) -> None:

@@ -8,23 +8,23 @@ from typing import Any
 
 from bot.cli._common import EXIT_OK, print_json, with_newsroom
 from bot.config import Config
+from bot.copy_updates import SWEEP_SECONDS, QueuedCopies
 from bot.corrections import QuoteReview
-from bot.delivery.status import CopyReport
 from bot.publishing import QUOTE_ACTIONS, PublishingDesk
 
 
-class _NoPostedCopies:
-    """The command line does not talk to Discord: posted copies keep their old quotes until
-    the bot corrects them (an edit or quote correction made in Discord)."""
-
-    async def correct(self, briefing_id: int) -> CopyReport:
-        return CopyReport()
-
-    async def retract(self, removed: list[tuple[int, int]]) -> CopyReport:
-        return CopyReport()
+class _NoWakeup:
+    """A quote correction adds no briefing."""
 
     async def briefing_added(self) -> None:
         return None
+
+
+def _queued(copies: int) -> str:
+    """The command line does not talk to Discord: the running bot corrects posted copies."""
+    if not copies:
+        return ""
+    return f"; {copies} posted {'copy' if copies == 1 else 'copies'} marked: the running bot corrects them within {SWEEP_SECONDS:.0f} s"
 
 
 def _review_json(review: QuoteReview) -> dict[str, Any]:
@@ -42,6 +42,7 @@ def _review_json(review: QuoteReview) -> dict[str, Any]:
             for r in review.quotes
         ],
         "stale_corrections": [asdict(c) for c in review.stale],
+        "posted_copies_queued": review.queued,
     }
 
 
@@ -49,8 +50,7 @@ async def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
     action = next((a for a in QUOTE_ACTIONS if getattr(args, a) is not None), None)
 
     async def job(newsroom: Any) -> int:
-        offline = _NoPostedCopies()
-        desk = PublishingDesk(newsroom, offline, offline)
+        desk = PublishingDesk(newsroom, QueuedCopies(newsroom.storage), _NoWakeup())
         reference = str(args.id)
         if action is None:
             review = await desk.review_quotes(reference)
@@ -68,7 +68,7 @@ async def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
             print_json(_review_json(review))
             return EXIT_OK
         if action is not None:
-            print(f"saved ({action}); posted copies are corrected from Discord (/article quotes or edit)")
+            print(f"saved ({action})" + _queued(review.queued))
         for r in review.quotes:
             q = r.quote
             who = q.speaker or (q.speaker_role or "unattributed")

@@ -13,7 +13,10 @@ How exactly-once works:
    marked ``sent`` with the Discord message id.
 3. *Recover.* After a crash between 1 and 2, ``recover_pending()`` sends the same
    message with the same nonce: Discord returns the message it already created
-   rather than posting it twice, and the row is marked ``sent``.
+   rather than posting it twice, and the row is marked ``sent``. Forum posts and
+   webhook executions take no nonce: the row records ``started_at`` before the
+   request, and a row found so marked is first looked for on Discord (the forum's
+   posts; the channel's newest messages by that webhook) and only then made again.
 
 The engine does no Discord I/O of its own: it talks to a ``Sender`` (a thin adapter
 over discord.py in ``bot.discord_sender``, an in-memory fake in tests) and reads the

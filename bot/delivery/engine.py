@@ -16,8 +16,12 @@ from datetime import datetime, timedelta
 
 import discord
 
+from bot.cards import message_card
 from bot.clock import Clock, SystemClock
-from bot.config import ScheduleConfig
+from bot.config import CardStyle, ScheduleConfig
+from bot.delivery.budget import InvalidRequestBudget
+from bot.delivery.correction_replies import CorrectionReplier
+from bot.delivery.followups import NOTHING_DONE, FollowupGuard
 from bot.delivery.planner import (
     DIGEST_KINDS,
     NONCE_LENGTH,
@@ -32,11 +36,13 @@ from bot.delivery.planner import (
     post_topics,
     render_message,
 )
+from bot.delivery.publishing import HELD_NOTE, PublishDigester
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.records import Candidate, ChannelPlan, PendingMessage, PostedCopy, SubscriptionState
 from bot.delivery.sender import (
     ChannelGone,
     DeliveryError,
+    EditRefused,
     Fence,
     Forums,
     Locales,
@@ -44,12 +50,14 @@ from bot.delivery.sender import (
     NoAccess,
     Notify,
     Rejected,
+    Replies,
     Sender,
     TransientError,
 )
 from bot.delivery.status import CopyReport, DeliveryStatus, RunReport, read_status
+from bot.delivery.webhooks import WebhookApi, WebhookLost, WebhookRoute
 from bot.i18n import ENGLISH, N_, Localizer, Message, localizer
-from bot.models import Briefing, ScheduleKind, Subscription
+from bot.models import Briefing, ChannelWebhook, ScheduleKind, Subscription
 from bot.timetable import hour_window
 from storage import Storage
 
@@ -58,8 +66,6 @@ log = logging.getLogger(__name__)
 PLAN_CHUNK = 200  # instant channels planned (and written to the outbox) per transaction
 TEST_POST_LOOKBACK = 200  # the newest briefings a test post looks through for one that passes
 RECONCILE_SLACK = timedelta(minutes=1)  # clock skew allowed between us and Discord's snowflakes
-PUBLISH_BUDGET = 10  # publishes per announcement channel an hour (Discord's limit)
-PUBLISH_WINDOW = timedelta(hours=1)
 KNOWN_POSTS = 50  # a channel's latest deliveries whose posts a reconciled post cannot be
 
 
@@ -102,7 +108,11 @@ class DeliveryEngine:
         locales: Locales | None = None,
         limiter: RateLimiter | None = None,
         fence: Fence | None = None,
+        cards: CardStyle = "embed",
         forums: Forums | None = None,
+        webhooks: WebhookApi | None = None,
+        replies: Replies | None = None,
+        budget: InvalidRequestBudget | None = None,
         max_concurrency: int = 50,
         workers: int = 100,
         tries: int = 3,
@@ -116,7 +126,48 @@ class DeliveryEngine:
         self._locales = locales
         self._limiter = limiter or RateLimiter(self._clock)
         self._fence = fence
+        # The operator's ``[discord] cards``: how posts look where a subscription chose no
+        # ``style`` ("components": Components V2 cards; never through webhooks).
+        self._cards = cards
         self._forums = forums
+        # A channel with a branded webhook (``/subscribe ... webhook:true``) posts through it.
+        self._webhooks = WebhookRoute(storage, webhooks, sender) if webhooks is not None else None
+        # A copy Discord will not edit (its edit limits) gets its correction as a reply.
+        self._replier = (
+            CorrectionReplier(
+                storage,
+                replies,
+                self._clock,
+                language=lambda channel_id: self._language(channel_id=channel_id),
+                request=self._retrying,
+            )
+            if replies is not None
+            else None
+        )
+        # Discord bans an IP after too many invalid requests: past half, posts wait.
+        self._budget = budget
+        # A post's thread and publish carry no nonce: recorded as begun, read back after a crash.
+        self._followups = (
+            FollowupGuard(storage, forums, self._clock, slot=self._slot) if forums is not None else None
+        )
+        # Posts of a ``publish:true`` channel past its publishes of the hour: one digest later.
+        self._publisher = (
+            PublishDigester(
+                storage,
+                sender,
+                forums,
+                self._clock,
+                language=lambda channel_id: self._language(channel_id=channel_id),
+                slot=self._slot,
+                lock=self._channel_lock,
+                may_send=self._may_send,
+                card=lambda kind, briefings, sub, lead: self._card(
+                    kind, briefings, sub.channel_id, lead, style=self._style_of(sub)
+                ),
+            )
+            if forums is not None
+            else None
+        )
         self._requests = asyncio.Semaphore(max_concurrency)
         self._workers = max(1, workers)
         self._tries = max(1, tries)
@@ -140,6 +191,8 @@ class DeliveryEngine:
             report = RunReport()
             earlier = await self._storage.channels_with_pending()
             report.merge(await self._fan_out(self._plan_instant(self._clock.now(), earlier, report)))
+            if self._publisher is not None:  # what was posted past the publishes of the hour
+                report.merge(await self._publisher.send_due())
             return report
 
     async def _candidates(self, low_id: int, now: datetime) -> tuple[list[Candidate], set[tuple[int, int]]]:
@@ -257,7 +310,17 @@ class DeliveryEngine:
             channels = await self._storage.channels_with_pending()
             if channels:
                 log.info("recovering pending deliveries for %d channel(s)", len(channels))
-            return await self.fan_out(channels)
+            report = await self.fan_out(channels)
+            if self._replier is not None:
+                await self._replier.recover(self._current_embeds)
+            return report
+
+    async def _current_embeds(self, copy: PostedCopy) -> Sequence[discord.Embed] | None:
+        """A posted copy as it should read now (None when its briefings are all removed)."""
+        briefings = await self._storage.get_briefings(list(copy.briefing_ids))
+        if not briefings:
+            return None
+        return render_message(copy.kind, briefings, self._language(channel_id=copy.channel_id))
 
     async def fan_out(self, channel_ids: Sequence[int]) -> RunReport:
         """Send the pending messages of these channels, channels in parallel."""
@@ -340,24 +403,39 @@ class DeliveryEngine:
             report.skipped += 1
             return True
         forums = self._forums if sub.forum else None  # a forum's posts are threads
+        hook = await self._webhook_of(channel_id) if sub.webhook and forums is None else None
         started = message.started_at
-        embeds = render_message(message.kind, briefings, self._language(channel_id=channel_id))
+        view = (
+            self._card(message.kind, briefings, channel_id, _ping_text(message), style=self._style_of(sub))
+            if hook is None
+            else None
+        )
+        embeds = (
+            render_message(message.kind, briefings, self._language(channel_id=channel_id))
+            if view is None
+            else []
+        )
+        tag_note = await self._missing_tags(sub, forums, briefings)
         for attempt in range(self._tries):
             try:
-                found = await self._already_posted(forums, message, briefings, since=started)
+                found = await self._already_posted(
+                    forums, message, briefings, since=started, hook=hook, embeds=embeds
+                )
                 if found is not None:
                     log.info("channel %s: post %s found on Discord, not made again", channel_id, found)
-                    await self._storage.mark_sent(channel_id, message.nonce, found, now=self._clock.now())
+                    await self._storage.mark_sent(
+                        channel_id, message.nonce, found, now=self._clock.now(), card=view is not None
+                    )
                     report.sent += 1
                     return True
                 async with self._limiter.slot(channel_id), self._requests:
                     if not await self._may_send():  # asked again: the wait for the slot may be long
                         report.held += 1
                         return False
-                    if forums is not None:
+                    if forums is not None or hook is not None:  # no nonce on these routes
                         started = started or self._clock.now()
                         await self._storage.mark_started(channel_id, message.nonce, now=started)
-                    message_id = await self._post(forums, message, briefings, embeds)
+                    message_id = await self._post(forums, message, briefings, embeds, hook=hook, view=view)
             except TransientError as exc:
                 if attempt + 1 < self._tries:
                     await self._clock.sleep(self._backoff * 2**attempt)
@@ -368,7 +446,7 @@ class DeliveryEngine:
                 )
                 report.deferred += 1
                 return False
-            except (NoAccess, ChannelGone) as exc:
+            except (NoAccess, ChannelGone, WebhookLost) as exc:
                 await self._channel_failed(sub, message, exc, report)
                 return False
             except Rejected as exc:
@@ -377,7 +455,15 @@ class DeliveryEngine:
                 report.failed += 1
                 return True
             else:
-                await self._sent(sub, message, message_id, briefings, forum=forums is not None)
+                await self._sent(
+                    sub,
+                    message,
+                    message_id,
+                    briefings,
+                    forum=forums is not None,
+                    card=view is not None,
+                    note=tag_note,
+                )
                 report.sent += 1
                 return True
         return False  # pragma: no cover - the loop always returns
@@ -390,41 +476,59 @@ class DeliveryEngine:
         briefings: Sequence[Briefing],
         *,
         forum: bool,
+        card: bool = False,
+        note: str | None = None,
     ) -> None:
         """Discord took the message: its discussion thread and its publish, then the outbox
-        records it (so a crash before that repeats them, and Discord says they are done)."""
-        await self._discussion(sub, message_id, message, briefings, forum=forum)
-        unpublished = await self._publish(sub, message_id, forum=forum)
+        records it (so a crash before that repeats them, and Discord says they are done),
+        with whether it is a ``card`` (a correction edits it as one) and a ``note`` for the
+        delivery log (a forum post's tags that could not be created)."""
+        guard = self._followups
+        done = await guard.done(sub, message, message_id) if guard is not None and not forum else NOTHING_DONE
+        await self._discussion(sub, message_id, message, briefings, forum=forum, done=done.thread)
+        unpublished = await self._publish(
+            sub, message_id, forum=forum, nonce=message.nonce, done=done.published
+        )
+        if unpublished == HELD_NOTE and self._publisher is not None:  # before it is recorded as sent
+            await self._publisher.hold(sub.channel_id, message.nonce)
         now = self._clock.now()
-        await self._storage.mark_sent(sub.channel_id, message.nonce, message_id, now=now)
+        await self._storage.mark_sent(sub.channel_id, message.nonce, message_id, now=now, card=card)
+        if note:
+            await self._storage.mark_published(sub.channel_id, message.nonce, now=now, note=note)
         if sub.publish and not forum and self._forums is not None:
             await self._storage.mark_published(sub.channel_id, message.nonce, now=now, note=unpublished)
 
-    async def _publish(self, sub: Subscription, message_id: int, *, forum: bool) -> str | None:
+    async def _publish(
+        self, sub: Subscription, message_id: int, *, forum: bool, nonce: str, done: bool = False
+    ) -> str | None:
         """Publish a post of an announcement channel (``publish:true``), before the post is
         recorded as sent (after a crash it is published then; published already counts as
-        done). Discord allows about ``PUBLISH_BUDGET`` publishes per channel an hour: past
-        that, and on a 429, the post stays unpublished and this says why (stored in English,
-        like pause reasons); a publish is never retried."""
+        done). Discord allows about ``publishing.PUBLISH_BUDGET`` publishes per channel an hour:
+        past that, and on a 429, the post stays unpublished and joins the channel's publish
+        digest (``HELD_NOTE``, stored in English like pause reasons); a publish is never retried.
+        ``done``: Discord says it was published before a crash (``bot.delivery.followups``)."""
         channels = self._forums
-        if channels is None or forum or not sub.publish:
+        if channels is None or forum or not sub.publish or done:
             return None
         now = self._clock.now()
-        used = await self._storage.publish_count(sub.channel_id, now - PUBLISH_WINDOW)
-        if used >= PUBLISH_BUDGET:
-            log.info(
-                "channel %s: publish budget used (%d this hour): %s not published",
-                sub.channel_id,
-                used,
-                message_id,
-            )
-            return (
-                f"not published: the channel's {PUBLISH_BUDGET} publishes of the last hour are used "
-                "(Discord's limit), so following servers did not get it"
-            )
+        publisher = self._publisher
+        # Past the budget, or while earlier posts wait for their digest: this one joins them.
+        if publisher is not None and (
+            not await publisher.may_publish(sub.channel_id, now)
+            or await self._storage.due_publish_digest(sub.channel_id) is not None
+        ):
+            log.info("channel %s: publish budget used: %s held for the digest", sub.channel_id, message_id)
+            return HELD_NOTE
+        if self._followups is not None:
+            await self._followups.begin(sub.channel_id, nonce)
         try:
             async with self._limiter.slot(sub.channel_id), self._requests:
                 await channels.publish(sub.channel_id, message_id)
+        except TransientError as exc:  # a 429: Discord counts publishes we did not make
+            log.warning("channel %s: message %s not published: %s", sub.channel_id, message_id, exc)
+            if publisher is not None:
+                publisher.refused(sub.channel_id, exc, now)
+            return HELD_NOTE
         except DeliveryError as exc:
             log.warning("channel %s: message %s not published: %s", sub.channel_id, message_id, exc)
             return f"not published: {exc}"
@@ -438,15 +542,19 @@ class DeliveryEngine:
         briefings: Sequence[Briefing],
         *,
         forum: bool,
+        done: bool = False,
     ) -> None:
         """A discussion thread on a post, before the post is recorded as sent: after a crash
         the post is sent again with its nonce (Discord answers with the same message) and the
-        thread made then (made already counts as done). A thread Discord refuses costs the
-        post nothing: it is logged."""
+        thread made then, unless Discord says it is there (``done``; a thread begun is read
+        back, ``bot.delivery.followups``, and made already counts as done). A thread Discord
+        refuses costs the post nothing: it is logged."""
         threads = self._forums
-        if threads is None or forum or not sub.thread_archive_minutes:
+        if threads is None or forum or not sub.thread_archive_minutes or done:
             return
         name = post_title(message.kind, briefings, self._language(channel_id=sub.channel_id))
+        if self._followups is not None:
+            await self._followups.begin(sub.channel_id, message.nonce)
         try:
             await self._retrying(
                 sub.channel_id,
@@ -463,14 +571,28 @@ class DeliveryEngine:
         message: PendingMessage,
         briefings: Sequence[Briefing],
         embeds: Sequence[discord.Embed],
+        *,
+        hook: ChannelWebhook | None = None,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
-        """The request itself: a message with its nonce, or a forum post (recorded as begun)."""
+        """The request itself: a message with its nonce, or a forum post or a webhook
+        execution (recorded as begun). A card (``view``) is the message alone: its mentions
+        are in its text."""
         channel_id = message.channel_id
-        content = message.content or ping_content(message.ping_role_ids)
+        content = _ping_text(message)
         mentions = allowed_mentions(message.ping_role_ids)
+        if hook is not None and self._webhooks is not None:
+            return await self._webhooks.post(hook, content=content, embeds=embeds, allowed_mentions=mentions)
+        if view is not None:
+            content, embeds = None, []
         if forums is None:
             return await self._sender.send(
-                channel_id, content=content, embeds=embeds, nonce=message.nonce, allowed_mentions=mentions
+                channel_id,
+                content=content,
+                embeds=embeds,
+                nonce=message.nonce,
+                allowed_mentions=mentions,
+                view=view,
             )
         return await forums.create_post(
             channel_id,
@@ -479,7 +601,59 @@ class DeliveryEngine:
             content=content,
             embeds=embeds,
             allowed_mentions=mentions,
+            view=view,
         )
+
+    async def _missing_tags(
+        self, sub: Subscription, forums: Forums | None, briefings: Sequence[Briefing]
+    ) -> str | None:
+        """With ``create_tags``, the forum's missing tags for a post's topics are made before
+        the post (never failing it); what could not be made, as a note for the delivery log."""
+        if forums is None or not sub.create_tags:
+            return None
+        async with self._slot(sub.channel_id):
+            return await forums.ensure_tags(sub.channel_id, post_topics(briefings))
+
+    @asynccontextmanager
+    async def _slot(self, channel_id: int) -> AsyncIterator[None]:
+        """One request's rate-limit slot and place among the requests in flight."""
+        async with self._limiter.slot(channel_id), self._requests:
+            yield
+
+    def _style_of(self, sub: Subscription | None) -> CardStyle:
+        """How a channel's posts look: its subscription's ``style``, else the operator's."""
+        return sub.card_style if sub is not None and sub.card_style is not None else self._cards
+
+    def _card(
+        self,
+        kind: str,
+        briefings: Sequence[Briefing],
+        channel_id: int,
+        ping: str | None,
+        *,
+        style: CardStyle,
+    ) -> discord.ui.LayoutView | None:
+        """The message as a Components V2 card in the channel's language (``ping`` leads it),
+        or None when the channel keeps embeds."""
+        if style != "components":
+            return None
+        return message_card(kind, briefings, tr=self._language(channel_id=channel_id), ping=ping)
+
+    async def _correction_card(
+        self, copy: PostedCopy, briefings: Sequence[Briefing]
+    ) -> discord.ui.LayoutView | None:
+        """A posted copy as its correction shows it: a card when its channel now takes cards
+        (an embed post becomes one) or when it is a card already (Discord cannot take the flag
+        off, so it stays one after the channel went back to embeds); None: embeds. The card
+        keeps the line that led the post (its role mentions), which pings nobody again."""
+        look = await self._storage.copy_look(copy.channel_id, copy.nonce)
+        sub = await self._storage.get_subscription(copy.channel_id)
+        style: CardStyle = "components" if look.card else self._style_of(sub)
+        lead = look.content or ping_content(look.ping_role_ids)
+        view = self._card(copy.kind, briefings, copy.channel_id, lead, style=style)
+        if view is not None and not look.card:
+            await self._storage.mark_card(copy.channel_id, copy.nonce)  # before: see mark_card
+        return view
 
     async def _already_posted(
         self,
@@ -488,26 +662,80 @@ class DeliveryEngine:
         briefings: Sequence[Briefing],
         *,
         since: datetime | None,
+        hook: ChannelWebhook | None = None,
+        embeds: Sequence[discord.Embed] = (),
     ) -> int | None:
-        """A forum post begun before (then a crash or a timeout) may be on Discord: its id
-        when it is there (not one of the channel's recorded posts). Discord's errors are
-        raised as they are."""
-        if forums is None or since is None:
+        """A forum post or webhook execution begun before (then a crash or a timeout) may be
+        on Discord: its id when it is there (not one of the channel's recorded posts).
+        Discord's errors are raised as they are."""
+        if since is None or (forums is None and hook is None):
             return None
         known = await self._storage.delivery_log([message.channel_id], limit=KNOWN_POSTS)
+        exclude = frozenset(r.message_id for r in known if r.message_id is not None)
+        if hook is not None and self._webhooks is not None:
+            return await self._webhooks.find(hook, embeds, since=since - RECONCILE_SLACK, exclude=exclude)
+        if forums is None:
+            return None
         return await forums.find_post(
             message.channel_id,
             title=post_title(message.kind, briefings, self._language(channel_id=message.channel_id)),
             since=since - RECONCILE_SLACK,
-            exclude=frozenset(r.message_id for r in known if r.message_id is not None),
+            exclude=exclude,
         )
 
+    async def _webhook_of(self, channel_id: int) -> ChannelWebhook | None:
+        """The channel's branded webhook, when it has one (and the engine can use webhooks).
+        Sends ask only for a subscription flagged ``webhook``; corrections ask for every copy."""
+        return await self._webhooks.of_channel(channel_id) if self._webhooks is not None else None
+
+    async def _webhook_lost(
+        self, sub: Subscription, message: PendingMessage, exc: WebhookLost, report: RunReport
+    ) -> None:
+        """The channel's webhook is gone for good: pause at once (the usual failure pause, with
+        a threshold of one) with the reason, which ``/subscriptions`` shows, and tell the server."""
+        reason = f"{exc}; run /subscribe in that channel again to make a new one"
+        outcome = await self._storage.record_send_failure(
+            sub.channel_id,
+            message.nonce,
+            f"WebhookLost: {exc}",
+            counts=True,
+            threshold=1,
+            pause_reason=reason,
+        )
+        report.failed += 1
+        if outcome.paused:
+            report.paused.append(sub.channel_id)
+            log.warning("subscription of channel %s paused: its webhook is lost", sub.channel_id)
+            channel = f"<#{sub.channel_id}>"
+            notice = (
+                N_(
+                    "Briefings to {channel} are paused: its webhook was deleted and the bot may not "
+                    "make a new one (it needs Manage Webhooks there). Fix it, then run /subscribe in "
+                    "that channel again to resume.",
+                    channel=channel,
+                )
+                if exc.denied
+                else N_(
+                    "Briefings to {channel} are paused: its webhook was deleted again after the bot "
+                    "had made it anew. Run /subscribe in that channel again to resume.",
+                    channel=channel,
+                )
+            )
+            await self._alert(sub, notice)
+
     async def _may_send(self) -> bool:
-        return self._fence is None or await self._fence.may_send()
+        if self._fence is not None and not await self._fence.may_send():
+            return False
+        # Too many invalid requests lately: pending until the window passes (asked only by the
+        # process that sends, so ``briefbot status`` shows the dispatcher's count).
+        return self._budget is None or await self._budget.may_send(self._storage)
 
     async def _channel_failed(
         self, sub: Subscription, message: PendingMessage, exc: DeliveryError, report: RunReport
     ) -> None:
+        if isinstance(exc, WebhookLost):
+            await self._webhook_lost(sub, message, exc, report)
+            return
         if isinstance(exc, ChannelGone):
             why = N_("the channel no longer exists (Unknown Channel)")
         else:
@@ -581,30 +809,104 @@ class DeliveryEngine:
             results = await asyncio.gather(*(self._edit_copy(c, exclude=exclude) for c in copies))
             return _copy_report(results)
 
+    async def refresh_due_copies(self, *, batch: int = 100) -> CopyReport:
+        """Correct or delete the posted messages that another process (or the command line)
+        marked (``queue_copy_refresh``): each is rendered again from the briefings it still
+        shows, or deleted when it shows none. The dispatcher's work: it stops as soon as this
+        process may no longer send."""
+        results: list[str] = []
+        async with self._busy():
+            while await self._may_send():
+                copies = await self._storage.due_copies(batch)
+                if not copies:
+                    break
+
+                async def refresh(copy: PostedCopy) -> str:
+                    try:
+                        return await self._edit_copy(copy, exclude=None)
+                    finally:
+                        await self._storage.clear_copy_refresh(copy.channel_id, copy.nonce)
+
+                results += await asyncio.gather(*(refresh(c) for c in copies))
+        return _copy_report(results)
+
     async def _edit_copy(self, copy: PostedCopy, *, exclude: int | None) -> str:
         keep = [b for b in copy.briefing_ids if b != exclude]
         briefings = await self._storage.get_briefings(keep)
+        hook = await self._webhook_of(copy.channel_id)
+        view = await self._correction_card(copy, briefings) if briefings and hook is None else None
         now = self._clock.now()
+        if self._budget is not None and self._budget.stopped():  # refused edits would add to it
+            log.warning(
+                "channel %s message %s: not changed: too many invalid requests",
+                copy.channel_id,
+                copy.message_id,
+            )
+            return "failed"
         async with self._channel_lock(copy.channel_id):
             try:
                 if briefings:
                     embeds = render_message(copy.kind, briefings, self._language(channel_id=copy.channel_id))
+                    if self._replier is not None and await self._replier.edit_reply(copy, embeds):
+                        return await self._edited(copy, briefings, now, "edited")  # its reply shows it
                     await self._retrying(
                         copy.channel_id,
-                        lambda: self._sender.edit(copy.channel_id, copy.message_id, embeds=embeds),
+                        lambda: (
+                            self._sender.edit(
+                                copy.channel_id,
+                                copy.message_id,
+                                embeds=embeds,
+                                view=view,
+                            )
+                            if hook is None or self._webhooks is None
+                            else self._webhooks.edit(copy.channel_id, hook, copy.message_id, embeds=embeds)
+                        ),
                     )
                     outcome = "edited"
                 else:
                     await self._retrying(
-                        copy.channel_id, lambda: self._sender.delete(copy.channel_id, copy.message_id)
+                        copy.channel_id,
+                        lambda: (
+                            self._sender.delete(copy.channel_id, copy.message_id)
+                            if hook is None or self._webhooks is None
+                            else self._webhooks.delete(copy.channel_id, hook, copy.message_id)
+                        ),
                     )
                     outcome = "deleted"
+                    if self._replier is not None:  # its correction reply shows it too
+                        await self._replier.delete_reply(copy)
             except MessageGone:
                 await self._storage.mark_retracted(copy.channel_id, copy.nonce, copy.briefing_ids, now=now)
                 return "gone"
+            except EditRefused as exc:  # never retried: the correction goes as a reply
+                outcome = await self._reply_instead(copy, briefings, exc)
+                if outcome == "failed":
+                    return outcome
             except DeliveryError as exc:
                 log.warning("channel %s message %s: %s", copy.channel_id, copy.message_id, exc)
                 return "failed"
+        return await self._edited(copy, briefings, now, outcome)
+
+    async def _reply_instead(
+        self, copy: PostedCopy, briefings: Sequence[Briefing], refused: EditRefused
+    ) -> str:
+        """Discord refused to edit ``copy``: post its correction as a reply (once)."""
+        if self._replier is None:
+            log.warning("channel %s message %s: %s", copy.channel_id, copy.message_id, refused)
+            return "failed"
+        embeds = render_message(copy.kind, briefings, self._language(channel_id=copy.channel_id))
+        try:
+            await self._replier.post(copy, embeds, refused)
+        except DeliveryError as exc:
+            log.warning(
+                "channel %s message %s: no correction reply: %s", copy.channel_id, copy.message_id, exc
+            )
+            return "failed"
+        return "edited"
+
+    async def _edited(
+        self, copy: PostedCopy, briefings: Sequence[Briefing], now: datetime, outcome: str
+    ) -> str:
         gone = [b for b in copy.briefing_ids if b not in {x.id for x in briefings}]
         if gone:
             await self._storage.mark_retracted(copy.channel_id, copy.nonce, gone, now=now)
@@ -678,23 +980,32 @@ class DeliveryEngine:
                 "A real post of this briefing would mention {roles}.", roles=ping_content(roles)
             )
         embeds = render_message(kind, briefings, tr)
+        hook = await self._webhook_of(channel_id) if sub.webhook and not sub.forum else None
+        style = self._style_of(sub)
+        view = self._card(kind, briefings, channel_id, note, style=style) if hook is None else None
         async with self._limiter.slot(channel_id), self._requests:
-            if self._forums is not None and sub.forum:
+            if hook is not None and self._webhooks is not None:
+                message_id = await self._webhooks.post(
+                    hook, content=note, embeds=embeds, allowed_mentions=discord.AllowedMentions.none()
+                )
+            elif self._forums is not None and sub.forum:
                 message_id = await self._forums.create_post(
                     channel_id,
                     title=post_title(kind, briefings, tr),
                     topics=post_topics(briefings),
-                    content=note,
-                    embeds=embeds,
+                    content=None if view is not None else note,
+                    embeds=[] if view is not None else embeds,
                     allowed_mentions=discord.AllowedMentions.none(),
+                    view=view,
                 )
             else:
                 message_id = await self._sender.send(
                     channel_id,
-                    content=note,
-                    embeds=embeds,
+                    content=None if view is not None else note,
+                    embeds=[] if view is not None else embeds,
                     nonce=secrets.token_hex(NONCE_LENGTH // 2),
                     allowed_mentions=discord.AllowedMentions.none(),
+                    view=view,
                 )
         log.info("test post of briefing %s to channel %s", chosen.id, channel_id)
         return PostedTest(message_id, briefings[0].id, briefings[0].title)
@@ -754,6 +1065,11 @@ class DeliveryEngine:
             if self._lock_users[channel_id] == 0:
                 del self._lock_users[channel_id]
                 del self._locks[channel_id]
+
+
+def _ping_text(message: PendingMessage) -> str | None:
+    """What leads the message: its frozen content (mentions and any note), else the mentions."""
+    return message.content or ping_content(message.ping_role_ids)
 
 
 def _copy_report(results: Sequence[str]) -> CopyReport:

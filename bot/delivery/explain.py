@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot import timetable
 from bot.delivery.planner import DIGEST_KINDS, filter_verdict
+from bot.delivery.publish_log import publish_note
 from bot.delivery.records import (
     Candidate,
     DeliveryRecord,
@@ -77,6 +78,7 @@ def _from_record(state: SubscriptionState, record: DeliveryRecord, now: datetime
             message_id=record.message_id,
             channel_id=where,
             detail=record.last_error,
+            record=record,
         )
     if record.state == "failed":
         return Explanation(Reason.FAILED, detail=record.last_error, channel_id=where)
@@ -168,6 +170,14 @@ def _outbox_text(
     """What an outbox row says happened."""
     if e.reason is Reason.SENT:
         where = channel(e.channel_id) if e.channel_id is not None else "?"
+        published = publish_note(e.record, tr, when=when) if e.record is not None else None
+        if published:  # a post of a publish:true channel: published, or in which digest
+            return tr.gettext(
+                "Delivered to {channel} {when}; {note}.",
+                channel=where,
+                when=_when(e.at, when),
+                note=published,
+            )
         if e.detail:  # a note on a delivered post (not published, say), as the engine wrote it
             return tr.gettext(
                 "Delivered to {channel} {when}; {note}.", channel=where, when=_when(e.at, when), note=e.detail

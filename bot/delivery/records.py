@@ -94,6 +94,29 @@ class PostedCopy:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyLook:
+    """How a posted message looks: ``card`` (Components V2, which Discord never turns back
+    into an embed post), and what led it when it was sent: its frozen ``content`` and the
+    roles it mentioned (a corrected card keeps that line)."""
+
+    card: bool = False
+    content: str | None = None
+    ping_role_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionReply:
+    """A posted copy's correction reply (posted when Discord refused to edit the copy):
+    ``reply_id`` once Discord took it; ``started_at`` when posting it was begun (set with no
+    ``reply_id``: it may be on Discord, so it is looked for before another is posted);
+    ``note``: what the delivery log says of the copy (the ``last_error`` of a sent row)."""
+
+    reply_id: int | None
+    started_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FailureOutcome:
     failures: int
     paused: bool
@@ -143,6 +166,43 @@ class DeliveryRecord:
     attempts: int
     last_error: str | None  # the Discord error, or why it was skipped
     hold_until: datetime | None = None
+    published_at: datetime | None = None  # a post of a ``publish`` subscription, published
+    # Past the channel's publishes of the hour: the publish digest that carries it to the
+    # following servers (None when it is in none).
+    publish_digest: PublishDigestRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Followups:
+    """What Discord says was done to a posted message: a thread started from it
+    (``HAS_THREAD``), published to the following servers (``CROSSPOSTED``)."""
+
+    thread: bool = False
+    published: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PublishDigestRecord:
+    """A channel's publish digest, as the delivery log shows it: ``state`` is 'open'
+    (gathering), 'sending', 'posted' (not published yet), 'published' or 'failed'."""
+
+    state: str
+    message_id: int | None
+    published_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishDigest:
+    """A publish digest to send: one message that posts and publishes the briefings of a
+    ``publish`` channel that were posted past its hourly publishes (``bot.delivery.publishing``)."""
+
+    channel_id: int
+    nonce: str
+    state: str  # 'open' | 'sending' | 'posted'
+    message_id: int | None
+    briefing_ids: tuple[int, ...]
+    created_at: datetime
 
 
 class Reason(enum.StrEnum):
@@ -178,3 +238,4 @@ class Explanation:
     by_hand: bool = False
     message_id: int | None = None
     channel_id: int | None = None
+    record: DeliveryRecord | None = None  # the sent row (its publish, for a publish:true channel)

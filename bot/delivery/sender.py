@@ -12,6 +12,8 @@ from typing import Protocol
 
 import discord
 
+from bot.delivery.records import Followups
+
 
 class DeliveryError(Exception):
     """A send, edit or delete that did not happen."""
@@ -41,6 +43,16 @@ class ThreadArchived(Rejected):
     """400 code 50083: the thread is archived (unarchive it before editing in it)."""
 
 
+class EditRefused(Rejected):
+    """Discord will not edit this message for a while: too many edits of messages older than
+    an hour (30046) or of a published announcement (20022). ``code`` is Discord's, or 0
+    when discord.py gave up on the wait without one (``RateLimited``). Not retried."""
+
+    def __init__(self, message: str, *, code: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class Sender(Protocol):
     """The three Discord calls the engine makes."""
 
@@ -52,11 +64,25 @@ class Sender(Protocol):
         embeds: Sequence[discord.Embed],
         nonce: str,
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
-        """Post a message and return its id (the existing one if the nonce was seen)."""
+        """Post a message and return its id (the existing one if the nonce was seen).
+
+        With ``view`` (a Components V2 card) the message is the card alone: no content and
+        no embeds (the caller puts any mentions in the card's text)."""
         ...
 
-    async def edit(self, channel_id: int, message_id: int, *, embeds: Sequence[discord.Embed]) -> None: ...
+    async def edit(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        embeds: Sequence[discord.Embed],
+        view: discord.ui.LayoutView | None = None,
+    ) -> None:
+        """Replace the message's embeds; or, with ``view``, make it that card (clearing its
+        content and embeds: an embed post may become a card, never the reverse)."""
+        ...
 
     async def delete(self, channel_id: int, message_id: int) -> None: ...
 
@@ -86,6 +112,7 @@ class Forums(Protocol):
         content: str | None,
         embeds: Sequence[discord.Embed],
         allowed_mentions: discord.AllowedMentions,
+        view: discord.ui.LayoutView | None = None,
     ) -> int:
         """Create a post titled ``title`` with the forum's tags named like ``topics``; its id."""
         ...
@@ -95,6 +122,15 @@ class Forums(Protocol):
     ) -> int | None:
         """The id of a post by the bot titled ``title`` and created after ``since`` (active or
         archived), other than those of ``exclude``; None when there is none."""
+        ...
+
+    async def followups(self, channel_id: int, message_id: int) -> Followups:
+        """Whether a message has its thread and was published, as Discord says (GET message)."""
+        ...
+
+    async def ensure_tags(self, channel_id: int, topics: Sequence[str]) -> str | None:
+        """Create the forum's missing tags named like ``topics`` (``/subscribe ...
+        create_tags:true``); never raises: a note saying what was not created and why, or None."""
         ...
 
     async def publish(self, channel_id: int, message_id: int) -> None:
@@ -107,6 +143,39 @@ class Forums(Protocol):
     ) -> None:
         """A discussion thread on a posted message (a text or announcement channel's); done
         already when the message has one."""
+        ...
+
+
+class Replies(Protocol):
+    """Replies to posted messages: how a correction reaches a copy that Discord refused
+    to edit (``bot.delivery.correction_replies``). In a forum, the reply to a post is in
+    the post's thread."""
+
+    async def reply(
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        content: str,
+        embeds: Sequence[discord.Embed],
+        nonce: str,
+    ) -> int:
+        """Post a reply to ``message_id`` (pinging nobody; no error if it is gone); its id
+        (the existing one if the nonce was seen)."""
+        ...
+
+    async def edit_reply(
+        self, channel_id: int, message_id: int, reply_id: int, *, embeds: Sequence[discord.Embed]
+    ) -> None:
+        """Show ``embeds`` in the reply ``reply_id`` to ``message_id``."""
+        ...
+
+    async def delete_reply(self, channel_id: int, message_id: int, reply_id: int) -> None:
+        """Delete the reply ``reply_id`` to ``message_id`` (``MessageGone`` if it is gone)."""
+        ...
+
+    async def find_reply(self, channel_id: int, message_id: int, *, since: datetime) -> int | None:
+        """The newest reply by the bot to ``message_id`` made after ``since``; None when none."""
         ...
 
 

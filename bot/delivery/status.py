@@ -24,7 +24,7 @@ class RunReport:
     skipped: int = 0
     failed: int = 0
     deferred: int = 0  # left pending after transient errors
-    held: int = 0  # left pending because this process may not send (it is not the dispatcher)
+    held: int = 0  # left pending: not the dispatcher, or too many invalid requests lately
     paused: list[int] = field(default_factory=list)
 
     def merge(self, other: RunReport) -> None:
@@ -44,6 +44,8 @@ class CopyReport:
     edited: int = 0
     deleted: int = 0
     failed: int = 0
+    # Left to the dispatcher (another process): marked in the outbox, changed shortly.
+    queued: int = 0
 
     def __int__(self) -> int:
         """How many posted messages were changed (edited or deleted)."""

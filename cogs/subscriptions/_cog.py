@@ -20,11 +20,22 @@ from bot.errors import PermissionDeniedError, UserFacingError
 from bot.i18n import N_, Message
 from bot.i18n.commands import reader, server
 from bot.models import ScheduleKind
-from bot.subscriptions import MAX_PER_HOUR, OTHER_SERVER, SubscribeOutcome, SubscribeRequest, SubscriptionDesk
+from bot.subscriptions import (
+    MAX_PER_HOUR,
+    OTHER_SERVER,
+    STYLES,
+    SubscribeOutcome,
+    SubscribeRequest,
+    SubscriptionDesk,
+)
 from bot.timetable import WEEKDAYS, describe, zone_names
+from bot.webhooks import clean_name
 from cogs.reader import NO_MENTIONS, briefing_choices
+from cogs.subscriptions._follow import MODES, add_follows, check_follow_target, followed, refused_options
+from cogs.subscriptions._forum_tags import check_create_tags
 from cogs.subscriptions._notify import NotifyButton, assignable, check_plain, toggle_topic
 from cogs.subscriptions._render import log_embed, message_link, subscriptions_embed
+from cogs.subscriptions._webhook import check_webhook_target
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -73,6 +84,15 @@ def _outcome(verb: str, channel: str, schedule: str, tr: i18n.Localizer) -> str:
     return tr.gettext("Subscribed {channel}: {schedule}", channel=channel, schedule=schedule)
 
 
+def _style_clause(style: str | None, tr: i18n.Localizer) -> str:
+    """How the channel's posts look, when it chose (nothing: the operator's setting)."""
+    if style == "components":
+        return tr.gettext(", as cards")
+    if style == "embed":
+        return tr.gettext(", as classic embeds")
+    return ""
+
+
 def _subscribed(
     outcome: SubscribeOutcome, channel: str, role: discord.Role | None, backfill: int, tr: i18n.Localizer
 ) -> str:
@@ -95,6 +115,9 @@ def _subscribed(
         text += tr.gettext(", a discussion thread on each post")
     if stored.publish:
         text += tr.gettext(", each post published to following servers (at most 10 an hour)")
+    text += _style_clause(stored.card_style, tr)
+    if stored.create_tags:
+        text += tr.gettext(", missing forum tags created")
     if outcome.next_digest is not None:
         text += tr.gettext(". Next digest {when}", when=render.timestamp(outcome.next_digest, "f"))
     if backfill:
@@ -245,6 +268,13 @@ class SubscriptionsCog(commands.Cog):
         thread="Text and announcement channels: a discussion thread on each post",
         thread_archive="How long a discussion thread stays open without messages",
         publish="Announcement channels: publish each post to the servers following the channel",
+        mode="post: the bot posts here; follow: this channel follows a home channel through Discord",
+        topic="mode:follow: the home channel to follow, by topic (default: all)",
+        webhook="Post through a webhook with its own name and avatar (the bot needs Manage Webhooks)",
+        webhook_name="webhook:true: the name its posts show (1-80 characters)",
+        webhook_avatar="webhook:true: an https:// link to the avatar image of its posts",
+        style="How posts look here: cards with buttons, or classic embeds (default: the bot's setting)",
+        create_tags="Forums: create the tags a post's topics name and the forum lacks (needs Manage Channels)",
     )
     @app_commands.choices(  # type: ignore[misc]
         schedule=[app_commands.Choice(name=k.value, value=k.value) for k in ScheduleKind],
@@ -255,6 +285,8 @@ class SubscriptionsCog(commands.Cog):
             app_commands.Choice(name="3 days", value=4320),
             app_commands.Choice(name="1 week", value=10080),
         ],
+        mode=[app_commands.Choice(name=m, value=m) for m in MODES],
+        style=[app_commands.Choice(name=s, value=s) for s in STYLES],
     )
     async def subscribe(
         self,
@@ -275,12 +307,53 @@ class SubscriptionsCog(commands.Cog):
         thread: bool = False,
         thread_archive: int | None = None,
         publish: bool = False,
+        mode: str = "post",
+        topic: app_commands.Range[str, 1, 80] | None = None,
+        webhook: bool = False,
+        webhook_name: app_commands.Range[str, 1, 100] | None = None,
+        webhook_avatar: app_commands.Range[str, 1, 600] | None = None,
+        style: str | None = None,
+        create_tags: bool = False,
     ) -> None:
         tr = reader(interaction)
         guild = self._require_manager(interaction, N_("You need Manage Server to subscribe a channel."))
+        if mode == "follow" and (webhook or webhook_name is not None or webhook_avatar is not None):
+            raise UserFacingError(
+                N_("mode:follow posts nothing from the bot, so it takes no webhook options.")
+            )
+        if mode == "follow":
+            self.bot.follows.check_options(
+                refused_options(
+                    schedule=schedule if schedule != "instant" else None,
+                    time=time,
+                    timezone=timezone,
+                    day=day is not None,
+                    topics=topics,
+                    keywords=keywords,
+                    backfill=backfill,
+                    role=role is not None,
+                    alerts=alerts is not None,
+                    exclude_topics=exclude_topics,
+                    exclude_keywords=exclude_keywords,
+                    per_hour=per_hour,
+                    thread=thread or thread_archive is not None,
+                    publish=publish,
+                    style=style,
+                    create_tags=create_tags,
+                )
+            )
+            await self._follow(interaction, guild, channel, topic, tr)
+            return
+        if topic is not None:
+            raise UserFacingError(
+                N_("topic picks the home channel of mode:follow; to filter posts, use topics.")
+            )
         target = self._postable(interaction, guild, channel)
+        await self.bot.follows.refuse_if_following(target.id)
         self._check_threads(target, guild, tr, wanted=thread or thread_archive is not None)
         self._check_publish(target, wanted=publish)
+        check_webhook_target(target, guild.me, tr, wanted=webhook)
+        check_create_tags(target, guild.me, wanted=create_tags)
         if alerts is not None:
             self._resolve_channel(interaction, alerts.id, alerts.name)
         # discord.py builds the option's Role on the interaction's guild, so its
@@ -306,12 +379,41 @@ class SubscriptionsCog(commands.Cog):
             thread_archive=thread_archive,
             publish=publish,
             forum=isinstance(target, discord.ForumChannel),
+            webhook=webhook,
+            webhook_name=webhook_name,
+            webhook_avatar=webhook_avatar,
+            style=style,
+            create_tags=create_tags,
         )
         self.desk.check(request)  # a typo is answered at once
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.desk.subscribe(request)
-        text = _subscribed(outcome, target.mention, role, backfill, tr)
-        await interaction.edit_original_response(content=text + ".", allowed_mentions=NO_MENTIONS)
+        text = _subscribed(outcome, target.mention, role, backfill, tr) + "."
+        if webhook:
+            text += " " + tr.gettext("Posts come from the webhook {name}.", name=clean_name(webhook_name))
+        await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+    async def _follow(
+        self,
+        interaction: discord.Interaction,
+        guild: discord.Guild,
+        channel: ChannelOption,
+        topic: str | None,
+        tr: i18n.Localizer,
+    ) -> None:
+        """/subscribe ... mode:follow: the channel follows a home channel through Discord."""
+        self.bot.follows.home_channel(topic)  # follow mode on, the topic known: answered at once
+        target = check_follow_target(self._resolve_target(interaction, channel.id, channel.name), guild.me)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.bot.follows.follow(target.id, guild.id, topic)
+        text = followed(outcome, target.mention, self._channel_name, tr)
+        await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+    @subscribe.autocomplete("topic")
+    async def _home_topic(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=t, value=t) for t in self.bot.follows.topics(current)[:25]]
 
     @subscribe.autocomplete("timezone")
     async def _timezone(
@@ -328,13 +430,20 @@ class SubscriptionsCog(commands.Cog):
     async def unsubscribe(self, interaction: discord.Interaction, channel: ChannelOption) -> None:
         guild = self._require_manager(interaction, N_("You need Manage Server to unsubscribe a channel."))
         self._this_server(guild, channel.id)
+        text = reader(interaction).gettext(
+            "{channel} will get no more briefings.", channel=f"<#{channel.id}>"
+        )
+        if await self.bot.follows.following(channel.id) is not None:
+            # Deleting the follower webhook is a Discord call: answer "thinking…" first, so
+            # a slow one cannot outlast the 3 seconds Discord gives the first reply.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.bot.follows.unfollow(channel.id, guild.id)
+            log.info("channel %d unfollowed by user %d", channel.id, interaction.user.id)
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+            return
         await self.desk.unsubscribe(channel.id, guild.id)
         log.info("channel %d unsubscribed by user %d", channel.id, interaction.user.id)
-        await interaction.response.send_message(
-            reader(interaction).gettext("{channel} will get no more briefings.", channel=f"<#{channel.id}>"),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     # -- /subscriptions ...  ---------------------------------------------------------------
 
@@ -344,8 +453,15 @@ class SubscriptionsCog(commands.Cog):
         guild = self._require_manager(
             interaction, N_("You need Manage Server to see this server's subscriptions.")
         )
-        subs = await self.desk.of_guild(guild.id)
+        follows = await self.bot.follows.of_guild(guild.id)
+        try:
+            subs = await self.desk.of_guild(guild.id)
+        except UserFacingError:  # none: fine when channels follow
+            if not follows:
+                raise
+            subs = []
         embed = subscriptions_embed(subs, tr, name_of=self._channel_name, next_digest=self.desk.next_digest)
+        add_follows(embed, follows, tr, self._channel_name, room=max(0, 25 - len(embed.fields)))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @group.command(name="ping", description="Mention a role when a post to a channel carries a topic")

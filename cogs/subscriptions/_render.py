@@ -10,6 +10,7 @@ import discord
 
 from bot import i18n, render
 from bot.delivery.explain import explanation_text
+from bot.delivery.publish_log import publish_note
 from bot.delivery.records import DeliveryRecord, Reason
 from bot.delivery.status import ChannelLog
 from bot.models import Subscription
@@ -35,6 +36,12 @@ def pause_line(sub: Subscription, tr: i18n.Localizer) -> str:
 def _reach_lines(sub: Subscription, tr: i18n.Localizer) -> list[str]:
     """How each post reaches readers beyond the channel: published, a discussion thread."""
     lines = []
+    if sub.card_style == "components":
+        lines.append(tr.gettext("Posts as cards (chosen for this channel)"))
+    elif sub.card_style == "embed":
+        lines.append(tr.gettext("Posts as classic embeds (chosen for this channel)"))
+    if sub.webhook:
+        lines.append(tr.gettext("Posted through a webhook the bot made here, under its own name"))
     if sub.publish:
         lines.append(tr.gettext("Each post published to following servers (at most 10 an hour)"))
     if sub.thread_archive_minutes:
@@ -106,6 +113,9 @@ def subscriptions_embed(
 
 def record_result(record: DeliveryRecord, tr: i18n.Localizer, now: datetime) -> str:
     """What became of one outbox row, in a few words."""
+    published = publish_note(record, tr, when=lambda moment: render.timestamp(moment, "f"))
+    if record.state == "sent" and published:  # a post of a publish:true channel
+        return "✅ " + tr.gettext("sent; {note}", note=published)
     if record.state == "sent" and record.last_error:  # sent, with a note (not published, say)
         return "✅ " + tr.gettext("sent; {note}", note=record.last_error)
     if record.state == "sent":

@@ -3,8 +3,7 @@
 Reads and writes borrow a connection from an asyncpg pool for one call:
 
 - ``_reading()``: one ``REPEATABLE READ READ ONLY`` transaction, so the statements of a
-  call (a search's window, ranking and snippets; briefings and their quotes) see one
-  snapshot, as SQLite's single connection gives them;
+  call that needs several see one snapshot, as SQLite's single connection gives them;
 - ``_writing()``: one transaction that first takes the database's write lock, a
   transaction-scoped advisory lock. SQLite lets one writer in at a time and the storage
   contract relies on it ("writes from concurrent tasks never interleave"): a duplicate
@@ -13,7 +12,10 @@ Reads and writes borrow a connection from an asyncpg pool for one call:
   database, and it is released by COMMIT or ROLLBACK, so a cancelled task or a dropped
   connection never leaves it held. Reads never wait for it.
 
-A single statement that reads runs on the pool directly, without a transaction.
+A single statement that reads runs on the pool directly, without a transaction: one
+round trip instead of three (BEGIN, the statement, COMMIT). The reader commands
+(``/latest``, ``/summary``, ``/quote``, ``/search``, autocomplete) are each one statement
+for that reason, each a snapshot of its own.
 An operational fault (server unreachable, connection lost, disk full, read-only,
 out of connections, a lock wait that timed out) becomes a ``StorageError`` naming the
 database and what to do; a bug (a constraint violated, bad SQL) is raised as it is.
@@ -24,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -111,6 +113,33 @@ def faults_reported(target: Target) -> Iterator[None]:
         raise error from exc
 
 
+class PooledConnection(asyncpg.Connection):
+    """A connection of the pool that knows whether its borrower left anything in the session.
+
+    asyncpg resets every connection handed back to the pool (``Connection.reset``: a round
+    trip running ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``). A borrow
+    for one statement of ``_fetch``, ``_fetchrow`` or ``_fetchval`` (a SELECT, a NOTIFY)
+    leaves nothing to reset, and for those reads the reset was every second round trip,
+    so ``reset_after_use`` skips it; any other borrow (a transaction, a migration holding
+    its session lock) is reset as asyncpg would."""
+
+    plain = False  # this borrow ran only single statements that leave no session state
+
+    def borrowed_for_one_statement(self) -> None:
+        self.plain = True
+
+
+async def reset_after_use(con: asyncpg.Connection) -> None:
+    """The pool's ``reset``: asyncpg's own reset query, unless ``PooledConnection.plain``.
+    (The pool has already rolled back a transaction left open, either way.)"""
+    if isinstance(con, PooledConnection) and con.plain:
+        con.plain = False
+        return
+    query = con.get_reset_query()
+    if query:
+        await con.execute(query)
+
+
 class PostgresConnection:
     """The pool and transactions under ``PostgresStorage``; the query classes
     (``PostgresArchive``, ``PostgresSubscriptions``, ``PostgresOutbox``) build on this."""
@@ -154,21 +183,29 @@ class PostgresConnection:
                 await db.execute("SELECT pg_advisory_xact_lock($1)", self._write_lock)
                 yield db
 
+    @asynccontextmanager
+    async def _statement(self) -> AsyncIterator[Db]:
+        """A connection for one statement that leaves nothing behind in the session (no
+        SET, LISTEN or session lock), returned to the pool without a reset."""
+        self._check_open()
+        with faults_reported(self._target):
+            async with self._pool.acquire() as db:
+                # The proxy passes the call on to the pool's ``PooledConnection``.
+                cast(PooledConnection, db).borrowed_for_one_statement()
+                yield db
+
     async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         """The rows of one read-only statement."""
-        self._check_open()
-        with faults_reported(self._target):
-            return await self._pool.fetch(sql, *args)
+        async with self._statement() as db:
+            return await db.fetch(sql, *args)
 
     async def _fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        self._check_open()
-        with faults_reported(self._target):
-            return await self._pool.fetchrow(sql, *args)
+        async with self._statement() as db:
+            return await db.fetchrow(sql, *args)
 
     async def _fetchval(self, sql: str, *args: Any) -> Any:
-        self._check_open()
-        with faults_reported(self._target):
-            return await self._pool.fetchval(sql, *args)
+        async with self._statement() as db:
+            return await db.fetchval(sql, *args)
 
     async def _write(self, sql: str, *args: Any) -> int:
         """One statement in its own write transaction; how many rows it changed."""

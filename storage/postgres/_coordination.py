@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
 
+from bot.models import BotProcess
+from storage import constants
 from storage.errors import StorageError
 from storage.postgres._connection import PostgresConnection, faults_reported
 from storage.postgres._target import Target
@@ -58,6 +60,11 @@ SELECT EXISTS (
       AND classid::bigint = (k.key >> 32) & 4294967295 AND objid::bigint = k.key & 4294967295
 )
 """
+_BEAT_SQL = """
+INSERT INTO processes (key, host, pid, shards, started_at, dispatcher) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (key) DO UPDATE SET shards = excluded.shards, seen_at = now(), dispatcher = excluded.dispatcher
+"""
+
 _CLAIM_SQL = """
 INSERT INTO gateway_identify (bucket, claimed_at) VALUES ($1, clock_timestamp())
 ON CONFLICT (bucket) DO UPDATE SET claimed_at = excluded.claimed_at
@@ -219,3 +226,64 @@ class PostgresCoordination(PostgresConnection):
         if wait is None:  # pragma: no cover - the row exists once the upsert ran
             raise StorageError(f"{self._target.named}: the IDENTIFY slot {bucket} vanished")
         return max(float(wait), 0.001)
+
+    async def beat(self, process: BotProcess) -> None:
+        async with self._writing() as db:
+            await db.execute(
+                _BEAT_SQL,
+                process.key,
+                process.host,
+                process.pid,
+                process.shards,
+                process.started_at,
+                process.dispatcher,
+            )
+            await db.execute(
+                "DELETE FROM processes WHERE seen_at < now() - make_interval(secs => $1)",
+                float(constants.PROCESS_FORGOTTEN_SECONDS),
+            )
+
+    async def processes(self) -> list[BotProcess]:
+        rows = await self._fetch(
+            "SELECT key, host, pid, shards, started_at, dispatcher, "
+            "greatest(extract(epoch FROM now() - seen_at), 0)::float8 AS silent FROM processes "
+            "WHERE seen_at >= now() - make_interval(secs => $1) ORDER BY started_at DESC, key",
+            float(constants.PROCESS_FORGOTTEN_SECONDS),
+        )
+        return [
+            BotProcess(
+                key=r["key"],
+                host=r["host"],
+                pid=r["pid"],
+                shards=r["shards"],
+                started_at=r["started_at"],
+                dispatcher=r["dispatcher"],
+                silent_seconds=r["silent"],
+            )
+            for r in rows
+        ]
+
+    async def forget_process(self, key: str) -> None:
+        await self._write("DELETE FROM processes WHERE key = $1", key)
+
+    async def record_server_languages(self, locales: Mapping[int, str]) -> None:
+        if not locales:
+            return
+        async with self._writing() as db:
+            await db.executemany(
+                "INSERT INTO server_languages (guild_id, locale) VALUES ($1, $2) "
+                "ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale, updated_at = now()",
+                list(locales.items()),
+            )
+
+    async def server_languages(self) -> tuple[dict[int, str], dict[int, str]]:
+        async with self._reading() as db:
+            guilds = {r[0]: r[1] for r in await db.fetch("SELECT guild_id, locale FROM server_languages")}
+            channels = {
+                r[0]: r[1]
+                for r in await db.fetch(
+                    "SELECT s.channel_id, l.locale FROM subscriptions s "
+                    "JOIN server_languages l ON l.guild_id = s.guild_id"
+                )
+            }
+        return guilds, channels

@@ -25,6 +25,7 @@ from bot.delivery.records import (
     OutboxCounts,
     PendingMessage,
     PostedCopy,
+    PublishDigestRecord,
     SubscriptionState,
 )
 from bot.models import ScheduleKind, Subscription
@@ -211,17 +212,20 @@ class PostgresOutbox(PostgresConnection):
             )
         return messages
 
-    async def mark_sent(self, channel_id: int, nonce: str, message_id: int, *, now: datetime) -> None:
+    async def mark_sent(
+        self, channel_id: int, nonce: str, message_id: int, *, now: datetime, card: bool = False
+    ) -> None:
         """The message is on Discord: record its id and reset the channel's failures."""
         moment = stamp(now)
         async with self._writing() as db:
             await db.execute(
                 "UPDATE deliveries SET state = 'sent', message_id = $1, sent_at = $2, attempts = attempts + 1, "
-                "last_error = NULL WHERE channel_id = $3 AND nonce = $4 AND state = 'pending'",
+                "last_error = NULL, as_card = $5 WHERE channel_id = $3 AND nonce = $4 AND state = 'pending'",
                 message_id,
                 moment,
                 channel_id,
                 nonce,
+                card,
             )
             await db.execute(
                 "UPDATE subscriptions SET failures = 0, last_delivery_at = $1 WHERE channel_id = $2",
@@ -251,7 +255,8 @@ class PostgresOutbox(PostgresConnection):
 
     async def publish_count(self, channel_id: int, since: datetime) -> int:
         rows = await self._fetch(
-            "SELECT count(DISTINCT nonce) AS n FROM deliveries WHERE channel_id = $1 AND published_at >= $2",
+            "SELECT (SELECT count(DISTINCT nonce) FROM deliveries WHERE channel_id = $1 AND published_at >= $2) "
+            "+ (SELECT count(*) FROM publish_digests WHERE channel_id = $1 AND published_at >= $2) AS n",
             channel_id,
             stamp(since),
         )
@@ -380,6 +385,73 @@ class PostgresOutbox(PostgresConnection):
             if (channel_id, message_id) in found
         ]
 
+    async def queue_copy_refresh(
+        self,
+        *,
+        briefing_id: int | None = None,
+        messages: Sequence[tuple[int, int]] = (),
+        now: datetime | None = None,
+    ) -> int:
+        wanted = list(dict.fromkeys(messages))
+        async with self._writing() as db:
+            rows = await db.fetch(
+                "WITH targets AS ("
+                "  SELECT channel_id, nonce FROM deliveries WHERE briefing_id = $1 AND state = 'sent' "
+                "  AND retracted_at IS NULL AND message_id IS NOT NULL"
+                "  UNION SELECT d.channel_id, d.nonce FROM deliveries d "
+                "  JOIN unnest($2::bigint[], $3::bigint[]) AS m(channel_id, message_id) "
+                "  ON d.channel_id = m.channel_id AND d.message_id = m.message_id "
+                "  WHERE d.state = 'sent' AND d.retracted_at IS NULL"
+                ") UPDATE deliveries d SET refresh_due_at = coalesce(d.refresh_due_at, $4) FROM targets t "
+                "WHERE d.channel_id = t.channel_id AND d.nonce = t.nonce AND d.state = 'sent' "
+                "RETURNING d.channel_id, d.nonce",
+                briefing_id,
+                [c for c, _ in wanted],
+                [m for _, m in wanted],
+                now_stamp(now),
+            )
+        return len({(r["channel_id"], r["nonce"]) for r in rows})
+
+    async def due_copies(self, limit: int) -> list[PostedCopy]:
+        async with self._writing() as db:
+            due = await db.fetch(
+                "SELECT channel_id, nonce FROM deliveries WHERE refresh_due_at IS NOT NULL "
+                "GROUP BY channel_id, nonce ORDER BY min(refresh_due_at), channel_id LIMIT $1",
+                limit,
+            )
+            copies = []
+            for d in due:
+                rows = await db.fetch(
+                    "SELECT message_id, kind, briefing_id FROM deliveries WHERE channel_id = $1 AND nonce = $2 "
+                    "AND state = 'sent' AND retracted_at IS NULL AND message_id IS NOT NULL ORDER BY position, id",
+                    d["channel_id"],
+                    d["nonce"],
+                )
+                if not rows:  # nothing of it shows any more
+                    await db.execute(
+                        "UPDATE deliveries SET refresh_due_at = NULL WHERE channel_id = $1 AND nonce = $2",
+                        d["channel_id"],
+                        d["nonce"],
+                    )
+                    continue
+                copies.append(
+                    PostedCopy(
+                        channel_id=int(d["channel_id"]),
+                        message_id=int(rows[0]["message_id"]),
+                        nonce=d["nonce"],
+                        kind=rows[0]["kind"],
+                        briefing_ids=tuple(int(r["briefing_id"]) for r in rows),
+                    )
+                )
+        return copies
+
+    async def clear_copy_refresh(self, channel_id: int, nonce: str) -> None:
+        await self._write(
+            "UPDATE deliveries SET refresh_due_at = NULL WHERE channel_id = $1 AND nonce = $2",
+            channel_id,
+            nonce,
+        )
+
     async def mark_edited(self, channel_id: int, nonce: str, *, now: datetime) -> None:
         await self._write(
             "UPDATE deliveries SET edited_at = $1 WHERE channel_id = $2 AND nonce = $3 AND state = 'sent'",
@@ -455,7 +527,7 @@ class PostgresOutbox(PostgresConnection):
         if not channel_ids:
             return []
         rows = await self._fetch(
-            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id {_DIGEST_JOIN} "
             "WHERE d.channel_id = ANY($1::bigint[]) ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
             list(channel_ids),
             limit,
@@ -467,7 +539,7 @@ class PostgresOutbox(PostgresConnection):
         if not channel_ids:
             return []
         rows = await self._fetch(
-            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id {_DIGEST_JOIN} "
             "WHERE d.briefing_id = $1 AND d.channel_id = ANY($2::bigint[]) ORDER BY d.id",
             briefing_id,
             list(channel_ids),
@@ -492,8 +564,12 @@ def _candidate(row: asyncpg.Record) -> Candidate:
 
 _RECORD_COLUMNS = (
     "d.channel_id, d.briefing_id, b.title, d.state, d.kind, d.message_id, d.created_at, d.sent_at, "
-    "d.attempts, d.last_error, d.hold_until"
+    "d.attempts, d.last_error, d.hold_until, d.published_at, "
+    "p.state AS digest_state, p.message_id AS digest_message_id, p.published_at AS digest_published_at, "
+    "p.last_error AS digest_error"
 )
+# The publish digest (if any) that carries a row's briefing to the following servers.
+_DIGEST_JOIN = "LEFT JOIN publish_digests p ON p.channel_id = d.channel_id AND p.nonce = d.publish_nonce"
 
 
 def _record(row: asyncpg.Record) -> DeliveryRecord:
@@ -509,6 +585,12 @@ def _record(row: asyncpg.Record) -> DeliveryRecord:
         attempts=int(row["attempts"]),
         last_error=row["last_error"],
         hold_until=row["hold_until"],
+        published_at=row["published_at"],
+        publish_digest=None
+        if row["digest_state"] is None
+        else PublishDigestRecord(
+            row["digest_state"], row["digest_message_id"], row["digest_published_at"], row["digest_error"]
+        ),
     )
 
 

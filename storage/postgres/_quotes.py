@@ -1,4 +1,4 @@
-"""``/quote`` queries on one connection, inside the caller's read transaction.
+"""``/quote`` queries, each one statement.
 
 By speaker: the words typed select speakers through ``speaker_terms`` (any word of the
 name, as a prefix; the column sorts byte-wise, so a range is a prefix). A surname is
@@ -20,10 +20,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import asyncpg
-
-from storage.postgres._connection import Db
-
 # A word of a speaker's name, as ``speaker_terms`` indexes them.
 NAME_WORD = re.compile(r"\w+", re.UNICODE)
 # Up to this many matching speakers, their newest quotes each; beyond, one scan.
@@ -43,8 +39,7 @@ class _Params:
         return f"${len(self.values)}"
 
 
-async def find(
-    db: Db,
+def statement(
     *,
     speaker_words: Sequence[str],
     briefing_id: int | None,
@@ -52,11 +47,15 @@ async def find(
     text_filter: bool,
     limit: int,
     now: datetime,
-) -> list[asyncpg.Record]:
-    """Rows of (text, speaker, role, start, end, score, briefing id, title, published_at,
-    source_url, confidence) for ``PostgresArchive.find_quotes``. ``text_filter``: a
-    speaker or ``contains`` was given (even one without words): newest first instead of
-    best first."""
+) -> tuple[str, list[Any]]:
+    """The one statement (and its parameters) whose rows are (text, speaker, role, start,
+    end, score, briefing id, title, published_at, source_url, confidence) for
+    ``PostgresArchive.find_quotes``. ``text_filter``: a speaker or ``contains`` was given
+    (even one without words): newest first instead of best first.
+
+    One statement, not one per step (the newest quoted briefing, the matching speakers,
+    their quotes): it reads one snapshot without a transaction around it, in one round
+    trip."""
     p = _Params()
     where = [f"q.published_at <= {p(now)}"]
     if briefing_id is not None:
@@ -64,58 +63,52 @@ async def find(
     for word in contains_words:
         where.append(f"{_ASCII_FOLD} LIKE {p('%' + _like_escape(_ascii_lower(word)) + '%')} ESCAPE '\\'")
     if not (text_filter or briefing_id is not None):
-        newest = await db.fetchval(
-            # EXISTS walks the newest briefings and stops at the first with a quote.
-            "SELECT id FROM briefings b WHERE published_at <= $1 "
-            "AND EXISTS (SELECT 1 FROM quotes q WHERE q.briefing_id = b.id) "
-            "ORDER BY published_at DESC, id DESC LIMIT 1",
-            now,
+        # EXISTS walks the newest briefings and stops at the first with a quote; none: no rows.
+        where.append(
+            "q.briefing_id = (SELECT b.id FROM briefings b WHERE b.published_at <= "
+            f"{p(now)} AND EXISTS (SELECT 1 FROM quotes e WHERE e.briefing_id = b.id) "
+            "ORDER BY b.published_at DESC, b.id DESC LIMIT 1)"
         )
-        if newest is None:
-            return []
-        where.append(f"q.briefing_id = {p(int(newest))}")
     order = (
         "q.score DESC, q.position, q.id"
         if briefing_id is not None or not text_filter
         else "q.published_at DESC, q.score DESC, q.id"
     )
+    prelude = ""
     if speaker_words:
-        ranges = [(word, word + _LAST_CHAR) for word in speaker_words]
-        speaker_ids = [
-            int(r[0])
-            for r in await db.fetch(
-                " INTERSECT ".join(
-                    f"SELECT DISTINCT speaker_id FROM speaker_terms WHERE term >= ${2 * i + 1} AND term < ${2 * i + 2}"
-                    for i in range(len(ranges))
-                ),
-                *[bound for pair in ranges for bound in pair],
+        # The speakers with a name word starting with each word typed.
+        prelude = (
+            "WITH speaker AS MATERIALIZED ("
+            + " INTERSECT ".join(
+                f"SELECT DISTINCT speaker_id AS id FROM speaker_terms WHERE term >= {p(word)} AND term < {p(word + _LAST_CHAR)}"
+                for word in speaker_words
             )
-        ]
-        if not speaker_ids:
-            return []
-        if briefing_id is None and len(speaker_ids) <= SPEAKER_BRANCHES:
-            # Each speaker's newest quotes from the front of its index range, then the best of them.
-            where.append(
-                "q.id IN (SELECT newest.id FROM unnest("
-                f"{p(sorted(speaker_ids))}::bigint[]) AS speaker(id) CROSS JOIN LATERAL ("
-                "SELECT q.id, q.published_at, q.score FROM quotes q WHERE q.speaker_id = speaker.id AND "
-                f"{' AND '.join(where)} ORDER BY q.published_at DESC, q.score DESC, q.id LIMIT {p(limit)}"
-                f") AS newest ORDER BY newest.published_at DESC, newest.score DESC, newest.id LIMIT {p(limit)})"
-            )
+            + ") "
+        )
+        if briefing_id is not None:
+            where.append("q.speaker_id IN (SELECT id FROM speaker)")
         else:
-            for low, high in ranges:
-                where.append(
-                    "q.speaker_id IN (SELECT speaker_id FROM speaker_terms "
-                    f"WHERE term >= {p(low)} AND term < {p(high)})"
-                )
-    return await db.fetch(
-        'SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
+            # Up to SPEAKER_BRANCHES speakers: each one's newest quotes from the front of its
+            # index range, then the best of them; more: one scan of the newest quotes. Each
+            # branch is gated by a one-time filter, so only one of them runs.
+            conditions = " AND ".join(where)
+            newest = "ORDER BY {0}published_at DESC, {0}score DESC, {0}id LIMIT " + p(limit)
+            where.append(
+                "q.id IN ((SELECT newest.id FROM speaker CROSS JOIN LATERAL ("
+                "SELECT q.id, q.published_at, q.score FROM quotes q WHERE q.speaker_id = speaker.id AND "
+                f"{conditions} {newest.format('q.')}) AS newest "
+                f"WHERE (SELECT count(*) FROM speaker) <= {SPEAKER_BRANCHES} {newest.format('newest.')}) "
+                "UNION ALL (SELECT q.id FROM quotes q WHERE q.speaker_id IN (SELECT id FROM speaker) AND "
+                f"{conditions} AND (SELECT count(*) FROM speaker) > {SPEAKER_BRANCHES} {newest.format('q.')}))"
+            )
+    sql = (
+        f'{prelude}SELECT q.text, s.name, q.speaker_role, q.start, q."end", q.score, '
         "b.id, b.title, b.published_at, b.source_url, q.confidence "
         "FROM quotes q JOIN briefings b ON b.id = q.briefing_id "
         "LEFT JOIN speakers s ON s.id = q.speaker_id "
-        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {p(limit)}",
-        *p.values,
+        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {p(limit)}"
     )
+    return sql, p.values
 
 
 def _ascii_lower(text: str) -> str:

@@ -54,6 +54,9 @@ def subscription(row: asyncpg.Record) -> Subscription:
         thread_archive_minutes=int(row["thread_archive_minutes"]),
         publish=bool(row["publish"]),
         forum=bool(row["forum"]),
+        webhook=bool(row["webhook"]),
+        card_style=row["card_style"],
+        create_tags=bool(row["create_tags"]),
         moved_from=tuple(int(c) for c in row["moved_from"]),
     )
 
@@ -76,6 +79,8 @@ def settings_params(sub: Subscription) -> tuple[Any, ...]:
         sub.thread_archive_minutes,
         sub.publish,
         sub.forum,
+        sub.card_style,
+        sub.create_tags,
     )
 
 
@@ -97,6 +102,8 @@ SETTINGS_COLUMNS = (
     ("thread_archive_minutes", "integer"),
     ("publish", "boolean"),
     ("forum", "boolean"),
+    ("card_style", "text"),
+    ("create_tags", "boolean"),
 )
 
 

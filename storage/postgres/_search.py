@@ -1,4 +1,4 @@
-"""Full-text search on one connection, inside the caller's read transaction.
+"""Full-text search, in one statement.
 
 The shape is SQLite's, on PostgreSQL's machinery:
 
@@ -19,11 +19,13 @@ weighs no more than a common one.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
+
 from storage.constants import SNIPPET_END, SNIPPET_START
-from storage.postgres._connection import Db
 from storage.postgres._query import Query
 from storage.postgres._snippet import snippet
 
@@ -33,6 +35,9 @@ WEIGHTS = [0.1, 0.3, 0.45, 1.0]
 # ts_rank normalisation 1: divide by 1 + log(document length).
 NORMALISATION = 1
 SNIPPET_TOKENS = 24
+
+# Runs one read-only statement and returns its rows (``PostgresConnection._fetch``).
+Reader = Callable[..., Awaitable[list[asyncpg.Record]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,50 +52,45 @@ class Hit:
     rank: float
 
 
+# The page of the best-ranked among the newest ``window`` visible matches, with how many
+# matches that window holds, in one statement: $1 the tsquery, $2 the publish time
+# readers may see up to, $3 the window, $4 and $5 the rank's weights and normalisation,
+# $6 and $7 the page's limit and offset. One row with a NULL id when the page is empty,
+# so that the total still arrives. The window is read once (``ranked`` is used twice, so
+# it is materialised): each document is ranked from the row the window read, as reading
+# it again would cost as much as ranking it.
+_STATEMENT = (
+    "WITH ranked AS (SELECT w.id, -ts_rank($4::float4[], w.search, $1::text::tsquery, $5) AS rank "
+    "FROM (SELECT id, search FROM briefings WHERE search @@ $1::text::tsquery AND published_at <= $2 "
+    "ORDER BY id DESC LIMIT $3) AS w) "
+    "SELECT t.total, p.id, p.rank, b.title, b.published_at, b.source_url, b.body "
+    "FROM (SELECT count(*) AS total FROM ranked) AS t "
+    "LEFT JOIN (SELECT id, rank FROM ranked ORDER BY rank, id DESC LIMIT $6 OFFSET $7) AS p ON true "
+    "LEFT JOIN briefings b ON b.id = p.id "
+    "ORDER BY p.rank, p.id DESC"
+)
+
+
 async def search(
-    db: Db, query: Query, tsquery: str, *, now: datetime, limit: int, offset: int, window: int
+    db: Reader, query: Query, tsquery: str, *, now: datetime, limit: int, offset: int, window: int
 ) -> tuple[list[Hit], int]:
     """The page ``offset:offset+limit`` of the best-ranked among the newest ``window``
     visible matches, and how many visible matches that window holds."""
-    ranked = await db.fetch(
-        # Ranked from the window's own rows: reading each document again costs as much as ranking it.
-        "SELECT w.id, -ts_rank($4::float4[], w.search, $1::text::tsquery, $5) AS rank "
-        "FROM (SELECT id, search FROM briefings WHERE search @@ $1::text::tsquery AND published_at <= $2 "
-        "ORDER BY id DESC LIMIT $3) AS w",
-        tsquery,
-        now,
-        window,
-        WEIGHTS,
-        NORMALISATION,
-    )
-    total = len(ranked)
-    order = sorted((float(r["rank"]), -int(r["id"])) for r in ranked)
-    page = order[offset : offset + limit]
+    rows = await db(_STATEMENT, tsquery, now, window, WEIGHTS, NORMALISATION, limit, offset)
+    total = int(rows[0]["total"]) if rows else 0
+    page = [r for r in rows if r["id"] is not None]
     if not page:
         return [], total
-    rows = await db.fetch(
-        "SELECT id, title, published_at, source_url, body FROM briefings WHERE id = ANY($1::bigint[])",
-        [-negated for _, negated in page],
-    )
-    by_id = {int(r["id"]): r for r in rows}
     phrases = query.phrases()
     snippets = await asyncio.to_thread(
-        lambda: {
-            i: snippet(
+        lambda: [
+            snippet(
                 r["body"], phrases, start=SNIPPET_START, end=SNIPPET_END, ellipsis="…", size=SNIPPET_TOKENS
             )
-            for i, r in by_id.items()
-        }
+            for r in page
+        ]
     )
     return [
-        Hit(
-            -negated,
-            by_id[-negated]["title"],
-            by_id[-negated]["published_at"],
-            by_id[-negated]["source_url"],
-            snippets[-negated],
-            rank,
-        )
-        for rank, negated in page
-        if -negated in by_id
+        Hit(int(r["id"]), r["title"], r["published_at"], r["source_url"], text, float(r["rank"]))
+        for r, text in zip(page, snippets, strict=True)
     ], total

@@ -11,13 +11,15 @@ one that starts a sentence (+100, or +120 at the very start), centred on what it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.postgres._query import Phrase
 from storage.postgres._tokens import Token, tokens
 
-_SPACE = " \t\n\r"
+# A sentence ends at ``.`` or ``:`` followed by spaces; a token right after them starts one.
+_SENTENCE_END = re.compile(r"[.:][ \t\n\r]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +64,8 @@ def _hits(phrases: Sequence[Phrase], words: Sequence[Token]) -> list[_Hit]:
 
 def _sentence_starts(text: str, words: Sequence[Token]) -> list[int]:
     """Tokens that begin a sentence: the first, and any after ``.`` or ``:`` and a space."""
-    starts = []
-    for index, word in enumerate(words):
-        if index == 0:
-            starts.append(0)
-            continue
-        i = word.start - 1
-        while i >= 0 and text[i] in _SPACE:
-            i -= 1
-        if i != word.start - 1 and i >= 0 and text[i] in ".:":
-            starts.append(index)
-    return starts
+    after = {m.end() for m in _SENTENCE_END.finditer(text)}
+    return [index for index, word in enumerate(words) if index == 0 or word.start in after]
 
 
 def _score(hits: Sequence[_Hit], start: int, size: int, n_words: int) -> tuple[int, int]:
@@ -140,9 +133,8 @@ def snippet(text: str, phrases: Sequence[Phrase], *, start: str, end: str, ellip
         run += 1
     out = [ellipsis] if first > 0 else []
     offset = 0
-    for index, word in enumerate(words):
-        if index < first or index > last:
-            continue
+    for index in range(first, min(last, len(words) - 1) + 1):
+        word = words[index]
         if first and index == first:
             offset = word.start
         current = runs[run] if run < len(runs) else (-1, -1)

@@ -11,13 +11,18 @@ import asyncpg
 from storage.errors import StorageError
 from storage.postgres import _backup, migrate
 from storage.postgres._archive import PostgresArchive
-from storage.postgres._connection import Pool, fault
+from storage.postgres._card_looks import PostgresCardLooks
+from storage.postgres._connection import Pool, PooledConnection, fault, reset_after_use
 from storage.postgres._coordination import PostgresCoordination
+from storage.postgres._follows import PostgresFollows
 from storage.postgres._outbox import PostgresOutbox
+from storage.postgres._publish_digests import PostgresPublishDigests
+from storage.postgres._replies import PostgresReplies
 from storage.postgres._sources import PostgresSources
 from storage.postgres._subscriptions import PostgresSubscriptions
 from storage.postgres._target import Target, parse_target
 from storage.postgres._transfer import PostgresTransfer
+from storage.postgres._webhooks import PostgresWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +33,29 @@ DEFAULT_POOL_SIZE = 5
 CONNECT_TIMEOUT_SECONDS = 10
 # Server settings of every connection, unless the URL's query sets them: a write waits this
 # long for another process's write lock (SQLite's busy timeout is 5 s), then fails with a
-# StorageError rather than hanging.
-DEFAULT_SETTINGS = {"application_name": "briefbot", "lock_timeout": "30s"}
+# StorageError rather than hanging. Every statement is planned for its own parameters
+# (``force_custom_plan``): asyncpg prepares and caches each statement, and after five runs
+# PostgreSQL may switch to a generic plan that cannot see how many briefings a search's
+# words match (a two-word search then walked the whole table: 1 ms became 55-110 ms).
+# No JIT: our statements are short, and compiling one costs more than running it.
+DEFAULT_SETTINGS = {
+    "application_name": "briefbot",
+    "lock_timeout": "30s",
+    "plan_cache_mode": "force_custom_plan",
+    "jit": "off",
+}
 _WRITE_LOCK_SQL = "SELECT hashtextextended('briefbot.write:' || coalesce(current_schema(), ''), 0)"
 
 
 class PostgresStorage(
     PostgresArchive,
     PostgresSubscriptions,
+    PostgresFollows,
+    PostgresWebhooks,
     PostgresOutbox,
+    PostgresReplies,
+    PostgresPublishDigests,
+    PostgresCardLooks,
     PostgresCoordination,
     PostgresSources,
     PostgresTransfer,
@@ -134,6 +153,8 @@ async def _connect(target: Target, pool_size: int) -> Pool:
             max_size=pool_size,
             timeout=CONNECT_TIMEOUT_SECONDS,
             server_settings=settings,
+            connection_class=PooledConnection,
+            reset=reset_after_use,
         )
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError, ValueError) as exc:
         error = fault(target, exc)

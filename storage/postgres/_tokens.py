@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from storage.postgres._porter import stem
 
@@ -37,9 +37,11 @@ _FOLD_EXCEPTIONS = {"İ": "i", "Ǡ": "ǡ", "ǡ": "ǡ"}
 _UNFOLDED = range(0x1C80, 0x1C89)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a text: its index term and where it stands (character offsets)."""
+class Token(NamedTuple):
+    """One word of a text: its index term and where it stands (character offsets).
+
+    A named tuple rather than a frozen dataclass: a search snippet cuts each body of its
+    page into hundreds of these, and a tuple is built in a third of the time."""
 
     term: str
     start: int

@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from storage import constants
 from storage.errors import StorageError
 from storage.postgres._connection import Db, PostgresConnection, faults_reported
 from storage.postgres._documents import search_document, title_document
@@ -27,7 +28,7 @@ from storage.transfer import TABLE, TABLES, Row, Table, TransferConflictError, m
 
 # Tables this backend keeps for itself (migrations, IDENTIFY turns), and the columns it
 # derives from the copied ones: rebuilt by the import, not copied.
-_OWN_TABLES = ("schema_version", "gateway_identify")
+_OWN_TABLES = ("schema_version", "gateway_identify", "processes", "server_languages")
 _DERIVED_COLUMNS = {"briefings": ("search", "titles"), "speakers": ("name_key",)}
 # Tables whose id an identity sequence hands out.
 _SEQUENCED = (
@@ -217,9 +218,22 @@ class _Importer:
                 [d[1] for d in docs],
                 [d[2] for d in docs],
             )
+        # Never back: past the ids copied, the ids given before (a merge), and for briefings
+        # the ids of removed ones (``META_HIGHEST_REMOVED_ID``), which are never given again.
         for name in _SEQUENCED:
+            sequence = await self._db.fetchval(f"SELECT pg_get_serial_sequence('{name}', 'id')")
+            given = await self._db.fetchval(
+                f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}"
+            )
+            floor = int(given or 0)
+            if name == "briefings":
+                removed = await self._db.fetchval(
+                    "SELECT max(value::bigint) FROM meta WHERE key = $1", constants.META_HIGHEST_REMOVED_ID
+                )
+                floor = max(floor, int(removed or 0))
             await self._db.execute(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), coalesce(max(id), 0) + 1, false) FROM {name}"
+                f"SELECT setval('{sequence}', greatest(coalesce(max(id), 0), $1) + 1, false) FROM {name}",
+                floor,
             )
 
 

@@ -165,6 +165,11 @@ class SQLiteArchive(SQLiteConnection):
             _writes.delete_children(db, briefing_id)
             db.execute("DELETE FROM speakers WHERE quote_count <= 0")
             db.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                (constants.META_HIGHEST_REMOVED_ID, str(briefing_id)),
+            )
             # Pending deliveries of a removed briefing must never be sent.
             db.execute(
                 "UPDATE deliveries SET state = 'skipped', last_error = 'briefing removed' "

@@ -12,11 +12,13 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.models import BotProcess
 from storage import constants
 from storage.sqlite._connection import SQLiteConnection
+from storage.sqlite._rows import from_ts, to_ts
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +96,77 @@ class SQLiteCoordination(SQLiteConnection):
             return 0.0
 
         return await self._atomic(claim)
+
+    async def beat(self, process: BotProcess) -> None:
+        def beat(db: sqlite3.Connection) -> None:
+            now = time.time()
+            db.execute(
+                "INSERT INTO processes (key, host, pid, shards, started_at, seen_at, dispatcher) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "shards = excluded.shards, seen_at = excluded.seen_at, dispatcher = excluded.dispatcher",
+                (
+                    process.key,
+                    process.host,
+                    process.pid,
+                    process.shards,
+                    to_ts(process.started_at),
+                    int(now),
+                    int(process.dispatcher),
+                ),
+            )
+            db.execute(
+                "DELETE FROM processes WHERE seen_at < ?", (int(now) - constants.PROCESS_FORGOTTEN_SECONDS,)
+            )
+
+        await self._atomic(beat)
+
+    async def processes(self) -> list[BotProcess]:
+        rows = await self._fetchall(
+            "SELECT key, host, pid, shards, started_at, seen_at, dispatcher FROM processes "
+            "WHERE seen_at >= ? ORDER BY started_at DESC, key",
+            (int(time.time()) - constants.PROCESS_FORGOTTEN_SECONDS,),
+        )
+        now = time.time()
+        return [
+            BotProcess(
+                key=r["key"],
+                host=r["host"],
+                pid=r["pid"],
+                shards=r["shards"],
+                started_at=from_ts(r["started_at"]),
+                dispatcher=bool(r["dispatcher"]),
+                silent_seconds=max(now - r["seen_at"], 0.0),
+            )
+            for r in rows
+        ]
+
+    async def forget_process(self, key: str) -> None:
+        await self._write("DELETE FROM processes WHERE key = ?", (key,))
+
+    async def record_server_languages(self, locales: Mapping[int, str]) -> None:
+        if not locales:
+            return
+
+        def record(db: sqlite3.Connection) -> None:
+            now = int(time.time())
+            db.executemany(
+                "INSERT INTO server_languages (guild_id, locale, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale, updated_at = excluded.updated_at",
+                [(guild_id, locale, now) for guild_id, locale in locales.items()],
+            )
+
+        await self._atomic(record)
+
+    async def server_languages(self) -> tuple[dict[int, str], dict[int, str]]:
+        def read(db: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
+            guilds = {r[0]: r[1] for r in db.execute("SELECT guild_id, locale FROM server_languages")}
+            channels = {
+                r[0]: r[1]
+                for r in db.execute(
+                    "SELECT s.channel_id, l.locale FROM subscriptions s "
+                    "JOIN server_languages l ON l.guild_id = s.guild_id"
+                )
+            }
+            return guilds, channels
+
+        return await self._call(read)

@@ -29,6 +29,7 @@ from bot.delivery.records import (
     OutboxCounts,
     PendingMessage,
     PostedCopy,
+    PublishDigestRecord,
     SubscriptionState,
 )
 from bot.models import ScheduleKind, Subscription
@@ -215,15 +216,17 @@ class SQLiteOutbox(SQLiteConnection):
             )
         return messages
 
-    async def mark_sent(self, channel_id: int, nonce: str, message_id: int, *, now: datetime) -> None:
+    async def mark_sent(
+        self, channel_id: int, nonce: str, message_id: int, *, now: datetime, card: bool = False
+    ) -> None:
         """The message is on Discord: record its id and reset the channel's failures."""
         stamp = to_ts(now)
 
         def work(db: sqlite3.Connection) -> None:
             db.execute(
                 "UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, "
-                "last_error = NULL WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
-                (message_id, stamp, channel_id, nonce),
+                "last_error = NULL, as_card = ? WHERE channel_id = ? AND nonce = ? AND state = 'pending'",
+                (message_id, stamp, card, channel_id, nonce),
             )
             db.execute(
                 "UPDATE subscriptions SET failures = 0, last_delivery_at = ? WHERE channel_id = ?",
@@ -246,8 +249,9 @@ class SQLiteOutbox(SQLiteConnection):
 
     async def publish_count(self, channel_id: int, since: datetime) -> int:
         row = await self._fetchone(
-            "SELECT count(DISTINCT nonce) FROM deliveries WHERE channel_id = ? AND published_at >= ?",
-            (channel_id, to_ts(since)),
+            "SELECT (SELECT count(DISTINCT nonce) FROM deliveries WHERE channel_id = ? AND published_at >= ?) "
+            "+ (SELECT count(*) FROM publish_digests WHERE channel_id = ? AND published_at >= ?)",
+            (channel_id, to_ts(since), channel_id, to_ts(since)),
         )
         return int(row[0]) if row is not None else 0
 
@@ -363,6 +367,83 @@ class SQLiteOutbox(SQLiteConnection):
 
         return await self._call(work)
 
+    async def queue_copy_refresh(
+        self,
+        *,
+        briefing_id: int | None = None,
+        messages: Sequence[tuple[int, int]] = (),
+        now: datetime | None = None,
+    ) -> int:
+        stamp = now_ts(now)
+
+        def work(db: sqlite3.Connection) -> int:
+            targets: set[tuple[int, str]] = set()
+            if briefing_id is not None:
+                targets.update(
+                    (int(r[0]), r[1])
+                    for r in db.execute(
+                        "SELECT channel_id, nonce FROM deliveries WHERE briefing_id = ? AND state = 'sent' "
+                        "AND retracted_at IS NULL AND message_id IS NOT NULL",
+                        (briefing_id,),
+                    )
+                )
+            for channel_id, message_id in messages:
+                targets.update(
+                    (int(r[0]), r[1])
+                    for r in db.execute(
+                        "SELECT channel_id, nonce FROM deliveries WHERE channel_id = ? AND message_id = ? "
+                        "AND state = 'sent' AND retracted_at IS NULL",
+                        (channel_id, message_id),
+                    )
+                )
+            db.executemany(
+                "UPDATE deliveries SET refresh_due_at = coalesce(refresh_due_at, ?) "
+                "WHERE channel_id = ? AND nonce = ? AND state = 'sent'",
+                [(stamp, channel_id, nonce) for channel_id, nonce in targets],
+            )
+            return len(targets)
+
+        return await self._atomic(work)
+
+    async def due_copies(self, limit: int) -> list[PostedCopy]:
+        def work(db: sqlite3.Connection) -> list[PostedCopy]:
+            due = db.execute(
+                "SELECT channel_id, nonce FROM deliveries WHERE refresh_due_at IS NOT NULL "
+                "GROUP BY channel_id, nonce ORDER BY min(refresh_due_at), channel_id LIMIT ?",
+                (limit,),
+            ).fetchall()
+            copies = []
+            for channel_id, nonce in due:
+                rows = db.execute(
+                    "SELECT message_id, kind, briefing_id FROM deliveries WHERE channel_id = ? AND nonce = ? "
+                    "AND state = 'sent' AND retracted_at IS NULL AND message_id IS NOT NULL ORDER BY position, id",
+                    (channel_id, nonce),
+                ).fetchall()
+                if not rows:  # nothing of it shows any more
+                    db.execute(
+                        "UPDATE deliveries SET refresh_due_at = NULL WHERE channel_id = ? AND nonce = ?",
+                        (channel_id, nonce),
+                    )
+                    continue
+                copies.append(
+                    PostedCopy(
+                        channel_id=int(channel_id),
+                        message_id=int(rows[0]["message_id"]),
+                        nonce=nonce,
+                        kind=rows[0]["kind"],
+                        briefing_ids=tuple(int(r["briefing_id"]) for r in rows),
+                    )
+                )
+            return copies
+
+        return await self._atomic(work)
+
+    async def clear_copy_refresh(self, channel_id: int, nonce: str) -> None:
+        await self._write(
+            "UPDATE deliveries SET refresh_due_at = NULL WHERE channel_id = ? AND nonce = ?",
+            (channel_id, nonce),
+        )
+
     async def mark_edited(self, channel_id: int, nonce: str, *, now: datetime) -> None:
         await self._write(
             "UPDATE deliveries SET edited_at = ? WHERE channel_id = ? AND nonce = ? AND state = 'sent'",
@@ -440,7 +521,7 @@ class SQLiteOutbox(SQLiteConnection):
             return []
         marks = ",".join("?" * len(channel_ids))
         rows = await self._fetchall(
-            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id {_DIGEST_JOIN} "
             f"WHERE d.channel_id IN ({marks}) ORDER BY d.created_at DESC, d.id DESC LIMIT ?",
             (*channel_ids, limit),
         )
@@ -452,7 +533,7 @@ class SQLiteOutbox(SQLiteConnection):
             return []
         marks = ",".join("?" * len(channel_ids))
         rows = await self._fetchall(
-            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id "
+            f"SELECT {_RECORD_COLUMNS} FROM deliveries d LEFT JOIN briefings b ON b.id = d.briefing_id {_DIGEST_JOIN} "
             f"WHERE d.briefing_id = ? AND d.channel_id IN ({marks}) ORDER BY d.id",
             (briefing_id, *channel_ids),
         )
@@ -482,8 +563,12 @@ def _candidate(row: sqlite3.Row) -> Candidate:
 
 _RECORD_COLUMNS = (
     "d.channel_id, d.briefing_id, b.title, d.state, d.kind, d.message_id, d.created_at, d.sent_at, "
-    "d.attempts, d.last_error, d.hold_until"
+    "d.attempts, d.last_error, d.hold_until, d.published_at, "
+    "p.state AS digest_state, p.message_id AS digest_message_id, p.published_at AS digest_published_at, "
+    "p.last_error AS digest_error"
 )
+# The publish digest (if any) that carries a row's briefing to the following servers.
+_DIGEST_JOIN = "LEFT JOIN publish_digests p ON p.channel_id = d.channel_id AND p.nonce = d.publish_nonce"
 
 
 def _record(row: sqlite3.Row) -> DeliveryRecord:
@@ -499,6 +584,15 @@ def _record(row: sqlite3.Row) -> DeliveryRecord:
         attempts=int(row["attempts"]),
         last_error=row["last_error"],
         hold_until=from_ts(row["hold_until"]),
+        published_at=from_ts(row["published_at"]),
+        publish_digest=None
+        if row["digest_state"] is None
+        else PublishDigestRecord(
+            row["digest_state"],
+            row["digest_message_id"],
+            from_ts(row["digest_published_at"]),
+            row["digest_error"],
+        ),
     )
 
 

@@ -59,6 +59,9 @@ def subscription(row: sqlite3.Row) -> Subscription:
         thread_archive_minutes=int(row["thread_archive_minutes"]),
         publish=bool(row["publish"]),
         forum=bool(row["forum"]),
+        webhook=bool(row["webhook"]),
+        card_style=row["card_style"],
+        create_tags=bool(row["create_tags"]),
         moved_from=tuple(int(c) for c in json.loads(row["moved_from"])),
     )
 
@@ -81,6 +84,8 @@ def settings_params(sub: Subscription) -> tuple[Any, ...]:
         sub.thread_archive_minutes,
         sub.publish,
         sub.forum,
+        sub.card_style,
+        sub.create_tags,
     )
 
 
@@ -102,6 +107,8 @@ SETTINGS_COLUMNS = (
     "thread_archive_minutes",
     "publish",
     "forum",
+    "card_style",
+    "create_tags",
 )
 
 

@@ -10,12 +10,17 @@ from pathlib import Path
 from storage.errors import StorageError
 from storage.sqlite import _search, migrate
 from storage.sqlite._archive import SQLiteArchive
+from storage.sqlite._card_looks import SQLiteCardLooks
 from storage.sqlite._connection import fault
 from storage.sqlite._coordination import SQLiteCoordination
+from storage.sqlite._follows import SQLiteFollows
 from storage.sqlite._outbox import SQLiteOutbox
+from storage.sqlite._publish_digests import SQLitePublishDigests
+from storage.sqlite._replies import SQLiteReplies
 from storage.sqlite._sources import SQLiteSources
 from storage.sqlite._subscriptions import SQLiteSubscriptions
 from storage.sqlite._transfer import SQLiteTransfer
+from storage.sqlite._webhooks import SQLiteWebhooks
 
 # Checkpoint every ~16 MB of WAL instead of every 4 MB: pages that every write touches
 # (index roots, FTS5 structure, speakers) are copied back once per 4,000 WAL frames
@@ -29,7 +34,17 @@ STATEMENT_CACHE = 1024
 
 
 class SQLiteStorage(
-    SQLiteArchive, SQLiteSubscriptions, SQLiteOutbox, SQLiteCoordination, SQLiteSources, SQLiteTransfer
+    SQLiteArchive,
+    SQLiteSubscriptions,
+    SQLiteFollows,
+    SQLiteWebhooks,
+    SQLiteOutbox,
+    SQLiteReplies,
+    SQLitePublishDigests,
+    SQLiteCardLooks,
+    SQLiteCoordination,
+    SQLiteSources,
+    SQLiteTransfer,
 ):
     """Typed async access to the briefbot database (``storage.Storage`` over SQLite)."""
 

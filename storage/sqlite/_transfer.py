@@ -23,7 +23,7 @@ from storage.transfer import TABLE, TABLES, Row, Table, TransferConflictError, m
 
 # Tables SQLite derives from the copied ones (rebuilt by the import), or keeps for itself.
 _DERIVED_PREFIXES = ("sqlite_", "titles_fts", "briefings_fts")
-_DERIVED_TABLES = ("search_shards",)
+_DERIVED_TABLES = ("search_shards", "processes", "server_languages")
 _FTS_CHUNK = 500
 
 

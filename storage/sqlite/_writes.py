@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.corrections import apply_corrections
 from bot.models import AddOutcome, Analysis, CorrectionKind, Draft, QuoteCorrection, fingerprint
+from storage import constants
 from storage.sqlite import _search
 from storage.sqlite._quotes import NAME_WORD
 from storage.sqlite._rows import to_ts
@@ -59,10 +60,10 @@ def insert(db: sqlite3.Connection, draft: Draft, analysis: Analysis, now_ts: int
     if existing is not None:
         return AddOutcome(existing[0], True, existing[1])
     cursor = db.execute(
-        "INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, tags, "
+        "INSERT INTO briefings (id, title, body, published_at, source_url, fingerprint, language, tags, "
         "summary_short, summary_standard, summary_detailed, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*content_columns(draft, analysis, fp), now_ts, now_ts),
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (next_id(db), *content_columns(draft, analysis, fp), now_ts, now_ts),
     )
     briefing_id = cursor.lastrowid
     assert briefing_id is not None
@@ -74,6 +75,18 @@ def insert(db: sqlite3.Connection, draft: Draft, analysis: Analysis, now_ts: int
     )
     write_children(db, briefing_id, draft, analysis)
     return AddOutcome(briefing_id, False, draft.title)
+
+
+def next_id(db: sqlite3.Connection) -> int | None:
+    """The id of a new briefing: SQLite's own (None) unless it would give again the id of a
+    removed briefing (``constants.META_HIGHEST_REMOVED_ID``)."""
+    row = db.execute(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (constants.META_HIGHEST_REMOVED_ID,)
+    ).fetchone()
+    if row is None:
+        return None
+    (highest,) = db.execute("SELECT coalesce(max(id), 0) FROM briefings").fetchone()
+    return None if highest > row[0] else int(row[0]) + 1
 
 
 def write_children(db: sqlite3.Connection, briefing_id: int, draft: Draft, analysis: Analysis) -> None:

@@ -31,8 +31,9 @@ ERRORS: dict[int, tuple[int, str]] = {
     160004: (400, "A thread has already been created for this message"),
     40033: (400, "This message has already been crossposted"),
     50068: (400, "Invalid message type"),
-    30046: (400, "Maximum number of edits to messages older than 1 hour reached. Try again later"),
-    20022: (400, "This message cannot be edited due to announcement rate limits"),
+    # Edit limits: a 429 whose rate-limit body carries the code (see edits.py).
+    30046: (429, "Maximum number of edits to messages older than 1 hour reached. Try again later"),
+    20022: (429, "This message cannot be edited due to announcement rate limits"),
 }
 
 

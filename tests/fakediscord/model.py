@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .components import IS_COMPONENTS_V2, text_of
+
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions)
@@ -513,7 +515,7 @@ class Message:
     tts: bool = False
     attachments: list[Attachment] = field(default_factory=list)
     message_reference: dict[str, Any] | None = None
-    source: str = "channel"  # channel | interaction | followup
+    source: str = "channel"  # channel | interaction | followup | webhook
     interaction_id: int | None = None
     webhook_id: int | None = None
     created_at: float = field(default_factory=time.time)
@@ -549,12 +551,14 @@ class Message:
         """Who this message would notify, from its content and ``allowed_mentions``.
 
         Follows Discord's rules: without ``allowed_mentions`` everything in the content pings;
-        with it, only what ``parse`` or the explicit ``users``/``roles`` lists allow.
+        with it, only what ``parse`` or the explicit ``users``/``roles`` lists allow. A
+        Components V2 message's mentions are in its text displays.
         """
         users: set[int] = set()
         roles: set[int] = set()
         everyone = False
-        for user_id, role_id, word in _MENTION_RE.findall(self.content or ""):
+        text = text_of(self.components) if self.flags & IS_COMPONENTS_V2 else self.content or ""
+        for user_id, role_id, word in _MENTION_RE.findall(text):
             if user_id:
                 users.add(int(user_id))
             elif role_id:

@@ -29,11 +29,15 @@ from typing import Any, TypeVar
 import discord
 from aiohttp import web
 
-from . import model
+from . import components, model
+from .edits import EditLimits
+from .following import Followers
+from .forum_tags import patch_forum_tags
 from .gateway import IDENTIFY_WINDOW, Gateway, process_of
 from .interactions import InteractionDriver, InteractionRecord
 from .limits import ERRORS, MESSAGE_ROUTE, Fault, FaultInjector, RateLimiter, error_body
 from .model import Attachment, Channel, Guild, Member, Message, Overwrite, Role, User
+from .webhooks import ChannelWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +146,15 @@ class FakeDiscord(InteractionDriver):
         self.publish_limit = 10
         self.publish_window = 3600.0
         self.publishes: dict[int, list[float]] = {}
+        self.followers = Followers(self)  # Channel Following: follower webhooks and copies
+        # Edits of old and of published messages (30046, 20022): off until a test sets them.
+        self.edit_limits = EditLimits()
         # How often wait_until re-checks between changes in the fake, for conditions on the
         # client's own state (its cache, is_ready()) that the fake is not told about.
         self.recheck_interval = 0.05
         self.faults = FaultInjector()
         self.ratelimits = RateLimiter()
+        self.channel_webhooks = ChannelWebhooks(self)  # webhooks made in channels (webhooks.py)
         self.gateway = Gateway(self)
         self._nonces: dict[tuple[int, str], tuple[int, float]] = {}
         self._change: asyncio.Event | None = None
@@ -802,16 +810,21 @@ class FakeDiscord(InteractionDriver):
             patch(p + prefix + "/{command_id}", self._patch_command)
             delete(p + prefix + "/{command_id}", self._delete_command)
         post(p + "/interactions/{interaction_id}/{token}/callback", self._interaction_callback)
-        post(p + "/webhooks/{app_id}/{token}", self._webhook_execute)
-        get(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_get)
-        patch(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_edit)
-        delete(p + "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_delete)
+        # Interaction follow-ups and channel webhooks share these paths (webhooks.py tells them apart).
+        hooks = self.channel_webhooks
+        hooks.add_routes(r, p)
+        post(p + "/webhooks/{app_id}/{token}", hooks.or_interaction(self._webhook_execute, "execute"))
+        message = p + "/webhooks/{app_id}/{token}/messages/{message_id}"
+        get(message, hooks.or_interaction(self._webhook_get, "get"))
+        patch(message, hooks.or_interaction(self._webhook_edit, "edit"))
+        delete(message, hooks.or_interaction(self._webhook_delete, "delete"))
         get(p + "/channels/{channel_id}", self._get_channel)
         patch(p + "/channels/{channel_id}", self._patch_channel)
         delete(p + "/channels/{channel_id}", self._delete_channel)
         post(p + "/channels/{channel_id}/threads", self._start_thread)
         post(p + "/channels/{channel_id}/messages/{message_id}/threads", self._start_message_thread)
         post(p + "/channels/{channel_id}/messages/{message_id}/crosspost", self._crosspost)
+        post(p + "/channels/{channel_id}/followers", self.followers.follow)
         get(p + "/channels/{channel_id}/threads/archived/public", self._archived_threads)
         get(p + "/guilds/{guild_id}/threads/active", self._active_threads)
         post(p + "/channels/{channel_id}/typing", self._typing)
@@ -1201,6 +1214,9 @@ class FakeDiscord(InteractionDriver):
         if "after" in q:
             msgs = [m for m in msgs if m.id > int(q["after"])]
         limit = min(int(q.get("limit", 50)), 100)
+        # With only ``after``: the oldest after it, still newest first (discord.py pages on that).
+        if "after" in q and "before" not in q:
+            return _json([m.to_dict() for m in msgs[-limit:]])
         return _json([m.to_dict() for m in msgs[:limit]])
 
     async def _get_message(self, request: web.Request) -> web.Response:
@@ -1210,6 +1226,9 @@ class FakeDiscord(InteractionDriver):
 
     def _edit(self, msg: Message, payload: dict[str, Any], files: list[Attachment]) -> Message:
         _validate_message({**msg.raw, **payload}, files, creating=False)
+        refused = components.check_edit(msg.flags, msg.content, msg.embeds, payload)
+        if refused:
+            raise _form_error(refused)
         ephemeral = msg.flags & 64
         msg.edits.append(payload)
         msg.apply(payload)
@@ -1232,8 +1251,14 @@ class FakeDiscord(InteractionDriver):
         cid = int(request.match_info["channel_id"])
         self._unarchived(self._channel(cid)[1])
         msg = self._message(cid, int(request.match_info["message_id"]))
+        if msg.source == "webhook":  # only the webhook edits its messages (webhooks.py)
+            raise DiscordError(50005, 403, "Cannot edit a message authored by another user")
+        refused = self.edit_limits.check(msg)
+        if refused is not None:
+            return refused
         self._edit(msg, request[PAYLOAD] or {}, request[FILES])
         self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        self.followers.edited(msg, request[PAYLOAD] or {})
         return _json(msg.to_dict())
 
     async def _delete_message(self, request: web.Request) -> web.Response:
@@ -1365,6 +1390,7 @@ class FakeDiscord(InteractionDriver):
         self.publishes[cid] = [*recent, now]
         msg.flags |= model.CROSSPOSTED
         self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        self.followers.crossposted(msg)  # Discord's copies in the following channels
         return _json(msg.to_dict())
 
     def _visible_threads(self, guild: Guild) -> list[Channel]:
@@ -1414,6 +1440,9 @@ class FakeDiscord(InteractionDriver):
         not unarchive it fails (50083); other fields: the thread's owner or Manage Threads."""
         guild, thread = self._channel(int(request.match_info["channel_id"]))
         payload: dict[str, Any] = request[PAYLOAD] or {}
+        if thread.is_forum and set(payload) == {"available_tags"}:  # a forum's tags (forum_tags.py)
+            patch_forum_tags(self, guild, thread, payload)
+            return _json(thread.to_dict())
         if not thread.is_thread:
             raise DiscordError(0, 400, "fake: only threads can be modified here")
         perms = self.bot_permissions(thread)
@@ -1670,6 +1699,8 @@ def _validate_message(payload: dict[str, Any], files: list[Attachment], *, creat
     nonce = payload.get("nonce")
     if nonce is not None and len(str(nonce)) > NONCE_LIMIT:
         errors["nonce"] = f"Must be {NONCE_LIMIT} or fewer in length."
+    if creating:
+        errors.update(components.check_create(payload))
     if errors:
         raise _form_error(errors)
     if creating and not (
