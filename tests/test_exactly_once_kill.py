@@ -10,9 +10,7 @@ from bot.models import ScheduleKind, Subscription
 from storage import Storage, open_storage
 from storage.constants import META_INSTANT_LAST_RUN
 from tests.fakediscord import FakeDiscord
-from tests.kill_harness import TOKEN, Runs, eventually, make_archive, settled_log, start_bot
-
-__all__ = ["TOKEN", "eventually", "start_bot"]  # for the kill tests still importing them from here
+from tests.kill_harness import TOKEN, Runs, eventually, make_archive, settled_log
 
 CHANNELS = 24
 

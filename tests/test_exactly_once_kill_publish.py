@@ -15,7 +15,7 @@ from bot.models import ScheduleKind, Subscription
 from storage import open_storage
 from tests.fakediscord import FakeDiscord, model
 from tests.helpers import analysis, draft
-from tests.test_exactly_once_kill import TOKEN, eventually, start_bot
+from tests.kill_harness import TOKEN, eventually, start_bot
 
 DESKS = 12
 THREADS_ROUTE = "/channels/{channel_id}/messages/{message_id}/threads"
