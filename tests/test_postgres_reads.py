@@ -123,3 +123,37 @@ async def test_a_session_change_never_reaches_the_next_reader(tmp_path):
             assert await store._fetchval("SHOW statement_timeout") == default
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("walk", [3, 1000])
+async def test_title_lookup_follows_edits_publish_times_and_removals(storage, monkeypatch, walk):
+    """/summary by title words and title autocomplete would offer an old title, hide a briefing
+    whose embargo was lifted, or offer a removed briefing, if the titles they read lagged behind."""
+    monkeypatch.setattr(_archive, "TITLE_WALK", walk)
+    later = NOW + timedelta(days=2)
+    added = await storage.add_briefing(
+        draft(
+            title="Ferry timetable change", body="Ferries.", url="https://example.org/ferry", published=later
+        ),
+        analysis(),
+        now=NOW,
+    )
+    for i in range(4):
+        await storage.add_briefing(
+            draft(title=f"Grain exports note {i}", body=f"Grain {i}.", url=f"https://example.org/g{i}"),
+            analysis(),
+            now=NOW,
+        )
+    assert await storage.titles_matching("ferry timetable", now=NOW) == []  # embargoed
+    await storage.update_briefing(
+        added.briefing_id,
+        draft(title="Bridge tolls review", body="Tolls.", url="https://example.org/ferry", published=NOW),
+        analysis(),
+        now=NOW,
+    )
+    assert await storage.titles_matching("ferry timetable", now=NOW) == []
+    [found] = await storage.titles_matching("bridge tolls", now=NOW)
+    assert (found.id, found.title, found.published_at) == (added.briefing_id, "Bridge tolls review", NOW)
+    await storage.remove_briefing(added.briefing_id)
+    assert await storage.titles_matching("bridge tolls", now=NOW) == []
+    assert await storage.titles_matching("bridge", now=NOW) == []

@@ -26,9 +26,10 @@ from storage.postgres._documents import search_document, title_document
 from storage.postgres._writes import nocase
 from storage.transfer import TABLE, TABLES, Row, Table, TransferConflictError, meta_copied
 
-# Tables this backend keeps for itself (migrations, IDENTIFY turns), and the columns it
-# derives from the copied ones: rebuilt by the import, not copied.
-_OWN_TABLES = ("schema_version", "gateway_identify", "processes", "server_languages")
+# Tables this backend keeps for itself (migrations, IDENTIFY turns, the processes and the
+# languages they saw, the title lookup its trigger fills from ``briefings``), and the
+# columns it derives from the copied ones: rebuilt by the import, not copied.
+_OWN_TABLES = ("schema_version", "gateway_identify", "processes", "server_languages", "briefing_titles")
 _DERIVED_COLUMNS = {"briefings": ("search", "titles"), "speakers": ("name_key",)}
 # Tables whose id an identity sequence hands out.
 _SEQUENCED = (
