@@ -45,6 +45,7 @@ from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
 from bot.server_languages import ServerLanguages
+from bot.shard_claims import ShardClaims, ShardTakenError
 from bot.shards import IdentifyGate, describe_ids
 from bot.sources import SourceDesk, build_sources
 from bot.subscriptions import SubscriptionDesk
@@ -134,9 +135,13 @@ class BriefBot(commands.AutoShardedBot):
     """briefbot's client. Services are typed attributes built in ``setup_hook``.
 
     It connects the shards ``[discord] shard_ids`` of ``shard_count`` (all of them
-    unless configured). Of the processes sharing one store, only the dispatcher
-    (``bot.dispatcher``) posts, runs the scheduler and syncs commands; every process
-    answers the commands of the servers on its own shards.
+    unless configured), holding a claim on each in the store first (``bot.shard_claims``);
+    with ``shard_ids = "any"`` it waits for a shard no other process holds, as a spare,
+    and connects only that one. A claim lost while serving disconnects the bot and ends
+    the process (``exit_status`` 1), since another process may serve the shard now. Of the
+    processes sharing one store, only the dispatcher (``bot.dispatcher``) posts, runs the
+    scheduler and syncs commands; every process answers the commands of the servers on its
+    own shards.
     """
 
     storage: Storage
@@ -155,7 +160,9 @@ class BriefBot(commands.AutoShardedBot):
         shards: dict[str, Any] = {}
         if config.discord.shard_count is not None:
             count = config.discord.shard_count
-            shards = {"shard_count": count, "shard_ids": list(config.discord.shard_ids or range(count))}
+            # A spare's shard is set once claimed (setup_hook); launch_shards refuses to start without.
+            ids = [] if config.discord.any_shard else list(config.discord.shard_ids or range(count))
+            shards = {"shard_count": count, "shard_ids": ids}
         self.invalid_requests = InvalidRequestBudget(SystemClock())
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -178,12 +185,21 @@ class BriefBot(commands.AutoShardedBot):
         self._warm_up: asyncio.Future[None] | None = None
         self._identify_gate: IdentifyGate | None = None
         self._heartbeat: Heartbeat | None = None
+        self._claims: ShardClaims | None = None
+        self._fence_task: asyncio.Task[None] | None = None
+        self.exit_status = 0  # 1 once a shard's claim was lost (the fence): restart me
 
     async def setup_hook(self) -> None:
         self.storage = await open_storage(self.config.storage.path, pool_size=self.config.storage.pool_size)
+        cfg = self.config.discord
+        if cfg.shard_count is not None and not self.sync_only:
+            self._claims = ShardClaims(self.storage, cfg.shard_count)
+            if not cfg.any_shard:
+                # Before anything else: a shard another process serves is refused at once.
+                await self._claims.claim(tuple(self.shard_ids or ()))
         self.newsroom = Newsroom(self.storage, self.config)
         await self._load_owners()
-        self.dispatcher = Dispatcher(self.storage, identity=self.identity())
+        self.dispatcher = Dispatcher(self.storage, identity=self.identity)
         self.server_languages = ServerLanguages(self.storage, self)
         self.engine, self.scheduler = build_delivery(
             self, fence=self.dispatcher, languages=self.server_languages, budget=self.invalid_requests
@@ -226,11 +242,24 @@ class BriefBot(commands.AutoShardedBot):
         self.dispatcher.add_duty("home channel check", homes)
         if self.storage.shared:
             self._identify_gate = IdentifyGate(self.storage, await self._max_concurrency())
-        await self.dispatcher.start()
         self._heartbeat = Heartbeat(
             self.storage, shards=self.identity()["shards"], is_dispatcher=lambda: self.dispatcher.active
         )
-        await self._heartbeat.start()
+        if self._claims is not None and cfg.any_shard:
+            # A spare is listed (as standby) while it waits; it joins the dispatcher's
+            # election only once it serves a shard.
+            await self._heartbeat.start()
+            claimed = await self._claims.claim_any()
+            if claimed is None:
+                return  # shutting down while standing by
+            self.shard_ids = list(claimed)
+            await self._heartbeat.set_shards(self._claims.describe())
+        # A spare taking over connects its shard first; it may become the dispatcher meanwhile.
+        await self.dispatcher.start(try_now=not cfg.any_shard)
+        if self._claims is None or not cfg.any_shard:
+            await self._heartbeat.start()
+        if self._claims is not None and self.storage.shared:
+            self._fence_task = asyncio.create_task(self._fence(self._claims), name="briefbot-shard-fence")
         await self.server_languages.start()
         # The word-form dictionaries load in a thread while the bot connects.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, wordforms.warm_up)
@@ -262,12 +291,40 @@ class BriefBot(commands.AutoShardedBot):
         """This process, as ``briefbot status`` shows the dispatcher."""
         cfg = self.config.discord
         shards = "all"
-        if cfg.shard_count is not None:
+        if self._claims is not None:
+            shards = self._claims.describe()
+        elif cfg.shard_count is not None:
             shards = f"{describe_ids(cfg.shard_ids or tuple(range(cfg.shard_count)))}/{cfg.shard_count}"
         return {"host": socket.gethostname(), "pid": os.getpid(), "shards": shards}
 
     async def _sync_commands_if_changed(self) -> None:
         await self.sync_commands()
+
+    async def launch_shards(self) -> None:
+        """Connect the claimed shards only: a spare that claimed none (it was stopped while
+        standing by) connects nothing, where discord.py would connect every shard."""
+        if self._claims is not None and not self._claims.ids:
+            log.info("no shard claimed: not connecting to Discord")
+            return
+        await super().launch_shards()
+
+    async def _fence(self, claims: ShardClaims) -> None:
+        """Disconnect from Discord the moment a shard's claim is lost, then exit.
+
+        Whoever claims the shard next answers its servers; this process must not, even for
+        a moment, so the gateway closes before anything else (the dispatcher may take 30 s
+        to stop). The process exits with status 1 for the service manager to start it
+        again, when it claims a shard anew (a spare) or finds its shard held."""
+        why = await claims.watch()
+        log.error(
+            "lost the claim to shards %s (%s): disconnecting from Discord now, so that no two processes "
+            "answer its servers, and exiting with status 1 for the service manager to restart this process",
+            claims.describe(),
+            why,
+        )
+        self.exit_status = 1
+        await asyncio.gather(*(shard.disconnect() for shard in self.shards.values()), return_exceptions=True)
+        await self.close()
 
     async def _max_concurrency(self) -> int:
         """Discord's ``max_concurrency``: how many shards may IDENTIFY per 5 seconds."""
@@ -366,6 +423,14 @@ class BriefBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         log.info("shutting down")
+        if self._claims is not None:
+            self._claims.stop_waiting()  # a spare standing by stops trying
+        fence = self._fence_task
+        if fence is not None and fence is not asyncio.current_task():
+            if self.exit_status:  # the fence is closing the bot already: let it finish
+                await asyncio.gather(fence, return_exceptions=True)
+                return
+            fence.cancel()
         dispatcher = getattr(self, "dispatcher", None)  # absent if start-up failed before it
         if dispatcher is not None:
             await dispatcher.close()  # stops the scheduler if this process is the dispatcher
@@ -381,12 +446,14 @@ class BriefBot(commands.AutoShardedBot):
         if sources is not None:
             await sources.close()
         await super().close()
+        if self._claims is not None:  # the gateway is closed: a spare may take the shards now
+            await self._claims.release()
         storage = getattr(self, "storage", None)
         if storage is not None:
             await storage.close()
 
 
-async def _serve(config: Config, *, sync_only: bool) -> None:
+async def _serve(config: Config, *, sync_only: bool) -> int:
     bot = BriefBot(config, sync_only=sync_only)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -396,27 +463,31 @@ async def _serve(config: Config, *, sync_only: bool) -> None:
     async with bot:
         if sync_only:
             await bot.login(config.discord.token.reveal())
-            return
+            return 0
         runner = asyncio.create_task(bot.start(config.discord.token.reveal()))
         waiter = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
         if runner in done:
             waiter.cancel()
             runner.result()  # re-raise a start-up failure
-            return
+            return bot.exit_status
         log.info("signal received: closing")
         await bot.close()
         await asyncio.gather(runner, return_exceptions=True)
+    return bot.exit_status
 
 
 def run_bot(config: Config, *, sync_only: bool = False) -> int:
-    """Run until SIGINT/SIGTERM; exit status 0 on a clean shutdown."""
+    """Run until SIGINT/SIGTERM; exit status 0 on a clean shutdown, 1 when a shard's claim
+    was lost (see ``BriefBot._fence``) or another process serves this one's shard."""
     try:
-        asyncio.run(_serve(config, sync_only=sync_only))
+        return asyncio.run(_serve(config, sync_only=sync_only))
+    except ShardTakenError as exc:
+        log.error("not starting: %s", exc)
+        return 1
     except discord.LoginFailure:
         log.error("Discord rejected the token (check DISCORD_TOKEN); not starting")
         return 1
     except discord.PrivilegedIntentsRequired:
         log.error("Discord refused the requested intents")
         return 1
-    return 0

@@ -44,6 +44,9 @@ class DiscordConfig:
     # them when ``shard_ids`` is empty); None lets Discord say how many (GET /gateway/bot).
     shard_count: int | None = None
     shard_ids: tuple[int, ...] = ()
+    # ``shard_ids = "any"``: one shard of ``shard_count`` that no other process holds,
+    # claimed at start; a spare standing by while every shard is held (bot.shard_claims).
+    any_shard: bool = False
     # How posts look where a channel chose no ``/subscribe ... style``: "components"
     # (Components V2 cards with buttons, the default) or "embed" (classic embeds, kept).
     cards: CardStyle = "components"
@@ -299,7 +302,7 @@ class _Reader:
         if not isinstance(value, list) or any(
             isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value
         ):
-            raise self._fail(key, f"must be a list of shard numbers (0, 1, ...), got {value!r}")
+            raise self._fail(key, f'must be a list of shard numbers (0, 1, ...) or "any", got {value!r}')
         if len(set(value)) != len(value):
             raise self._fail(key, "lists a shard twice")
         return tuple(sorted(value))
@@ -395,8 +398,9 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
     shard_count = (
         d.integer("shard_count", 1, low=1, high=MAX_SHARD_COUNT) if "shard_count" in d.table else None
     )
-    shard_ids = d.shard_ids("shard_ids")
-    if shard_ids and shard_count is None:
+    any_shard = isinstance(d.table.get("shard_ids"), str) and d.table["shard_ids"].strip().lower() == "any"
+    shard_ids = () if any_shard else d.shard_ids("shard_ids")
+    if (shard_ids or any_shard) and shard_count is None:
         raise ConfigError(
             f"{source}: [discord] shard_ids: needs shard_count too (the total number of shards)"
         )
@@ -412,6 +416,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
         publisher_role_ids=d.ids("publisher_role_ids"),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        any_shard=any_shard,
         cards=cast(CardStyle, d.choice("cards", "components", CARD_STYLES)),
     )
 

@@ -107,7 +107,7 @@ class Dispatcher:
         self,
         store: DispatchStore,
         *,
-        identity: dict[str, Any] | None = None,
+        identity: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
         retry_seconds: float = RETRY_SECONDS,
         confirm_seconds: float = CONFIRM_SECONDS,
         fence_seconds: float = FENCE_SECONDS,
@@ -190,10 +190,13 @@ class Dispatcher:
 
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, *, try_now: bool = True) -> None:
         """Try to become the dispatcher now (its duties start before this returns if so;
-        a duty that fails to start fails this), then keep trying in the background."""
-        if await self._claim.acquire():
+        a duty that fails to start fails this), then keep trying in the background.
+
+        ``try_now=False`` leaves even the first try to the background: a spare that has
+        just claimed a shard connects it first, its duties do not hold that up."""
+        if try_now and await self._claim.acquire():
             await self._take_over()
         self._task = asyncio.create_task(self._run(), name="briefbot-dispatcher")
 
@@ -298,7 +301,9 @@ class Dispatcher:
 
     async def _record(self) -> None:
         """Say in the database which process is the dispatcher (``briefbot status``)."""
-        record = {**self._identity, "since": datetime.now(UTC).isoformat(timespec="seconds")}
+        # Read now: a spare's shards are known only once it has claimed one.
+        identity = self._identity() if callable(self._identity) else self._identity
+        record = {**identity, "since": datetime.now(UTC).isoformat(timespec="seconds")}
         try:
             await self._store.set_meta(META_DISPATCHER, json.dumps(record, sort_keys=True))
         except StorageError as exc:

@@ -1,6 +1,6 @@
 """Each bot process says in the database that it runs, so ``briefbot status`` can list
-every process sharing the store: its host, pid and shards, whether it is the dispatcher,
-and how long since it was last heard from.
+every process sharing the store: its host, pid and shards (or ``standby`` for a spare
+holding none yet), whether it is the dispatcher, and how long since it was last heard from.
 
 The beat is an upsert every ``interval`` seconds (5 s) by the store's clock (on
 PostgreSQL the server's, so machines with different clocks agree). A clean stop deletes
@@ -17,6 +17,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -68,6 +69,12 @@ class Heartbeat:
         await self._beat()
         self._beats.start()
 
+    async def set_shards(self, shards: str) -> None:
+        """Record ``shards`` now: a spare that stood by (``standby (any/2)``) has claimed
+        one, and ``briefbot status`` should say so before the next beat."""
+        self.process = replace(self.process, shards=shards)
+        await self._beat()
+
     async def stop(self) -> None:
         """Stop beating and remove this process's record (a clean stop)."""
         await self._beats.stop()
@@ -111,8 +118,16 @@ def describe_processes(processes: list[BotProcess]) -> list[str]:
             state = f"SILENT for {_span(p.silent_seconds)} (it died or lost the database)"
         else:
             state = f"{role}, last heard {_span(p.silent_seconds)} ago"
-        lines.append(f"  {p.host} pid {p.pid}: shards {p.shards}; {state}; started {_when(p.started_at)}")
+        lines.append(f"  {p.host} pid {p.pid}: {_serving(p.shards)}; {state}; started {_when(p.started_at)}")
     return lines
+
+
+def _serving(shards: str) -> str:
+    """``shards 1/2``; for a spare holding none (``standby (any/2)``), that it stands by."""
+    if shards.startswith("standby"):
+        count = shards.rpartition("/")[2].rstrip(")")
+        return f"standby: a spare holding no shard, ready to take over any of {count}"
+    return f"shards {shards}"
 
 
 def _span(seconds: float) -> str:

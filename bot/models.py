@@ -384,7 +384,7 @@ class BotProcess:
     key: str  # unique per run: host, pid and start time
     host: str
     pid: int
-    shards: str  # as ``briefbot run --shards`` takes them, or "all"
+    shards: str  # as ``briefbot run --shards`` takes them, "all", or "standby (any/N)" (a spare)
     started_at: datetime
     dispatcher: bool = False
     silent_seconds: float = 0.0  # since its last beat, by the store's clock (filled on read)

@@ -8,6 +8,9 @@ by Discord to ``max_concurrency`` (from ``GET /gateway/bot``; 1 for most bots) p
 seconds: shards are grouped in buckets ``shard_id % max_concurrency``, and each bucket
 may IDENTIFY once per 5 s. ``IdentifyGate`` keeps to that for every process together
 by claiming each IDENTIFY's slot in the shared store first.
+
+``--shards any/8`` asks for one shard of 8 that no other process serves, claimed at start
+(a spare: ``bot.shard_claims``).
 """
 
 from __future__ import annotations
@@ -30,16 +33,21 @@ IDENTIFY_MARGIN_SECONDS = 0.5
 MAX_SHARDS = 65_536
 
 _PLAN = re.compile(r"^\s*(?P<ids>[0-9,\s-]+?)\s*/\s*(?P<count>\d+)\s*$")
+_ANY = re.compile(r"^\s*any\s*/\s*(?P<count>\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class ShardPlan:
-    """Shards ``ids`` of ``count``."""
+    """Shards ``ids`` of ``count``; or, with ``any_shard`` (``ids`` empty), one shard of
+    ``count`` that no other process holds, chosen at start."""
 
     ids: tuple[int, ...]
     count: int
+    any_shard: bool = False
 
     def __str__(self) -> str:
+        if self.any_shard:
+            return f"any/{self.count}"
         return f"{describe_ids(self.ids)}/{self.count}"
 
 
@@ -59,13 +67,19 @@ def describe_ids(ids: tuple[int, ...] | list[int]) -> str:
 
 
 def parse_shards(text: str) -> ShardPlan:
-    """``0-3/8`` (shards 0 to 3 of 8), ``1/2``, ``0,2,4-5/8``; ``ValueError`` saying what is wrong."""
-    match = _PLAN.match(text)
+    """``0-3/8`` (shards 0 to 3 of 8), ``1/2``, ``0,2,4-5/8``, ``any/8`` (a free one of 8);
+    ``ValueError`` saying what is wrong."""
+    spare = _ANY.match(text)
+    match = spare or _PLAN.match(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a shard range: write FIRST-LAST/COUNT, e.g. 0-3/8, or ID/COUNT")
+        raise ValueError(
+            f"{text!r} is not a shard range: write FIRST-LAST/COUNT, e.g. 0-3/8, ID/COUNT, or any/COUNT"
+        )
     count = int(match.group("count"))
     if not 1 <= count <= MAX_SHARDS:
         raise ValueError(f"the shard count must be from 1 to {MAX_SHARDS}, got {count}")
+    if spare is not None:
+        return ShardPlan((), count, any_shard=True)
     ids: list[int] = []
     for part in match.group("ids").split(","):
         low, dash, high = part.strip().partition("-")

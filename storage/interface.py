@@ -435,7 +435,7 @@ class Admin(Protocol):
 
 class Leadership(Protocol):
     """One process's claim to a role that only one process at a time may hold (the
-    dispatcher), among the processes sharing a store.
+    dispatcher, each gateway shard: ``bot.shard_claims``), among the processes sharing a store.
 
     On PostgreSQL the claim is a session-level advisory lock held on a connection of its
     own (not the pool's): when the process dies or that connection drops, the server

@@ -47,23 +47,21 @@ class Cluster:
     processes: dict[int, asyncio.subprocess.Process] = field(default_factory=dict)
 
     async def start(self, shard: int) -> asyncio.subprocess.Process:
+        process = await self.launch(f"{shard}/{self.shard_count}", f"shard-{shard}")
+        self.processes[shard] = process
+        return process
+
+    async def launch(self, shards: str, name: str) -> asyncio.subprocess.Process:
+        """``briefbot run --shards SHARDS`` (``1/2``, ``any/2``), logging to ``NAME.log``."""
         env = {k: v for k, v in os.environ.items() if k not in ("BRIEFBOT_DB", "DISCORD_TOKEN")}
         env["DISCORD_TOKEN"] = TOKEN
         argv = self.fake.launch_command(
-            "bot.cli:main",
-            "--config",
-            str(self.config),
-            "run",
-            "--shards",
-            f"{shard}/{self.shard_count}",
-            python=sys.executable,
+            "bot.cli:main", "--config", str(self.config), "run", "--shards", shards, python=sys.executable
         )
-        with (self.logs / f"shard-{shard}.log").open("ab") as log:
-            process = await asyncio.create_subprocess_exec(
+        with (self.logs / f"{name}.log").open("ab") as log:
+            return await asyncio.create_subprocess_exec(
                 *argv, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log
             )
-        self.processes[shard] = process
-        return process
 
     async def start_all(self) -> None:
         """Shard 0's process first, as the dispatcher; then the others, standing by."""

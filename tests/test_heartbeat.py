@@ -49,6 +49,17 @@ async def test_a_process_beats_while_it_runs_and_removes_itself_when_it_stops() 
     assert len(store.beats) == count
 
 
+async def test_a_spare_that_claims_a_shard_says_so_at_once() -> None:
+    """The status would show a spare as standing by for up to a beat after it took a shard over."""
+    store = Store()
+    beat = Heartbeat(store, shards="standby (any/2)", is_dispatcher=lambda: False, interval=60)
+    await beat.start()
+    await beat.set_shards("1/2")
+    assert [b.shards for b in store.beats] == ["standby (any/2)", "1/2"]
+    assert beat.process.shards == "1/2"
+    await beat.stop()
+
+
 async def test_a_database_fault_is_logged_once_and_beating_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     """A lost database would flood the log every 5 s, or stop the beats for good."""
     store = Store()

@@ -29,6 +29,16 @@ def test_shard_ranges_are_read_as_operators_write_them(text: str, ids: tuple[int
     assert parse_shards(str(plan)) == plan
 
 
+def test_any_shard_is_read_as_a_spare():
+    """``--shards any/2`` would be refused, or start a process serving every shard."""
+    plan = parse_shards(" any / 2 ")
+    assert plan == ShardPlan((), 2, any_shard=True)
+    assert str(plan) == "any/2"
+    assert parse_shards("ANY/3").any_shard
+    with pytest.raises(ValueError, match="from 1 to"):
+        parse_shards("any/0")
+
+
 @pytest.mark.parametrize(
     ("text", "why"),
     [
@@ -58,12 +68,16 @@ def test_shards_in_the_config(tmp_path):
     config = load_config(write(tmp_path, "[discord]\nshard_count = 4\nshard_ids = [3, 1]\n"), env={})
     assert (config.discord.shard_count, config.discord.shard_ids) == (4, (1, 3))
     assert load_config(write(tmp_path, "[discord]\nshard_count = 2\n"), env={}).discord.shard_ids == ()
+    spare = load_config(write(tmp_path, '[discord]\nshard_count = 2\nshard_ids = "any"\n'), env={}).discord
+    assert (spare.shard_count, spare.shard_ids, spare.any_shard) == (2, (), True)
     for text, why in (
         ("shard_ids = [0]\n", "needs shard_count too"),
         ("shard_count = 2\nshard_ids = [2]\n", "shard 2 does not exist"),
         ("shard_count = 2\nshard_ids = [1, 1]\n", "lists a shard twice"),
         ("shard_count = 0\n", "must be from 1"),
         ("shard_count = 2\nshard_ids = [-1]\n", "list of shard numbers"),
+        ('shard_ids = "any"\n', "needs shard_count too"),
+        ('shard_count = 2\nshard_ids = "some"\n', 'list of shard numbers \\(0, 1, ...\\) or "any"'),
     ):
         with pytest.raises(ConfigError, match=why):
             load_config(write(tmp_path, "[discord]\n" + text), env={})
@@ -91,6 +105,28 @@ def test_the_client_connects_only_its_shards():
     unset = client()
     assert unset.shard_ids is None  # every shard Discord recommends
     assert unset.identity()["shards"] == "all"
+    spare = client(shard_count=2, any_shard=True)
+    assert (spare.shard_count, spare.shard_ids) == (2, [])  # the one it claims, once claimed
+
+
+async def test_a_spare_that_claimed_no_shard_connects_none():
+    """A spare stopped while standing by would connect every shard (discord.py's default
+    for an empty list) and answer servers other processes serve."""
+    from bot.client import BriefBot
+    from bot.shard_claims import ShardClaims
+
+    bot = BriefBot(Config(discord=DiscordConfig(token=Secret(TOKEN), shard_count=2, any_shard=True)))
+    bot._claims = ShardClaims(None, 2)  # type: ignore[arg-type]  # holding nothing
+
+    async def launched() -> None:
+        raise AssertionError("connected without a claim")
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("discord.AutoShardedClient.launch_shards", lambda self: launched())
+            await bot.launch_shards()
+    finally:
+        await bot.http.close()
 
 
 class Slots:

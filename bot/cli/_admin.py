@@ -145,7 +145,10 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         print(f"briefbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.shards is not None:
-        discord_cfg = replace(config.discord, shard_count=args.shards.count, shard_ids=args.shards.ids)
+        plan = args.shards
+        discord_cfg = replace(
+            config.discord, shard_count=plan.count, shard_ids=plan.ids, any_shard=plan.any_shard
+        )
         config = replace(config, discord=discord_cfg)
     from bot.client import run_bot
 

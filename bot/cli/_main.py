@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--shards",
         type=shard_plan,
         metavar="IDS/COUNT",
-        help="serve only these gateway shards, e.g. 0-3/8 (shards 0 to 3 of 8); overrides [discord] "
+        help="serve only these gateway shards, e.g. 0-3/8 (shards 0 to 3 of 8), or any/8: one of 8 that "
+        "no other process serves, standing by as a spare while all are served; overrides [discord] "
         "shard_ids and shard_count",
     )
     p.set_defaults(func=cmd_run)
