@@ -806,3 +806,110 @@ def test_says_before_a_clause_and_an_owner_opening_the_paragraph_are_not_speaker
         "en",
     )
     assert [x.speaker for x in q] == ["Fiona Larkspur", "Sophie Brightfield-Hale"]
+
+
+# -- confidence: a guessed name is not shown ---------------------------------------------
+
+
+def test_a_pronoun_after_someone_described_but_unnamed_shows_no_name() -> None:
+    """ "A local teacher cycles ... 'In winter ...,' she said" put the mayor's name on the
+    teacher's words; so did a bare quote in the paragraph after the teacher's."""
+    said = _quotes(
+        "Mayor Laura Whitfield promised to repair the road by autumn.\n\n"
+        'A local teacher cycles to school every morning. "In winter not even a tractor gets through," '
+        "she said."
+    )
+    assert [q.speaker for q in said] == [None]
+    bare = _quotes(
+        'Mayor Laura Whitfield promised to repair the road by autumn. "The money is there and the '
+        'contractor is chosen," she said.\n\n'
+        "A local teacher cycles to school every morning.\n\n"
+        '"In winter not even a tractor gets through, and the children have to walk."'
+    )
+    assert [q.speaker for q in bare] == ["Laura Whitfield", None]
+
+
+def test_she_said_across_paragraphs_with_a_newer_subject_of_unknown_gender_shows_no_name() -> None:
+    """A pronoun chain across paragraphs went to the last woman who spoke although another
+    person the pronoun fits had since become the subject: two readings, so no name."""
+    quotes = _quotes(
+        'Councillor Harriet Wendell opened the debate on the new tram line. "We have waited twenty '
+        'years for this," she said.\n\n'
+        "Morwenna Quist-Adair chairs the transport committee, which met on Tuesday to go through the "
+        "costs.\n\n"
+        "The figures have risen by a third since spring.\n\n"
+        '"Nobody on this committee will sign a blank cheque," she said.'
+    )
+    assert [q.speaker for q in quotes] == ["Harriet Wendell", None]
+
+
+def test_she_said_of_a_lone_word_no_one_gives_a_gender_shows_no_name() -> None:
+    """A one-word antecedent with no first name and no pronoun to say it is a person
+    ("Quist-Adair", a surname cut from its first name, or "Statistician") was shown as the
+    speaker of "she said"."""
+    (q,) = _quotes(
+        "Quist-Adair, a mechanical engineer, believes the old shafts could store power for the whole "
+        'valley.\n\n"Old shafts make the best batteries," she said.'
+    )
+    assert q.speaker is None
+
+
+def test_it_said_of_a_name_never_shown_to_be_a_body_shows_no_name() -> None:
+    """ "it said" went to "Brodmere", a name the briefing never shows to be an organisation (a
+    person's surname as likely as a company's)."""
+    quotes = _quotes(
+        "The bridge over the Tarn has been closed since March.\n\n"
+        'Brodmere told residents on Monday that the bridge would open by June. "The steel is on site '
+        'and the crews are ready," it said.'
+    )
+    assert [q.speaker for q in quotes] == [None]
+
+
+def test_a_lawyer_named_by_whose_lawyer_they_are_is_not_the_client() -> None:
+    """ "said Mark Hollis's lawyer", "said a spokesperson for Mayor Jane Doe", "said the sister
+    of victim Daniel Okafor": the name is whose lawyer, spokesperson or sister speaks, and was
+    shown as the speaker."""
+    (q,) = _quotes('"My client will be cleared," said Mark Hollis\'s lawyer.')
+    assert (q.speaker, q.speaker_role) == (None, "Mark Hollis's lawyer")
+    (q,) = _quotes('"The mayor has no plans to resign," said a spokesperson for Mayor Jane Doe.')
+    assert (q.speaker, q.speaker_role) == (None, "spokesperson for Mayor Jane Doe")
+    (q,) = _quotes('"He was a kind man," said the sister of victim Daniel Okafor.')
+    assert (q.speaker, q.speaker_role) == (None, "sister of victim Daniel Okafor")
+    (q,) = _quotes('"We will appeal," a lawyer representing Jane Perrin told reporters.')
+    assert q.speaker is None
+    (q,) = _quotes('"We will appeal," said Mark Hollis, the lawyer for Jane Perrin.')
+    assert q.speaker == "Mark Hollis"
+
+
+def test_a_nickname_in_quote_marks_stays_inside_the_name() -> None:
+    """'Dr. Henrietta "Etta" Marlowe-Quinn' became two people, "Henrietta" and
+    "Marlowe-Quinn", and "she said" went to the wrong half."""
+    quotes = _quotes(
+        'On a grey morning, Dr. Henrietta "Etta" Marlowe-Quinn rides the lift cage 400 metres down.\n\n'
+        'The council backed the survey last week. "Old shafts make the best batteries," she said.'
+    )
+    assert [q.speaker for q in quotes] == ["Henrietta Marlowe-Quinn"]
+
+
+def test_an_interviewee_introduced_with_a_role_of_a_place_gets_the_answers() -> None:
+    """ "the Chief Veterinary Officer of the Upland Districts, Dr. Ilse Brandvold" read "Upland
+    Districts" as a second person, so no one got the interview's answers."""
+    quotes = _quotes(
+        "With two outbreaks confirmed this month, we asked the Chief Veterinary Officer of the "
+        "Upland Districts, Dr. Ilse Brandvold, what growers should expect.\n\n"
+        "Q: How serious is it?\n\n"
+        "A: Serious for the farms involved, but contained so far.\n\n"
+        "Q: Will growers be compensated?\n\n"
+        "A: Yes, at market value, within thirty days."
+    )
+    assert [q.speaker for q in quotes] == ["Ilse Brandvold", "Ilse Brandvold"]
+
+
+def test_a_body_named_friends_of_a_place_is_the_body() -> None:
+    """ "Friends of Harrow Marsh said in a statement" showed "Harrow Marsh" as a person with
+    the role "Friends of"."""
+    (q,) = _quotes(
+        'Friends of Harrow Marsh said in a statement: "Counting the birds is not the same as '
+        'protecting them."'
+    )
+    assert q.speaker == "Friends of Harrow Marsh"

@@ -231,16 +231,33 @@ def test_a_word_in_quote_marks_before_a_dash_and_a_verb_is_no_quote() -> None:
 
 
 def test_a_bare_description_in_a_feature_about_one_person_is_that_person() -> None:
-    """ "— говорит паромщик" in a story about one ferryman would show no name although the whole
-    briefing is about him."""
+    """ "— говорит паромщик" in a story headlined about one ferryman would show no name although
+    the whole briefing is about him; without such a headline the description is shown, not a
+    guessed name."""
     body = (
         "Николай Фомич Берестов возит людей через Сутьму сорок лет. Берестов помнит каждую весну, "
         "когда лёд уходил раньше срока.\n\n"
         "Мост обещали построить ещё в прошлом веке. Берестов в обещания не верит, но и не спорит.\n\n"
         "«Сколько денег дадут, столько и построят», — говорит паромщик."
     )
-    (q,) = _quotes(body, "ru")
+    (q,) = analyze("Паромщик с Сутьмы", body, "ru").quotes
     assert q.speaker == "Николай Фомич Берестов"
+    (q,) = _quotes(body, "ru")
+    assert (q.speaker, q.speaker_role) == (None, "паромщик")
+
+
+def test_a_passer_by_the_story_only_describes_is_not_its_main_person() -> None:
+    """ "— говорит пенсионерка", "— добавляет соседка" in a story about a shopkeeper put the
+    shopkeeper's name on a pensioner's and a neighbour's words."""
+    body = (
+        "Анна Белова открыла магазин в селе три года назад. Белова возит товар из райцентра сама. "
+        "Покупателей у Беловой немного, но они постоянные.\n\n"
+        "«Если магазин закроется, за хлебом придётся ездить за двадцать километров», — говорит "
+        "пенсионерка.\n\n"
+        "«Мы без Анны пропадём», — добавляет соседка."
+    )
+    quotes = analyze("Магазин в селе", body, "ru").quotes
+    assert [(q.speaker, q.speaker_role) for q in quotes] == [(None, "пенсионерка"), (None, "соседка")]
 
 
 def test_a_bare_description_with_no_one_person_to_carry_it_stays_unnamed() -> None:
@@ -252,3 +269,162 @@ def test_a_bare_description_with_no_one_person_to_carry_it_stays_unnamed() -> No
     )
     (q,) = _quotes(body, "ru")
     assert q.speaker is None
+
+
+def test_she_said_after_someone_described_but_unnamed_shows_no_name() -> None:
+    """ "Пенсионерка из соседнего села ходит ... — говорит она" went to the nearest named woman,
+    the deputy mayor: a stranger's words under an official's name."""
+    ru = _quotes(
+        "Глава поселения Андрей Ракитин пообещал построить мост через три года. Ирина Фомина, его "
+        "заместитель, занимается сметой.\n\n"
+        "Пенсионерка из соседнего села ходит к переправе каждое утро. «Я не против моста, я против "
+        "того, чтобы мы ждали его ещё десять лет», — говорит она.",
+        "ru",
+    )
+    assert [q.speaker for q in ru] == [None]
+    uk = _quotes(
+        "Голова громади Ірина Коваль пообіцяла відремонтувати дорогу.\n\n"
+        "Місцева вчителька щодня їздить до школи велосипедом. «Узимку тут не проїде навіть "
+        "трактор», — каже вона.",
+        "uk",
+    )
+    assert [q.speaker for q in uk] == [None]
+    bare = _quotes(
+        "Глава поселения Андрей Ракитин пообещал построить мост. Ирина Фомина, его заместитель, "
+        "занимается сметой.\n\n"
+        "Пенсионерка ходит к переправе каждое утро. «Я не против моста, я против того, чтобы мы "
+        "ждали ещё десять лет», — говорит она.",
+        "ru",
+    )
+    assert [q.speaker for q in bare] == [None]
+    # An official's title opening the sentence refers back to the official, who keeps the words.
+    title = _quotes(
+        "Начальница управления Ирина Фомина приехала на переправу.\n\n"
+        "Начальница управления осмотрела причал. «Ремонт начнём в мае», — сказала она.",
+        "ru",
+    )
+    assert [q.speaker for q in title] == ["Ирина Фомина"]
+
+
+def test_a_relative_of_a_named_person_is_not_that_person() -> None:
+    """ "— заявил адвокат Петрова", "— рассказала мама Алексея": the name after the noun is whose
+    lawyer or mother speaks, and would be shown as the speaker."""
+    lawyer = _quotes(
+        "Бизнесмена Олега Петрова задержали в среду. «Мой клиент невиновен и докажет это в суде», — "
+        "заявил адвокат Петрова.",
+        "ru",
+    )
+    assert [(q.speaker, q.speaker_role) for q in lawyer] == [(None, "адвокат Петрова")]
+    mother = _quotes(
+        "Алексей Смирнов погиб на стройке в марте. «Никто до сих пор не ответил, почему не было "
+        "страховки», — рассказала мама Алексея.",
+        "ru",
+    )
+    assert [(q.speaker, q.speaker_role) for q in mother] == [(None, "мама Алексея")]
+
+
+def test_the_subject_in_the_nominative_speaks_not_a_name_in_another_case() -> None:
+    """ "На вопрос депутата Анны Беловой ... глава района Олег Петров ответил:" put the question's
+    author, in the genitive, on the answer."""
+    (q,) = _quotes(
+        "На вопрос депутата Анны Беловой о школе глава района Олег Петров ответил: «Денег на новую "
+        "школу в этом году нет».",
+        "ru",
+    )
+    assert q.speaker == "Олег Петров"
+
+
+def test_a_surname_two_people_share_goes_by_its_form_or_not_at_all() -> None:
+    """A surname alone went to the bearer the index met last: the wife's name on the husband's
+    words, one brother's on the other's."""
+    couple = _quotes(
+        "Иван Петров и его жена Мария Петрова держат пасеку.\n\n"
+        "«Мёд в этом году уродился», — говорит Петрова.\n\n"
+        "«Но цены упали вдвое», — добавляет Петров.",
+        "ru",
+    )
+    assert [q.speaker for q in couple] == ["Мария Петрова", "Иван Петров"]
+    brothers = _quotes(
+        "Братья Андрей и Олег Соколовы открыли пекарню.\n\n"
+        "«Первый год работали в минус», — вспоминает Андрей Соколов.\n\n"
+        "«Зато теперь у нас очередь с утра», — говорит Соколов.",
+        "ru",
+    )
+    assert [q.speaker for q in brothers] == ["Андрей Соколов", None]
+
+
+def test_initials_keep_a_womans_surname_after_a_quote_ending_in_a_preposition() -> None:
+    """ "«... к сентябрю», — сказала А. С. Лебедева" read "к" from inside the quote as governing
+    the name and showed the man's form "А. С. Лебедев"."""
+    (q,) = _quotes("«Мы откроем школу к сентябрю», — сказала А. С. Лебедева.", "ru")
+    assert q.speaker == "А. С. Лебедева"
+
+
+def test_a_name_written_surname_first_keeps_its_surname() -> None:
+    """ "директор школы Лебедева Анна Сергеевна" showed "Анна Сергеевна" with the surname cut
+    off into the role; a later "Лебедева" is the same woman."""
+    quotes = _quotes(
+        "Директор школы Лебедева Анна Сергеевна рассказала о ремонте.\n\n"
+        "Родители поддержали решение. «Мы откроем школу к сентябрю», — сказала Лебедева.",
+        "ru",
+    )
+    assert [(q.speaker, q.speaker_role) for q in quotes] == [("Лебедева Анна Сергеевна", "Директор школы")]
+
+
+def test_words_of_two_names_are_not_shown_as_one() -> None:
+    """ "Сын Ирины Смирновой Алексей" made a speaker "Смирновой Алексей" (a surname in the
+    genitive and a first name in the nominative): no such person exists."""
+    quotes = _quotes(
+        "Сын Ирины Смирновой Алексей учится в городе. «Я приезжаю домой каждые выходные», — говорит он.",
+        "ru",
+    )
+    assert [q.speaker for q in quotes] == [None]
+
+
+def test_a_source_in_a_body_is_not_the_body() -> None:
+    """ "— сказало джерело в Міністерстві розвитку громад" showed the ministry, in the locative,
+    as the speaker of an anonymous source's words; "Компанія повідомила" made a body called
+    "Компанія"."""
+    (q,) = _quotes(
+        "«Міст у списку є, але не в першій двадцятці», — сказало джерело в Міністерстві розвитку громад.",
+        "uk",
+    )
+    assert (q.speaker, q.speaker_role) == (None, "джерело в Міністерстві розвитку громад")
+    quotes = _quotes(
+        "Компанія повідомила про аварію на заводі. «Причиною стала розгерметизація засувки», — "
+        "повідомили в компанії.",
+        "uk",
+    )
+    assert [q.speaker for q in quotes] == [None]
+
+
+def test_a_body_named_for_two_places_keeps_both() -> None:
+    """ "Асоціація водоканалів Заплавщини і Лісовщини" lost "і Лісовщини" and was shown as another
+    body's name."""
+    (q,) = _quotes(
+        "Асоціація водоканалів Заплавщини і Лісовщини заявила, що підвищення лише частково покриває "
+        "витрати. «Тарифи не враховують вартість ремонту мереж», — ідеться в заяві.",
+        "uk",
+    )
+    assert q.speaker == "Асоціація водоканалів Заплавщини і Лісовщини"
+
+
+def test_a_dialogue_turn_that_names_its_speaker_is_theirs_not_the_interviewees() -> None:
+    """In a feature's conversation ("— ..., — говорит она." after a neighbour joins) every
+    answer went to the person the introduction named, with the attribution left in the words."""
+    quotes = _quotes(
+        "Мы приехали на переправу к паромщику Виктору Лапшину.\n\n"
+        "— Давно работаете?\n\n"
+        "— Двадцать лет, с девяносто пятого года.\n\n"
+        "— А кто вас сменит?\n\n"
+        "— Некому. Молодёжь уехала в город, — вздыхает Лапшин.\n\n"
+        "К разговору присоединяется его соседка Галина Фомина.\n\n"
+        "— А мост когда построят?\n\n"
+        "— Обещают через три года, только мы не верим, — говорит она.",
+        "ru",
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Виктор Лапшин", "Двадцать лет, с девяносто пятого года."),
+        ("Виктор Лапшин", "Некому. Молодёжь уехала в город"),
+        ("Галина Фомина", "Обещают через три года, только мы не верим"),
+    ]

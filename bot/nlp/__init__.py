@@ -23,4 +23,6 @@ def analyze(title: str, body: str, language: str) -> Analysis:
     """
     if language not in ("en", "uk", "ru"):
         language = "en"
-    return Analysis(summaries=summarize(title, body, language), quotes=tuple(find_quotes(body, language)))
+    return Analysis(
+        summaries=summarize(title, body, language), quotes=tuple(find_quotes(body, language, title))
+    )

@@ -98,6 +98,7 @@ EN_ORG_WORDS = frozenset(
     bureau secretariat cabinet coalition alliance network centre center hospital administration
     rcmp nato un eu imf who opec unicef unhcr iaea osce fbi cia nsa reuters ap afp
     society league chamber tribunal prosecutor's prosecutors directorate inspectorate regulator
+    friends
     commission. mission delegation consulate unit team club house commons legislature forum initiative project trust campaign
     watch institute lab laboratory clinic school college academy gmbh ag plc llc llp
     farmers growers producers manufacturers exporters workers steelworkers nurses teachers
@@ -114,6 +115,35 @@ EN_ROLE_NOUNS = frozenset(
     executive researcher doctor nurse coordinator manager coach goalie defenceman defenseman player
     rookie captain veteran republican democrat liberal conservative father mother woman man teen
     spokesperson""".split()
+)
+
+# Nouns for someone the text describes without naming ("A local teacher cycles to work"),
+# with the gender the noun itself tells ("" when it tells none).
+EN_PERSON_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        """
+        resident teacher farmer worker neighbour neighbor local pensioner retiree driver student
+        parent shopkeeper owner nurse villager volunteer passenger customer shopper commuter
+        member employee engineer fan voter patient doctor official officer spokesperson
+        player veteran survivor witness tenant landlord homeowner grower fisher miner builder
+        """.split(),
+        "",
+    ),
+    **dict.fromkeys(
+        "woman mother grandmother widow girl spokeswoman chairwoman daughter wife sister".split(), "f"
+    ),
+    **dict.fromkeys(
+        "man father grandfather widower boy fisherman spokesman chairman son husband brother".split(), "m"
+    ),
+}
+
+# Kinship nouns: "Молодша сестра відповідає", "Мать отвечает" mean someone of the family the
+# story is about, usually named already, not someone new.
+CYR_KIN_LEMMAS = frozenset(
+    """
+    сестра брат мать мама отец папа дочь дочка сын жена муж бабушка дедушка внук внучка
+    мати батько тато донька дочка син дружина бабуся дідусь онук онука
+    """.split()
 )
 
 EN_ORG_NOUNS = frozenset(

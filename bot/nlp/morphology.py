@@ -37,6 +37,41 @@ def _name_parses(word: str, language: str) -> tuple[Any, ...]:
     )
 
 
+@lru_cache(maxsize=16384)
+def names_disagree(tokens: tuple[str, ...], language: str) -> bool:
+    """Are these the words of two names rather than one: each word a first name, surname or
+    patronymic the dictionary knows, but no case all of them share ("Смирновой Алексей" from
+    "Сын Ирины Смирновой Алексей")? A name's words always stand in one case. (Gender is not
+    asked: "Ірина Вовк" is a woman with a surname the dictionary knows as a man's.)"""
+    words = [t for t in tokens if not t.endswith(".")]
+    if len(words) < 2 or language not in ("uk", "ru"):
+        return False
+    parses = [_name_parses(w, language) for w in words]
+    if not all(parses):
+        return False  # an unknown word: the dictionary cannot tell
+    shared: set[str] | None = None
+    for options in parses:
+        allowed = {case for p in options for _, case in _readings(p)}
+        shared = allowed if shared is None else shared & allowed
+    return not shared
+
+
+def may_be_nominative_name(tokens: tuple[str, ...], language: str, gender: str | None) -> bool:
+    """Can these words be a name in the nominative, of ``gender`` when one is given ("Ольга
+    Белова" can; "Петра Орлова", "Алексея" cannot; "Петрова" can be a woman but not a man)?
+    Words the dictionary does not know as names could be anything: ``True``."""
+    words = [t for t in tokens if not t.endswith(".")]
+    parses = [_name_parses(w, language) for w in words]
+    if not words or not all(parses):
+        return True
+    want = {g for g, code in _GENDERS.items() if gender is None or code == gender}
+    shared: set[tuple[str, str]] | None = None
+    for options in parses:
+        allowed = set().union(*(_readings(p) for p in options))
+        shared = allowed if shared is None else shared & allowed
+    return any(case == "nomn" and g in want for g, case in shared or ())
+
+
 def _readings(parse: Any) -> set[tuple[str, str]]:
     """(gender, case) pairs a parse allows; an indeclinable surname allows every pair."""
     if "Fixd" in parse.tag.grammemes:
@@ -206,6 +241,24 @@ def is_person_noun(word: str, language: str) -> bool:
         p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and "nomn" in p.tag.grammemes
         for p in _parse(word, language)
     )
+
+
+@lru_cache(maxsize=16384)
+def person_noun_gender(word: str, language: str) -> str | None:
+    """``word`` read as an animate common noun in the nominative singular ("пенсионерка",
+    "рибалка", "жительница"): its gender, ``"m"`` or ``"f"``, or ``""`` when the noun does not
+    tell; ``None`` when it is no such noun (a name, a plural, another case)."""
+    genders = {
+        _GENDERS.get(str(p.tag.gender), "")
+        for p in _parse(word.lower(), language)
+        if p.tag.POS == "NOUN"
+        and {"anim", "nomn"} <= p.tag.grammemes
+        and "plur" not in p.tag.grammemes  # the Ukrainian dictionary gives no number to nouns
+        and not _NAME_PARTS & p.tag.grammemes
+    }
+    if not genders:
+        return None
+    return genders.pop() if len(genders) == 1 else ""
 
 
 @lru_cache(maxsize=16384)

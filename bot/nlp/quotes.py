@@ -31,11 +31,14 @@ from bot.nlp.morphology import (
     is_possible_name,
     is_verb,
     lemma,
+    may_be_nominative_name,
+    names_disagree,
     past_verb_gender,
+    person_noun_gender,
     speech_verb,
 )
 from bot.nlp.sentences import _is_boundary, paragraph_spans
-from bot.nlp.speakers import NAME_QUOTES, Entity, SpeakerIndex
+from bot.nlp.speakers import NAME_QUOTES, Entity, Mention, SpeakerIndex
 
 # Quote marks; apostrophes inside words ("didn't", "Ukraine’s") are skipped in the loop, which is far
 # cheaper than look-arounds in the pattern.
@@ -445,7 +448,8 @@ def _after_words(
                     return _Attribution(words[k][1], words[i - 1][2], lang.verbs.get(low[i]), True)
             # Drop an adverb right before the verb ("he quickly said").
             j = i
-            if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr:
+            if j - 1 >= 1 and low[j - 1].endswith("ly") and not cyr and words[j - 1][0][:1].islower():
+                # (A capitalised "-ly" word is a name: "Tom Reilly said", "Kelly said".)
                 j -= 1
             return _Attribution(words[0][1], words[j - 1][2], lang.verbs.get(low[i]), True)
     return None
@@ -682,9 +686,10 @@ def _resolve(
         and len(low_words) <= 2
         and low_words[-1] not in lx.EN_ROLE_WORDS  # "Its president, Marta Juric, said" is a person
     ):
-        return index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(
-            attr.phrase_start
-        ), 0.75
+        body = index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(attr.phrase_start)
+        # "it" stands for a body: a name never shown to be one ("Brodhaus", "Suncor" without
+        # "Ltd" or "the company") may as well be a person the sentence is about, a guess.
+        return body, 0.75 if body is None or body.is_org else _GUESS
     if len(low_words) == 1 and low_words[0] in _POSSESSIVE_GENDER:
         # "За його словами, ... «...»": the person "його" refers to, like "він".
         gender = _POSSESSIVE_GENDER[low_words[0]]
@@ -693,8 +698,9 @@ def _resolve(
             return _plural_antecedent(index, text, at), 0.7
         in_paragraph = index.paragraph_antecedent(at, gender, exclude=quote_span)
         if in_paragraph is not None:
-            return in_paragraph, 0.9
-        return index.by_pronoun(at, gender, exclude=quote_span), 0.9
+            return in_paragraph, _antecedent_confidence(index, in_paragraph, at, gender, 0.9, nearest=False)
+        ent = index.by_pronoun(at, gender, exclude=quote_span)
+        return ent, _antecedent_confidence(index, ent, at, gender, 0.9, nearest=True)
     if low_words[0] in ("his", "her", "їхня", "його", "її", "его", "её") and len(low_words) <= 3:
         # "her office told", "його речник сказав": someone speaking for the person, not the
         # person: described as such, with whom the text means.
@@ -709,8 +715,9 @@ def _resolve(
         at = min(attr.phrase_start, quote_start)
         in_paragraph = index.paragraph_antecedent(at, gender, exclude=quote_span) if gender else None
         if in_paragraph is not None:
-            return in_paragraph, 0.9
-        return index.by_pronoun(at, gender, exclude=quote_span), (0.9 if gender else 0.6)
+            return in_paragraph, _antecedent_confidence(index, in_paragraph, at, gender, 0.9, nearest=False)
+        ent = index.by_pronoun(at, gender, exclude=quote_span)
+        return ent, _antecedent_confidence(index, ent, at, gender, 0.9 if gender else 0.6, nearest=True)
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
     mentions = [
@@ -724,13 +731,42 @@ def _resolve(
         )
     ]
     persons = [m for m in mentions if not m.entity.is_org]
+    possessors = [m for m in persons if _is_possessor(text, attr, m, lang.code)]
+    if possessors:
+        # "said Mark Hollis's lawyer", "— заявил адвокат Петрова", "— розповіла дружина
+        # Олександра": the name is whose lawyer or wife speaks, not the speaker.
+        persons = [m for m in persons if m not in possessors]
+        if not persons:
+            desc = " ".join(phrase.split(",")[0].split()).strip(",.")
+            if desc.lower().startswith(("the ", "a ", "an ")):
+                desc = desc.split(None, 1)[1]
+            return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
+    if len(persons) > 1 and lang.code in ("uk", "ru"):
+        # "На вопрос депутата Анны Беловой глава района Олег Петров ответил": the speaker is
+        # the subject, in the nominative and of the verb's gender; a name in another case
+        # only belongs to the phrase ("по словам X" has every name in the genitive: all stay).
+        subjects = [
+            m
+            for m in persons
+            if may_be_nominative_name(tuple(text[m.start : m.end].split()), lang.code, attr.verb_gender)
+        ]
+        persons = subjects or persons
     if persons:
         # "says Cambridge cartoonist Andre Campbell": prefer a full, known name over a stray word.
         full = [m for m in persons if len(m.entity.tokens) > 1]
         sure = [m for m in full if m.entity.confirmed]
         # "said Rockets general manager Bruce Hamilton": the name right after a role word.
         titled = [m for m in persons if _after_role_noun(text, m.start)]
-        best = (titled or sure or full or persons)[0].entity
+        chosen = (titled or sure or full or persons)[0]
+        best = chosen.entity
+        surface = text[chosen.start : chosen.end].split()
+        if len(surface) == 1 and index.cyrillic:
+            # "— добавляет Петров" in a story about a couple. (English reads a shared surname
+            # as the bearer named last, right on ggt-quotes; the Cyrillic index matches the
+            # bearer it met last, whoever the story was about since.)
+            best, settled = index.surname_reading(best, surface[0], attr.verb_gender)
+            if not settled:
+                return best, _GUESS
         return best, 0.95 if (titled or sure or full) else 0.8
     described = _described_person(index, text, attr, lang, low_words, quote_start) if not mentions else None
     if described is not None:
@@ -768,7 +804,17 @@ def _resolve(
         if len(words) <= 8 and _is_description(desc):
             return Description(desc), 1.0
     if mentions:
-        return mentions[-1].entity, 0.8
+        named = mentions[-1]
+        if _after_preposition(text, attr.phrase_start, named.start, lang.code):
+            # "— сказало джерело в Міністерстві ...", "said a source at the ministry": someone
+            # from the body speaks, described, and the body named after the preposition is not
+            # the speaker.
+            words = phrase.split(",")[0].split()
+            if words[0].lower() in ("the", "a", "an"):
+                words = words[1:]
+            desc = " ".join(words).strip(",.")
+            return (Description(desc), 1.0) if len(words) <= 8 and _is_description(desc) else (None, 0.0)
+        return named.entity, 0.8
     for w in low_words:
         if w in lx.EN_ORG_NOUNS or w in lx.CYR_ORG_WORDS:
             ent = index.by_role_noun(w, attr.phrase_start, org=True)
@@ -803,9 +849,17 @@ def _resolve(
             return Description(desc), 1.0
     # Unknown capitalised name: a short form of someone named elsewhere, or the name as written.
     caps = [w for w in phrase.split() if w[:1].isupper() and w.lower() not in lx.EN_NOT_NAME]
+    if caps and _possessor_words(phrase.split(), caps, attr.verb_gender, lang.code):
+        # "— рассказала мама Алексея": Alexei's mother speaks, not Alexei.
+        desc = " ".join(phrase.split(",")[0].split()).strip(",.")
+        return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
     if caps:
         name = " ".join(caps).strip(",.")
         found = index.lookup_name(name)
+        if found is not None and attr.verb_gender and found.gender not in (attr.verb_gender, None):
+            # "— розповіла дружина Олександра" is no man "Олександр Бондар": the verb's gender
+            # says the word names someone else.
+            return found, _GUESS
         if found is not None or _may_be_a_name(name):
             return (found, 0.8) if found is not None else (name, _bare_name_confidence(name, lang))
     # "on Thursday and in a carefully worded response said", "and added:", "but said": no subject
@@ -822,6 +876,50 @@ def _resolve(
     return None, 0.0
 
 
+def _possessor_words(words: list[str], caps: list[str], verb_gender: str | None, language: str) -> bool:
+    """``_is_possessor`` for capitalised words no one in the index answers to by that form."""
+    if language not in ("uk", "ru") or not words or words[0] in caps:
+        return False
+    if not words[0][:1].islower() or person_noun_gender(words[0], language) is None:
+        return False
+    tokens = tuple(w.strip(",.") for w in caps)
+    return not may_be_nominative_name(tokens, language, verb_gender)
+
+
+_OF_SOMEONE = frozenset("for of representing to".split())
+
+
+def _is_possessor(text: str, attr: _Attribution, men: Mention, language: str) -> bool:
+    """Is the person named in the attribution phrase the one whose lawyer, mother or press
+    secretary speaks? In English the name takes "'s" before a lower-case noun ("Mark Hollis's
+    lawyer"); in Ukrainian and Russian the phrase opens with a noun in the nominative for a
+    person ("адвокат", "мама", "пресс-секретарь") and the name, in another case, hangs off it
+    ("адвокат Петрова" after "заявил", "пресс-секретарь губернатора Петра Орлова")."""
+    if language in ("uk", "ru"):
+        head = text[attr.phrase_start : men.start].split()
+        if not head or not head[0][:1].islower() or person_noun_gender(head[0], language) is None:
+            return False
+        tokens = tuple(text[men.start : men.end].split())
+        return not may_be_nominative_name(tokens, language, attr.verb_gender)
+    end = men.end if text[men.end - 2 : men.end] in ("'s", "’s") else men.end + 2
+    if (
+        text[end - 2 : end] in ("'s", "’s")
+        and text[end : end + 1] == " "
+        and text[end + 1 : end + 2].islower()
+    ):
+        return True
+    # "said a spokesperson for Mayor Jane Doe", "the sister of victim Daniel Okafor", "a lawyer
+    # representing Jane Perrin": a description opens the phrase and the name is what it is
+    # "for" or "of"; the speaker is the one described.
+    lead = text[attr.phrase_start : men.start].split()
+    return (
+        len(lead) >= 2
+        and lead[0] in ("a", "an", "the", "one")
+        and any(w in _OF_SOMEONE for w in lead[-2:])
+        and not any(c in text[attr.phrase_start : men.start] for c in ",;:")
+    )
+
+
 def _described_person(
     index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang, low_words: list[str], quote_start: int
 ) -> Entity | None:
@@ -835,8 +933,10 @@ def _described_person(
         return None
     noun, at = lemma(head, lang.code), min(attr.phrase_start, quote_start)
     found = index.described_as(noun, at, attr.verb_gender)
-    if found is None and len(low_words) == 1 and not index.described_with(noun, at):
-        # "— говорит паромщик" in a feature about one man: the person the story is about.
+    if found is None and len(low_words) == 1 and not index.described_with(noun, at) and index.in_title(noun):
+        # "— говорит паромщик" in a feature headlined "Паромщик с реки Сутьмы": the person the
+        # story is about. A description the headline does not give ("— говорит пенсионерка",
+        # "— добавляет соседка") is as likely someone the story meets in passing: no name.
         found = index.topic_person(at, attr.verb_gender)
     return found
 
@@ -970,20 +1070,22 @@ class _Seen:
         return repeat
 
 
-def find_quotes(text: str, language: str) -> list[Quote]:
-    """All direct quotes in ``text`` in order of appearance, with speaker, role and score."""
+def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
+    """All direct quotes in ``text`` in order of appearance, with speaker, role and score.
+    ``title``, the briefing's headline, may say whom a feature is about ("Паромщик с реки
+    Сутьмы")."""
     segments = _quoted_segments(text)
     quoted = [(s.open_at, s.close_at + 1) for s in segments]
     built: list[SpeakerIndex] = []
 
     def speakers() -> SpeakerIndex:
         if not built:
-            built.append(SpeakerIndex(text, language, quoted))
+            built.append(SpeakerIndex(text, language, quoted, title))
         return built[0]
 
     answers = find_answers(text, speakers)
     if not segments:
-        return [_answer_quote(text, a) for a in answers]
+        return [_answer_quote(text, a, speakers(), _lang(language)) for a in answers]
     lang = _lang(language)
     index = speakers()
     paragraphs = paragraph_spans(text)
@@ -1152,6 +1254,8 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 speaker, confidence = index.by_pronoun(at, gender), 0.7 if gender else 0.6
             elif reported is not None and (last_speaker is None or reported.start > last_speaker_pos):
                 speaker, confidence = reported.entity, 0.85
+                if index.unnamed_person_between(reported.entity, first.open_at, None, since=reported.end):
+                    confidence = _GUESS  # someone described, not named, came in between
             elif (
                 introduced_before := _introduced(index, prev_para, last_speaker, last_speaker_pos)
             ) is not None:
@@ -1164,6 +1268,12 @@ def find_quotes(text: str, language: str) -> list[Quote]:
                 # where a bare quote is more often someone newly described: no name there.
                 far = 0.5 if language in ("uk", "ru") else 0.7
                 speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else far
+                if isinstance(speaker, Entity) and index.unnamed_person_between(
+                    speaker, first.open_at, None, since=last_speaker_pos
+                ):
+                    # "A local teacher cycles to school.¶ '...'": the quote is the newly
+                    # described person's, whom the text does not name.
+                    confidence = min(confidence, _GUESS)
             else:
                 speaker, confidence = index.by_pronoun(first.open_at, None), 0.6
         if speaker is None and len(words) < 3:
@@ -1175,6 +1285,11 @@ def find_quotes(text: str, language: str) -> list[Quote]:
             last_speaker_para = para_index(group[-1].close_at)
             last_speaker_pos = group[-1].close_at
         name, role = _speaker_fields(speaker)
+        if isinstance(speaker, Entity) and (
+            _common_noun_body(speaker, language)
+            or (not speaker.is_org and names_disagree(tuple(speaker.name.split()), language))
+        ):
+            confidence = min(confidence, _GUESS)
         if name is not None and confidence < CONFIDENT:
             name, role = None, None  # abstain: no name shown rather than a guessed one
         score = _score(quote_text, words, seen, speaker is not None)
@@ -1182,7 +1297,9 @@ def find_quotes(text: str, language: str) -> list[Quote]:
     if answers:
         # Quote marks inside an answer are the interviewee's own quoting, not another quote.
         quotes = [q for q in quotes if not any(a.start <= q.start and q.end <= a.end for a in answers)]
-        quotes = sorted([*quotes, *(_answer_quote(text, a) for a in answers)], key=lambda q: q.start)
+        quotes = sorted(
+            [*quotes, *(_answer_quote(text, a, index, lang) for a in answers)], key=lambda q: q.start
+        )
     return quotes
 
 
@@ -1233,18 +1350,104 @@ def _after_a_role(index: SpeakerIndex, para_start: int, pos: int) -> bool:
     )
 
 
-def _answer_quote(text: str, answer: Answer) -> Quote:
-    words = text[answer.start : answer.end].split()
-    name, role = _speaker_fields(answer.speaker)
-    score = _score(text[answer.start : answer.end], words, _Seen(), answer.speaker is not None)
+# "— Обещают через три года, только мы не верим, — говорит она.": a dialogue turn that names
+# its own speaker after a dash, as Ukrainian and Russian features write conversations.
+_TURN_ATTRIBUTION = re.compile(r"(?<=[,!?…]) [—–] (?P<phrase>[^—–«»„“”\n]{3,100}?)\.?$")
+
+
+def _answer_quote(text: str, answer: Answer, index: SpeakerIndex, lang: _Lang) -> Quote:
+    """An interview answer as a quote: the interviewee's words, unless the turn names its own
+    speaker after a dash ("— ..., — говорит она."), as a conversation in a feature does. That
+    speaker is read like any attribution and the attribution is left out of the words."""
+    start, end = answer.start, answer.end
+    speaker: Entity | str | None = answer.speaker
     confidence = 0.9 if answer.speaker is not None else 0.0
-    return Quote(text[answer.start : answer.end], name, role, answer.start, answer.end, score, confidence)
+    own = _TURN_ATTRIBUTION.search(text, start, end) if lang.code in ("uk", "ru") else None
+    if own is not None:
+        words = _words_with_spans(text, own.start("phrase"), own.end("phrase"))
+        attr = (
+            (_after_words(text, words, lang, True) or _dash_verb_attribution(text, words, lang))
+            if words
+            else None
+        )
+        if attr is not None:
+            speaker, confidence = _resolve(index, text, attr, lang, start, (start, end))
+            end = own.start() - 1  # the comma or mark before the dash stays with the words
+            if text[end - 1 : end] == ",":
+                end -= 1
+    name, role = _speaker_fields(speaker)
+    if name is not None and confidence < CONFIDENT:
+        name, role = None, None
+    words_of = text[start:end].split()
+    score = _score(text[start:end], words_of, _Seen(), speaker is not None)
+    return Quote(text[start:end], name, role, start, end, score, round(confidence, 2))
 
 
 # Below this an attribution is a guess: the quote is shown without a name (a described
 # speaker keeps its description). Each reading's confidence above is the share of its
 # attributions that were right on the tuning sets (own set and ggt-quotes), rounded.
 CONFIDENT = 0.55
+
+
+# The confidence of a reading that is a guess: below ``CONFIDENT``, so no name is shown.
+_GUESS = 0.4
+
+
+def _antecedent_confidence(
+    index: SpeakerIndex, ent: Entity | None, at: int, gender: str | None, base: float, *, nearest: bool
+) -> float:
+    """How sure "he said" / "сказала вона" at ``at`` read as ``ent`` is; ``base`` unless the
+    reading is one of those the tuning sets show to be guesses (then below ``CONFIDENT``):
+
+    - an antecedent that is one capitalised word with nothing to say it is a man or a woman
+      (no first name, no pronoun after it: "Statistician" of "National Statistician",
+      "Marlowe-Quinn" cut off from its first name): as likely a thing or a name the index
+      failed to join; a mononym the text gives a gender ("Kim ... she") keeps ``base``;
+    - someone the text describes but does not name opens a sentence after ``ent`` was last
+      named ("A local teacher cycles to school. '...,' she said"): the pronoun most likely
+      means them, and no name is theirs;
+    - for the nearest antecedent across paragraphs (``nearest``: no reading of the pronoun's
+      own paragraph settled it), another person the pronoun fits became a sentence's subject
+      after ``ent`` was last named ("... Wendell said.¶ Quist-Adair chairs the committee.¶
+      '...,' she said"): wrong more often than right on the tuning sets. Within a paragraph
+      the salience reading already weighed such rivals."""
+    if ent is None or ent.is_org:
+        return base
+    if len(ent.tokens) == 1 and ent.gender is None:
+        return min(base, _GUESS)
+    if index.unnamed_person_between(ent, at, gender):
+        return min(base, _GUESS)
+    if nearest and index.salient_rival(ent, at, gender):
+        return min(base, _GUESS)
+    return base
+
+
+_EN_PREPOSITIONS = frozenset("in at from of for with within inside by".split())
+
+
+def _after_preposition(text: str, phrase_start: int, pos: int, language: str) -> bool:
+    """Does a preposition come right before ``pos``, after at least one lower-case word of the
+    phrase ("джерело в Міністерстві", "a source at the ministry")? Then what ``pos`` names is
+    where the speaker is from, not the speaker."""
+    words = text[phrase_start:pos].split()
+    if len(words) < 2 or not words[0][:1].islower():
+        return False
+    prep = words[-1].lower()
+    if language in ("uk", "ru"):
+        return prep in ("в", "у", "во", "із", "з", "из", "от", "від", "при")
+    return prep in _EN_PREPOSITIONS
+
+
+def _common_noun_body(ent: Entity, language: str) -> bool:
+    """Is the organisation "named" only by a common noun capitalised at a sentence start
+    ("Компанія повідомила", "Комісія ухвалила", "Company officials")? That is no name a reader
+    can tell the body by, and the body it stands for is a guess."""
+    if not ent.is_org or " " in ent.name:
+        return False
+    word = ent.name.lower()
+    if language in ("uk", "ru"):
+        return lemma(word, language) in lx.CYR_ORG_LEMMAS
+    return word in lx.EN_ORG_NOUNS
 
 
 def _bare_name_confidence(name: str, lang: _Lang) -> float:

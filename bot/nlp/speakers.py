@@ -29,12 +29,15 @@ from bot.nlp.morphology import (
     modifies_next_noun,
     nominative_name,
     past_verb_gender,
+    person_noun_gender,
 )
 
 _EN_RUN = re.compile(
     r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
     r" [A-Z][\w'’.-]*)*"
 )
+# A nickname in quote marks between a first name and a surname: 'Henrietta "Etta" Marlowe-Quinn'.
+_NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-Z])')
 _ABBREV = frozenset(
     "sen. rep. gov. gen. lt. col. sgt. capt. dr. mr. mrs. ms. prof. rev. hon. atty. supt. insp. cpl. det. "
     "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co.".split()
@@ -307,6 +310,17 @@ def _is_cyr_org(norm: str, language: str) -> bool:
     return base in lx.CYR_ORG_LEMMAS or base in lx.CYR_ORG_WORDS
 
 
+def _clause_tail(words: list[str]) -> list[str]:
+    """The words before a name that belong to its own clause: none from before a quote mark, a
+    dash or a sentence's end ("«... к сентябрю», — сказала А. С. Лебедева": "к" governs
+    "сентябрю" inside the quote, not the name)."""
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        if w in ("—", "–", "-") or any(c in w for c in '«»„“”"') or w.endswith((".", "!", "?", ":", ";")):
+            return words[i + 1 :]
+    return words
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -372,6 +386,20 @@ def _full_name_with_patronymic(tokens: list[str], language: str) -> bool:
         and language in ("uk", "ru")
         and is_patronymic(tokens[1], language)
         and is_first_name(tokens[0], language)
+    )
+
+
+def _surname_first(tokens: list[str], language: str) -> bool:
+    """Surname, first name and patronymic, the order of official Russian and Ukrainian
+    ("Лебедева Анна Сергеевна"): the last two words a first name and a patronymic, the first
+    a word that may be a surname (not a place: "Заречинска Антон Валерьевич")."""
+    return (
+        len(tokens) == 3
+        and is_patronymic(tokens[2], language)
+        and is_first_name(tokens[1], language)
+        and not is_first_name(tokens[0], language)
+        and is_possible_name(tokens[0], language)
+        and not is_patronymic(tokens[0], language)
     )
 
 
@@ -552,6 +580,15 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         or _INITIAL.fullmatch(name_tokens[-1])
     ):
         return None  # "Canada's" or "Prime Minister" alone: no person here
+    if (
+        cut
+        and norms[cut - 1] == "the"
+        and len(norms_name) <= 2
+        and not any(n in _FIRST_NAMES for n in norms_name)
+    ):
+        # "Chief Veterinary Officer of the Lowland Provinces", "Minister of the Interior": a
+        # name after "of the" is the place or body the role belongs to; people go without "the".
+        return None
     if len(name_tokens) > 4:
         name_tokens, norms_name = name_tokens[-3:], norms_name[-3:]
     # "Overstating Surrey", "Finally Demi": a stray word before a name.
@@ -565,7 +602,7 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     if (
         len(name_tokens) == 3
         and cut
-        and norms[cut - 1] in ("of", "for")
+        and norms[cut - 1] in ("of", "for", "the")
         and norms_name[0] not in _FIRST_NAMES
     ):
         cut += 1
@@ -622,8 +659,10 @@ _WHO_ROLE_VERBS = {
 class SpeakerIndex:
     """Entities of one briefing and the positions where each is mentioned."""
 
-    def __init__(self, text: str, language: str, quoted: list[tuple[int, int]]) -> None:
+    def __init__(self, text: str, language: str, quoted: list[tuple[int, int]], title: str = "") -> None:
         self.text = text
+        self.title = title
+        self._title_lemmas: set[str] | None = None
         self.language = language
         self.cyrillic = language in ("uk", "ru")
         self.entities: list[Entity] = []
@@ -663,6 +702,9 @@ class SpeakerIndex:
         quoted = self._quoted
         qi, nq = 0, len(quoted)
         text = self.text
+        # A first name held back before a quoted nickname: its tokens, start, and where the
+        # surname must start.
+        carry: tuple[list[str], int, int] | None = None
         for m in _EN_RUN.finditer(text):
             base = m.start()
             if base and (text[base - 1].isalnum() or text[base - 1] in "'’"):
@@ -672,9 +714,37 @@ class SpeakerIndex:
                 qi += 1
             if qi < nq and quoted[qi][0] <= base:
                 continue
-            for offset, length, tokens, parsed in _split_run(m.group(0)):
-                if parsed is not None:
-                    self._add_english_run(tokens, base + offset, base + offset + length, parsed)
+            if carry is not None and base < carry[2]:
+                continue  # the nickname itself
+            parts = _split_run(m.group(0))
+            if carry is not None:
+                # 'Dr. Henrietta "Etta" Marlowe-Quinn': the name goes on after the nickname.
+                head, head_start, surname_at = carry
+                carry = None
+                if parts and parts[0][0] == 0 and base == surname_at:
+                    offset, length, tokens, _ = parts[0]
+                    joined = [*head, *tokens]
+                    parsed = _parse_en_run(tuple(joined))
+                    if parsed is not None:
+                        self._add_english_run(joined, head_start, base + length, parsed)
+                    parts = parts[1:]
+                else:
+                    self._add_run_parts(head_start, [(0, 0, head, _parse_en_run(tuple(head)))])
+            nick = _NICKNAME.match(text, m.end())
+            if nick and parts and parts[-1][0] + parts[-1][1] == len(m.group(0)):
+                # Hold the run's last name back until the surname after the nickname is read.
+                offset, _, tokens, _ = parts[-1]
+                carry = (tokens, base + offset, nick.end())
+                parts = parts[:-1]
+            self._add_run_parts(base, parts)
+        if carry is not None:
+            self._add_run_parts(carry[1], [(0, 0, carry[0], _parse_en_run(tuple(carry[0])))])
+
+    def _add_run_parts(self, base: int, parts: list[_RunPart]) -> None:
+        for offset, length, tokens, parsed in parts:
+            if parsed is not None:
+                end = base + offset + (length or len(" ".join(tokens)))
+                self._add_english_run(tokens, base + offset, end, parsed)
 
     def _add_english_run(
         self, tokens: list[str], start: int, end: int, parsed: _ParsedRun | None = None
@@ -956,10 +1026,13 @@ class SpeakerIndex:
                 tokens, norms = tokens[1:], norms[1:]
             while start < len(text) and text[start] == " ":
                 start += 1
+            surname_first = (
+                len(tokens) >= 3 and not with_initials and _surname_first(tokens[-3:], self.language)
+            )
             if len(tokens) >= 3 and not with_initials:
-                # A name is two words, or three with a patronymic ("Игорь Семёнович Бардин");
-                # words before it are a role or a place ("Министр ... Игорь").
-                keep = 3 if _full_name_with_patronymic(tokens[-3:], self.language) else 2
+                # A name is two words, or three with a patronymic ("Игорь Семёнович Бардин",
+                # "Лебедева Анна Сергеевна"); words before it are a role or a place.
+                keep = 3 if surname_first or _full_name_with_patronymic(tokens[-3:], self.language) else 2
                 start = text.index(tokens[-keep], start)
                 tokens, norms = tokens[-keep:], norms[-keep:]
             if (
@@ -988,9 +1061,10 @@ class SpeakerIndex:
                 and (sentence_initial or prev_word in _PLACE_PREPS)
             ):
                 continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
-            key = tuple(norms)
+            # Matching goes by the surname last, whatever order the text writes the name in.
+            key = (norms[1], norms[2], norms[0]) if surname_first else tuple(norms)
             ent = self._match_person(key)
-            oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in prev[-4:])
+            oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in _clause_tail(prev[-4:]))
             morph = nominative_name(tuple(tokens), self.language, oblique)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
@@ -1119,6 +1193,19 @@ class SpeakerIndex:
                 break
             bare = m.group(0)
             low = bare.lower()
+            if low in ("і", "и", "та") and kept and kept[-1][:1].isupper():
+                # "Асоціація водоканалів Заплавщини і Лісовщини": two places the body spans.
+                place = _CYR_WORD.match(text, m.end() + 1)
+                if (
+                    text[m.end() : m.end() + 1] == " "
+                    and place is not None
+                    and place.group(0)[:1].isupper()
+                    and is_genitive(place.group(0).lower(), self.language)
+                ):
+                    kept += [bare, place.group(0)]
+                    pos = place.end()
+                    continue
+                break
             # A word in another case starts something else: a verb, or a person's name after
             # the body's ("Комісія Іван Петренко").
             if low in _CYR_STOP or low in _CYR_VERBS or not is_genitive(low, self.language):
@@ -1319,6 +1406,31 @@ class SpeakerIndex:
             target.gender_votes[g] = target.gender_votes.get(g, 0) + v
         redirect[id(ent)] = target
         return True
+
+    def surname_reading(self, ent: Entity, surface: str, gender: str | None) -> tuple[Entity, bool]:
+        """A person named by surname alone (``surface``, read as ``ent``) when the briefing
+        names more than one bearer of it ("Иван Петров и его жена Мария Петрова", two
+        brothers): the one bearer whose gender the word's form or the verb tells ("Петров" is
+        a man), and whether the reading is sure. Two bearers of one gender: not sure."""
+        key = _norm(surface.strip(",."))
+        bearers = [
+            e
+            for e in self.entities
+            if not e.is_org and len(e.tokens) > 1 and _tokens_match(key, e.tokens[-1], self.cyrillic)
+        ]
+        if len(bearers) < 2:
+            return ent, True
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        wanted = gender
+        if wanted is None and self.cyrillic:
+            morph = nominative_name((surface.strip(",."),), self.language, False)
+            wanted = morph[1] if morph and morph[2] else None
+        fits = [e for e in bearers if wanted is not None and e.gender == wanted]
+        if len(fits) == 1:
+            return fits[0], True
+        return ent, False
 
     def lookup_name(self, name: str) -> Entity | None:
         """An entity for a bare name found in an attribution, by surname or, failing that, first name."""
@@ -1548,6 +1660,128 @@ class SpeakerIndex:
             return nearest.entity
         return fallback or unconfirmed
 
+    def salient_rival(self, ent: Entity, pos: int, gender: str | None) -> bool:
+        """Did someone else whom the pronoun at ``pos`` could mean open a sentence or speak
+        after ``ent`` was last named: someone of ``gender``, or of unknown gender who opened a
+        sentence without speaking? Then "she said" has two readings a reader could take, and
+        the nearest-speaker rule picking ``ent`` is a guess. (``by_pronoun`` ranks; this says
+        whether the ranking was close.)"""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        for men in reversed(self._before(pos)):
+            if men.in_quote or men.start >= pos:
+                continue
+            other = men.entity
+            if other is ent:
+                return False
+            # A rival of unknown gender counts when it opened a sentence without speaking: the
+            # topic the pronoun may continue, while ``ent`` won by having spoken. One who spoke
+            # does not: "she said" after a woman who spoke and then someone of unknown gender
+            # who spoke goes to the woman, as ``by_pronoun`` reads it.
+            fits = (
+                gender is None
+                or other.gender == gender
+                or (other.gender is None and (ent.gender is None or not men.speaks))
+            )
+            if not other.is_org and (men.subject or men.speaks) and fits:
+                return True
+        return False
+
+    def unnamed_person_between(
+        self, ent: Entity, pos: int, gender: str | None, since: int | None = None
+    ) -> bool:
+        """Does a sentence between ``ent``'s last mention and ``pos`` open with someone the
+        text describes but does not name ("Пенсионерка из соседнего села ходит ...", "A local
+        teacher cycles ...", "Одна з покупательниць ...")? A "she said" after it most likely
+        means that person, so ``ent``, the nearest *named* person, is a guess. ``since``: where
+        ``ent`` last spoke, when that is after their last mention."""
+        last = None
+        for men in reversed(self._before(pos)):
+            if men.entity is ent and not men.in_quote:
+                last = men
+                break
+        if last is None:
+            return False
+        text = self.text
+        begin = last.end if since is None else max(last.end, since)
+        starts = [begin]
+        for stop in ("\n", ". ", "! ", "? "):
+            k = text.find(stop, begin, pos)
+            while k >= 0:
+                starts.append(k + len(stop))
+                k = text.find(stop, k + 1, pos)
+        for begin_at in sorted(set(starts)):
+            start = begin_at
+            while start < pos and text[start] in " \n":
+                start += 1
+            if start >= pos or self._in_quote(start) or text[start] in '«„“"—–-':
+                continue
+            noun_gender = self._unnamed_opener(start, min(pos, start + 80))
+            if noun_gender is not None and (gender is None or noun_gender in (gender, "")):
+                return True
+        return False
+
+    def _unnamed_opener(self, start: int, end: int) -> str | None:
+        """The gender (``""`` if untold) of a person noun among the first words of the sentence
+        at ``start``, when no name follows it there; ``None`` when the sentence does not open
+        with someone described."""
+        head = re.split(r"[,;:—–«»\"“”()]", self.text[start:end], maxsplit=1)[0]
+        all_words = [w.strip(".!?").lower() for w in head.split()]
+        words = all_words[:4]
+        if not words:
+            return None
+        if self.cyrillic:
+            # Without articles a bare noun may mean someone named before ("Заместитель мэра
+            # признал", "Мать отвечает"): only a noun marked as someone new counts, "one of"
+            # ("Одна из покупательниц"), a modifier before it ("Місцева вчителька", "Пожилая
+            # жительница") or a place after it ("Пенсионерка из соседнего села").
+            if words[0] in ("один", "одна") and len(words) > 1 and words[1] in ("из", "з", "із"):
+                found: str | None = "m" if words[0] == "один" else "f"
+            else:
+                found = None
+                for i, w in enumerate(words):
+                    if is_function_word(w, self.language):
+                        break
+                    gender = person_noun_gender(w, self.language)
+                    if gender is None:
+                        continue
+                    modified = i > 0 and is_adjective(words[i - 1], self.language)
+                    origin = i + 1 < len(all_words) and all_words[i + 1] in ("из", "з", "із")
+                    noun = lemma(w, self.language)
+                    # A bare noun that is no official's title and that the briefing gave no one
+                    # ("Пенсионерка ходит к переправе") is someone new as well; a title
+                    # ("Очільник відомства визнав") refers back to the official.
+                    bare_new = (
+                        i == 0
+                        and w not in lx.CYR_ROLE_WORDS
+                        and noun not in lx.CYR_ROLE_WORDS
+                        and not any(
+                            not e.is_org and e.role and noun[: max(4, len(noun) - 2)] in e.role.lower()
+                            for e in self.entities
+                        )
+                    )
+                    if (
+                        (modified or origin or bare_new)
+                        and noun not in lx.CYR_KIN_LEMMAS
+                        and not self.described_with(noun, start)
+                    ):
+                        found = gender
+                    break
+        else:
+            if words[0] not in ("a", "an", "one", "another"):
+                return None
+            found = next((lx.EN_PERSON_NOUNS[w] for w in words[1:] if w in lx.EN_PERSON_NOUNS), None)
+        if found is None:
+            return None
+        # "Пенсионерка Нина Фомина ходит ...": a role before a name, not someone unnamed.
+        if any(
+            not m.entity.is_org and start <= m.start < start + len(head) + 2
+            for m in self.mentions_in(start, end)
+        ):
+            return None
+        return found
+
     def _known_speaker(self, after: Mention, gender: str) -> Entity | None:
         """The nearest speaking person of ``gender`` within ``speaker_window`` before ``after``."""
         for men in reversed(self._before(after.start)):
@@ -1583,6 +1817,13 @@ class SpeakerIndex:
             not men.in_quote and not men.entity.is_org and noun in self._descriptors(men)
             for men in self._before(pos)
         )
+
+    def in_title(self, noun: str) -> bool:
+        """Does the headline use ``noun`` (a dictionary form) for someone?"""
+        if self._title_lemmas is None:
+            words = _CYR_WORD.findall(self.title.lower()) if self.cyrillic else self.title.lower().split()
+            self._title_lemmas = {lemma(w, self.language) if self.cyrillic else w for w in words}
+        return noun in self._title_lemmas
 
     def topic_person(self, pos: int, gender: str | None) -> Entity | None:
         """The person the briefing is about up to ``pos``: named at least three times and twice
