@@ -913,3 +913,28 @@ def test_a_body_named_friends_of_a_place_is_the_body() -> None:
         'protecting them."'
     )
     assert q.speaker == "Friends of Harrow Marsh"
+
+
+def test_a_womans_consonant_surname_keeps_her_name_in_the_nominative() -> None:
+    """ "Тамарой Викторовной Пастернак": the dictionary knows "Пастернак" only as a man's
+    surname, so the name was not read as one and was shown in the instrumental."""
+    quotes = _quotes(
+        "Мы поговорили с заведующей сельской библиотекой Тамарой Викторовной Пастернак.\n\n"
+        "Вопрос: Что изменилось за год?\n\n"
+        "Пастернак: Книги нам теперь присылают со всей области. Читателей стало вдвое больше.\n\n"
+        "Вопрос: А что с помещением?\n\n"
+        "Пастернак: Крышу починили весной. Осталось заменить окна до холодов.",
+        "ru",
+    )
+    assert [q.speaker for q in quotes] == ["Тамара Викторовна Пастернак"] * 2
+
+
+def test_a_name_after_a_genitive_role_word_is_the_subject_of_its_verb() -> None:
+    """ "Советник губернатора Н. А. Белова заявила": "губернатора" made the name read as a
+    man's genitive ("Н. А. Белов"), so "сказала она" found no woman and showed no name."""
+    (q,) = _quotes(
+        "Советник губернатора Н. А. Белова заявила, что ремонт моста начнётся в мае. "
+        "«Деньги на проект уже выделены, подрядчик выбран», — сказала она.",
+        "ru",
+    )
+    assert q.speaker == "Н. А. Белова"

@@ -428,3 +428,168 @@ def test_a_dialogue_turn_that_names_its_speaker_is_theirs_not_the_interviewees()
         ("Виктор Лапшин", "Некому. Молодёжь уехала в город"),
         ("Галина Фомина", "Обещают через три года, только мы не верим"),
     ]
+
+
+def test_a_surname_that_is_also_a_plural_first_name_keeps_its_place_in_the_name() -> None:
+    """ "Борисов Игорь Семёнович": "Борисов" is a first name only as a plural ("пятеро
+    Борисов"), yet it was taken for one, so the surname was cut off into the role."""
+    (q,) = _quotes(
+        "Председатель районной комиссии Борисов Игорь Семёнович подтвердил, что школу откроют в срок. "
+        "«Подрядчик работает в две смены», — сказал он.",
+        "ru",
+    )
+    assert (q.speaker, q.speaker_role) == ("Борисов Игорь Семёнович", "Председатель районной комиссии")
+
+
+def test_a_name_in_another_case_opening_a_paragraph_is_not_its_subject() -> None:
+    """ "По мнению Смирновой, ..." opens the paragraph, but the subject who answers and
+    speaks is "Белова"; "пояснила она" went to Смирнова as the paragraph's opener."""
+    (q,) = _quotes(
+        "Директор музея Светлана Игоревна Смирнова и смотритель зала Нина Белова рассказали о планах "
+        "на зиму.\n\n"
+        "По мнению Смирновой, посетителей станет больше после ремонта. Белова в ответ заметила, что зал "
+        "уже переполнен. «По выходным люди стоят в очереди на улице», — пояснила она.",
+        "ru",
+    )
+    assert q.speaker == "Нина Белова"
+
+
+def test_a_womans_surname_the_dictionary_knows_only_as_a_mans_genitive_is_hers() -> None:
+    """ "Нина Кротова": the dictionary reads "Кротова" only as Кротов's genitive, so the name
+    got no case its words share and "говорит она" found no woman to give the quote to."""
+    (q,) = _quotes(
+        "Нина Кротова работает смотрителем зала двадцать лет. «Зал уже переполнен», — говорит она.",
+        "ru",
+    )
+    assert q.speaker == "Нина Кротова"
+
+
+def test_a_surname_the_dictionary_lacks_in_another_case_does_not_open_the_paragraph() -> None:
+    """ "Слова Шмыгиной подтвердила ... Белова": "Шмыгиной" is not the name "Зоя Шмыгина" as
+    written in the nominative, so it is no subject; "добавила она" went to Шмыгина."""
+    quotes = _quotes(
+        "Библиотекарь Зоя Шмыгина работает в посёлке тридцать лет. «Книги у нас читают все», — сказала "
+        "она.\n\n"
+        "Слова Шмыгиной подтвердила глава посёлка Анна Ивановна Белова. «Мы найдём деньги на новую "
+        "крышу», — добавила она.",
+        "ru",
+    )
+    assert [q.speaker for q in quotes] == ["Зоя Шмыгина", "Анна Ивановна Белова"]
+
+
+def test_whoever_asked_the_question_is_not_who_answers_it() -> None:
+    """ "Гнатенко запитав ... «...», — відповів він": the nearest man is the one who asked, and
+    the answer went to him; it belongs to the man the question was put to."""
+    quotes = _quotes(
+        "Ведучий зустрічі Павло Гнатенко представив гостей. Директор водоканалу Ігор Савчук розповів про "
+        "нові труби. «Ми замінили дванадцять кілометрів мереж», — сказав він.\n\n"
+        "Гнатенко запитав, чи зростуть тарифи. «Ні, до кінця року тарифи не зміняться», — відповів він.",
+        "uk",
+    )
+    assert [q.speaker for q in quotes] == ["Ігор Савчук", "Ігор Савчук"]
+
+
+def test_a_pronoun_after_a_surname_a_father_and_son_share_shows_no_name() -> None:
+    """ "Старший Гусев ... — говорит он" with a father and a son named Гусев: the bare surname
+    was read as the son, the bearer named last, and the father's words were shown as his."""
+    (q,) = _quotes(
+        "Пасеку в Ключах держит семья Гусевых. Иван Сергеевич Гусев завёл первые ульи сорок лет назад, "
+        "а теперь ему помогает сын Пётр Гусев.\n\n"
+        "Старший Гусев о продажах говорит неохотно. «Мёд не любит спешки», — говорит он.",
+        "ru",
+    )
+    assert q.speaker is None
+
+
+def test_a_role_after_a_fronted_phrase_still_opens_the_paragraph() -> None:
+    """ "Після сесії голова громади відповів ..." opens the paragraph with the head of the
+    community; "додав він" went to the deputy named in passing after him."""
+    quotes = _quotes(
+        "Голова громади Василь Петрович Остапчук виступив на сесії. «Школу добудуємо до осені», — сказав "
+        "він.\n\n"
+        "Після сесії голова громади відповів на запитання журналістів. Він пообіцяв, що нагляд за "
+        "будівництвом очолить депутат Роман Клименко. «Кожну витрачену гривню ми покажемо на сайті», — "
+        "додав він.",
+        "uk",
+    )
+    assert [q.speaker for q in quotes] == ["Василь Петрович Остапчук"] * 2
+
+
+def test_a_quote_opening_its_paragraph_goes_to_the_role_the_paragraph_before_ends_with() -> None:
+    """ "Міський голова, який ..., підтвердив це.¶¶«...», — додав він.": the paragraph before
+    was read as the blank line between them, and the nearest man, the secretary, got the quote."""
+    quotes = _quotes(
+        "Міський голова Іван Дмитрович Кушнір відкрив сесію. «Ми маємо ухвалити бюджет сьогодні», — "
+        "сказав він.\n\n"
+        "Після перерви секретар ради Петро Гаврилюк повідомив, що голосування перенесуть на вівторок. "
+        "Міський голова, який вийшов до журналістів разом із ним, підтвердив це.\n\n"
+        "«Бюджет ухвалимо до кінця місяця», — додав він.",
+        "uk",
+    )
+    assert [q.speaker for q in quotes] == ["Іван Дмитрович Кушнір"] * 2
+
+
+def test_a_bare_quote_after_a_paragraph_naming_the_last_speaker_again_is_theirs() -> None:
+    """ "Рябинин также пообещал ...¶«...»": two paragraphs after his last quote, a bare quote
+    was shown with no name although the paragraph right before is about him."""
+    quotes = _quotes(
+        "Министр транспорта области Олег Викторович Рябинин представил план ремонта дорог. "
+        "«В этом году мы отремонтируем триста километров», — сказал он.\n\n"
+        "Больше всего денег получат районы на севере области, где дороги хуже всего.\n\n"
+        "Рябинин также пообещал закупить двадцать новых автобусов для сельских маршрутов.\n\n"
+        "«Автобусы придут до конца осени, контракт уже подписан».",
+        "ru",
+    )
+    assert [q.speaker for q in quotes] == ["Олег Викторович Рябинин"] * 2
+
+
+def test_a_surname_of_either_gender_takes_the_gender_of_its_verb() -> None:
+    """ "О. В. Ковальчук пояснила": "Ковальчук" is a man's or a woman's surname, and each
+    mention voted "man" as the likelier reading, outvoting the verbs, so "сказала вона"
+    found no woman."""
+    (q,) = _quotes(
+        "Начальниця управління культури О. В. Ковальчук пояснила, що бібліотеку не закриють. "
+        "«Ми лише переносимо її в будинок культури», — сказала вона.\n\n"
+        "Як зазначила Ковальчук, переїзд триватиме до кінця березня.",
+        "uk",
+    )
+    assert q.speaker == "О. В. Ковальчук"
+
+
+def test_a_bare_quote_after_the_last_speakers_reported_words_is_theirs() -> None:
+    """ "За його словами, ...¶«...»": the paragraph between reports the last speaker's words,
+    yet the bare quote two paragraphs after his own was shown with no name."""
+    quotes = _quotes(
+        "Голова громади Степан Іванович Гордієнко виступив перед депутатами. "
+        "«Ми вперше закінчуємо рік без боргів», — сказав він.\n\n"
+        "За його словами, економія вийшла завдяки утепленню шкіл і новим котлам.\n\n"
+        "«Зекономлені гроші підуть на ремонт доріг у селах».",
+        "uk",
+    )
+    assert [q.speaker for q in quotes] == ["Степан Іванович Гордієнко"] * 2
+
+
+def test_a_surname_before_an_adverb_the_dictionary_reads_as_a_vocative_is_a_name() -> None:
+    """ "Савчук уже замовила": "уже" reads first as a vocative noun, so "Савчук" was taken for
+    part of a place's name, and "пояснює вона" went to the woman named before her."""
+    (q,) = _quotes(
+        "Бджолярка Оксана Петрівна Савчук тримає сорок вуликів на околиці села.\n\n"
+        "Минулого тижня пасіку відвідала голова громади Ірина Лисенко, яка пообіцяла допомогти з "
+        "ринком збуту.\n\n"
+        "Восени пасіка має отримати нові рамки. Савчук уже замовила їх у сусідньому районі.\n\n"
+        "«Старі рамки просто розсипаються», — пояснює вона.",
+        "uk",
+    )
+    assert q.speaker == "Оксана Петрівна Савчук"
+
+
+def test_a_name_in_quote_marks_after_a_noun_is_no_person() -> None:
+    """'Директор кафе "Маяк" Геннадий Сомов': "Маяк" was read as a person of unknown gender
+    opening the paragraph, so "отметил он" was a guess and showed no name."""
+    (q,) = _quotes(
+        "Глава района Пётр Ильич Жуков объявил о новом туристическом сборе.\n\n"
+        'Директор кафе "Маяк" Геннадий Сомов рассказал, что уже получил вопросы от гостей. '
+        '"Мы не будем поднимать цены, но посетители это заметят", — отметил он.',
+        "ru",
+    )
+    assert q.speaker == "Геннадий Сомов"

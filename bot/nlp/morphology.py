@@ -51,11 +51,12 @@ def names_disagree(tokens: tuple[str, ...], language: str) -> bool:
         return False  # an unknown word: the dictionary cannot tell
     shared: set[str] | None = None
     for options in parses:
-        allowed = {case for p in options for _, case in _readings(p)}
+        allowed = {case for p in options for _, case in _readings(p, len(words) == 1)}
         shared = allowed if shared is None else shared & allowed
     return not shared
 
 
+@lru_cache(maxsize=16384)
 def may_be_nominative_name(tokens: tuple[str, ...], language: str, gender: str | None) -> bool:
     """Can these words be a name in the nominative, of ``gender`` when one is given ("Ольга
     Белова" can; "Петра Орлова", "Алексея" cannot; "Петрова" can be a woman but not a man)?
@@ -67,17 +68,48 @@ def may_be_nominative_name(tokens: tuple[str, ...], language: str, gender: str |
     want = {g for g, code in _GENDERS.items() if gender is None or code == gender}
     shared: set[tuple[str, str]] | None = None
     for options in parses:
-        allowed = set().union(*(_readings(p) for p in options))
+        allowed = set().union(*(_readings(p, len(words) == 1) for p in options))
         shared = allowed if shared is None else shared & allowed
     return any(case == "nomn" and g in want for g, case in shared or ())
 
 
-def _readings(parse: Any) -> set[tuple[str, str]]:
-    """(gender, case) pairs a parse allows; an indeclinable surname allows every pair."""
+# A man's surname ending in a consonant is also a woman's, and hers does not decline ("Ольгой
+# Резник", "Ірини Вовк"); the dictionaries often list only the man's. Surnames in "-ов", "-ин"
+# and the like have a woman's form of their own ("Иванова"), so they are not hers.
+_OWN_FEMININE_FORM = ("ов", "ев", "ёв", "ин", "ын", "ін", "їн")
+_VOWELS_AND_SIGNS = frozenset("аеёиоуыэюяіїєйьъ'’")
+# The genitive of a man's "-ов"/"-ин" surname is spelt as the woman's nominative ("Кротова" is
+# Кротов's and is a woman); the dictionaries list the woman's form for only some surnames.
+_FEMININE_NOMINATIVE = ("ова", "ева", "ёва", "ина", "ына", "іна", "їна")
+
+
+def _readings(parse: Any, alone: bool = False) -> set[tuple[str, str]]:
+    """(gender, case) pairs a parse allows; an indeclinable surname allows every pair, and a
+    man's surname ending in a consonant allows a woman in every case as well, unless it stands
+    ``alone``: then nothing but the man's reading tells who it is. A man's "-ов" surname in
+    the genitive also reads as a woman's in the nominative."""
     if "Fixd" in parse.tag.grammemes:
         return {(g, c) for g in _GENDERS for c in _CASES}
     gender, case = parse.tag.gender, parse.tag.case
-    return {(gender, case)} if gender in _GENDERS and case in _CASES else set()
+    out = {(gender, case)} if gender in _GENDERS and case in _CASES else set()
+    word = parse.word
+    if (
+        not alone
+        and gender == "masc"
+        and case == "nomn"
+        and "Surn" in parse.tag.grammemes
+        and word[-1:] not in _VOWELS_AND_SIGNS
+        and not word.endswith(_OWN_FEMININE_FORM)
+    ):
+        out |= {("femn", c) for c in _CASES}
+    if (
+        gender == "masc"
+        and case in ("gent", "accs")
+        and "Surn" in parse.tag.grammemes
+        and word.endswith(_FEMININE_NOMINATIVE)
+    ):
+        out.add(("femn", "nomn"))  # "Кротова": Кротов's genitive is also a woman's name
+    return out
 
 
 @lru_cache(maxsize=16384)
@@ -101,7 +133,7 @@ def nominative_name(
         return None
     shared: set[tuple[str, str]] | None = None
     for options in parses:
-        allowed = set().union(*(_readings(p) for p in options))
+        allowed = set().union(*(_readings(p, len(words) == 1) for p in options))
         shared = allowed if shared is None else shared & allowed
     if not shared:
         return None
@@ -209,6 +241,16 @@ def is_patronymic(word: str, language: str) -> bool:
 def is_first_name(word: str, language: str) -> bool:
     """Does the dictionary know ``word`` as a first name ("Игорь", "Олена")?"""
     return any(p.is_known and "Name" in p.tag.grammemes for p in _parse(word.lower(), language))
+
+
+@lru_cache(maxsize=16384)
+def is_one_persons_first_name(word: str, language: str) -> bool:
+    """Is ``word`` a first name in the singular? "Тарасов" is a first name only as the
+    genitive plural ("пятеро Тарасов"); as one person's name it is a surname."""
+    return any(
+        p.is_known and "Name" in p.tag.grammemes and "plur" not in p.tag.grammemes
+        for p in _parse(word.lower(), language)
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -334,8 +376,14 @@ def modifies_next_noun(after: str, language: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _oblique_noun_or_adjective(word: str, language: str) -> bool:
+    # A vocative is no modifier of a name ("уже" reads first as the vocative of "вуж" to the
+    # Ukrainian dictionary, yet after "Кравець" it is the adverb).
     parses = _parse(word, language)
-    return bool(parses) and parses[0].tag.POS in ("ADJF", "NOUN") and "nomn" not in parses[0].tag.grammemes
+    return (
+        bool(parses)
+        and parses[0].tag.POS in ("ADJF", "NOUN")
+        and not {"nomn", "voct"} & parses[0].tag.grammemes
+    )
 
 
 @lru_cache(maxsize=16384)

@@ -714,9 +714,15 @@ def _resolve(
             return _plural_antecedent(index, text, min(attr.phrase_start, quote_start)), 0.7
         at = min(attr.phrase_start, quote_start)
         in_paragraph = index.paragraph_antecedent(at, gender, exclude=quote_span) if gender else None
+        ent = in_paragraph or index.by_pronoun(at, gender, exclude=quote_span)
+        asked = _asked_and_answers(index, text, attr, ent, at, lang.code) if ent is not None else None
+        if asked is not None:
+            # The answer goes to whom the question was put: the person of the pronoun's
+            # gender named last before the asker asked.
+            other = index.by_pronoun(asked, gender, exclude=quote_span)
+            return (other, 0.7) if other is not None and other is not ent else (ent, _GUESS)
         if in_paragraph is not None:
             return in_paragraph, _antecedent_confidence(index, in_paragraph, at, gender, 0.9, nearest=False)
-        ent = index.by_pronoun(at, gender, exclude=quote_span)
         return ent, _antecedent_confidence(index, ent, at, gender, 0.9 if gender else 0.6, nearest=True)
     mentions = [m for m in index.mentions_in(attr.phrase_start, attr.phrase_end)]
     # "says the self-taught Cambridge resident": a capitalised word modifying a noun is no speaker.
@@ -874,6 +880,33 @@ def _resolve(
         desc = " ".join(words).strip(",.")
         return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
     return None, 0.0
+
+
+_REPLY_LEMMAS = frozenset({"ответить", "відповісти"})
+_QUESTION_LEMMAS = frozenset({"спросить", "поинтересоваться", "спитати", "запитати", "поцікавитися"})
+
+
+def _asked_and_answers(
+    index: SpeakerIndex, text: str, attr: _Attribution, ent: Entity, at: int, language: str
+) -> int | None:
+    """Where ``ent`` asked the question that "— ответил он" answers, when the pronoun reads
+    back to the person who asked in the same paragraph ("Луков спросил, ... «...», — ответил
+    он"); ``None`` otherwise. Whoever asks is not who answers."""
+    if language not in ("uk", "ru"):
+        return None
+    before = _WORD.findall(text[max(0, attr.phrase_start - 30) : attr.phrase_start])
+    after = _WORD.findall(text[attr.phrase_end : attr.phrase_end + 30])
+    verbs = before[-1:] + after[:1]
+    if not any(lemma(v.lower(), language) in _REPLY_LEMMAS for v in verbs):
+        return None
+    para = text.rfind("\n", 0, at) + 1
+    for men in index.mentions_in(para, at):
+        if men.entity is not ent or men.in_quote or men.start < para:
+            continue
+        nxt = _WORD.findall(text[men.end : men.end + 30])
+        if nxt and lemma(nxt[0].lower(), language) in _QUESTION_LEMMAS:
+            return men.start
+    return None
 
 
 def _possessor_words(words: list[str], caps: list[str], verb_gender: str | None, language: str) -> bool:
@@ -1267,6 +1300,10 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 # (development set and ggt-quotes) but 1 in 6 in Ukrainian and Russian features,
                 # where a bare quote is more often someone newly described: no name there.
                 far = 0.5 if language in ("uk", "ru") else 0.7
+                if language in ("uk", "ru") and _named_again(
+                    index, last_speaker, last_speaker_pos, first.open_at
+                ):
+                    far = 0.85  # "Петров также пообещал ...¶ «...»": the paragraph between is theirs
                 speaker, confidence = last_speaker, 0.85 if pidx - last_speaker_para <= 1 else far
                 if isinstance(speaker, Entity) and index.unnamed_person_between(
                     speaker, first.open_at, None, since=last_speaker_pos
@@ -1301,6 +1338,42 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
             [*quotes, *(_answer_quote(text, a, index, lang) for a in answers)], key=lambda q: q.start
         )
     return quotes
+
+
+def _named_again(index: SpeakerIndex, speaker: Entity | str | None, since: int, pos: int) -> bool:
+    """Is ``speaker`` named again outside quotes after the paragraph ``since`` is in and before
+    ``pos`` (by name, or as whose words are reported: "За його словами, ..."), with no other
+    person named after that? Then the paragraphs between the two quotes are about them, and
+    a bare quote goes on with their words as it would right after their last one."""
+    if not isinstance(speaker, Entity):
+        return False
+    since = index.text.find("\n", since)  # past the attribution of the last quote
+    if since < 0:
+        return False
+    again: bool | None = None
+    last_at = since
+    for men in index.mentions_in(since, pos):
+        if men.start < since or men.in_quote or men.entity.is_org:
+            continue
+        again, last_at = men.entity is speaker, men.end
+    if again is not None and not again:
+        return False
+    # "За його словами, ...", "По её мнению, ...": their words reported, after the last name.
+    for m in _REPORTED_BY_PRONOUN.finditer(index.text, last_at, pos):
+        if _POSSESSIVE_GENDER.get(m.group(1).lower()) != speaker.gender:
+            continue
+        # "Речниця закликала ... За її словами": the pronoun is the role holder's the
+        # paragraph opens with, when that is someone else.
+        holder = index.role_opener(index.text.rfind("\n", 0, m.start()) + 1, m.start(), speaker.gender)
+        if holder is None or holder is speaker:
+            return True
+    return bool(again)
+
+
+# Reported speech that a possessive pronoun attributes: "За його словами", "По ее мнению".
+_REPORTED_BY_PRONOUN = re.compile(
+    r"(?:За|По|На)\s+(його|її|его|её|ее)\s+(?:словами|словам|думку|мнению|даними|данным|оценке|оцінкою)"
+)
 
 
 def _is_a_name(quote_text: str, words: list[str]) -> bool:
@@ -1415,11 +1488,27 @@ def _antecedent_confidence(
         return base
     if len(ent.tokens) == 1 and ent.gender is None:
         return min(base, _GUESS)
+    if index.cyrillic and _last_named_by_shared_surname(index, ent, at, gender):
+        return min(base, _GUESS)
     if index.unnamed_person_between(ent, at, gender):
         return min(base, _GUESS)
     if nearest and index.salient_rival(ent, at, gender):
         return min(base, _GUESS)
     return base
+
+
+def _last_named_by_shared_surname(index: SpeakerIndex, ent: Entity, at: int, gender: str | None) -> bool:
+    """Was ``ent`` last named before ``at`` by a surname alone that another person of the same
+    gender bears ("Старший Воронин ... — говорит он" with a father and a son)? Then which of
+    them the pronoun means is the index's guess of the bearer, not the text's word."""
+    last = next((m for m in reversed(index.mentions_before(at)) if m.entity is ent and not m.in_quote), None)
+    if last is None:
+        return False
+    surface = index.text[last.start : last.end].split()
+    if len(surface) != 1:
+        return False
+    _, settled = index.surname_reading(ent, surface[0], gender)
+    return not settled
 
 
 _EN_PREPOSITIONS = frozenset("in at from of for with within inside by".split())

@@ -23,9 +23,11 @@ from bot.nlp.morphology import (
     is_function_word,
     is_genitive,
     is_nominative,
+    is_one_persons_first_name,
     is_patronymic,
     is_possible_name,
     lemma,
+    may_be_nominative_name,
     modifies_next_noun,
     nominative_name,
     past_verb_gender,
@@ -67,6 +69,13 @@ _CLAUSE_VERB = re.compile(
 # A sentence that opens with a role in Ukrainian or Russian: "Міністерка відповіла",
 # "Начальник управления образования эту инициативу поддержала" (checked against the role list).
 _CYR_DEFINITE_ROLE = re.compile(r"(?:(?:Але|А|І|Но|И)\s+)?([А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+)\s+[а-яіїєґё]")
+# A sentence opening with a preposition and its noun before a lower-case role: "Після сесії
+# голова ради ...", "После голосования глава города ...".
+_CYR_FRONTED_ROLE = re.compile(r"([А-ЯІЇЄҐЁ][а-яіїєґё]*)\s+[а-яіїєґё]+\s+([а-яіїєґё]+)\s+[а-яіїєґё]")
+# Quote marks right around a capitalised word: the name of a hotel, a firm or a ship, not a person.
+_NAME_OPENING_MARKS = frozenset('"«„“')
+_NAME_CLOSING_MARKS = frozenset('"»“”')
+_CYR_ADJECTIVE_ROLE = re.compile(r"([А-ЯІЇЄҐЁ][а-яіїєґё'’-]+)\s+([а-яіїєґё]+)\b")
 # A paragraph that opens with a definite role: "The minister also said", "But the director".
 _DEFINITE_ROLE = re.compile(
     r"(?:(?:But|And|Yet|Still)\s+)?[Tt]he\s+(?:[a-z-]+\s+){0,2}?("
@@ -397,7 +406,7 @@ def _surname_first(tokens: list[str], language: str) -> bool:
         len(tokens) == 3
         and is_patronymic(tokens[2], language)
         and is_first_name(tokens[1], language)
-        and not is_first_name(tokens[0], language)
+        and not is_one_persons_first_name(tokens[0], language)  # "Тарасов" is one only in the plural
         and is_possible_name(tokens[0], language)
         and not is_patronymic(tokens[0], language)
     )
@@ -1052,6 +1061,11 @@ class SpeakerIndex:
 
             if len(tokens) == 1 and modifies_next_noun(text[m.end() : m.end() + 40], self.language):
                 continue  # "Кривушинского сельского поселения": part of a place's or body's name
+            if (
+                text[start - 1 : start] in _NAME_OPENING_MARKS
+                and text[m.end() : m.end() + 1] in _NAME_CLOSING_MARKS
+            ):
+                continue  # 'гостиницы "Прибой"': a name in quote marks is a body's or a thing's
             role = self._cyr_role_before(start)
             sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
             if (
@@ -1065,6 +1079,12 @@ class SpeakerIndex:
             key = (norms[1], norms[2], norms[0]) if surname_first else tuple(norms)
             ent = self._match_person(key)
             oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in _clause_tail(prev[-4:]))
+            if oblique and not in_quote:
+                # "Заместитель министра Е. В. Орлова сообщила": a past verb agreeing with the
+                # name in the nominative makes the name its subject, whatever word precedes it.
+                subject_gender = self._cyr_verb_gender(start, m.end())
+                if subject_gender and may_be_nominative_name(tuple(tokens), self.language, subject_gender):
+                    oblique = False
             morph = nominative_name(tuple(tokens), self.language, oblique)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
@@ -1081,13 +1101,16 @@ class SpeakerIndex:
             ):
                 ent.role = role
             first = norms[0] if len(norms) > 1 else ""
+            agrees = None if oblique or in_quote else self._cyr_verb_gender(start, m.end())
             if morph and morph[1]:
-                ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + (2 if morph[2] else 1)
+                # "М. І. Ковальчук пояснила": a surname either a man or a woman may bear reads
+                # as a man's only as the likelier guess; the verb beside it tells, so no vote.
+                if morph[2] or not agrees:
+                    ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + (2 if morph[2] else 1)
             elif first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
                 ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
-            agrees = None if oblique or in_quote else self._cyr_verb_gender(start, m.end())
             if agrees:
                 ent.gender_votes[agrees] = ent.gender_votes.get(agrees, 0) + 1
             self.mentions.append(Mention(start, m.end(), ent, in_quote))
@@ -1505,27 +1528,24 @@ class SpeakerIndex:
         # "The minister also said she ...", "... The deputy minister smiled. '...,' she said",
         # "Міністерка відповіла ...": the holder of the role a sentence of this paragraph opens
         # with, the latest first.
-        pattern = _CYR_DEFINITE_ROLE if self.cyrillic else _DEFINITE_ROLE
-        for opening in reversed(list(pattern.finditer(self.text, para, pos))):
-            if (
-                opening.start() > para
-                and self.text[opening.start() - 2 : opening.start()] not in _SENTENCE_GAPS
-            ):
-                continue
-            noun = opening.group(1).lower()
-            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS:
-                continue
-            ent = self.by_role_noun(noun, opening.start())
-            if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
-                return ent
+        holder = self.role_opener(para, pos, gender)
+        if holder is not None:
+            return holder
         persons = self._persons_in(para, pos, exclude)
         if not persons and pos - para <= 2:
             # The quote opens its paragraph ("¶ «Старий закінчився», — пояснює вона."): the
             # paragraph before says whom it is about.
-            before = self.text.rfind("\n", 0, max(para - 1, 0))
-            before = before + 1 if before >= 0 else 0
-            if para - before <= _SALIENCE_SPAN:
-                opener = self._opener(before, self._persons_in(before, para, exclude))
+            # Past the blank lines between paragraphs; English keeps reading the line right
+            # before (on ggt-quotes, features quote people the paragraph before never names).
+            end = len(self.text[:para].rstrip()) if self.cyrillic else max(para - 1, 0)
+            before = self.text.rfind("\n", 0, end) + 1
+            if end - before <= _SALIENCE_SPAN:
+                # "... Міський голова, який вийшов до журналістів, підтвердив ...¶ «...», —
+                # додав він.": a role opening that paragraph's latest sentence, else its opener.
+                holder = self.role_opener(before, end, gender)
+                if holder is not None:
+                    return holder
+                opener = self._opener(before, self._persons_in(before, end, exclude))
                 if opener is not None and opener.entity.gender in (gender, None):
                     return opener.entity
             return None
@@ -1542,6 +1562,42 @@ class SpeakerIndex:
         unknown = {m.entity.name: m.entity for m in persons if m.entity.gender is None}
         if len(unknown) == 1 and len(persons) == sum(1 for m in persons if m.entity.gender is None):
             return next(iter(unknown.values()))
+        return None
+
+    def role_opener(self, para: int, pos: int, gender: str | None) -> Entity | None:
+        """Who holds the role that opens the latest sentence of ``[para, pos)`` to open with one
+        ("Міністерка відповіла ...", "Після сесії голова ради ..."), when their gender fits
+        ``gender``; else ``None``. A sentence's subject is the likeliest "she" or "he" after it."""
+        text = self.text
+        pattern = _CYR_DEFINITE_ROLE if self.cyrillic else _DEFINITE_ROLE
+        openings = [(o.start(), o.group(1).lower()) for o in pattern.finditer(text, para, pos)]
+        if self.cyrillic:
+            # "После голосования глава города ответил ...": a role in the nominative after a
+            # fronted preposition and its noun still opens the sentence as its subject.
+            openings += [
+                (o.start(), o.group(2))
+                for o in _CYR_FRONTED_ROLE.finditer(text, para, pos)
+                if o.group(2) in lx.CYR_ROLE_WORDS
+                and is_function_word(o.group(1).lower(), self.language)
+                and is_nominative(o.group(2), self.language)
+            ]
+            # "Міський голова, який ...": an adjective before the role.
+            openings += [
+                (o.start(), o.group(2))
+                for o in _CYR_ADJECTIVE_ROLE.finditer(text, para, pos)
+                if o.group(2) in lx.CYR_ROLE_WORDS
+                and is_adjective(o.group(1).lower(), self.language)
+                and is_nominative(o.group(2), self.language)
+            ]
+            openings.sort()
+        for start, noun in reversed(openings):
+            if start > para and text[start - 2 : start] not in _SENTENCE_GAPS:
+                continue
+            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS:
+                continue
+            ent = self.by_role_noun(noun, start)
+            if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
+                return ent
         return None
 
     def _persons_in(self, start: int, end: int, exclude: tuple[int, int] | None) -> list[Mention]:
@@ -1570,8 +1626,23 @@ class SpeakerIndex:
                 return None
             if "," in lead and not lead.rstrip().endswith(","):
                 return None
+            if self.cyrillic and self._oblique_mention(first):
+                return None  # "По мнению Орловой, ...": a name in another case is not the subject
             return first
         return None
+
+    def _oblique_mention(self, men: Mention) -> bool:
+        """Is the name at ``men`` written in a case other than the nominative ("Орловой",
+        "Соломиной" of Людмила Соломина)? The dictionary tells for names it knows; for others,
+        a word that differs from the person's name in the nominative does."""
+        words = tuple(self.text[men.start : men.end].split())
+        if not may_be_nominative_name(words, self.language, None):
+            return True
+        ent = men.entity
+        if ent.name_from_oblique:
+            return False  # the name itself may be in the case the text first gave it
+        own = {w.lower() for w in ent.name.split()}
+        return any(w.lower() not in own for w in words)
 
     def body_subject(self, pos: int) -> Entity | None:
         """ "Upland Water ... said it had not ... «...», the company said": the name that opens
@@ -1599,6 +1670,10 @@ class SpeakerIndex:
     def named_before(self, ent: Entity, pos: int) -> bool:
         """Is ``ent`` mentioned before ``pos`` (outside quotations)?"""
         return any(m.entity is ent and m.end <= pos and not m.in_quote for m in self._before(pos))
+
+    def mentions_before(self, pos: int) -> list[Mention]:
+        """Mentions that start before ``pos``, in text order."""
+        return self._before(pos)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         lo = bisect.bisect_left(self._starts, start - 120)
