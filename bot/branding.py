@@ -5,16 +5,19 @@ a move to another channel).
 
 A new ``/subscribe ... webhook:true`` always makes a fresh webhook and then deletes the one
 before it: the old one may have been deleted already (that is how a subscription paused for
-a lost webhook resumes), and asking Discord first would cost the same request.
+a lost webhook resumes), and asking Discord first would cost the same request. Webhooks of
+ours left in the channel by a make that a crash interrupted are deleted first
+(``bot.delivery.webhooks.delete_orphans``).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import NoReturn, Protocol
 
 from bot.delivery.sender import ChannelGone, DeliveryError, NoAccess
-from bot.delivery.webhooks import TooManyWebhooks
+from bot.delivery.webhooks import TooManyWebhooks, delete_orphans
 from bot.errors import UserFacingError
 from bot.i18n import N_, Message
 from bot.models import ChannelWebhook, Secret
@@ -24,11 +27,13 @@ log = logging.getLogger(__name__)
 
 
 class WebhookMaker(Protocol):
-    """The Discord calls this needs (``bot.delivery.webhooks.WebhookApi``'s first two)."""
+    """The Discord calls this needs (``bot.delivery.webhooks.WebhookApi``'s first three)."""
 
     async def create_webhook(self, channel_id: int, *, name: str) -> tuple[int, str]: ...
 
     async def delete_webhook(self, webhook_id: int) -> None: ...
+
+    async def own_webhooks(self, channel_id: int) -> list[tuple[int, datetime]]: ...
 
 
 class WebhookRows(Protocol):
@@ -71,6 +76,10 @@ class Branding:
         a ``UserFacingError`` saying what stopped Discord."""
         cleaned = clean_name(name)
         channel = f"<#{channel_id}>"
+        recorded = await self._storage.get_webhook(channel_id)
+        await delete_orphans(
+            self._api, channel_id, keep=recorded.webhook_id if recorded else None, now=datetime.now(UTC)
+        )
         try:
             webhook_id, token = await self._api.create_webhook(channel_id, name=cleaned)
         except NoAccess as exc:

@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 UNKNOWN_WEBHOOK = 10015
 MAX_WEBHOOKS = 30007  # the channel holds as many webhooks as Discord allows
+INCOMING = 1  # a webhook's type: made to post (2: Channel Following, 3: an application's)
 HISTORY_PAGE = 100  # messages per GET /channels/{id}/messages (Discord's most)
 HISTORY_PAGES = 10  # pages looked through when reconciling: a channel's last 1,000 messages
 
@@ -62,6 +63,17 @@ class DiscordWebhooks:
         except WebhookGone:
             return  # deleted already
         log.info("deleted webhook %s", webhook_id)
+
+    async def own_webhooks(self, channel_id: int) -> list[tuple[int, datetime]]:
+        """The channel's incoming webhooks this application made (type 1, our application
+        id), with when each was made, from its snowflake."""
+        listed = await self._call(self._client.http.channel_webhooks(channel_id))
+        mine = str(self._client.application_id)
+        return [
+            (int(w["id"]), discord.utils.snowflake_time(int(w["id"])))
+            for w in listed
+            if w.get("type") == INCOMING and w.get("application_id") == mine
+        ]
 
     def _webhook(self, hook: ChannelWebhook) -> discord.Webhook:
         return discord.Webhook.partial(hook.webhook_id, hook.token.reveal(), client=self._client)

@@ -9,11 +9,13 @@ import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import discord
 import pytest
 
 from tests.conftest import BotWorld
 from tests.fakediscord import model
 from tests.fakediscord.model import Channel
+from tests.fakediscord.webhooks import Webhook
 from tests.helpers import add_via_modal
 
 AVATAR = "https://example.org/desk.png"
@@ -313,3 +315,35 @@ async def test_a_correction_of_a_post_by_a_since_deleted_webhook_is_reported_not
             (channel.id, post.id),
         )
     assert retracted is None  # still known as posted: a later correction may reach it
+
+
+async def test_a_webhook_left_by_an_interrupted_make_is_deleted_before_another_is_made(bot_world: BotWorld):
+    """A crash between Discord making a webhook and the bot recording it would leave the webhook in the
+    channel for good, one more at each such crash, until the channel holds Discord's 15 and no webhook
+    can be made there."""
+    fake = bot_world.fake
+    channel = branded_channel(bot_world)
+    hooks = fake.channel_webhooks
+
+    def ours(webhook_id: int) -> Webhook:
+        hook = Webhook(
+            webhook_id,
+            bot_world.guild.id,
+            channel.id,
+            "Briefings",
+            "tok",
+            fake.bot_user.id,
+            fake.application_id,
+        )
+        hooks.hooks[hook.id] = hook
+        return hook
+
+    left = ours(discord.utils.time_snowflake(datetime.now(UTC) - timedelta(hours=1)))
+    in_progress = ours(fake.snowflake())  # another task's make, not recorded yet: not ours to judge
+    someone_elses = hooks.add(channel)
+    reply = await subscribe(bot_world, channel, webhook=True)
+    assert reply.startswith("Subscribed"), reply
+    remaining = {h.id for h in hooks.of_channel(channel)}
+    assert left.id not in remaining
+    assert {in_progress.id, someone_elses.id} <= remaining
+    assert len(remaining) == 3  # and the new one

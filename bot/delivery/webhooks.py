@@ -10,6 +10,12 @@ Someone may delete the webhook in Discord's settings (404 Unknown Webhook). The 
 time, the route makes a new one in the channel and posts through it; the second time, or
 when the bot may no longer make one, it raises ``WebhookLost`` and the engine pauses the
 subscription with that reason.
+
+A webhook is made on Discord before it is recorded, so a crash in between leaves one the
+bot no longer knows. Before making a webhook in a channel, ``delete_orphans`` deletes the
+bot's own webhooks there that are not the recorded one and are older than
+``ORPHAN_AFTER`` (younger ones may be a make in progress in another task): a channel never
+fills up with them towards Discord's limit of 15.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import discord
@@ -28,6 +34,9 @@ from bot.models import ChannelWebhook, Secret
 log = logging.getLogger(__name__)
 
 RECREATE_LIMIT = 1  # losses after which the webhook is made again; past them, a pause
+# A webhook of ours that no record names, this old, is left from a make a crash interrupted
+# (a make records its webhook within seconds).
+ORPHAN_AFTER = timedelta(minutes=10)
 
 
 class WebhookGone(DeliveryError):  # noqa: N818 - reads better at the raise site
@@ -58,6 +67,11 @@ class WebhookApi(Protocol):
 
     async def delete_webhook(self, webhook_id: int) -> None:
         """Delete a webhook the bot made; done already when it is gone."""
+        ...
+
+    async def own_webhooks(self, channel_id: int) -> list[tuple[int, datetime]]:
+        """The incoming webhooks this application made in the channel, with when each was
+        made (from its id)."""
         ...
 
     async def execute(
@@ -93,6 +107,35 @@ class WebhookStore(Protocol):
     async def get_webhook(self, channel_id: int) -> ChannelWebhook | None: ...
 
     async def put_webhook(self, hook: ChannelWebhook) -> ChannelWebhook: ...
+
+
+class OwnWebhooks(Protocol):
+    """What ``delete_orphans`` needs (``WebhookApi`` has it)."""
+
+    async def own_webhooks(self, channel_id: int) -> list[tuple[int, datetime]]: ...
+
+    async def delete_webhook(self, webhook_id: int) -> None: ...
+
+
+async def delete_orphans(api: OwnWebhooks, channel_id: int, *, keep: int | None, now: datetime) -> int:
+    """Delete the bot's own webhooks in the channel other than ``keep`` (the recorded one)
+    made over ``ORPHAN_AFTER`` ago; how many. Best effort: a failure is logged and the
+    caller makes its webhook anyway."""
+    try:
+        orphans = [
+            webhook_id
+            for webhook_id, made in await api.own_webhooks(channel_id)
+            if webhook_id != keep and now - made >= ORPHAN_AFTER
+        ]
+        for webhook_id in orphans:
+            await api.delete_webhook(webhook_id)
+            log.info("channel %s: deleted webhook %s, left by an interrupted make", channel_id, webhook_id)
+    except DeliveryError as exc:
+        log.warning(
+            "channel %s: could not look for webhooks left by an interrupted make: %s", channel_id, exc
+        )
+        return 0
+    return len(orphans)
 
 
 class WebhookRoute:
@@ -133,6 +176,7 @@ class WebhookRoute:
             log.warning("channel %s: webhook %s deleted again", hook.channel_id, hook.webhook_id)
             raise WebhookLost(_LOST_TWICE)
         try:
+            await delete_orphans(self._api, hook.channel_id, keep=None, now=datetime.now(UTC))
             webhook_id, token = await self._api.create_webhook(hook.channel_id, name=hook.name)
         except NoAccess as exc:
             raise WebhookLost(
