@@ -347,7 +347,9 @@ class ChannelWebhooks:
             return _json(msg.to_dict(), headers=headers)
         return web.Response(status=204, headers=headers)
 
-    async def _get_message(self, request: web.Request) -> web.Response:
+    def _addressed(self, request: web.Request) -> tuple[Message, dict[str, str]] | web.Response:
+        """The webhook message a token route names, with the webhook's rate-limit headers; or
+        Discord's answer when the webhook is gone, limited, or the message unknown (10008)."""
         hook = self._hook(request)
         if isinstance(hook, web.Response):
             return hook
@@ -357,33 +359,30 @@ class ChannelWebhooks:
         msg = self._message(request, hook)
         if msg is None:
             return _error(10008, 404, "Unknown Message")
+        return msg, headers
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        found = self._addressed(request)
+        if isinstance(found, web.Response):
+            return found
+        msg, headers = found
         return _json(msg.to_dict(), headers=headers)
 
     async def _edit_message(self, request: web.Request) -> web.Response:
         from .server import FILES, PAYLOAD
 
-        hook = self._hook(request)
-        if isinstance(hook, web.Response):
-            return hook
-        headers, limited = self._limited(hook)
-        if limited is not None:
-            return limited
-        msg = self._message(request, hook)
-        if msg is None:
-            return _error(10008, 404, "Unknown Message")
+        found = self._addressed(request)
+        if isinstance(found, web.Response):
+            return found
+        msg, headers = found
         self.fake._edit(msg, request[PAYLOAD] or {}, request[FILES])
         self.fake._dispatch_message_event("MESSAGE_UPDATE", msg)
         return _json(msg.to_dict(), headers=headers)
 
     async def _delete_message(self, request: web.Request) -> web.Response:
-        hook = self._hook(request)
-        if isinstance(hook, web.Response):
-            return hook
-        headers, limited = self._limited(hook)
-        if limited is not None:
-            return limited
-        msg = self._message(request, hook)
-        if msg is None:
-            return _error(10008, 404, "Unknown Message")
+        found = self._addressed(request)
+        if isinstance(found, web.Response):
+            return found
+        msg, headers = found
         msg.deleted = True
         return web.Response(status=204, headers=headers)
