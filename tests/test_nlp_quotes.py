@@ -938,3 +938,136 @@ def test_a_name_after_a_genitive_role_word_is_the_subject_of_its_verb() -> None:
         "ru",
     )
     assert q.speaker == "Н. А. Белова"
+
+
+def test_interview_labels_with_full_stops_belong_to_the_interviewee() -> None:
+    """'Q. ... A. ...' and 'В.: ... О.: ...' answers were shown with no speaker or under the
+    label itself ("О.") as if it were a name."""
+    en = (
+        "Mirela Vantongeren, director of the Ostmark Water Board, spoke to us about the drought.\n\n"
+        "Q. Will there be a hosepipe ban?\n\n"
+        "A. Not this month. The reservoirs are lower than we like, but they are not yet at the line.\n\n"
+        "Q. And if August is dry?\n\n"
+        "A. Then we will ask everyone to water gardens only after dark, and we will say so early."
+    )
+    quotes = _quotes(en)
+    assert len(quotes) == 2
+    assert {q.speaker for q in quotes} == {"Mirela Vantongeren"}
+    ru = (
+        "На вопросы редакции ответила директор городской библиотеки Алевтина Павловна Крутикова.\n\n"
+        "В.: Зачем библиотеке ночные часы?\n\n"
+        "О.: Студентам негде готовиться к сессии. Читальный зал до полуночи решает эту задачу.\n\n"
+        "В.: Кто будет дежурить?\n\n"
+        "О.: Два сотрудника по графику, им доплатят за вечерние смены."
+    )
+    quotes = _quotes(ru, "ru")
+    assert len(quotes) == 2
+    assert {q.speaker for q in quotes} == {"Алевтина Павловна Крутикова"}
+
+
+def test_a_body_named_by_adjectives_and_a_noun_speaks_under_its_full_name() -> None:
+    """'Вишнегірська обласна екологічна інспекція' has no name in quote marks; its words
+    were shown with no speaker, and "Комісія"/"Компанія" later did not lead back to it."""
+    uk = (
+        "Озерянська обласна екологічна інспекція зобов'язала ТОВ «Липовий цукор» зупинити скиди.\n\n"
+        "«Лабораторія знайшла у воді вдесятеро більше аміаку, ніж дозволено», — йдеться в "
+        "повідомленні інспекції.\n\n"
+        "Компанія визнала, що вночі стався аварійний вилив. «Ми вже замінили засувку і платимо "
+        "за очищення русла», — повідомили в компанії."
+    )
+    first, second = _quotes(uk, "uk")
+    assert first.speaker == "Озерянська обласна екологічна інспекція"
+    assert second.speaker == "ТОВ «Липовий цукор»"
+
+
+def test_there_and_another_noun_lead_back_to_the_body_the_paragraph_speaks_of() -> None:
+    """'— заявили там' and '— зазначили в організації' after 'У спілці ...' were shown as the
+    speakers "там" and nobody."""
+    uk = (
+        "Спілка садівників Прибережжя звернулася до обласної ради.\n\n"
+        "У спілці наголошують, що полив заборонили без попередження. «Ми втратили половину "
+        "розсади за тиждень, і ніхто не відповідає на наші листи», — заявили там.\n\n"
+        "У спілці також відповіли на слова чиновників. «Графік поливу ми готові узгодити хоч "
+        "завтра, якщо нас покличуть», — зазначили в організації."
+    )
+    quotes = _quotes(uk, "uk")
+    assert [q.speaker for q in quotes] == ["Спілка садівників Прибережжя"] * 2
+
+
+def test_definite_descriptions_lead_back_to_the_body_or_person_they_name() -> None:
+    """'the club said', 'a statement from the union' and 'The association rejected ...
+    they said' were shown with no speaker or with the last body named."""
+    body = (
+        "The Marrow Bay Sailing Club has objected to the floating solar farm. The Lindon Anglers' "
+        "Forum backed the plan in a letter.\n\n"
+        'The club said the farm would take half its racing water. "We are not against solar '
+        'power, we are against losing the bay," the club said in a statement.\n\n'
+        "The Harbour Workers' Union joined the objection on Monday. \"Our members moor their "
+        'boats in that water every winter," according to a statement from the union.\n\n'
+        "Captain Ilse Varro-Dunn, harbour master and head of the port trust, was asked about the "
+        'plan. "The channel stays open whatever is built," the harbour master said.'
+    )
+    club, union, harbour = _quotes(body)
+    assert club.speaker == "Marrow Bay Sailing Club"
+    assert union.speaker == "Harbour Workers' Union"
+    assert harbour.speaker == "Ilse Varro-Dunn"
+
+
+def test_a_sentence_opened_by_a_name_outranks_an_earlier_role_opener() -> None:
+    """'The economist nodded. Osei then turned to the minister. "...," she said' gave the
+    quote to the economist."""
+    body = (
+        "Beata Ronholm, an economist at the Calder Institute, doubted the tax would work.\n\n"
+        "Marit Osei-Lund, who chairs the small landlords' group, said her members were not to "
+        'blame. The economist nodded. Osei-Lund then turned to the minister. "If you tax the '
+        'flat above a shop, you will close the shop," she said.'
+    )
+    assert _one(body).speaker == "Marit Osei-Lund"
+
+
+def test_a_place_named_like_a_person_is_no_antecedent() -> None:
+    """'a surgeon at St Brannock, said she ...' gave the quote to "St Brannock"."""
+    body = (
+        "The ministry may merge the Greyhaven and St Brannock hospitals. The merger would move "
+        "surgery to a single site at St Brannock, 27 kilometres away.\n\n"
+        "Not all surgeons oppose it. Dr. Fenna Quarrie, a surgeon at St Brannock, said she "
+        'supported the merger. "Teams '
+        'who operate twice a week get better results than teams who operate twice a month," '
+        "she said."
+    )
+    assert _one(body).speaker == "Fenna Quarrie"
+
+
+def test_patronymics_the_dictionary_lacks_and_double_surnames_keep_the_whole_name() -> None:
+    """ "Ганна Володимирівна Бондар-Кравець" was shown as "Володимирівна Бондар-Кравець", and a
+    double surname in the instrumental was not found again from its label."""
+    uk = (
+        "Про це повідомила очільниця обласного центру зайнятості Ганна Володимирівна "
+        "Бондар-Кравець. «Кожен курс ми погоджували з роботодавцями», — сказала Бондар-Кравець."
+    )
+    assert _one(uk, "uk").speaker == "Ганна Володимирівна Бондар-Кравець"
+    interview = (
+        "Ми поговорили з директором водоканалу Романом Ігоровичем Шевчуком-Ляшенком.\n\n"
+        "Питання: Скільки труб замінили?\n\n"
+        "Шевчук-Ляшенко: Десять кілометрів, і це лише початок.\n\n"
+        "Питання: Коли подорожчає вода?\n\n"
+        "Шевчук-Ляшенко: Не раніше, ніж регулятор ухвалить рішення."
+    )
+    quotes = _quotes(interview, "uk")
+    assert {q.speaker for q in quotes} == {"Роман Ігорович Шевчук-Ляшенко"}
+
+
+def test_a_name_after_a_body_and_a_verb_of_the_other_gender() -> None:
+    """A person named right after a body ("Асоціації ... Полісся Максим Зарудний") was read as
+    part of the body; "Кривошапка відповіла" was read as a man "Кривошапко"."""
+    uk = (
+        "Голова Асоціації індустріальних парків Полісся Максим Зарудний розповів про парк у "
+        "Вербівці. «Ми не чекали держави і взяли кредит на підстанцію самі», — сказав він."
+    )
+    assert _one(uk, "uk").speaker == "Максим Зарудний"
+    uk2 = (
+        "Комісію очолила депутатка О. В. Кривошапка.\n\n"
+        "Кривошапка відповіла, що комісія запросить специфікації. «Комплектація пояснює частину "
+        "різниці, але не всю», — зауважила вона."
+    )
+    assert _one(uk2, "uk").speaker == "О. В. Кривошапка"

@@ -27,6 +27,8 @@ _AMBIGUOUS = "в"  # Ukrainian "відповідь" after "П:", Russian "воп
 _LABEL = re.compile(
     r"(?P<label>Q|A|Question|Answer|П|В|О|Питання|Відповідь|Вопрос|Ответ"
     r"|(?:[A-ZА-ЯІЇЄҐЁ][\w'’.-]*\.?)(?: [A-ZА-ЯІЇЄҐЁ][\w'’.-]*\.?){0,3})\s*:\s+"
+    # "Q. Why cameras?" / "A. Because ...": a one-letter label and a full stop, not an initial.
+    r"|(?P<short>Q|A|П|В|О)\.\s+(?![A-ZА-ЯІЇЄҐЁ]\.)"
 )
 _INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповідь|Ответ)\s*:\s+")
 _DASH = re.compile(r"[—–-]\s+")
@@ -60,7 +62,13 @@ def _turns(text: str) -> list[_Turn]:
         para = text[ps:pe]
         label = _LABEL.match(para)
         if label:
-            name = label.group("label")
+            # "В.:" and "О.:" are the labels "В" and "О", not initials.
+            name = (label.group("label") or label.group("short")).removesuffix(".")
+            name = (
+                name
+                if name.casefold() in _QUESTION_WORDS | _ANSWER_WORDS | {_AMBIGUOUS}
+                else (label.group("label") or label.group("short"))
+            )
             body_start = ps + label.end()
             inline = _INLINE_ANSWER.search(text, body_start, pe)
             if inline and name.casefold() in _QUESTION_WORDS | {_AMBIGUOUS}:
@@ -115,7 +123,8 @@ def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer
     if len(questions) < _MIN_TURNS or len(answers) < _MIN_TURNS:
         return []
     index = speakers()
-    first_turn = min(t.start for t in turns)
+    first = min(t.start for t in turns)
+    first_turn = text.rfind("\n", 0, first) + 1  # its label too: "Q. Will" is no one's name
     interviewee = _interviewee(text, index, first_turn, {t.label for t in questions})
     out = []
     for t in answers:

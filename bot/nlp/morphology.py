@@ -8,6 +8,7 @@ word alone cannot ("Смирнова" is a woman in the nominative or a man in t
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -137,6 +138,11 @@ def nominative_name(
         shared = allowed if shared is None else shared & allowed
     if not shared:
         return None
+    if not oblique and len(words) == 1 and len(tokens) > 1 and not any(c == "nomn" for _, c in shared):
+        # "депутатка О. В. Кривошапка": a surname after initials where the nominative is asked
+        # for, which the dictionary knows only as another name's oblique form ("Кривошапко"):
+        # the words as written, gender untold.
+        return " ".join(tokens), None, False
     order = [c for c in _CASES if c != "nomn"] + ["nomn"] if oblique else list(_CASES)
     gender, case = min(shared, key=lambda gc: (order.index(gc[1]), gc[0] != "masc"))
     told = any("Fixd" not in p.tag.grammemes for options in parses for p in options)
@@ -226,8 +232,13 @@ def _inflect(token: str, language: str, gender: str, case: str) -> str:
 
 
 def _match_case(word: str, like: str) -> str:
-    """``word`` capitalised as ``like`` is ("гнатюк" like "Гнатюка" -> "Гнатюк")."""
-    return word.upper() if like.isupper() and len(like) > 1 else word[:1].upper() + word[1:]
+    """``word`` capitalised as ``like`` is ("гнатюк" like "Гнатюка" -> "Гнатюк", "шевчук-ляшенко"
+    like "Шевчуком-Ляшенком" -> "Шевчук-Ляшенко")."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if "-" in word and word.count("-") == like.count("-"):
+        return "-".join(_match_case(w, lk) for w, lk in zip(word.split("-"), like.split("-"), strict=True))
+    return word[:1].upper() + word[1:]
 
 
 @lru_cache(maxsize=16384)
@@ -235,6 +246,20 @@ def is_patronymic(word: str, language: str) -> bool:
     """Can the analyser read ``word`` as a patronymic ("Семёнович", "Іванівна"), known or
     guessed from its form? ("Петрович" is also a woman's surname to the Ukrainian dictionary.)"""
     return any("Patr" in p.tag.grammemes for p in _parse(word.lower(), language))
+
+
+# Endings of patronymics in Ukrainian and Russian, in the nominative ("Володимирівна",
+# "Богданович", "Ильинична"): read as one only right after a first name, as the dictionary
+# lacks some ("Володимирівна") and knows others only as surnames ("Богданович").
+_PATRONYMIC_END = re.compile(r"(?:[оеє]вич|йович|[іїо]вна|[еє]вна|ична|інічна)$")
+
+
+@lru_cache(maxsize=16384)
+def is_patronymic_after(first: str, word: str, language: str) -> bool:
+    """Is ``word``, right after ``first``, a patronymic: "Ганна Володимирівна", "Юрій Богданович"?"""
+    if is_patronymic(word, language):
+        return True
+    return is_first_name(first, language) and bool(_PATRONYMIC_END.search(word.lower()))
 
 
 @lru_cache(maxsize=16384)
@@ -322,6 +347,17 @@ def is_adverbial_participle(word: str, language: str) -> bool:
     """ "обращаясь", "відповідаючи": a verb form that opens an adverbial phrase."""
     parses = _parse(word, language)
     return bool(parses) and parses[0].tag.POS == "GRND"
+
+
+@lru_cache(maxsize=16384)
+def is_plural_present(word: str, language: str) -> bool:
+    """Is ``word`` read first as a verb in the third person plural of the present ("наголошують",
+    "отмечают")? Said with no subject, a body speaks: "— наголошують у спілці"."""
+    parses = _parse(word, language)
+    if not parses or parses[0].tag.POS != "VERB":
+        return False
+    tag = parses[0].tag
+    return bool(tag.person == "3per" and tag.number == "plur")
 
 
 @lru_cache(maxsize=16384)

@@ -28,6 +28,7 @@ from bot.nlp.morphology import (
     is_finite_third_person,
     is_function_word,
     is_person_noun,
+    is_plural_present,
     is_possible_name,
     is_verb,
     lemma,
@@ -505,7 +506,9 @@ def _dash_verb_attribution(text: str, words: list[tuple[str, int, int]], lang: _
 def _body_speaks(verb: str, lang: _Lang) -> bool:
     """ "говорится", "йдеться", or a plural speech verb with no subject ("сообщили",
     "зазначили"): said by a body, not a person."""
-    return verb in lx.CYR_IMPERSONAL_SAYS or (verb in lang.verbs and verb.endswith("ли"))
+    return verb in lx.CYR_IMPERSONAL_SAYS or (
+        verb in lang.verbs and (verb.endswith("ли") or is_plural_present(verb, lang.code))
+    )
 
 
 def _resolve_body(
@@ -524,6 +527,12 @@ def _resolve_body(
             if ent is not None:
                 return ent, 0.85
             break
+    if lemmas and lemmas[0] in lx.CYR_ORG_LEMMAS:
+        # "У спілці відповіли ... «...», — зазначили в організації": the body the paragraph
+        # speaks of, named by another noun.
+        body = _paragraph_body(index, text, attr.phrase_start, lang)
+        if body is not None:
+            return body, 0.8
     if lemmas and (lemmas[0] in lx.CYR_STATEMENT_LEMMAS or lemmas[0] in lx.CYR_ORG_LEMMAS):
         # "Асоціація ... заявила. «...», — ідеться в заяві": the body the paragraph opens with.
         opener = index.body_subject(attr.phrase_start)
@@ -535,6 +544,29 @@ def _resolve_body(
         if ent is not None:
             return ent, 0.5
     return None, 0.0
+
+
+def _paragraph_body(index: SpeakerIndex, text: str, pos: int, lang: _Lang) -> Entity | None:
+    """The body the paragraph before ``pos`` speaks of last, outside quotations: one it names
+    ("Державна інспекція ..."), or one a noun stands for ("У спілці наголошують", "інспекція
+    розмістила"), if a body named in the briefing has that noun at its head."""
+    para = text.rfind("\n", 0, pos) + 1
+    named = [m for m in index.mentions_in(para, pos) if m.entity.is_org and not m.in_quote and m.end <= pos]
+    last_named = named[-1] if named else None
+    for word in reversed(list(_CYR_NOUN.finditer(text, para, pos))):
+        if last_named is not None and word.start() < last_named.end:
+            break
+        if index.in_quote(word.start()):
+            continue
+        noun = lemma(word.group(0).lower(), lang.code)
+        if noun in lx.CYR_ORG_LEMMAS and "служб" not in noun:
+            ent = index.by_role_noun(noun, word.start(), org=True)
+            if ent is not None:
+                return ent
+    return last_named.entity if last_named is not None else None
+
+
+_CYR_NOUN = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]{4,}")
 
 
 def _subject_before(
@@ -678,6 +710,10 @@ def _resolve(
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
         return None, 0.0
+    if low_words == ["там"] and lang.code in ("uk", "ru"):
+        # "У спілці наголошують ... «...», — заявили там": the body the paragraph speaks of.
+        body = _paragraph_body(index, text, min(attr.phrase_start, quote_start), lang)
+        return body, 0.8 if body is not None else 0.0
     if low_words == ["who"]:
         # "said Yoni Freedhoff, ..., who writes about food policy": the relative clause's antecedent.
         return index.by_pronoun(attr.phrase_start, None), 0.8
@@ -686,7 +722,11 @@ def _resolve(
         and len(low_words) <= 2
         and low_words[-1] not in lx.EN_ROLE_WORDS  # "Its president, Marta Juric, said" is a person
     ):
-        body = index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(attr.phrase_start)
+        at = min(attr.phrase_start, quote_start)
+        opening = _opening_body(index, text, at) if lang.code == "en" else None
+        if opening is not None:
+            return opening, 0.8
+        body = index.body_subject(at) or index.latest_org(attr.phrase_start)
         # "it" stands for a body: a name never shown to be one ("Brodhaus", "Suncor" without
         # "Ltd" or "the company") may as well be a person the sentence is about, a guess.
         return body, 0.75 if body is None or body.is_org else _GUESS
@@ -778,6 +818,20 @@ def _resolve(
     if described is not None:
         return described, 0.8
     role_nouns = _ROLE_NOUNS
+    statement = (
+        _EN_STATEMENT_FROM.search(
+            phrase.rstrip(".,") + text[attr.phrase_end : attr.phrase_end + 60].split(".", maxsplit=1)[0]
+        )
+        if lang.code == "en" and not mentions
+        else None
+    )
+    if statement is not None:
+        # "according to a statement from the union": the body named before by that noun.
+        body = index.org_by_head(
+            statement.group("words").lower().split(), min(attr.phrase_start, quote_start)
+        )
+        if body is not None:
+            return body, 0.8
     # "a ministry spokesperson said": someone unnamed from a body, described; not the body.
     if (
         low_words[0] in ("a", "an", "one", "another")
@@ -839,6 +893,16 @@ def _resolve(
         ent = index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(attr.phrase_start)
         if ent is not None:
             return ent, 0.75
+    if low_words[0] == "the" and 2 <= len(low_words) <= 4 and not mentions and lang.code == "en":
+        # "the club said", "the tenants' association said": the body named before whose name
+        # ends in that noun; "the harbour master said": the one person introduced with those words.
+        at = min(attr.phrase_start, quote_start)
+        body = index.org_by_head(low_words[1:], at)
+        if body is not None:
+            return body, 0.8
+        person = index.introduced_as(" ".join(low_words[1:]), at)
+        if person is not None:
+            return person, 0.8
     # A definite description of someone already named: "the rookie defenceman", "the 39-year-old".
     if low_words[0] == "the" and len(low_words) <= 5 and not any(w in lx.EN_ORG_NOUNS for w in low_words):
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), None, exclude=quote_span)
@@ -996,10 +1060,36 @@ def _plural_antecedent(index: SpeakerIndex, text: str, pos: int) -> Entity | Non
     previous paragraph, if no person was named after it; a plural of people stays unnamed."""
     para = text.rfind("\n\n", 0, pos)
     lo = text.rfind("\n\n", 0, para) if para > 0 else 0
+    if not index.cyrillic:
+        body = _opening_body(index, text, pos)
+        if body is not None:
+            return body
     mentions = [m for m in index.mentions_in(max(lo, 0), pos) if m.end <= pos and not m.in_quote]
     if mentions and mentions[-1].entity.is_org:
         return mentions[-1].entity
     return None
+
+
+def _opening_body(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
+    """ "The tenants' association rejected the comparison. '...,' they said", "The authority
+    said ... '...,' it said": the body the paragraph's latest sentence to open with a definite
+    noun phrase and a verb names, by the noun its name has at its head."""
+    para = text.rfind("\n", 0, pos) + 1
+    openers = [
+        m
+        for m in _EN_BODY_OPENER.finditer(text, para, pos)
+        if m.start() == para or text[m.start() - 2 : m.start()] == ". "
+    ]
+    return index.org_by_head(openers[-1].group("words").lower().split(), pos) if openers else None
+
+
+# "a statement from the union", "the agency's statement": a body's words, by the noun it is called.
+_EN_STATEMENT_FROM = re.compile(
+    r"\b(?:an?|the|its|their) (?:\w+ )?(?:statement|release|decision|letter|report|notice) (?:from|by|of) "
+    r"the (?P<words>[a-z'’-]+(?: [a-z'’-]+)?)\s*$"
+)
+# A sentence opening with a definite noun phrase and a verb: "The tenants' association rejected".
+_EN_BODY_OPENER = re.compile(r"The (?P<words>[a-z'’-]+(?: [a-z'’-]+){0,2}?) (?:said|told|[a-z]+ed|[a-z]+s)\b")
 
 
 # Words that cannot open or close a noun phrase naming a source: "to hearing what she had to",

@@ -25,7 +25,9 @@ from bot.nlp.morphology import (
     is_nominative,
     is_one_persons_first_name,
     is_patronymic,
+    is_patronymic_after,
     is_possible_name,
+    is_verb,
     lemma,
     may_be_nominative_name,
     modifies_next_noun,
@@ -84,6 +86,16 @@ _DEFINITE_ROLE = re.compile(
 )
 _CYR_RUN = re.compile(rf"{_CYR_PART}(?: {_CYR_PART})*")
 _CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
+# A capitalised adjective, up to three lower-case words and a lower-case noun: the shape of a
+# body's name made of common words ("Вишнегірська обласна екологічна інспекція").
+_ADJECTIVE_BODY = re.compile(r"(?<![\w«\"„])[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){1,4}")
+_CYR_PREP_TAIL = re.compile(r" (?P<prep>з|із|по) (?P<words>[а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){0,3})")
+# Legal forms that open a company's name ("ТОВ «Сниводський цукор»", "АО «Рудногорский ГОК»"),
+# and the common nouns that refer back to such a company.
+_CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп кп ооо оао зао пао ао".split())
+_CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
+# First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
+_EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
 _NAMED_BODY = re.compile(r"(?P<noun>[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
@@ -226,6 +238,9 @@ def _cyr_same(a: str, b: str) -> bool:
     """Two Cyrillic name tokens are the same word in different grammatical cases."""
     if a == b:
         return True
+    if "-" in a and a.count("-") == b.count("-"):
+        # "Шевчуком-Ляшенком" and "Шевчук-Ляшенко": each part of a double surname declines.
+        return all(_cyr_same(x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
     if min(len(a), len(b)) < 4:
         # "Гук" and "Гука", "Гуком": a short surname and its ending.
         short, long = sorted((a, b), key=len)
@@ -388,12 +403,24 @@ _RunPart = tuple[int, int, list[str], "_ParsedRun | None"]
 _RUN_CACHE: dict[str, list[_RunPart]] = {}
 
 
+def _nominative_head(tokens: list[str], language: str) -> list[str]:
+    """A body's name with its first word, the noun naming the body, in the nominative:
+    "Профсоюза работников транспорта" -> "Профсоюз работников транспорта"."""
+    if not tokens:
+        return tokens
+    head = tokens[0].lower()
+    if tokens[0].isupper() or is_nominative(head, language) or lemma(head, language) not in lx.CYR_ORG_LEMMAS:
+        return tokens
+    base = lemma(head, language)
+    return [base[:1].upper() + base[1:] if tokens[0][:1].isupper() else base, *tokens[1:]]
+
+
 def _full_name_with_patronymic(tokens: list[str], language: str) -> bool:
     """First name, patronymic and surname, as the analyser reads the first two words."""
     return (
         len(tokens) == 3
         and language in ("uk", "ru")
-        and is_patronymic(tokens[1], language)
+        and is_patronymic_after(tokens[0], tokens[1], language)
         and is_first_name(tokens[0], language)
     )
 
@@ -404,7 +431,7 @@ def _surname_first(tokens: list[str], language: str) -> bool:
     a word that may be a surname (not a place: "Заречинска Антон Валерьевич")."""
     return (
         len(tokens) == 3
-        and is_patronymic(tokens[2], language)
+        and is_patronymic_after(tokens[1], tokens[2], language)
         and is_first_name(tokens[1], language)
         and not is_one_persons_first_name(tokens[0], language)  # "Тарасов" is one only in the plural
         and is_possible_name(tokens[0], language)
@@ -706,6 +733,10 @@ class SpeakerIndex:
         i = bisect.bisect_right(self._quote_starts, pos) - 1
         return i >= 0 and pos < self._quoted[i][1]
 
+    def in_quote(self, pos: int) -> bool:
+        """Is ``pos`` inside a quotation?"""
+        return self._in_quote(pos)
+
     def _scan_english(self) -> None:
         """Feed every capitalised run to ``_add_english_run``, split at sentence-final dots."""
         quoted = self._quoted
@@ -794,11 +825,16 @@ class SpeakerIndex:
         ):
             return  # a lone capitalised word we cannot tell from a place
         speaks = self._speaks(end, start)
-        if ent is None:
-            if not role and not parsed.honor and not parsed.known_first and self._after_place_prep(start):
+        if ent is None and not role and not parsed.honor and not parsed.known_first:
+            # "went to Carys Mbatha, a tenant organiser": a role after the name makes it a person's.
+            described = self._role_after(end) is not None
+            if not described and self._after_place_prep(start):
                 return  # "a shelter in Port Alva": a place, not a person ("to Brian Hemming" is one)
-            if not role and not parsed.honor and not parsed.known_first and self._after_the(start):
+            if not described and self._after_the(start):
                 return  # "the National Statistician", "the Tide Reckoner": a title, not a person
+            if len(key) > 1 and key[0] in _EN_PLACE_OPENERS:
+                return  # "the Greyhaven and St Brannock hospitals", "Port Alva": a place
+        if ent is None:
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
             self._by_surname.setdefault(key[-1], []).append(ent)
@@ -982,16 +1018,21 @@ class SpeakerIndex:
     def _scan_cyrillic(self) -> None:
         text = self.text
         covered = 0  # end of the last organisation's name: its words are not names of their own
-        bodies = self._named_bodies()
+        bodies = sorted([*self._named_bodies(), *self._adjective_bodies()], key=lambda b: b[0])
         for m in _CYR_RUN.finditer(text):
             while bodies and bodies[0][0] <= m.start():
                 b_start, b_end, body = bodies.pop(0)
                 self.mentions.append(Mention(b_start, b_end, body, self._in_quote(b_start)))
                 covered = max(covered, b_end)
-            if m.start() < covered:
-                continue
             tokens = m.group(0).split()
             start = m.start()
+            if start < covered:
+                # "Асоціації індустріальних парків Полісся Максим Зарудний": the words past the
+                # body's name are a name of their own.
+                rest = text[covered : m.end()].strip()
+                if not rest or text[covered : covered + 1] not in (" ", ""):
+                    continue
+                start, tokens = m.end() - len(rest), rest.split()
             # Initials start the name: what comes before them is a role or a place.
             initial_at = next((i for i, t in enumerate(tokens) if _INITIAL.fullmatch(t)), None)
             if initial_at is not None and initial_at < len(tokens) - 1:
@@ -1050,7 +1091,7 @@ class SpeakerIndex:
                 or (len(tokens) == 1 and len(tokens[0]) > 1 and tokens[0].isupper())  # ТОВ, КП, МВС
             ):
                 tail = self._cyr_org_tail(m.end())
-                name = " ".join(tokens) + tail
+                name = " ".join(_nominative_head(tokens, self.language)) + tail
                 covered = m.end() + len(tail)
                 ent = self._find_org(name) or (self._org_short_form(norms[0]) if name == tokens[0] else None)
                 if ent is None:
@@ -1059,8 +1100,12 @@ class SpeakerIndex:
                 self.mentions.append(Mention(start, covered, ent, in_quote))
                 continue
 
-            if len(tokens) == 1 and modifies_next_noun(text[m.end() : m.end() + 40], self.language):
-                continue  # "Кривушинского сельского поселения": part of a place's or body's name
+            if (len(tokens) == 1 or is_adjective(norms[-1], self.language)) and modifies_next_noun(
+                text[m.end() : m.end() + 40], self.language
+            ):
+                # "Кривушинского сельского поселения", "в селе Кривцово Ольховского района": part
+                # of a place's or body's name
+                continue
             if (
                 text[start - 1 : start] in _NAME_OPENING_MARKS
                 and text[m.end() : m.end() + 1] in _NAME_CLOSING_MARKS
@@ -1105,7 +1150,9 @@ class SpeakerIndex:
             if morph and morph[1]:
                 # "М. І. Ковальчук пояснила": a surname either a man or a woman may bear reads
                 # as a man's only as the likelier guess; the verb beside it tells, so no vote.
-                if morph[2] or not agrees:
+                # "Кривошапка відповіла": a verb of the other gender says the dictionary's only
+                # reading ("Кривошапко"'s genitive) is not this name's.
+                if (morph[2] or not agrees) and agrees in (None, morph[1]):
                     ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + (2 if morph[2] else 1)
             elif first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
                 ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
@@ -1192,6 +1239,56 @@ class SpeakerIndex:
         verbs = lx.UK_SPEECH_VERBS if self.language == "uk" else lx.RU_SPEECH_VERBS
         return bool(words) and words[0].strip(",.:").lower() in verbs
 
+    def _adjective_bodies(self) -> list[tuple[int, int, Entity]]:
+        """Bodies named by adjectives and a common noun, with no name of their own in quote
+        marks: "Вишнегірська обласна екологічна інспекція", "Областное управление по защите прав
+        потребителей", "Національна комісія з регулювання комунальних послуг" (a capitalised
+        adjective, lower-case ones, a noun the analyser knows as a body's in the nominative,
+        and the genitive or "з"/"по" words that complete it)."""
+        out: list[tuple[int, int, Entity]] = []
+        lang = self.language
+        for m in _ADJECTIVE_BODY.finditer(self.text):
+            words = m.group(0).split()
+            at = next((i for i, w in enumerate(words) if i and not is_adjective(w.lower(), lang)), 0)
+            noun = words[at]
+            if not at or lemma(noun, lang) not in lx.CYR_ORG_LEMMAS or "служб" in noun:
+                continue
+            if not is_nominative(noun, lang) or not all(is_nominative(w.lower(), lang) for w in words[:at]):
+                continue
+            head = " ".join(words[: at + 1])
+            after = m.start() + len(head)
+            if self.text[after : after + 2] in (" «", ' "', " „"):
+                continue  # "Пригородная компания «Северогорский экспресс»": a named body
+            tail = self._cyr_org_tail(after)
+            tail += self._cyr_org_prep_tail(after + len(tail))
+            before = self.text[max(0, m.start() - 3) : m.start()].rstrip(' «"„')
+            opens_sentence = not before or before[-1] in ".!?\n—–:"
+            if opens_sentence and at < 2 and not tail:
+                continue  # "Нова компанія вийде на ринок": an adjective opening a sentence
+            name = head + tail
+            ent = self._find_org(name)
+            if ent is None:
+                ent = Entity(name=name, is_org=True, tokens=tuple(w.lower() for w in name.split()))
+                self.entities.append(ent)
+            out.append((m.start(), m.start() + len(name), ent))
+        return out
+
+    def _cyr_org_prep_tail(self, end: int) -> str:
+        """ "з регулювання комунальних послуг", "по защите прав потребителей": what the body is
+        for, after "з" or "по", in words that are no verb and no name, up to punctuation."""
+        m = _CYR_PREP_TAIL.match(self.text, end)
+        if m is None:
+            return ""
+        kept: list[str] = []
+        for word in m.group("words").split():
+            low = word.lower()
+            if low in _CYR_STOP or low in _CYR_VERBS or is_verb(low, self.language):
+                break
+            if kept and not is_genitive(low, self.language):
+                break
+            kept.append(word)
+        return f" {m.group('prep')} " + " ".join(kept) if kept else ""
+
     def _cyr_org_tail(self, end: int) -> str:
         """Genitive words and a name in quote marks that complete an organisation's name
         ("Міністерство охорони здоров'я", "Ассоциация автоперевозчиков Ольховецкой области",
@@ -1216,6 +1313,21 @@ class SpeakerIndex:
                 break
             bare = m.group(0)
             low = bare.lower()
+            if low in ("і", "и", "та") and kept and not kept[-1][:1].isupper():
+                # "Министерство природных ресурсов и экологии Ветлужского края": a second field
+                # of the same body, in the genitive like the first.
+                field = _CYR_WORD.match(text, m.end() + 1)
+                if (
+                    text[m.end() : m.end() + 1] == " "
+                    and field is not None
+                    and field.group(0).islower()
+                    and is_genitive(field.group(0), self.language)
+                    and not is_nominative(field.group(0), self.language)
+                ):
+                    kept += [bare, field.group(0)]
+                    pos = field.end()
+                    continue
+                break
             if low in ("і", "и", "та") and kept and kept[-1][:1].isupper():
                 # "Асоціація водоканалів Заплавщини і Лісовщини": two places the body spans.
                 place = _CYR_WORD.match(text, m.end() + 1)
@@ -1230,8 +1342,10 @@ class SpeakerIndex:
                     continue
                 break
             # A word in another case starts something else: a verb, or a person's name after
-            # the body's ("Комісія Іван Петренко").
+            # the body's ("Комісія Іван Петренко", "Асоціації ... Полісся Максим Зарудний").
             if low in _CYR_STOP or low in _CYR_VERBS or not is_genitive(low, self.language):
+                break
+            if bare[:1].isupper() and is_first_name(low, self.language):
                 break
             kept.append(bare)
             pos = m.end()
@@ -1265,16 +1379,23 @@ class SpeakerIndex:
     # --- lookups -------------------------------------------------------------------------------
 
     def _org_short_form(self, word: str) -> Entity | None:
-        """ "Ассоциация" after "Ассоциация автоперевозчиков Ольховецкой области": the body named
-        in full before whose first word it is, in any case ("Асоціації", "Комісія")."""
+        """ "Ассоциация" after "Ассоциация автоперевозчиков Ольховецкой области", "Комісія" after
+        "Національна комісія з регулювання ...": the body last named in full whose head noun the
+        word is, in any case ("Асоціації", "Комісія"); "Компанія" or "Предприятие" after "ТОВ
+        «Сниводський цукор»": the company last named by its legal form."""
         base = lemma(word, self.language)
-        for ent in reversed(self.entities):
-            if (
-                ent.is_org
-                and len(ent.tokens)
-                and " " in ent.name
-                and lemma(ent.tokens[0], self.language) == base
-            ):
+        company = base in _CYR_COMPANY_NOUNS
+        seen: set[int] = set()
+        for men in reversed(self.mentions):
+            ent = men.entity
+            if not ent.is_org or " " not in ent.name or id(ent) in seen:
+                continue
+            seen.add(id(ent))
+            words = ent.name.lower().split()
+            head = next((b for w in words[:4] if (b := lemma(w, self.language)) in lx.CYR_ORG_LEMMAS), None)
+            if head == base:
+                return ent
+            if company and words[0] in _CYR_LEGAL_FORMS:
                 return ent
         return None
 
@@ -1528,10 +1649,17 @@ class SpeakerIndex:
         # "The minister also said she ...", "... The deputy minister smiled. '...,' she said",
         # "Міністерка відповіла ...": the holder of the role a sentence of this paragraph opens
         # with, the latest first.
-        holder = self.role_opener(para, pos, gender)
-        if holder is not None:
-            return holder
         persons = self._persons_in(para, pos, exclude)
+        opening = self._role_opening(para, pos, gender)
+        if opening is not None:
+            # "The economist nodded. Osei-Lindahl then turned to the minister. '...,' she said":
+            # a sentence opened by a name after the role's is the later subject.
+            later = [
+                m
+                for m in persons
+                if m.subject and m.start > opening[1] and m.entity.gender in (gender, None) and gender
+            ]
+            return later[-1].entity if later else opening[0]
         if not persons and pos - para <= 2:
             # The quote opens its paragraph ("¶ «Старий закінчився», — пояснює вона."): the
             # paragraph before says whom it is about.
@@ -1568,6 +1696,11 @@ class SpeakerIndex:
         """Who holds the role that opens the latest sentence of ``[para, pos)`` to open with one
         ("Міністерка відповіла ...", "Після сесії голова ради ..."), when their gender fits
         ``gender``; else ``None``. A sentence's subject is the likeliest "she" or "he" after it."""
+        opening = self._role_opening(para, pos, gender)
+        return opening[0] if opening is not None else None
+
+    def _role_opening(self, para: int, pos: int, gender: str | None) -> tuple[Entity, int] | None:
+        """``role_opener`` with where the sentence it opens starts."""
         text = self.text
         pattern = _CYR_DEFINITE_ROLE if self.cyrillic else _DEFINITE_ROLE
         openings = [(o.start(), o.group(1).lower()) for o in pattern.finditer(text, para, pos)]
@@ -1597,7 +1730,7 @@ class SpeakerIndex:
                 continue
             ent = self.by_role_noun(noun, start)
             if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
-                return ent
+                return ent, start
         return None
 
     def _persons_in(self, start: int, end: int, exclude: tuple[int, int] | None) -> list[Mention]:
@@ -1883,6 +2016,44 @@ class SpeakerIndex:
                 and all(e is not ent for e in found)
                 and noun in self._descriptors(men)
             ):
+                found.append(ent)
+        return found[0] if len(found) == 1 else None
+
+    def org_by_head(self, words: list[str], pos: int) -> Entity | None:
+        """ "the club", "the tenants' association": the body named last before ``pos`` whose name
+        ends in the last of ``words`` and holds the others ("Harbour Tenants' Association"),
+        or, failing that, named first after ``pos``."""
+        if not words:
+            return None
+        head = words[-1].rstrip("s") if len(words[-1]) > 3 else words[-1]
+        k = bisect.bisect_left(self._starts, pos)
+        for men in [*reversed(self.mentions[:k]), *self.mentions[k:]]:
+            ent = men.entity
+            if not ent.is_org or men.in_quote:
+                continue
+            name = [w.strip(",.").lower() for w in ent.name.split()]
+            if "of" in name[1:]:
+                name = name[: name.index("of", 1)]  # "Environmental Protection Agency of the ..."
+            if name and name[-1].rstrip("s") == head and all(w in name for w in words[:-1]):
+                return ent
+        return None
+
+    def introduced_as(self, phrase: str, pos: int) -> Entity | None:
+        """ "the harbour master": the one person named before ``pos`` whose introduction, the
+        words beside a mention up to the sentence's end ("Captain Emrys Dalgleish-Barr, harbour
+        master and chief executive of ..."), has ``phrase``; ``None`` when nobody, or more than
+        one person, does."""
+        found: list[Entity] = []
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+        for men in self._before(pos):
+            ent = men.entity
+            if men.in_quote or ent.is_org or any(e is ent for e in found):
+                continue
+            lo = max(self.text.rfind(". ", 0, men.start), self.text.rfind("\n", 0, men.start), men.start - 80)
+            hi = self.text.find(". ", men.end)
+            hi = men.end + 120 if hi < 0 else min(hi, men.end + 120)
+            around = (self.text[max(lo, 0) : men.start] + " " + self.text[men.end : hi]).lower()
+            if pattern.search(around) or (ent.role and pattern.search(ent.role.lower())):
                 found.append(ent)
         return found[0] if len(found) == 1 else None
 
