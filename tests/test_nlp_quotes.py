@@ -1071,3 +1071,32 @@ def test_a_name_after_a_body_and_a_verb_of_the_other_gender() -> None:
         "різниці, але не всю», — зауважила вона."
     )
     assert _one(uk2, "uk").speaker == "О. В. Кривошапка"
+
+
+def test_an_official_and_a_role_with_the_name_after_it() -> None:
+    """'— сказала чиновница' after an official the paragraph introduced, and '— рассказала
+    руководитель проекта, эколог центра ... Ирина Маслова' were shown with no name."""
+    ru = (
+        "Глава Лесногорского района Людмила Петровна Осокина возразила, что денег на жильё нет. "
+        "«Весь бюджет района — триста миллионов, и половина уходит на дороги», — сказала чиновница."
+    )
+    assert _one(ru, "ru").speaker == "Людмила Петровна Осокина"
+    ru2 = (
+        "Пункт приёма вторсырья откроется в декабре.\n\n"
+        "«За каждую бутылку человек получит баллы на проезд в автобусе», — рассказала руководитель "
+        "проекта, эколог центра «Чистый берег» Ирина Олеговна Маслова."
+    )
+    assert _one(ru2, "ru").speaker == "Ирина Олеговна Маслова"
+
+
+def test_a_quote_after_a_sentence_about_its_speaker() -> None:
+    """'Ostrander shrugs. "..."' after a paragraph in which someone else spoke was given to
+    that other person."""
+    body = (
+        "Callum Ostrander has kept watch on the estuary for eleven winters.\n\n"
+        "By five the shift is over. Hugo Feltham waits in the car park with a flask. The "
+        "authority has been promised two cameras, he tells his inspector, not the four it asked "
+        "for.\n\n"
+        'Ostrander shrugs. "Two is better than none. The eels will still be here tomorrow."'
+    )
+    assert _one(body).speaker == "Callum Ostrander"

@@ -412,6 +412,15 @@ CYR_MALE_FIRST = frozenset(
     """.split()
 )
 
+# Nouns that call someone an official without saying which office ("— сказала чиновница",
+# "— наголосив посадовець"): any person the paragraph introduced with a role may be meant.
+CYR_OFFICIAL_NOUNS = frozenset(
+    """
+    чиновник чиновница чиновнику посадовець посадовиця урядовець урядовиця функціонер
+    функционер функционерка службовець службовиця
+    """.split()
+)
+
 # Dictionary forms (as the morphological analyser gives them) of nouns naming a body that
 # speaks: "— сообщили в компании", "— йдеться в заяві спілки".
 CYR_ORG_LEMMAS = frozenset(

@@ -546,6 +546,24 @@ def _resolve_body(
     return None, 0.0
 
 
+def _name_closing_phrase(index: SpeakerIndex, text: str, end: int) -> Entity | None:
+    """The person named at the end of the appositions that go on after ``end`` to the
+    sentence's end (", эколог центра «Чистый берег» Ирина Олеговна Маслова.")."""
+    if text[end : end + 1] != ",":
+        return None
+    stop = len(text)
+    for mark in (".", "\n"):
+        at = text.find(mark, end + 1, end + 160)
+        if at >= 0:
+            stop = min(stop, at)
+    if stop == len(text):
+        return None
+    persons = [m for m in index.mentions_in(end, stop) if not m.entity.is_org and not m.in_quote]
+    if len(persons) != 1 or text[persons[0].end : stop].strip():
+        return None
+    return persons[0].entity
+
+
 def _paragraph_body(index: SpeakerIndex, text: str, pos: int, lang: _Lang) -> Entity | None:
     """The body the paragraph before ``pos`` speaks of last, outside quotations: one it names
     ("Державна інспекція ..."), or one a noun stands for ("У спілці наголошують", "інспекція
@@ -666,6 +684,46 @@ def _opens_a_clause(word: str, language: str) -> bool:
 def _after_role_noun(text: str, start: int) -> bool:
     before = text[max(0, start - 20) : start].split()
     return bool(before) and before[-1] in lx.EN_ROLE_NOUNS
+
+
+def _led_by_subject(index: SpeakerIndex, text: str, para: int, pos: int) -> Entity | None:
+    """The person the sentence right before ``pos`` opens with, when that sentence is in the
+    same paragraph and nothing but the quote follows it: "He then turned to ...", "Opening his
+    speech, the minister described ...", "Lamb, who watched from the gallery, said ...". ``None``
+    for a sentence opened by anything else."""
+    if text[:pos].rstrip()[-1:] not in ".:":
+        return None
+    end = len(text[:pos].rstrip()) - 1
+    lo = para
+    dot = text.rfind(". ", para, end)
+    while dot >= 0:
+        if _is_boundary(text, dot, dot + 2, "en"):
+            lo = dot + 2
+            break
+        dot = text.rfind(". ", para, dot)
+    sentence = text[lo:end]
+    if any(mark in sentence for mark in '"“”'):
+        return None  # a sentence with its own quotation has its own attribution
+    opening = _EN_LEADING_CLAUSE.match(sentence)
+    at = lo + (opening.end() if opening else 0)
+    words = text[at:end].split(None, 2)
+    if not words:
+        return None
+    head = words[0].lower()
+    if head in ("he", "she"):
+        gender = "m" if head == "he" else "f"
+        return index.paragraph_antecedent(at, gender) or index.by_pronoun(at, gender)
+    men = next((m for m in index.mentions_in(at, end) if not m.in_quote), None)
+    if men is not None and men.start == at:
+        return None if men.entity.is_org else men.entity
+    if head == "the" and len(words) > 1:
+        return index.role_opener(at, end, None)
+    return None
+
+
+# "Opening his speech, ", "Speaking on Tuesday, ", "Asked about the budget, ": a clause
+# before the sentence's subject.
+_EN_LEADING_CLAUSE = re.compile(r"(?:[A-Z][a-z]+ing|Asked|Pressed|Later|Afterwards|Then)\b[^,.]{0,60}, ")
 
 
 def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
@@ -817,6 +875,13 @@ def _resolve(
     described = _described_person(index, text, attr, lang, low_words, quote_start) if not mentions else None
     if described is not None:
         return described, 0.8
+    if len(low_words) == 1 and low_words[0] in lx.CYR_OFFICIAL_NOUNS:
+        # "Глава района Людмила Осокина возразила ... «...», — сказала чиновница": an official
+        # the paragraph speaks of, of the verb's gender, who was introduced with a role.
+        at = min(attr.phrase_start, quote_start)
+        ent = index.paragraph_antecedent(at, attr.verb_gender, exclude=quote_span)
+        if ent is not None and ent.role:
+            return ent, 0.8
     role_nouns = _ROLE_NOUNS
     statement = (
         _EN_STATEMENT_FROM.search(
@@ -850,6 +915,12 @@ def _resolve(
     # A bare or definite role ("— пояснив економіст", "the economist added") that no one named
     # holds: the most salient earlier person of the verb's gender, if their role fits the noun.
     nouns = [w for w in low_words if w in role_nouns]
+    if nouns and not mentions and lang.code in ("uk", "ru"):
+        # "— рассказала руководитель проекта, эколог центра «Чистый берег» Ирина Маслова": the
+        # name closes the appositions after the role.
+        named = _name_closing_phrase(index, text, attr.phrase_end)
+        if named is not None:
+            return named, 0.9
     if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
@@ -1370,8 +1441,17 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
             at = prev_para[0] + anaphor.start() if anaphor and prev_para else -1
             # A quote with no attribution of its own is always a reading of the context: the
             # nearer and plainer the context, the surer.
+            led = (
+                _led_by_subject(index, text, ps, first.open_at)
+                if subject is None and not whole_para and language == "en"
+                else None
+            )
             if subject is not None:
                 speaker, confidence = subject, 0.7
+            elif led is not None:
+                # "He then turned to the reconstruction work. '...'": the sentence before, in
+                # the quote's own paragraph, is about its speaker.
+                speaker, confidence = led, 0.8
             elif anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
                 gender = {"he": "m", "she": "f"}.get(anaphor.group(1).lower())
                 speaker, confidence = index.by_pronoun(at, gender), 0.7 if gender else 0.6
