@@ -918,9 +918,9 @@ def _resolve(
     if nouns and not mentions and lang.code in ("uk", "ru"):
         # "— рассказала руководитель проекта, эколог центра «Чистый берег» Ирина Маслова": the
         # name closes the appositions after the role.
-        named = _name_closing_phrase(index, text, attr.phrase_end)
-        if named is not None:
-            return named, 0.9
+        closing = _name_closing_phrase(index, text, attr.phrase_end)
+        if closing is not None:
+            return closing, 0.9
     if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
         ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
