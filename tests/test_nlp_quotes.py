@@ -1100,3 +1100,29 @@ def test_a_quote_after_a_sentence_about_its_speaker() -> None:
         'Ostrander shrugs. "Two is better than none. The eels will still be here tomorrow."'
     )
     assert _one(body).speaker == "Callum Ostrander"
+
+
+def test_a_role_naming_its_office_then_the_holder() -> None:
+    """'Deputy Minister for Public Administration Harriet Penhallow' was read as one body, so
+    'The deputy minister smiled. "...," she said' went to the other woman in the paragraph."""
+    body = (
+        "Deputy Minister for Public Administration Harriet Penhallow was more cautious. Ulla "
+        "Sandvik, sitting beside her, said the data already justified a national rollout. The "
+        'deputy minister smiled. "Ulla has her data, and I have a budget," she said.'
+    )
+    q = _one(body)
+    assert (q.speaker, q.speaker_role) == ("Harriet Penhallow", "Deputy Minister for Public Administration")
+
+
+def test_a_place_ending_like_a_valley_is_no_speaker() -> None:
+    """'whose constituency includes Corrin Vale' made "Corrin Vale" the "she" of a later quote."""
+    body = (
+        "Health Minister Orla Venn visited the maternity unit on Monday.\n\n"
+        "The opposition's health spokeswoman, Priya Hallo-Stone, whose constituency includes "
+        'Corrin Vale, accused the minister of arriving late. "The minister is reviewing a fire she '
+        'helped to start," Hallo-Stone said.\n\n'
+        "The minister rejected that. Asked about the training budget, she said the number of "
+        'places had risen this year, not fallen. "We have more midwives in training than at any '
+        'point in a decade."'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Priya Hallo-Stone", "Orla Venn"]

@@ -96,6 +96,9 @@ _CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп к�
 _CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
 _EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
+# Last words of a place's name: "Corrin Vale", "Marrow Bay" (never a surname's without a known
+# first name before it).
+_EN_PLACE_ENDERS = frozenset("vale valley bay heights falls creek harbour harbor moor".split())
 _NAMED_BODY = re.compile(r"(?P<noun>[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
@@ -550,6 +553,21 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     if first_and_word and last_org == 1:
         last_org = -1
     role_after_org = last_org >= 0 and any(n in lx.EN_ROLE_WORDS for n in norms[last_org + 1 : -1])
+    name_after = norms[last_org + 1 :]
+    if (
+        last_org > 0
+        and 2 <= len(name_after) <= 3
+        and norms[0] in lx.EN_ROLE_WORDS
+        and not any(n in lx.EN_ROLE_WORDS or n in _CONNECTORS or n in org_words for n in name_after)
+    ):
+        # "Deputy Minister for Public Administration Harriet Penhallow": a role that names its
+        # office, then the person who holds it.
+        return _ParsedRun(
+            name=_strip_possessive(" ".join(tokens[last_org + 1 :])),
+            key=tuple(name_after),
+            role=" ".join(tokens[: last_org + 1]),
+            known_first=name_after[0] in _FIRST_NAMES,
+        )
     bare = tokens[0].strip(".,'’s")
     if (last_org >= 0 and not role_after_org) or (
         len(tokens) == 1
@@ -832,8 +850,8 @@ class SpeakerIndex:
                 return  # "a shelter in Port Alva": a place, not a person ("to Brian Hemming" is one)
             if not described and self._after_the(start):
                 return  # "the National Statistician", "the Tide Reckoner": a title, not a person
-            if len(key) > 1 and key[0] in _EN_PLACE_OPENERS:
-                return  # "the Greyhaven and St Brannock hospitals", "Port Alva": a place
+            if len(key) > 1 and (key[0] in _EN_PLACE_OPENERS or key[-1] in _EN_PLACE_ENDERS):
+                return  # "the Greyhaven and St Brannock hospitals", "Corrin Vale": a place
         if ent is None:
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
@@ -1682,7 +1700,18 @@ class SpeakerIndex:
         # gender is another.
         opener = self._opener(para, persons)
         if opener is not None and opener.entity.gender in (gender, None):
-            return opener.entity
+            # "The chairman, Strand, opened by asking ... Okoro-Falk said the decision had been
+            # taken before he joined. '...,' he said": a later speaker of the pronoun's gender.
+            later = [
+                m
+                for m in persons
+                if m.speaks
+                and m.start > opener.start
+                and m.entity is not opener.entity
+                and gender
+                and m.entity.gender == gender
+            ]
+            return later[-1].entity if later else opener.entity
         agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
         if agreeing:
             salient = [m for m in agreeing if m.subject or m.speaks]
@@ -1749,7 +1778,9 @@ class SpeakerIndex:
         """The first person of a paragraph when they open it, after at most a short role
         ("Урбанист Илья Миронов в целом поддержал ...")."""
         for first in persons:
-            if self.text[first.end : first.end + 2] in ("'s", "’s"):
+            if self.text[first.end : first.end + 2] in ("'s", "’s") or self.text[
+                first.start : first.end
+            ].endswith(("'s", "’s")):
                 continue  # "Brightfield's managing director, Sophie ...": the owner opens it
             lead = self.text[para : first.start]
             # A short role, or a role set off by a comma ("The agency's senior agronomist, Lise
