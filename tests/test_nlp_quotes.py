@@ -1126,3 +1126,22 @@ def test_a_place_ending_like_a_valley_is_no_speaker() -> None:
         'point in a decade."'
     )
     assert [q.speaker for q in _quotes(body)] == ["Priya Hallo-Stone", "Orla Venn"]
+
+
+def test_a_role_of_a_body_leads_to_the_one_person_holding_it() -> None:
+    """'— додала очільниця фонду' was shown as the description "очільниця фонду" though the
+    briefing had introduced the fund's director by name; 'Ковальчук відповіла ... — запевнила
+    посадовиця' was shown with no name."""
+    uk = (
+        "Директорка благодійного фонду «Наша громада» Марина Сергіївна Климчук представила "
+        "програму грантів для малого бізнесу.\n\n"
+        "Гранти можна витратити на обладнання й оренду.\n\n"
+        "«Ми свідомо не обмежуємо галузі: це може бути пекарня чи майстерня», — додала очільниця фонду."
+    )
+    assert _one(uk, "uk").speaker == "Марина Сергіївна Климчук"
+    uk2 = (
+        "Начальниця відділу освіти М. І. Ковальчук представила новий розклад автобусів.\n\n"
+        "Ковальчук відповіла, що для таких дітей у школі організують чергування вчителя. "
+        "«Жодна дитина не чекатиме на вулиці», — запевнила посадовиця."
+    )
+    assert _one(uk2, "uk").speaker == "М. І. Ковальчук"

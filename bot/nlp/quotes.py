@@ -546,6 +546,33 @@ def _resolve_body(
     return None, 0.0
 
 
+def _role_with_body(
+    index: SpeakerIndex, low_words: list[str], pos: int, gender: str, lang: _Lang
+) -> Entity | None:
+    """The one person named before ``pos``, of ``gender``, whose role has the body ``low_words``
+    name after a person noun ("очільниця фонду" -> "директорка фонду «Відродження»")."""
+    if not is_person_noun(low_words[0], lang.code):
+        return None
+    bodies = {lemma(w, lang.code) for w in low_words[1:]} & lx.CYR_ORG_LEMMAS
+    if not bodies:
+        return None
+    found: list[Entity] = []
+    for men in index.mentions_before(pos):
+        ent = men.entity
+        if (
+            ent.is_org
+            or men.in_quote
+            or not ent.role
+            or ent.gender not in (gender, None)
+            or len(ent.tokens) < 2
+        ):
+            continue
+        role = {lemma(w, lang.code) for w in _WORD.findall(ent.role.lower())}
+        if role & bodies and all(e is not ent for e in found):
+            found.append(ent)
+    return found[0] if len(found) == 1 else None
+
+
 def _name_closing_phrase(index: SpeakerIndex, text: str, end: int) -> Entity | None:
     """The person named at the end of the appositions that go on after ``end`` to the
     sentence's end (", эколог центра «Чистый берег» Ирина Олеговна Маслова.")."""
@@ -875,12 +902,18 @@ def _resolve(
     described = _described_person(index, text, attr, lang, low_words, quote_start) if not mentions else None
     if described is not None:
         return described, 0.8
+    if 2 <= len(low_words) <= 3 and lang.code in ("uk", "ru") and not mentions and attr.verb_gender:
+        # "— додала очільниця фонду": the one person of the verb's gender whose role names
+        # that body ("директорка благодійного фонду").
+        held = _role_with_body(index, low_words, min(attr.phrase_start, quote_start), attr.verb_gender, lang)
+        if held is not None:
+            return held, 0.8
     if len(low_words) == 1 and low_words[0] in lx.CYR_OFFICIAL_NOUNS:
         # "Глава района Людмила Осокина возразила ... «...», — сказала чиновница": an official
         # the paragraph speaks of, of the verb's gender, who was introduced with a role.
         at = min(attr.phrase_start, quote_start)
         ent = index.paragraph_antecedent(at, attr.verb_gender, exclude=quote_span)
-        if ent is not None and ent.role:
+        if ent is not None and (ent.role or attr.verb_gender):
             return ent, 0.8
     role_nouns = _ROLE_NOUNS
     statement = (
