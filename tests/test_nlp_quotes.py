@@ -1145,3 +1145,38 @@ def test_a_role_of_a_body_leads_to_the_one_person_holding_it() -> None:
         "«Жодна дитина не чекатиме на вулиці», — запевнила посадовиця."
     )
     assert _one(uk2, "uk").speaker == "М. І. Ковальчук"
+
+
+def test_someone_unnamed_after_a_leading_phrase_keeps_the_quote_unnamed() -> None:
+    """'During public questions, one resident ... "...," she told the committee' and 'One
+    stallholder, selling eggs, laughed. "...," she said' were given to the woman named before."""
+    body = (
+        'Cllr Ada Lindgard said she supported the crossing. "The families of Mill Row deserve a '
+        'letter," she said.\n\n'
+        "During public questions, one resident of Brackenmoor Lane said parents had formed a human "
+        'chain at the gate since January. "We are parents who are late for work," she told the '
+        "committee.\n\n"
+        'One stallholder, selling eggs from a folding table, laughed when told. "Two crowns and a '
+        'form. There is always a form," she said.'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Ada Lindgard", None, None]
+
+
+def test_a_name_inside_a_role_and_a_body_with_a_role_word_in_its_name() -> None:
+    """'Hanne Solberg, managing director of the private operator Nordkap Cargo, said ... "...,"
+    she said' went to "Nordkap Cargo"; 'Association of Independent Freight Operators' was read
+    as a person "Freight Operators"; 'guidance published by X' was shown as a description."""
+    body = (
+        "Hanne Solberg-Achebe, managing director of the private operator Nordkap Cargo, said her "
+        'company would bid. "A corridor is only as good as its slots," she said.\n\n'
+        "The Association of Independent Freight Operators said in a statement that the tender "
+        'favoured incumbents. "This is a gift to the largest operator," the association said.\n\n'
+        '"Registered traders will pay two crowns, not six," according to guidance published by '
+        "Orrin City Council last week."
+    )
+    assert [q.speaker for q in _quotes(body)] == [
+        "Hanne Solberg-Achebe",
+        "Association of Independent Freight Operators",
+        "Orrin City Council",
+    ]

@@ -967,6 +967,13 @@ def _resolve(
         desc = " ".join(words).strip(",.")
         if len(words) <= 8 and _is_description(desc):
             return Description(desc), 1.0
+    if (
+        mentions
+        and mentions[-1].entity.is_org
+        and _EN_PUBLISHED_BY.search(text[attr.phrase_start : mentions[-1].start])
+    ):
+        # "according to guidance published by Orrinford City Council": the body's words.
+        return mentions[-1].entity, 0.85
     if mentions:
         named = mentions[-1]
         if _after_preposition(text, attr.phrase_start, named.start, lang.code):
@@ -1192,6 +1199,8 @@ _EN_STATEMENT_FROM = re.compile(
     r"\b(?:an?|the|its|their) (?:\w+ )?(?:statement|release|decision|letter|report|notice) (?:from|by|of) "
     r"the (?P<words>[a-z'’-]+(?: [a-z'’-]+)?)\s*$"
 )
+# "guidance published by", "a statement issued by": what follows is the body whose words they are.
+_EN_PUBLISHED_BY = re.compile(r"\b(?:published|issued|released|sent|posted) by (?:the )?$")
 # A sentence opening with a definite noun phrase and a verb: "The tenants' association rejected".
 _EN_BODY_OPENER = re.compile(r"The (?P<words>[a-z'’-]+(?: [a-z'’-]+){0,2}?) (?:said|told|[a-z]+ed|[a-z]+s)\b")
 

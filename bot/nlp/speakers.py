@@ -95,10 +95,14 @@ _CYR_PREP_TAIL = re.compile(r" (?P<prep>з|із|по) (?P<words>[а-яіїєґё
 _CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп кп ооо оао зао пао ао".split())
 _CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
+# A phrase that leads a sentence before its subject: "During public questions", "On Monday".
+_EN_LEADING_PHRASE = re.compile(r"(?:During|After|Before|On|In|At|Later|Earlier|Outside|Inside)\b[^.]{0,50}$")
 _EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
 # Last words of a place's name: "Corrin Vale", "Marrow Bay" (never a surname's without a known
 # first name before it).
-_EN_PLACE_ENDERS = frozenset("vale valley bay heights falls creek harbour harbor moor".split())
+_EN_PLACE_ENDERS = frozenset(
+    "vale valley bay heights falls creek harbour harbor moor row lane street road avenue square".split()
+)
 _NAMED_BODY = re.compile(r"(?P<noun>[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
@@ -552,7 +556,12 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     first_and_word = len(norms) == 2 and norms[0] in _FIRST_NAMES and not tokens[1].isupper()
     if first_and_word and last_org == 1:
         last_org = -1
-    role_after_org = last_org >= 0 and any(n in lx.EN_ROLE_WORDS for n in norms[last_org + 1 : -1])
+    # "Ministry of Defence spokesman John Kirby": a role after the body's name; a role word right
+    # after "of" is the body's own ("Association of Independent Freight Operators").
+    role_after_org = last_org >= 0 and any(
+        n in lx.EN_ROLE_WORDS and norms[last_org + i - 1] not in ("of", "for")
+        for i, n in enumerate(norms[last_org + 1 : -1], start=1)
+    )
     name_after = norms[last_org + 1 :]
     if (
         last_org > 0
@@ -852,6 +861,8 @@ class SpeakerIndex:
                 return  # "the National Statistician", "the Tide Reckoner": a title, not a person
             if len(key) > 1 and (key[0] in _EN_PLACE_OPENERS or key[-1] in _EN_PLACE_ENDERS):
                 return  # "the Greyhaven and St Brannock hospitals", "Corrin Vale": a place
+            if self._in_apposition(start):
+                return  # "Hanne Solberg, managing director of the operator Nordkap Cargo, said"
         if ent is None:
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
@@ -872,6 +883,18 @@ class SpeakerIndex:
         subject = (not before or before[-1] in ".!?\n") and _norm(tokens[0]) not in lx.EN_LEADING_NOISE
         self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
         self._last_named[id(ent)] = start
+
+    def _in_apposition(self, start: int) -> bool:
+        """Is ``start`` inside the role set off by commas after the person named last ("Hanne
+        Solberg, managing director of the private operator ⟨here⟩")? A name there is the body
+        or place the role belongs to, not someone else."""
+        last = next((m for m in reversed(self.mentions) if not m.entity.is_org), None)
+        if last is None or last.end >= start or start - last.end > 100:
+            return False
+        between = self.text[last.end : start]
+        if not between.startswith(", ") or any(c in between for c in '.;:!?\n"“”'):
+            return False
+        return any(_norm(w) in lx.EN_ROLE_WORDS for w in between.split())
 
     def _described(self, end: int, word: str) -> bool:
         """A lone name with a descriptive apposition is a person: "Yuni, a resident of Lampung"."""
@@ -1431,7 +1454,9 @@ class SpeakerIndex:
             bearers = self._by_surname.get(key[-1], [])
             if len(key) == 1:
                 # "Greenspan said": of a family, the one named last.
-                return max(bearers, key=lambda e: self._last_named.get(id(e), -1), default=None)
+                if bearers:
+                    return max(bearers, key=lambda e: self._last_named.get(id(e), -1))
+                return None
             # "Ingrid Solvang" after "Tomas Solvang": the bearer whose first name agrees.
             for ent in reversed(bearers):
                 if (
@@ -1966,6 +1991,14 @@ class SpeakerIndex:
         at ``start``, when no name follows it there; ``None`` when the sentence does not open
         with someone described."""
         head = re.split(r"[,;:—–«»\"“”()]", self.text[start:end], maxsplit=1)[0]
+        if (
+            not self.cyrillic
+            and _EN_LEADING_PHRASE.match(head)
+            and self.text[start + len(head) : start + len(head) + 1] == ","
+        ):
+            # "During public questions, one resident of ...": past a leading phrase.
+            start += len(head) + 2
+            head = re.split(r"[,;:—–«»\"“”()]", self.text[start:end], maxsplit=1)[0]
         all_words = [w.strip(".!?").lower() for w in head.split()]
         words = all_words[:4]
         if not words:
@@ -2011,6 +2044,8 @@ class SpeakerIndex:
             if words[0] not in ("a", "an", "one", "another"):
                 return None
             found = next((lx.EN_PERSON_NOUNS[w] for w in words[1:] if w in lx.EN_PERSON_NOUNS), None)
+            if found is None and words[0] in ("one", "another") and len(words) > 1 and words[1].isalpha():
+                found = ""  # "One stallholder, selling eggs ...": someone, of a kind we lack a word for
         if found is None:
             return None
         # "Пенсионерка Нина Фомина ходит ...": a role before a name, not someone unnamed.
