@@ -1180,3 +1180,34 @@ def test_a_name_inside_a_role_and_a_body_with_a_role_word_in_its_name() -> None:
         "Association of Independent Freight Operators",
         "Orrin City Council",
     ]
+
+
+def test_members_they_and_an_office_written_in_lower_case_lead_to_the_body() -> None:
+    """'— отметили пчеловоды' after "Союз пчеловодов ...", '— отмечают они' after "В союзе
+    считают", and '— добавили в ведомстве' after "В министерстве ... края сообщили" were shown
+    with no name."""
+    ru = (
+        "Союз пчеловодов Липецкого края поддержал проверку мёда.\n\n"
+        "При этом в союзе попросили публиковать названия нарушителей. «Покупатель должен знать, "
+        "у кого мёд с сахаром», — отметили пчеловоды.\n\n"
+        "В союзе считают, что штрафы слишком малы. «Тысяча рублей никого не остановит», — "
+        "отмечают они.\n\n"
+        "В министерстве сельского хозяйства Липецкого края сообщили, что проверка начата. «Пробы "
+        "отправлены в лабораторию», — добавили в ведомстве."
+    )
+    assert [q.speaker for q in _quotes(ru, "ru")] == [
+        "Союз пчеловодов Липецкого края",
+        "Союз пчеловодов Липецкого края",
+        "Министерство сельского хозяйства Липецкого края",
+    ]
+
+
+def test_the_one_who_asked_is_not_the_one_who_answers() -> None:
+    """'When Quarshie asked whether ..., he shook his head. "...," he said' gave the answer to
+    the man who asked."""
+    body = (
+        "Marek Oduya, general secretary of the civil servants' union, welcomed the results. When "
+        "Desmond Quarshie asked whether the union would accept lower pay, he shook his head. "
+        '"Absolutely not. A shorter week is a reward for productivity," he said.'
+    )
+    assert _one(body).speaker == "Marek Oduya"

@@ -350,6 +350,16 @@ def is_adverbial_participle(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def plural_noun_lemma(word: str, language: str) -> str | None:
+    """The dictionary form of ``word`` when it is read first as a noun in the plural
+    ("пчеловоды" -> "пчеловод"), else ``None``."""
+    parses = _parse(word, language)
+    if not parses or parses[0].tag.POS != "NOUN" or parses[0].tag.number != "plur":
+        return None
+    return str(parses[0].normal_form)
+
+
+@lru_cache(maxsize=16384)
 def is_plural_present(word: str, language: str) -> bool:
     """Is ``word`` read first as a verb in the third person plural of the present ("наголошують",
     "отмечают")? Said with no subject, a body speaks: "— наголошують у спілці"."""

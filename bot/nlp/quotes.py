@@ -908,6 +908,11 @@ def _resolve(
         held = _role_with_body(index, low_words, min(attr.phrase_start, quote_start), attr.verb_gender, lang)
         if held is not None:
             return held, 0.8
+    if len(low_words) == 1 and lang.code in ("uk", "ru") and not mentions:
+        # "— отметили пчеловоды" after "Союз пчеловодов ...": the body its members make up.
+        members = index.body_of_members(low_words[0], min(attr.phrase_start, quote_start))
+        if members is not None:
+            return members, 0.8
     if len(low_words) == 1 and low_words[0] in lx.CYR_OFFICIAL_NOUNS:
         # "Глава района Людмила Осокина возразила ... «...», — сказала чиновница": an official
         # the paragraph speaks of, of the verb's gender, who was introduced with a role.
@@ -1173,6 +1178,11 @@ def _plural_antecedent(index: SpeakerIndex, text: str, pos: int) -> Entity | Non
     lo = text.rfind("\n\n", 0, para) if para > 0 else 0
     if not index.cyrillic:
         body = _opening_body(index, text, pos)
+        if body is not None:
+            return body
+    else:
+        # "В ассоциации считают ... «...», — отмечают они": the body the paragraph speaks of.
+        body = _paragraph_body(index, text, pos, _LANGS[index.language])
         if body is not None:
             return body
     mentions = [m for m in index.mentions_in(max(lo, 0), pos) if m.end <= pos and not m.in_quote]

@@ -34,6 +34,7 @@ from bot.nlp.morphology import (
     nominative_name,
     past_verb_gender,
     person_noun_gender,
+    plural_noun_lemma,
 )
 
 _EN_RUN = re.compile(
@@ -90,11 +91,20 @@ _CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
 # body's name made of common words ("Вишнегірська обласна екологічна інспекція").
 _ADJECTIVE_BODY = re.compile(r"(?<![\w«\"„])[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){1,4}")
 _CYR_PREP_TAIL = re.compile(r" (?P<prep>з|із|по) (?P<words>[а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){0,3})")
+# A lower-case word that may name an office of state ("министерстве", "прокуратуры").
+_LOWER_BODY = re.compile(r"(?<![\wʼ'’-])[а-яіїєґё]{6,}(?![\wʼ'’-])")
+# Offices of state whose names the press writes in lower case before the place they serve.
+_CYR_OFFICE_NOUNS = frozenset(
+    "министерство міністерство управление управління комиссия комісія инспекция інспекція "
+    "департамент прокуратура администрация адміністрація".split()
+)
 # Legal forms that open a company's name ("ТОВ «Сниводський цукор»", "АО «Рудногорский ГОК»"),
 # and the common nouns that refer back to such a company.
 _CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп кп ооо оао зао пао ао".split())
 _CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
+# A question verb right after a name: "Quarshie asked", "Strand pressed him".
+_ASKS = re.compile(r",? (?:then |also )?(?:asked|asks|pressed|questioned|wondered)\b")
 # A phrase that leads a sentence before its subject: "During public questions", "On Monday".
 _EN_LEADING_PHRASE = re.compile(r"(?:During|After|Before|On|In|At|Later|Earlier|Outside|Inside)\b[^.]{0,50}$")
 _EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
@@ -1059,7 +1069,9 @@ class SpeakerIndex:
     def _scan_cyrillic(self) -> None:
         text = self.text
         covered = 0  # end of the last organisation's name: its words are not names of their own
-        bodies = sorted([*self._named_bodies(), *self._adjective_bodies()], key=lambda b: b[0])
+        bodies = sorted(
+            [*self._named_bodies(), *self._adjective_bodies(), *self._lowercase_bodies()], key=lambda b: b[0]
+        )
         for m in _CYR_RUN.finditer(text):
             while bodies and bodies[0][0] <= m.start():
                 b_start, b_end, body = bodies.pop(0)
@@ -1312,6 +1324,27 @@ class SpeakerIndex:
                 ent = Entity(name=name, is_org=True, tokens=tuple(w.lower() for w in name.split()))
                 self.entities.append(ent)
             out.append((m.start(), m.start() + len(name), ent))
+        return out
+
+    def _lowercase_bodies(self) -> list[tuple[int, int, Entity]]:
+        """Bodies written in lower case whose name ends in a place: "в министерстве сельского
+        хозяйства Заозёрного края", "прокуратуры города Зелёный Дол" ("Министерство сельского
+        хозяйства Заозёрного края"), named in the nominative with a capital."""
+        out: list[tuple[int, int, Entity]] = []
+        for m in _LOWER_BODY.finditer(self.text):
+            noun = m.group(0)
+            base = lemma(noun, self.language)
+            if base not in _CYR_OFFICE_NOUNS:
+                continue
+            tail = self._cyr_org_tail(m.end())
+            if not any(w[:1].isupper() and len(w) > 3 for w in tail.split()):
+                continue  # "управления образования (Н. П. Гурьева)": no name of its own
+            name = base[:1].upper() + base[1:] + tail
+            ent = self._find_org(name)
+            if ent is None:
+                ent = Entity(name=name, is_org=True, tokens=tuple(w.lower() for w in name.split()))
+                self.entities.append(ent)
+            out.append((m.start(), m.end() + len(tail), ent))
         return out
 
     def _cyr_org_prep_tail(self, end: int) -> str:
@@ -1735,6 +1768,9 @@ class SpeakerIndex:
                 and m.entity is not opener.entity
                 and gender
                 and m.entity.gender == gender
+                # "When Quarshie asked whether ..., he shook his head": the asker is not the one
+                # who answers.
+                and not _ASKS.match(self.text, m.end)
             ]
             return later[-1].entity if later else opener.entity
         agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
@@ -2101,6 +2137,24 @@ class SpeakerIndex:
             if "of" in name[1:]:
                 name = name[: name.index("of", 1)]  # "Environmental Protection Agency of the ..."
             if name and name[-1].rstrip("s") == head and all(w in name for w in words[:-1]):
+                return ent
+        return None
+
+    def body_of_members(self, word: str, pos: int) -> Entity | None:
+        """ "пчеловоды" after "Союз пчеловодов Ольховецкой области": the body named before
+        ``pos`` whose name has ``word``'s noun in it, when ``word`` is a plural noun for people."""
+        if not self.cyrillic or not word.isalpha():
+            return None
+        base = plural_noun_lemma(word, self.language)
+        if base is None:
+            return None
+        for men in reversed(self._before(pos)):
+            ent = men.entity
+            if (
+                ent.is_org
+                and not men.in_quote
+                and any(lemma(w, self.language) == base for w in ent.name.lower().split()[1:4])
+            ):
                 return ent
         return None
 
