@@ -155,23 +155,24 @@ def score_quotes(
 
 
 def unbalanced_quotes(text: str) -> bool:
-    """Does ``text`` open a quotation it never closes, or close one it never opened?
-    ("„...“" closes with the mark English opens with; straight quotes toggle.)"""
-    inside = low_high = False
+    """Does ``text`` open a quotation it never closes, or close one it never opened? Quotations
+    nest ("«Агротерминал „Степной“»"); "„...“" closes with the mark English opens with;
+    straight quotes toggle."""
+    stack: list[str] = []
     for ch in re.findall(r'[«»„“”"]', text):
-        if ch == "“" and inside and low_high:
-            inside = low_high = False
+        if ch == "“" and stack and stack[-1] == "„":
+            stack.pop()
         elif ch in "«“„":
-            if inside:
-                return True
-            inside, low_high = True, ch == "„"
+            stack.append(ch)
         elif ch in "»”":
-            if not inside:
+            if not stack or stack[-1] != ("«" if ch == "»" else "“"):
                 return True
-            inside = False
+            stack.pop()
+        elif stack and stack[-1] == '"':
+            stack.pop()
         else:
-            inside = not inside
-    return inside
+            stack.append(ch)
+    return bool(stack)
 
 
 class _UnicodeTokenizer:

@@ -190,6 +190,16 @@ _SURNAME_ENDINGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("femn", "accs"): (("ову", "ова"), ("еву", "ева"), ("ину", "ина"), ("іну", "іна")),
     ("femn", "ablt"): (*_FEMN_OBLIQUE, ("овою", "ова"), ("евою", "ева"), ("іною", "іна")),
 }
+# Oblique endings of a woman's surname declined as an adjective, and the nominative's.
+_FEMN_ADJECTIVE_ENDINGS = (
+    ("ой", "ая"),
+    ("ей", "яя"),
+    ("ою", "а"),
+    ("ої", "а"),
+    ("ій", "а"),
+    ("ую", "ая"),
+    ("у", "а"),
+)
 # A man's surname declined as a noun ("Дзядика", "Дзядику", "Дзядиком"): the ending to drop.
 _MASC_NOUN_ENDINGS = {"gent": ("а",), "accs": ("а",), "datv": ("ові", "у"), "ablt": ("ом",)}
 
@@ -208,6 +218,12 @@ def _surname_nominative(token: str, language: str, gender: str, case: str) -> st
     for ending, nominative_ending in _SURNAME_ENDINGS.get((gender, case), ()):
         if low.endswith(ending):
             return token[: -len(ending)] + nominative_ending
+    if gender == "femn":
+        # A woman's surname declined as an adjective: "Бережной" -> "Бережная", "Бережної" ->
+        # "Бережна".
+        for ending, nominative_ending in _FEMN_ADJECTIVE_ENDINGS:
+            if low.endswith(ending) and len(low) - len(ending) >= 3:
+                return token[: -len(ending)] + nominative_ending
     if gender == "masc" and low[-1:] not in "аяоеиыіїєуюь":
         return token  # "Дзядик" stays: a consonant ending is already the nominative
     if gender == "masc":
@@ -347,6 +363,29 @@ def is_adverbial_participle(word: str, language: str) -> bool:
     """ "обращаясь", "відповідаючи": a verb form that opens an adverbial phrase."""
     parses = _parse(word, language)
     return bool(parses) and parses[0].tag.POS == "GRND"
+
+
+@lru_cache(maxsize=4096)
+def nominative_phrase(words: tuple[str, ...], language: str) -> str | None:
+    """Adjectives and the noun they agree with, in the nominative singular: ("муниципального",
+    "унитарного", "предприятия") -> "муниципальное унитарное предприятие"; ``None`` when the
+    analyser cannot inflect a word."""
+    noun = _parse(words[-1], language)
+    if not noun or noun[0].tag.POS != "NOUN":
+        return None
+    head = noun[0].inflect({"nomn", "sing"}) or noun[0].inflect({"nomn"}) or noun[0].normal_form
+    head_word = head if isinstance(head, str) else head.word
+    gender = noun[0].tag.gender
+    out: list[str] = []
+    for word in words[:-1]:
+        adjective = next((p for p in _parse(word, language) if p.tag.POS == "ADJF"), None)
+        if adjective is None or gender is None:
+            return None
+        nominative = adjective.inflect({"nomn", "sing", gender}) or adjective.inflect({"nomn", gender})
+        if nominative is None:
+            return None
+        out.append(nominative.word)
+    return " ".join([*out, head_word])
 
 
 @lru_cache(maxsize=16384)

@@ -409,7 +409,7 @@ def _after_words(
     if not words:
         return None
     low = [w.lower() for w, _, _ in words]
-    if cyr and len(low) > 2 and low[1] in ("в", "у", "во") and _body_speaks(low[0], lang):
+    if cyr and len(low) > 2 and low[1] in ("в", "у", "во", "на") and _body_speaks(low[0], lang):
         end = 2
         while end < min(len(words), 5) and not any(
             c in text[words[end - 1][2] : words[end][1]] for c in ",.;:!?«»"
@@ -571,6 +571,21 @@ def _role_with_body(
         if role & bodies and all(e is not ent for e in found):
             found.append(ent)
     return found[0] if len(found) == 1 else None
+
+
+def _name_ending_sentence(index: SpeakerIndex, text: str, start: int) -> Entity | None:
+    """The person named last in the sentence from ``start``, when nothing but the name's end
+    follows it and no other person is named in between."""
+    stop = min(
+        (k for k in (text.find(".", start, start + 240), text.find("\n", start, start + 240)) if k >= 0),
+        default=-1,
+    )
+    if stop < 0:
+        return None
+    persons = [m for m in index.mentions_in(start, stop) if not m.in_quote and not m.entity.is_org]
+    if len(persons) != 1 or text[persons[0].end : stop].strip():
+        return None
+    return persons[0].entity
 
 
 def _name_closing_phrase(index: SpeakerIndex, text: str, end: int) -> Entity | None:
@@ -769,9 +784,15 @@ def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None
     for men in index.mentions_in(lo, pos):
         if men.start >= lo and not men.in_quote:
             return men.entity
-    first = text[lo:pos].split(None, 1)
+    first = text[lo:pos].split(None, 2)
     if first and first[0].lower() in ("he", "she"):
         return index.by_pronoun(lo, "m" if first[0].lower() == "he" else "f")
+    if index.cyrillic and len(first) > 1 and is_person_noun(first[0].lower(), index.language):
+        # "Парламентарий пояснил: «...»", "Градоначальник ответил: «...»": the person of the
+        # verb's gender the paragraph speaks of.
+        gender = past_verb_gender(first[1].lower(), index.language)
+        if gender is not None:
+            return index.paragraph_antecedent(lo, gender)
     return None
 
 
@@ -902,6 +923,35 @@ def _resolve(
     described = _described_person(index, text, attr, lang, low_words, quote_start) if not mentions else None
     if described is not None:
         return described, 0.8
+    if not mentions and lang.code in ("uk", "ru") and attr.immediate:
+        # "— рассказал журналистам во вторник после заседания ... первый заместитель министра
+        # финансов Иван Петрович Сомов.": the name that ends the sentence.
+        ending = _name_ending_sentence(index, text, attr.phrase_start)
+        if ending is not None:
+            return ending, 0.9
+    if (
+        not mentions
+        and lang.code in ("uk", "ru")
+        and len(low_words) == 1
+        and is_person_noun(low_words[0], lang.code)
+    ):
+        # "— отметил проректор" after "Проректор по научной работе, ..., Вадим Рябинин": the one
+        # person the briefing introduced in a sentence with that noun; "— сказала прокурор": the
+        # one woman the paragraph names, when the verb is a woman's and the noun is not.
+        at = min(attr.phrase_start, quote_start)
+        introduced = index.introduced_with(lemma(low_words[0], lang.code), at, attr.verb_gender)
+        if introduced is not None:
+            return introduced, 0.8
+        if attr.verb_gender == "f" and person_noun_gender(low_words[0], lang.code) != "f":
+            only = index.only_person_of(at, "f")
+            if only is not None:
+                return only, 0.8
+        if attr.verb_gender and lemma(low_words[0], lang.code) in lx.CYR_GENERIC_PERSON_LEMMAS:
+            # "— розповів співрозмовник", "— сказав чоловік": the one person of the verb's
+            # gender the paragraph names.
+            only = index.only_person_of(at, attr.verb_gender)
+            if only is not None:
+                return only, 0.8
     if 2 <= len(low_words) <= 3 and lang.code in ("uk", "ru") and not mentions and attr.verb_gender:
         # "— додала очільниця фонду": the one person of the verb's gender whose role names
         # that body ("директорка благодійного фонду").

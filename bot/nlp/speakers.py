@@ -32,6 +32,7 @@ from bot.nlp.morphology import (
     may_be_nominative_name,
     modifies_next_noun,
     nominative_name,
+    nominative_phrase,
     past_verb_gender,
     person_noun_gender,
     plural_noun_lemma,
@@ -92,7 +93,10 @@ _CYR_WORD = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+")
 _ADJECTIVE_BODY = re.compile(r"(?<![\w«\"„])[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){1,4}")
 _CYR_PREP_TAIL = re.compile(r" (?P<prep>з|із|по) (?P<words>[а-яіїєґёʼ'’-]+(?: [а-яіїєґёʼ'’-]+){0,3})")
 # A lower-case word that may name an office of state ("министерстве", "прокуратуры").
-_LOWER_BODY = re.compile(r"(?<![\wʼ'’-])[а-яіїєґё]{6,}(?![\wʼ'’-])")
+_LOWER_BODY = re.compile(
+    r"(?<![\wʼ'’-])(?:минист|мініст|управл|комис|коміс|инспек|інспек|департ|прокур|админ|адмін)"
+    r"[а-яіїєґё]*(?![\wʼ'’-])"
+)
 # Offices of state whose names the press writes in lower case before the place they serve.
 _CYR_OFFICE_NOUNS = frozenset(
     "министерство міністерство управление управління комиссия комісія инспекция інспекція "
@@ -103,6 +107,13 @@ _CYR_OFFICE_NOUNS = frozenset(
 _CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп кп ооо оао зао пао ао".split())
 _CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
+# Someone who asked not to be named: "попросивший не называть его фамилию", "who asked not to
+# be named", "speaking on condition of anonymity".
+_ANONYMOUS = re.compile(
+    r"попроси\w* не называть|пожелав\w* остаться неназванн|попроси\w* не називати|побажав\w* "
+    r"залишитися неназван|asked not to be (?:named|identified)|on condition of anonymity",
+    re.IGNORECASE,
+)
 # A question verb right after a name: "Quarshie asked", "Strand pressed him".
 _ASKS = re.compile(r",? (?:then |also )?(?:asked|asks|pressed|questioned|wondered)\b")
 # A phrase that leads a sentence before its subject: "During public questions", "On Monday".
@@ -1236,8 +1247,24 @@ class SpeakerIndex:
                     start = adj.start()
                 name = self.text[start : m.end()]
             else:
-                # "в компании «Дорстрой»": the body's name as it is, not in the sentence's case.
-                name = base + self.text[m.end("noun") : m.end()]
+                # "в компании «Дорстрой»": the body's name as it is, not in the sentence's case;
+                # "муниципального унитарного предприятия «Водоканал»" with its adjectives.
+                adjectives: list[str] = []
+                for adj in reversed(list(_CYR_WORD.finditer(self.text, max(0, start - 40), start))):
+                    word = adj.group(0).lower()
+                    if self.text[
+                        adj.end() : start - sum(len(a) + 1 for a in adjectives)
+                    ].strip() or not is_adjective(word, self.language):
+                        break
+                    adjectives.insert(0, word)
+                    if len(adjectives) == 3:
+                        break
+                phrase = nominative_phrase((*adjectives, noun.lower()), self.language) if adjectives else None
+                if phrase is not None:
+                    start -= sum(len(a) + 1 for a in adjectives)
+                    name = phrase[:1].upper() + phrase[1:] + self.text[m.end("noun") : m.end()]
+                else:
+                    name = base + self.text[m.end("noun") : m.end()]
             ent = self._find_org(name)
             if ent is None:
                 ent = Entity(name=name, is_org=True, tokens=(lemma(noun.lower(), self.language),))
@@ -1816,9 +1843,16 @@ class SpeakerIndex:
         for start, noun in reversed(openings):
             if start > para and text[start - 2 : start] not in _SENTENCE_GAPS:
                 continue
-            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS:
+            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS and noun not in lx.CYR_OFFICIAL_NOUNS:
                 continue
             ent = self.by_role_noun(noun, start)
+            if ent is None and self.cyrillic:
+                # "Автор законопроекта, председатель комитета ..., Степан Кречетов": a role the
+                # index did not keep, in the sentence that introduced the person; "Посадовець
+                # пояснював": the official the paragraph names.
+                ent = self.introduced_with(lemma(noun, self.language), start, gender)
+                if ent is None and noun in lx.CYR_OFFICIAL_NOUNS and gender:
+                    ent = self.only_person_of(start, gender)
             if ent is not None and not ent.is_org and (gender is None or ent.gender in (gender, None)):
                 return ent, start
         return None
@@ -2026,6 +2060,11 @@ class SpeakerIndex:
         """The gender (``""`` if untold) of a person noun among the first words of the sentence
         at ``start``, when no name follows it there; ``None`` when the sentence does not open
         with someone described."""
+        anonymous = _ANONYMOUS.search(self.text, start, min(end + 80, len(self.text)))
+        if anonymous is not None and "." not in self.text[start : anonymous.start()]:
+            # "Представитель истца, попросивший не называть его фамилию, ...": someone who asked
+            # not to be named.
+            return ""
         head = re.split(r"[,;:—–«»\"“”()]", self.text[start:end], maxsplit=1)[0]
         if (
             not self.cyrillic
@@ -2064,6 +2103,7 @@ class SpeakerIndex:
                         i == 0
                         and w not in lx.CYR_ROLE_WORDS
                         and noun not in lx.CYR_ROLE_WORDS
+                        and w not in lx.CYR_OFFICIAL_NOUNS
                         and not any(
                             not e.is_org and e.role and noun[: max(4, len(noun) - 2)] in e.role.lower()
                             for e in self.entities
@@ -2157,6 +2197,39 @@ class SpeakerIndex:
             ):
                 return ent
         return None
+
+    def introduced_with(self, noun: str, pos: int, gender: str | None) -> Entity | None:
+        """ "проректор": the one person named before ``pos``, of ``gender`` if told, whose
+        sentence of first mention has a word of that dictionary form ("Проректор по научной
+        работе, доктор наук, Вадим Олегович Рябинин напомнил"); ``None`` when nobody, or more
+        than one person, fits."""
+        found: list[Entity] = []
+        seen: set[int] = set()
+        for men in self._before(pos):
+            ent = men.entity
+            if men.in_quote or ent.is_org or id(ent) in seen:
+                continue
+            seen.add(id(ent))  # the first mention only: where the briefing introduces them
+            if gender and ent.gender not in (gender, None):
+                continue
+            lo = max(self.text.rfind(". ", 0, men.start) + 1, self.text.rfind("\n", 0, men.start) + 1)
+            words = _CYR_WORD.findall(self.text[lo : men.start].lower())
+            if any(lemma(w, self.language) == noun for w in words):
+                found.append(ent)
+        return found[0] if len(found) == 1 else None
+
+    def only_person_of(self, pos: int, gender: str) -> Entity | None:
+        """The one person of ``gender`` the paragraph holding ``pos`` names before it, when the
+        paragraph names no other person of that gender or of an untold one."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        para = self.text.rfind("\n", 0, pos) + 1
+        people = {id(m.entity): m.entity for m in self._persons_in(para, pos, None)}
+        if not people or any(e.gender != gender for e in people.values() if e.gender != "m"):
+            return None
+        of_gender = [e for e in people.values() if e.gender == gender]
+        return of_gender[0] if len(of_gender) == 1 else None
 
     def introduced_as(self, phrase: str, pos: int) -> Entity | None:
         """ "the harbour master": the one person named before ``pos`` whose introduction, the
