@@ -222,3 +222,34 @@ async def test_a_strong_title_match_ranks_first_on_both(both):
         )
         hits, total = await store.search("tariffs", now=NOW)
         assert total == 10 and hits[0].briefing.title == "Tariffs on tariffs"
+
+
+async def test_search_follows_edits_publish_times_and_removals(storage):
+    """/search would show an embargoed briefing, find a briefing by words it no longer has, or
+    find a removed one, if the search documents it reads lagged behind the briefings."""
+    later = NOW + timedelta(days=2)
+    added = await storage.add_briefing(
+        draft(
+            title="Ferry timetable", body="Ferries sail twice.", url="https://example.org/f", published=later
+        ),
+        analysis(),
+        now=NOW,
+    )
+    for i in range(3):
+        await storage.add_briefing(
+            draft(title=f"Grain note {i}", body=f"Grain {i}.", url=f"https://example.org/g{i}"),
+            analysis(),
+            now=NOW,
+        )
+    assert await storage.search("ferries", now=NOW) == ([], 0)  # embargoed
+    await storage.update_briefing(
+        added.briefing_id,
+        draft(title="Bridge tolls", body="Tolls rise.", url="https://example.org/f", published=NOW),
+        analysis(),
+        now=NOW,
+    )
+    assert await storage.search("ferries", now=NOW) == ([], 0)
+    hits, total = await storage.search("tolls", now=NOW)
+    assert total == 1 and [h.briefing.id for h in hits] == [added.briefing_id]
+    await storage.remove_briefing(added.briefing_id)
+    assert await storage.search("tolls", now=NOW) == ([], 0)

@@ -12,11 +12,12 @@ one that starts a sentence (+100, or +120 at the very start), centred on what it
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.postgres._query import Phrase
-from storage.postgres._tokens import Token, tokens
+from storage.postgres._tokens import Words
 
 # A sentence ends at ``.`` or ``:`` followed by spaces; a token right after them starts one.
 _SENTENCE_END = re.compile(r"[.:][ \t\n\r]+")
@@ -31,18 +32,18 @@ class _Hit:
     size: int
 
 
-def _matches(phrase: Phrase, words: Sequence[Token], at: int) -> bool:
-    if at + len(phrase.terms) > len(words):
+def _matches(phrase: Phrase, terms: Sequence[str], at: int) -> bool:
+    if at + len(phrase.terms) > len(terms):
         return False
     for offset, term in enumerate(phrase.terms):
-        word = words[at + offset].term
+        word = terms[at + offset]
         last = offset == len(phrase.terms) - 1
         if not (word == term or (last and phrase.prefix and word.startswith(term))):
             return False
     return True
 
 
-def _hits(phrases: Sequence[Phrase], words: Sequence[Token]) -> list[_Hit]:
+def _hits(phrases: Sequence[Phrase], terms: Sequence[str]) -> list[_Hit]:
     """Every occurrence of every phrase, by position, then by phrase."""
     by_first: dict[str, list[int]] = {}
     prefixed: list[int] = []  # one-term prefixes: any term may start with them
@@ -52,20 +53,26 @@ def _hits(phrases: Sequence[Phrase], words: Sequence[Token]) -> list[_Hit]:
         elif phrase.terms:
             by_first.setdefault(phrase.terms[0], []).append(index)
     found = []
-    for at, word in enumerate(words):
-        candidates = (
-            sorted(by_first.get(word.term, []) + prefixed) if prefixed else by_first.get(word.term, [])
-        )
+    # Without a prefix, only a term some phrase starts with can start an occurrence.
+    starting = range(len(terms)) if prefixed else [at for at, word in enumerate(terms) if word in by_first]
+    for at in starting:
+        word = terms[at]
+        candidates = sorted(by_first.get(word, []) + prefixed) if prefixed else by_first[word]
         for index in candidates:
-            if _matches(phrases[index], words, at):
+            if _matches(phrases[index], terms, at):
                 found.append(_Hit(at, index, len(phrases[index].terms)))
     return found
 
 
-def _sentence_starts(text: str, words: Sequence[Token]) -> list[int]:
+def _sentence_starts(text: str, words: Words) -> list[int]:
     """Tokens that begin a sentence: the first, and any after ``.`` or ``:`` and a space."""
-    after = {m.end() for m in _SENTENCE_END.finditer(text)}
-    return [index for index, word in enumerate(words) if index == 0 or word.start in after]
+    starts = words.starts()
+    found = [0] if starts else []
+    for end in (m.end() for m in _SENTENCE_END.finditer(text)):
+        index = bisect_left(starts, end)
+        if index and index < len(starts) and starts[index] == end:
+            found.append(index)
+    return found
 
 
 def _score(hits: Sequence[_Hit], start: int, size: int, n_words: int) -> tuple[int, int]:
@@ -88,7 +95,7 @@ def _score(hits: Sequence[_Hit], start: int, size: int, n_words: int) -> tuple[i
     return score, max(adjusted, 0)
 
 
-def _best_start(text: str, words: Sequence[Token], hits: Sequence[_Hit], size: int) -> int:
+def _best_start(text: str, words: Words, hits: Sequence[_Hit], size: int) -> int:
     starts = _sentence_starts(text, words)
     best_score, best_start = 0, 0
     for hit in hits:
@@ -123,8 +130,8 @@ def _runs(hits: Sequence[_Hit]) -> list[tuple[int, int]]:
 def snippet(text: str, phrases: Sequence[Phrase], *, start: str, end: str, ellipsis: str, size: int) -> str:
     """A window of about ``size`` words of ``text`` around the query's phrases, each run
     of matched words between ``start`` and ``end``."""
-    words = tokens(text, stemmed=True)
-    hits = _hits(phrases, words)
+    words = Words(text, stemmed=True)
+    hits = _hits(phrases, words.terms)
     first = _best_start(text, words, hits, size)
     last = first + size - 1
     runs = _runs(hits)
@@ -134,23 +141,23 @@ def snippet(text: str, phrases: Sequence[Phrase], *, start: str, end: str, ellip
     out = [ellipsis] if first > 0 else []
     offset = 0
     for index in range(first, min(last, len(words) - 1) + 1):
-        word = words[index]
+        word_start, word_end = words.start(index), words.end(index)
         if first and index == first:
-            offset = word.start
+            offset = word_start
         current = runs[run] if run < len(runs) else (-1, -1)
         if index == current[0]:
-            out += [text[offset : word.start], start]
-            offset = word.start
+            out += [text[offset:word_start], start]
+            offset = word_start
         if index == current[1]:
             if current[0] < first:
                 out.append(start)
-            out += [text[offset : word.end], end]
-            offset = word.end
+            out += [text[offset:word_end], end]
+            offset = word_end
             run += 1
             current = runs[run] if run < len(runs) else (-1, -1)
         if index == last:
-            out.append(text[offset : word.end])
-            offset = word.end
+            out.append(text[offset:word_end])
+            offset = word_end
             if current[0] <= index < current[1]:
                 out.append(end)
     out.append(text[offset:] if last >= len(words) - 1 else ellipsis)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
 
 from storage.postgres._porter import stem
 
@@ -35,17 +34,6 @@ _STRIP = re.compile(f"[{_ACCENTS}]")
 _FOLD_EXCEPTIONS = {"İ": "i", "Ǡ": "ǡ", "ǡ": "ǡ"}
 # Cyrillic letters whose case folding Unicode added after SQLite's tables.
 _UNFOLDED = range(0x1C80, 0x1C89)
-
-
-class Token(NamedTuple):
-    """One word of a text: its index term and where it stands (character offsets).
-
-    A named tuple rather than a frozen dataclass: a search snippet cuts each body of its
-    page into hundreds of these, and a tuple is built in a third of the time."""
-
-    term: str
-    start: int
-    end: int
 
 
 @lru_cache(maxsize=4096)
@@ -80,13 +68,36 @@ def search_term(word: str) -> str:
     return stem(fold(word))
 
 
-def tokens(text: str, *, stemmed: bool) -> list[Token]:
-    """Every word of ``text`` in order, with its term (stemmed for the search index)."""
-    normalise = search_term if stemmed else fold
-    return [Token(normalise(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 def terms(text: str, *, stemmed: bool) -> list[str]:
-    """The terms of ``text`` in order (``tokens`` without the offsets)."""
+    """The terms of ``text`` in order (``Words`` without the offsets)."""
     normalise = search_term if stemmed else fold
     return [normalise(word) for word in _TOKEN.findall(text)]
+
+
+class Words:
+    """Every word of a text in order: ``terms[i]`` is its term, ``start(i)`` and ``end(i)``
+    where it stands (character offsets).
+
+    A search snippet cuts each body of its page into hundreds of words and needs the offsets
+    of a few dozen, so each word's offsets stay in its regular-expression match until asked
+    for, and the terms are computed in one pass over the matches."""
+
+    __slots__ = ("_found", "terms")
+
+    def __init__(self, text: str, *, stemmed: bool) -> None:
+        self._found = list(_TOKEN.finditer(text))
+        normalise = search_term if stemmed else fold
+        self.terms: list[str] = list(map(normalise, map(re.Match.group, self._found)))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def start(self, index: int) -> int:
+        return self._found[index].start()
+
+    def end(self, index: int) -> int:
+        return self._found[index].end()
+
+    def starts(self) -> list[int]:
+        """Where each word starts."""
+        return list(map(re.Match.start, self._found))
