@@ -1264,3 +1264,15 @@ def test_someone_who_asked_not_to_be_named_stays_unnamed() -> None:
         "экспертизе. «Пусть назначают, мы уверены в своём заключении», — добавил он."
     )
     assert [q.speaker for q in _quotes(ru, "ru")] == ["Сергей Витальевич Обухов", None]
+
+
+def test_a_cyrillic_quote_nobody_introduces_is_not_given_to_the_nearest_name() -> None:
+    """Two paragraphs after the only person named, a quote nobody introduces was shown with
+    that person's name, a reading right only half the time in Ukrainian and Russian."""
+    uk = (
+        "Сесія тривала шість годин. Голова громади Іван Петренко говорив першим.\n\n"
+        "Депутати ухвалили бюджет і програму ремонту доріг.\n\n"
+        "«Бюджет на наступний рік ми виконаємо, і в ньому вперше будуть гроші на дороги в селах»."
+    )
+    quote = _one(uk, "uk")
+    assert quote.speaker is None and quote.confidence < 0.65
