@@ -1276,3 +1276,20 @@ def test_a_cyrillic_quote_nobody_introduces_is_not_given_to_the_nearest_name() -
     )
     quote = _one(uk, "uk")
     assert quote.speaker is None and quote.confidence < 0.65
+
+
+def test_a_quote_opening_its_paragraph_then_the_sentence_that_introduces_its_speaker() -> None:
+    """'"...?" Morwenna Tallis, the opposition spokeswoman, had saved this one up' and '«...».
+    Этими словами начала выступление обвинитель Т. Р. Мальцева' were shown with no name."""
+    body = (
+        "The question was about the ferry, and the minister was nowhere to be seen.\n\n"
+        '"Can the minister tell the house when the new timetable will start?" Morwenna Tallis, '
+        "the opposition spokeswoman for transport, had clearly saved this one up."
+    )
+    assert _one(body).speaker == "Morwenna Tallis"
+    ru = (
+        "В районном суде прошли прения сторон.\n\n"
+        "«Подрядчик знал о трещинах в опорах ещё в марте и не сделал ничего». Этими словами начала "
+        "выступление государственный обвинитель Т. Р. Мальцева."
+    )
+    assert _one(ru, "ru").speaker == "Т. Р. Мальцева"

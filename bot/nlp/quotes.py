@@ -728,6 +728,30 @@ def _after_role_noun(text: str, start: int) -> bool:
     return bool(before) and before[-1] in lx.EN_ROLE_NOUNS
 
 
+def _introduced_after(index: SpeakerIndex, text: str, close_at: int, para_end: int) -> Entity | None:
+    """The person the sentence right after a quote's closing mark, in the same paragraph, is
+    about: in English the name it opens with, in Ukrainian and Russian the one person it names.
+    ``None`` when that sentence has a quotation of its own or names no one, or someone else."""
+    gap = _AFTER_QUOTE.match(text, close_at + 1, para_end)
+    if gap is None:
+        return None
+    start = gap.end()
+    stop = text.find(". ", start, para_end)
+    stop = para_end if stop < 0 else stop
+    if any(mark in text[start:stop] for mark in '"“”«»„'):
+        return None
+    persons = [m for m in index.mentions_in(start, stop) if not m.in_quote and not m.entity.is_org]
+    if not persons:
+        return None
+    if index.cyrillic:
+        return persons[0].entity if len({id(m.entity) for m in persons}) == 1 else None
+    return persons[0].entity if persons[0].start == start else None
+
+
+# The end of a quoted sentence and the start of the next: "». Этими", '" Morwenna'.
+_AFTER_QUOTE = re.compile(r"[.!?…]?[ \t]+(?=[A-ZА-ЯІЇЄҐЁ])")
+
+
 def _led_by_subject(index: SpeakerIndex, text: str, para: int, pos: int) -> Entity | None:
     """The person the sentence right before ``pos`` opens with, when that sentence is in the
     same paragraph and nothing but the quote follows it: "He then turned to ...", "Opening his
@@ -1548,12 +1572,22 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 if subject is None and not whole_para and language == "en"
                 else None
             )
+            after = (
+                _introduced_after(index, text, group[-1].close_at, pe)
+                if whole_para and subject is None
+                else None
+            )
             if subject is not None:
                 speaker, confidence = subject, 0.7
             elif led is not None:
                 # "He then turned to the reconstruction work. '...'": the sentence before, in
                 # the quote's own paragraph, is about its speaker.
                 speaker, confidence = led, 0.8
+            elif after is not None:
+                # "'...' Morwenna Tallis, the opposition spokeswoman, had saved this one up",
+                # "«...». Этими словами начала выступление обвинитель Т. Р. Мальцева": a quote
+                # opening its paragraph, then the sentence that introduces who said it.
+                speaker, confidence = after, 0.75
             elif anaphor is not None and (reported is None or at > reported.end) and at > last_speaker_pos:
                 gender = {"he": "m", "she": "f"}.get(anaphor.group(1).lower())
                 speaker, confidence = index.by_pronoun(at, gender), 0.7 if gender else 0.6
