@@ -1267,10 +1267,11 @@ def test_someone_who_asked_not_to_be_named_stays_unnamed() -> None:
 
 
 def test_a_cyrillic_quote_nobody_introduces_is_not_given_to_the_nearest_name() -> None:
-    """Two paragraphs after the only person named, a quote nobody introduces was shown with
-    that person's name, a reading right only half the time in Ukrainian and Russian."""
+    """A quote nobody introduces, after a briefing that named more than one person, was shown
+    with the name of the nearest, a reading right only half the time in Ukrainian and Russian."""
     uk = (
-        "Сесія тривала шість годин. Голова громади Іван Петренко говорив першим.\n\n"
+        "Сесія тривала шість годин. Голова громади Іван Петренко говорив першим, секретар ради "
+        "Олег Коваль — другим.\n\n"
         "Депутати ухвалили бюджет і програму ремонту доріг.\n\n"
         "«Бюджет на наступний рік ми виконаємо, і в ньому вперше будуть гроші на дороги в селах»."
     )

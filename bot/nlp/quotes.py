@@ -1619,8 +1619,15 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                     confidence = min(confidence, _GUESS)
             else:
                 # The nearest person to a quote nobody introduced: right 5 times in 7 on
-                # ggt-quotes, but 3 in 6 in Ukrainian and Russian development files, a guess there.
-                speaker, confidence = index.by_pronoun(first.open_at, None), 0.5 if index.cyrillic else 0.6
+                # ggt-quotes, but 3 in 6 in Ukrainian and Russian development files, where it is
+                # a guess unless the briefing has named no one else ("Приводим фрагмент
+                # выступления.¶ «...»" after the one speaker).
+                speaker = index.by_pronoun(first.open_at, None)
+                alone = (
+                    len({id(m.entity) for m in index.mentions_before(first.open_at) if not m.entity.is_org})
+                    == 1
+                )
+                confidence = 0.5 if index.cyrillic and not alone else 0.6
         if speaker is None and len(words) < 3:
             continue  # 'the large "waves" in the wind': a word in quotes that nobody said
         if isinstance(speaker, Entity):
