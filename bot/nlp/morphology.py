@@ -365,17 +365,39 @@ def is_adverbial_participle(word: str, language: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "GRND"
 
 
+@lru_cache(maxsize=16384)
+def noun_lemma(word: str, language: str, among: frozenset[str]) -> str | None:
+    """The dictionary form of a noun reading of ``word`` that is in ``among`` ("раді" -> "рада",
+    though its first reading is the adjective "радий"), else ``None``."""
+    return next(
+        (
+            str(p.normal_form)
+            for p in _parse(word, language)
+            if p.tag.POS == "NOUN" and p.normal_form in among
+        ),
+        None,
+    )
+
+
 @lru_cache(maxsize=4096)
 def nominative_phrase(words: tuple[str, ...], language: str) -> str | None:
     """Adjectives and the noun they agree with, in the nominative singular: ("муниципального",
     "унитарного", "предприятия") -> "муниципальное унитарное предприятие"; ``None`` when the
     analyser cannot inflect a word."""
-    noun = _parse(words[-1], language)
-    if not noun or noun[0].tag.POS != "NOUN":
+    nouns = [p for p in _parse(words[-1], language) if p.tag.POS == "NOUN"]
+    if not nouns:
         return None
-    head = noun[0].inflect({"nomn", "sing"}) or noun[0].inflect({"nomn"}) or noun[0].normal_form
+    # The reading of the noun that the adjective before it agrees with ("міській раді": "рада",
+    # not "рад").
+    agreeing = {
+        (p.tag.gender, p.tag.case)
+        for p in (_parse(words[-2], language) if len(words) > 1 else ())
+        if p.tag.POS == "ADJF"
+    }
+    noun = next((p for p in nouns if not agreeing or (p.tag.gender, p.tag.case) in agreeing), nouns[0])
+    head = noun.inflect({"nomn", "sing"}) or noun.inflect({"nomn"}) or noun.normal_form
     head_word = head if isinstance(head, str) else head.word
-    gender = noun[0].tag.gender
+    gender = noun.tag.gender
     out: list[str] = []
     for word in words[:-1]:
         adjective = next((p for p in _parse(word, language) if p.tag.POS == "ADJF"), None)

@@ -520,10 +520,17 @@ def _resolve_body(
     named = [m.entity for m in index.mentions_in(attr.phrase_start, attr.phrase_end) if m.entity.is_org]
     if named:
         return named[0], 0.85  # "— повідомили в МОЗ"
-    lemmas = [lemma(w, lang.code) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())]
+    lemmas = [
+        lx.CYR_COMPOUND_BODIES.get(b, b)
+        for b in (
+            lemma(w, lang.code) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())
+        )
+    ]
     for noun in lemmas:
         if noun in lx.CYR_ORG_LEMMAS:
-            ent = index.by_role_noun(noun, attr.phrase_start, org=True)
+            ent = index.by_role_noun(noun, attr.phrase_start, org=True) or index.company_named_by_form(
+                noun, attr.phrase_start
+            )
             if ent is not None:
                 return ent, 0.85
             break
@@ -619,8 +626,11 @@ def _paragraph_body(index: SpeakerIndex, text: str, pos: int, lang: _Lang) -> En
         if index.in_quote(word.start()):
             continue
         noun = lemma(word.group(0).lower(), lang.code)
+        noun = lx.CYR_COMPOUND_BODIES.get(noun, noun)
         if noun in lx.CYR_ORG_LEMMAS and "служб" not in noun:
-            ent = index.by_role_noun(noun, word.start(), org=True)
+            ent = index.by_role_noun(noun, word.start(), org=True) or index.company_named_by_form(
+                noun, word.start()
+            )
             if ent is not None:
                 return ent
     return last_named.entity if last_named is not None else None

@@ -33,6 +33,7 @@ from bot.nlp.morphology import (
     modifies_next_noun,
     nominative_name,
     nominative_phrase,
+    noun_lemma,
     past_verb_gender,
     person_noun_gender,
     plural_noun_lemma,
@@ -105,7 +106,9 @@ _CYR_OFFICE_NOUNS = frozenset(
 # Legal forms that open a company's name ("ТОВ «Сниводський цукор»", "АО «Рудногорский ГОК»"),
 # and the common nouns that refer back to such a company.
 _CYR_LEGAL_FORMS = frozenset("тов тзов пат прат ат пп дп кп ооо оао зао пао ао".split())
-_CYR_COMPANY_NOUNS = frozenset("компанія компания підприємство предприятие фірма фирма".split())
+_CYR_COMPANY_NOUNS = frozenset(
+    "компанія компания підприємство предприятие фірма фирма агрофірма агрофирма комбинат завод холдинг".split()
+)
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
 # Someone who asked not to be named: "попросивший не называть его фамилию", "who asked not to
 # be named", "speaking on condition of anonymity".
@@ -449,7 +452,7 @@ def _full_name_with_patronymic(tokens: list[str], language: str) -> bool:
         len(tokens) == 3
         and language in ("uk", "ru")
         and is_patronymic_after(tokens[0], tokens[1], language)
-        and is_first_name(tokens[0], language)
+        and (is_first_name(tokens[0], language) or tokens[0].lower() in _CYR_FIRST)
     )
 
 
@@ -1239,6 +1242,8 @@ class SpeakerIndex:
             if base not in lx.CYR_ORG_LEMMAS or "служб" in base:
                 continue  # "пресслужба «Поліської залізниці»": the name in quotes is the owner's
             start = m.start("noun")
+            if self.text[start - 1 : start] in NAME_QUOTES:
+                continue  # "ТОВ «Агрофірма „Зелена балка“»": the inner words are the name itself
             if is_nominative(noun.lower(), self.language):
                 for adj in reversed(list(_CYR_WORD.finditer(self.text, max(0, start - 40), start))):
                     word = adj.group(0).lower()
@@ -1329,11 +1334,28 @@ class SpeakerIndex:
         lang = self.language
         for m in _ADJECTIVE_BODY.finditer(self.text):
             words = m.group(0).split()
-            at = next((i for i, w in enumerate(words) if i and not is_adjective(w.lower(), lang)), 0)
+            if not is_adjective(words[0].lower(), lang):
+                continue  # most sentences open with a noun, a verb or a name
+            # The noun naming the body after the adjectives ("раді" is a noun here, though it may
+            # be an adjective too).
+            at = 0
+            for i, word in enumerate(words[1:], start=1):
+                low = word.lower()
+                if noun_lemma(low, lang, lx.CYR_ORG_LEMMAS) is not None:
+                    at = i
+                    break
+                if not is_adjective(low, lang):
+                    break
             noun = words[at]
-            if not at or lemma(noun, lang) not in lx.CYR_ORG_LEMMAS or "служб" in noun:
+            if not at or "служб" in noun:
                 continue
-            if not is_nominative(noun, lang) or not all(is_nominative(w.lower(), lang) for w in words[:at]):
+            oblique = not is_nominative(noun, lang) or not all(
+                is_nominative(w.lower(), lang) for w in words[:at]
+            )
+            nominative = (
+                nominative_phrase(tuple(w.lower() for w in words[: at + 1]), lang) if oblique else None
+            )
+            if oblique and nominative is None:
                 continue
             head = " ".join(words[: at + 1])
             after = m.start() + len(head)
@@ -1345,12 +1367,13 @@ class SpeakerIndex:
             opens_sentence = not before or before[-1] in ".!?\n—–:"
             if opens_sentence and at < 2 and not tail:
                 continue  # "Нова компанія вийде на ринок": an adjective opening a sentence
-            name = head + tail
+            # "У Підгірській міській раді": the name in the nominative.
+            name = (nominative[:1].upper() + nominative[1:] if nominative else head) + tail
             ent = self._find_org(name)
             if ent is None:
                 ent = Entity(name=name, is_org=True, tokens=tuple(w.lower() for w in name.split()))
                 self.entities.append(ent)
-            out.append((m.start(), m.start() + len(name), ent))
+            out.append((m.start(), after + len(tail), ent))
         return out
 
     def _lowercase_bodies(self) -> list[tuple[int, int, Entity]]:
@@ -1399,7 +1422,7 @@ class SpeakerIndex:
             return ""
         kept: list[str] = []
         pos = end
-        for _ in range(5):
+        for _ in range(7):
             if text[pos : pos + 1] != " ":
                 break
             nxt = text[pos + 1 : pos + 2]
@@ -2180,6 +2203,17 @@ class SpeakerIndex:
                 return ent
         return None
 
+    def company_named_by_form(self, noun: str, pos: int) -> Entity | None:
+        """ "в компании", "в агрофірмі" (``noun`` a dictionary form): the company last named
+        before ``pos`` by its legal form ("АО «Хлебокомбинат „Северный“»")."""
+        if noun not in _CYR_COMPANY_NOUNS:
+            return None
+        for men in reversed(self._before(pos)):
+            ent = men.entity
+            if ent.is_org and not men.in_quote and ent.name.split()[0].lower() in _CYR_LEGAL_FORMS:
+                return ent
+        return None
+
     def body_of_members(self, word: str, pos: int) -> Entity | None:
         """ "пчеловоды" after "Союз пчеловодов Ольховецкой области": the body named before
         ``pos`` whose name has ``word``'s noun in it, when ``word`` is a plural noun for people."""
@@ -2291,6 +2325,12 @@ class SpeakerIndex:
         noun = noun.lower()
         k = bisect.bisect_left(self._starts, pos)
         before, after = self.mentions[:k], self.mentions[k:]
+        if org and self.cyrillic:
+            # "в інспекції": a body whose name is headed by the noun ("Державна інспекція ...")
+            # before one that only has it in a genitive ("Прибузьке управління інспекції").
+            for men in [*reversed(before), *after]:
+                if men.entity.is_org and self._org_head(men.entity) == lemma(noun, self.language):
+                    return men.entity
         for men in [*reversed(before), *after]:
             ent = men.entity
             if ent.is_org != org:
@@ -2298,4 +2338,13 @@ class SpeakerIndex:
             hay = (ent.name if org else ent.role or "").lower().split()
             if noun in hay or any(w.startswith(noun) or (self.cyrillic and _cyr_same(w, noun)) for w in hay):
                 return ent
+        return None
+
+    def _org_head(self, ent: Entity) -> str | None:
+        """The dictionary form of the noun that heads a body's name ("інспекція" of "Державна
+        інспекція якості питної води")."""
+        for word in ent.name.lower().split()[:4]:
+            base = lemma(word.strip('«»"„“'), self.language)
+            if base in lx.CYR_ORG_LEMMAS:
+                return base
         return None
