@@ -366,14 +366,16 @@ def is_adverbial_participle(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def noun_lemma(word: str, language: str, among: frozenset[str]) -> str | None:
+def noun_lemma(word: str, language: str, among: frozenset[str], *, nominative: bool = False) -> str | None:
     """The dictionary form of a noun reading of ``word`` that is in ``among`` ("раді" -> "рада",
-    though its first reading is the adjective "радий"), else ``None``."""
+    though its first reading is the adjective "радий"), in the nominative if asked; else ``None``."""
     return next(
         (
             str(p.normal_form)
             for p in _parse(word, language)
-            if p.tag.POS == "NOUN" and p.normal_form in among
+            if p.tag.POS == "NOUN"
+            and p.normal_form in among
+            and (not nominative or "nomn" in p.tag.grammemes)
         ),
         None,
     )

@@ -1349,14 +1349,10 @@ class SpeakerIndex:
             noun = words[at]
             if not at or "служб" in noun:
                 continue
-            oblique = not is_nominative(noun, lang) or not all(
+            if noun_lemma(noun.lower(), lang, lx.CYR_ORG_LEMMAS, nominative=True) is None or not all(
                 is_nominative(w.lower(), lang) for w in words[:at]
-            )
-            nominative = (
-                nominative_phrase(tuple(w.lower() for w in words[: at + 1]), lang) if oblique else None
-            )
-            if oblique and nominative is None:
-                continue
+            ):
+                continue  # named in the nominative first; later mentions are found by their noun
             head = " ".join(words[: at + 1])
             after = m.start() + len(head)
             if self.text[after : after + 2] in (" «", ' "', " „"):
@@ -1367,8 +1363,7 @@ class SpeakerIndex:
             opens_sentence = not before or before[-1] in ".!?\n—–:"
             if opens_sentence and at < 2 and not tail:
                 continue  # "Нова компанія вийде на ринок": an adjective opening a sentence
-            # "У Підгірській міській раді": the name in the nominative.
-            name = (nominative[:1].upper() + nominative[1:] if nominative else head) + tail
+            name = head + tail
             ent = self._find_org(name)
             if ent is None:
                 ent = Entity(name=name, is_org=True, tokens=tuple(w.lower() for w in name.split()))
