@@ -30,7 +30,7 @@ EN_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None, "it":
 # and name, and to resolve "the secretary" to the person whose role it is.
 EN_ROLE_WORDS = frozenset(
     """
-    president vice prime minister secretary chancellor spokesperson spokesman spokeswoman director
+    president vice prime minister prosecutor secretary chancellor spokesperson spokesman spokeswoman director
     chief commissioner ambassador governor senator mayor chair chairman chairwoman chairperson
     general gen gen. dr dr. prof prof. professor deputy head leader representative rep rep. sen
     sen. gov gov. colonel col col. lt lt. officer adviser advisor ceo cfo coo executive premier mp
@@ -411,6 +411,13 @@ CYR_MALE_FIRST = frozenset(
     иван игорь олег денис тарас богдан роман степан максим кирилл анатолий сергей александр
     артём артем евгений валерий геннадий григорий илья никита лука борис
     """.split()
+)
+
+# Whom words were said to, written between the verb and the speaker ("— заявил журналистам
+# защитник", "— розповів журналістам посадовець").
+CYR_ADDRESSEES = frozenset(
+    "журналистам журналістам репортерам репортёрам корреспонденту кореспонденту корреспондентам "
+    "кореспондентам изданию виданню собравшимся присутнім присутствующим".split()
 )
 
 # Short nouns for a town's bodies and the noun their full names have ("у міськраді" ->

@@ -580,6 +580,15 @@ def _role_with_body(
     return found[0] if len(found) == 1 else None
 
 
+def _is_pronoun_phrase(text: str, attr: _Attribution) -> bool:
+    """Is the attribution's phrase a pronoun or a possessive alone ("его" of "по его словам")?"""
+    words = _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())
+    return len(words) == 1 and (words[0] in _POSSESSIVE_GENDER or words[0] in _ALL_PRONOUNS)
+
+
+_ALL_PRONOUNS = frozenset([*lx.EN_PRONOUNS, *lx.UK_PRONOUNS, *lx.RU_PRONOUNS])
+
+
 def _name_ending_sentence(index: SpeakerIndex, text: str, start: int) -> Entity | None:
     """The person named last in the sentence from ``start``, when nothing but the name's end
     follows it and no other person is named in between."""
@@ -850,6 +859,11 @@ def _resolve(
     low_words = [w.lower() for w in _WORD.findall(phrase)]
     if not low_words:
         return None, 0.0
+    if len(low_words) > 1 and low_words[0] in lx.CYR_ADDRESSEES:
+        # "— заявил журналистам защитник": whom the words were said to comes first.
+        cut = phrase.lower().index(low_words[0]) + len(low_words[0])
+        attr = _Attribution(attr.phrase_start + cut + 1, attr.phrase_end, attr.verb_gender, attr.immediate)
+        phrase, low_words = text[attr.phrase_start : attr.phrase_end].strip(), low_words[1:]
     if low_words == ["там"] and lang.code in ("uk", "ru"):
         # "У спілці наголошують ... «...», — заявили там": the body the paragraph speaks of.
         body = _paragraph_body(index, text, min(attr.phrase_start, quote_start), lang)
@@ -1461,7 +1475,14 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 lang,
                 next_open,
             )
-        inner = _inner_attribution(text, group[0], lang) if attr is None and len(group) == 1 else None
+        # "По его словам, «..., — подчеркнул Бармин. — ...»": a name inside the marks tells more
+        # than a pronoun before them.
+        weak = attr is not None and _is_pronoun_phrase(text, attr)
+        inner = (
+            _inner_attribution(text, group[0], lang) if (attr is None or weak) and len(group) == 1 else None
+        )
+        if inner is not None and weak and _is_pronoun_phrase(text, inner.attr):
+            inner = None  # a pronoun inside the marks tells no more than the one before them
         if inner is not None:
             attr = inner.attr
             inners[len(groups)] = inner
@@ -1836,6 +1857,8 @@ def _last_named_by_shared_surname(index: SpeakerIndex, ent: Entity, at: int, gen
     return not settled
 
 
+# Words for an unnamed source that may open a sentence: "Источник в администрации ...".
+_SOURCE_NOUNS = frozenset("источник джерело source".split())
 _EN_PREPOSITIONS = frozenset("in at from of for with within inside by".split())
 
 
@@ -1844,8 +1867,13 @@ def _after_preposition(text: str, phrase_start: int, pos: int, language: str) ->
     phrase ("джерело в Міністерстві", "a source at the ministry")? Then what ``pos`` names is
     where the speaker is from, not the speaker."""
     words = text[phrase_start:pos].split()
-    if len(words) < 2 or not words[0][:1].islower():
+    if len(words) < 2:
         return False
+    head = words[0].lower()
+    if not words[0][:1].islower() and not (
+        head in _SOURCE_NOUNS or (language in ("uk", "ru") and is_person_noun(head, language))
+    ):
+        return False  # "Ministry of Health in Kyiv": the capitalised words are a name
     prep = words[-1].lower()
     if language in ("uk", "ru"):
         return prep in ("в", "у", "во", "із", "з", "из", "от", "від", "при")

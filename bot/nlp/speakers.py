@@ -77,6 +77,8 @@ _CYR_DEFINITE_ROLE = re.compile(r"(?:(?:Але|А|І|Но|И)\s+)?([А-ЯІЇЄ�
 # A sentence opening with a preposition and its noun before a lower-case role: "Після сесії
 # голова ради ...", "После голосования глава города ...".
 _CYR_FRONTED_ROLE = re.compile(r"([А-ЯІЇЄҐЁ][а-яіїєґё]*)\s+[а-яіїєґё]+\s+([а-яіїєґё]+)\s+[а-яіїєґё]")
+# An adverb opening a sentence before a lower-case role: "Отдельно глава города поручил".
+_CYR_ADVERB_ROLE = re.compile(r"([А-ЯІЇЄҐЁ][а-яіїєґё]+)\s+([а-яіїєґё]+)\s+[а-яіїєґё]")
 # Quote marks right around a capitalised word: the name of a hotel, a firm or a ship, not a person.
 _NAME_OPENING_MARKS = frozenset('"«„“')
 _NAME_CLOSING_MARKS = frozenset('"»“”')
@@ -125,7 +127,8 @@ _EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
 # Last words of a place's name: "Corrin Vale", "Marrow Bay" (never a surname's without a known
 # first name before it).
 _EN_PLACE_ENDERS = frozenset(
-    "vale valley bay heights falls creek harbour harbor moor row lane street road avenue square".split()
+    "vale valley bay heights falls creek harbour harbor moor row lane street road avenue square rise drive "
+    "crescent terrace gardens".split()
 )
 _NAMED_BODY = re.compile(r"(?P<noun>[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
@@ -1849,6 +1852,14 @@ class SpeakerIndex:
                 and is_function_word(o.group(1).lower(), self.language)
                 and is_nominative(o.group(2), self.language)
             ]
+            # "Отдельно глава города поручил ...": an adverb before the role.
+            openings += [
+                (o.start(), o.group(2))
+                for o in _CYR_ADVERB_ROLE.finditer(text, para, pos)
+                if o.group(2) in lx.CYR_ROLE_WORDS
+                and is_function_word(o.group(1).lower(), self.language)
+                and is_nominative(o.group(2), self.language)
+            ]
             # "Міський голова, який ...": an adjective before the role.
             openings += [
                 (o.start(), o.group(2))
@@ -2103,6 +2114,8 @@ class SpeakerIndex:
             # жительница") or a place after it ("Пенсионерка из соседнего села").
             if words[0] in ("один", "одна") and len(words) > 1 and words[1] in ("из", "з", "із"):
                 found: str | None = "m" if words[0] == "один" else "f"
+            elif words[0] in ("источник", "джерело", "источники", "джерела"):
+                found = ""  # "Источник в администрации, знакомый с ...": someone unnamed
             else:
                 found = None
                 for i, w in enumerate(words):
