@@ -6,11 +6,14 @@ SQLite archive of N (``bench._archive``) moved with ``briefbot db copy``'s code
 (``storage.transfer.copy_archive``): the same rows and ids, so both backends answer the
 same inputs over the same data. It is kept in a database of its own named after the
 archive (``briefbot_bench_v<version>_s<seed>_<n>``), built under a temporary name and
-renamed when complete; later runs reuse it. Each run first brings it to the state a server
-with autovacuum on (PostgreSQL's default) keeps a table in (``settle``): the copy writes
-each briefing twice (its search documents are computed after the rows are in), and a
-server with autovacuum off, as the one this benchmark was first run on, would otherwise
-leave a dead version of every briefing for every later query to step over.
+renamed when complete; later runs reuse it. ``BRIEFBOT_BENCH_DATABASE`` names a database
+to measure instead (a copy made with ``CREATE DATABASE ... TEMPLATE``, to try a schema
+change on the same data without touching the kept archive). Each run first brings it to
+the state a server with autovacuum on (PostgreSQL's default) keeps a table in
+(``settle``): the copy writes each briefing twice (its search documents are computed after
+the rows are in), and a server with autovacuum off, as the one this benchmark was first
+run on, would otherwise leave a dead version of every briefing for every later query to
+step over.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ async def pg_archive(n: int, *, seed: int = 1) -> str | None:
     admin = await _admin()
     if admin is None:
         return None
-    name = f"briefbot_bench_v{VERSION}_s{seed}_{n}"
+    name = os.environ.get("BRIEFBOT_BENCH_DATABASE") or f"briefbot_bench_v{VERSION}_s{seed}_{n}"
     partial = f"{name}_partial"
     try:
         if await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):

@@ -5,7 +5,8 @@ its columns with a neutral kind each, and its key. A backend reads its rows in t
 form (``Exporter.rows``) and writes them (``Importer.load``), converting to and from its
 own types (SQLite's integer seconds and JSON text, PostgreSQL's timestamptz, arrays and
 jsonb). What a backend derives from those rows (SQLite's FTS5 tables and search shards,
-PostgreSQL's tsvector columns and speakers' ``name_key``) is not copied but rebuilt by the
+PostgreSQL's title terms and ``briefing_search`` documents, PostgreSQL 0014 and 0015, and
+speakers' ``name_key``) is not copied but rebuilt by the
 target when the import finishes, and PostgreSQL's id sequences are moved past the ids
 copied. Neutral values: ``int``, ``str``, ``float``, ``bool``, ``None``, times as whole
 Unix seconds, lists for arrays (``topic_roles`` as ``[topic, role_id]`` pairs).

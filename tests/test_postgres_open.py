@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -211,6 +212,46 @@ async def test_backup_is_a_pg_dump_archive(tmp_path):
     assert restore.returncode == 0
     assert "TABLE DATA" in listing and "briefings" in listing
     assert not (tmp_path / "briefbot.dump.partial").exists()
+
+
+async def test_a_backup_restores_into_a_fresh_database_and_searches(tmp_path):
+    """A backup would be no backup if restoring it into a new database failed (an index
+    needing an extension the one-schema dump leaves out) or its search found nothing."""
+    url = await _fresh_url()
+    schema = url.rpartition("search_path=")[2]
+    storage = await open_storage(url)
+    try:
+        await storage.add_briefing(draft(), analysis())
+        target = tmp_path / "briefbot.dump"
+        await storage.backup(target)
+    finally:
+        await storage.close()
+    server = postgres_server()
+    fresh = f"{server.database}_restored"
+    admin = await asyncpg.connect(server.admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{fresh}"')
+        restored_url = server.url(search_path=schema).replace(f"/{server.database}?", f"/{fresh}?")
+        restore = await asyncio.create_subprocess_exec(
+            "pg_restore",
+            "--exit-on-error",
+            "--no-owner",
+            f"--dbname={restored_url.partition('?')[0]}",
+            str(target),
+            stderr=subprocess.PIPE,
+            env=os.environ,
+        )
+        errors = (await restore.communicate())[1].decode()
+        assert restore.returncode == 0, errors
+        restored = await open_storage(restored_url)
+        try:
+            hits, total = await restored.search("grid security", now=datetime(2026, 4, 1, tzinfo=UTC))
+            assert total == 1 and hits[0].briefing.title == draft().title
+        finally:
+            await restored.close()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        await admin.close()
 
 
 async def test_a_lost_connection_is_a_storage_error_and_the_next_call_reconnects():

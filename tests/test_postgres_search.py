@@ -10,16 +10,18 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 
 from bot.ingest import sample_paths
 from bot.models import Draft
+from storage import constants, open_storage
 from storage.postgres._query import parse
 from storage.postgres._snippet import snippet
 from storage.postgres._tokens import terms
 from storage.sqlite.fts import build_match
 from tests.helpers import analysis, draft
-from tests.storage_fixtures import ContractStorage, open_backend
+from tests.storage_fixtures import ContractStorage, open_backend, postgres_server
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -253,3 +255,76 @@ async def test_search_follows_edits_publish_times_and_removals(storage):
     assert total == 1 and [h.briefing.id for h in hits] == [added.briefing_id]
     await storage.remove_briefing(added.briefing_id)
     assert await storage.search("tolls", now=NOW) == ([], 0)
+
+
+async def test_search_walks_the_buckets_newest_first(monkeypatch):
+    """/search on PostgreSQL would rank other briefings than the newest matches, or count them
+    wrongly, when its window spans buckets of ids, skips an empty one or meets an embargo."""
+    url = await postgres_server().store_url()
+    store = await open_storage(url)
+    db = await asyncpg.connect(url)
+    try:
+        added: list[int] = []
+        # ids 9,998 to 10,002 (buckets 0 and 1) and 29,999 to 30,002 (buckets 2 and 3); bucket 2
+        # holds one briefing, the newest is embargoed, and one in between does not match.
+        for start, count in ((9_998, 5), (29_999, 4)):
+            await db.execute(f"ALTER TABLE briefings ALTER COLUMN id RESTART WITH {start}")
+            for i in range(count):
+                published = NOW + timedelta(days=1) if start + i == 30_002 else NOW - timedelta(hours=i)
+                words = "ferry tolls" if start + i != 10_001 else "grain"
+                outcome = await store.add_briefing(
+                    draft(title=f"Note {start + i}", body=f"{words} {i}.", url=None, published=published),
+                    analysis(),
+                    now=NOW,
+                )
+                added.append(outcome.briefing_id)
+        assert added == [*range(9_998, 10_003), *range(29_999, 30_003)]
+        visible = [30_001, 30_000, 29_999, 10_002, 10_000, 9_999, 9_998]
+        for window in (1, 2, 3, 4, 6, 100):
+            monkeypatch.setattr(constants, "SEARCH_WINDOW", window)
+            hits, total = await store.search("ferry", limit=100, now=NOW)
+            assert total == min(window, len(visible)), window
+            assert sorted(h.briefing.id for h in hits) == sorted(visible[:window]), window
+    finally:
+        await db.close()
+        await store.close()
+
+
+async def test_upgrading_to_the_search_table_keeps_search_results():
+    """Upgrading a PostgreSQL archive made before migration 0015 would change what /search finds,
+    how it ranks it or what snippet it shows, or leave the documents stored twice."""
+    url = await postgres_server().store_url()
+    store = await open_storage(url)
+    try:
+        await store.add_briefings([(d, analysis()) for d in _archive()], now=NOW)
+        before = [await store.search(q, limit=100, now=NOW) for q in QUERIES]
+    finally:
+        await store.close()
+    db = await asyncpg.connect(url)
+    try:
+        # Back to the schema of 0014: the document in `briefings.search` with its GIN index.
+        await db.execute(
+            "ALTER TABLE briefings ADD COLUMN search tsvector; "
+            "UPDATE briefings b SET search = s.search FROM briefing_search s WHERE s.id = b.id; "
+            "ALTER TABLE briefings ALTER COLUMN search SET NOT NULL; "
+            "CREATE INDEX briefings_search ON briefings USING gin (search); "
+            "DROP TABLE briefing_search; DELETE FROM schema_version WHERE version = 15"
+        )
+    finally:
+        await db.close()
+    store = await open_storage(url)  # migrates to 15 again
+    try:
+        assert [await store.search(q, limit=100, now=NOW) for q in QUERIES] == before
+        assert any(total for _, total in before)
+        db = await asyncpg.connect(url)
+        try:
+            assert await db.fetchval("SELECT max(version) FROM schema_version") == 15
+            columns = await db.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'briefings'"
+            )
+            assert "search" not in {r[0] for r in columns}
+        finally:
+            await db.close()
+    finally:
+        await store.close()

@@ -1,10 +1,11 @@
 """A briefing's full-text documents as ``tsvector`` literals built from ``_tokens``'s terms.
 
-``search``: title (weight A), summary (B), quotes (C), body (D) and tags (B), in that
-order, the columns of SQLite's index with its bm25 weights (10, 4, 3, 1, 5) folded into
-PostgreSQL's four weight classes. Each term carries its positions, so ``<->`` finds a
-quoted phrase; a gap of one position between columns keeps a phrase from spanning two.
-``titles``: the title's unstemmed terms, for autocomplete by prefix.
+``search`` (kept in ``briefing_search``): title (weight A), summary (B), quotes (C), body
+(D) and tags (B), in that order, the columns of SQLite's index with its bm25 weights (10,
+4, 3, 1, 5) folded into PostgreSQL's four weight classes. Each term carries its positions,
+so ``<->`` finds a quoted phrase; a gap of one position between columns keeps a phrase
+from spanning two. ``titles`` (a column of ``briefings``): the title's unstemmed terms,
+for autocomplete by prefix.
 
 PostgreSQL's own limits apply: positions stop at 16,383 and a term keeps at most 256 of
 them, so a phrase deep inside a very long briefing may not be found on this backend; a
@@ -64,8 +65,8 @@ def _literal(columns: Iterable[tuple[str, str]], *, stemmed: bool) -> str:
 def search_document(
     title: str, summary: str, quotes: Sequence[tuple[str | None, str]], body: str, tags: Sequence[str]
 ) -> str:
-    """The ``search`` column: the same five columns SQLite indexes (quotes as
-    "speaker: text" lines), stemmed."""
+    """The search document (``briefing_search.search``): the same five columns SQLite
+    indexes (quotes as "speaker: text" lines), stemmed."""
     quote_lines = "\n".join(f"{speaker or ''}: {text}" for speaker, text in quotes)
     return _literal(
         [(title, "A"), (summary, "B"), (quote_lines, "C"), (body, "D"), (" ".join(tags), "B")], stemmed=True
@@ -73,5 +74,5 @@ def search_document(
 
 
 def title_document(title: str) -> str:
-    """The ``titles`` column: the title's words as typed (folded, not stemmed)."""
+    """The ``titles`` column of ``briefings``: the title's words as typed (folded, not stemmed)."""
     return _literal([(title, "A")], stemmed=False)

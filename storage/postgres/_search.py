@@ -2,8 +2,14 @@
 
 The shape is SQLite's, on PostgreSQL's machinery:
 
-1. The window: the newest ``window`` visible briefings whose ``search`` document matches
-   the query (GIN index on ``search``), newest id first; their count is the total.
+1. The window: the newest ``window`` visible briefings whose search document matches
+   the query, newest id first; their count is the total. The documents live in
+   ``briefing_search`` (migration 0015) in buckets of ``BUCKET`` ids, as SQLite's index
+   lives in shards: the buckets are walked newest first until the window is full. In a
+   bucket the planner either reads the matches from the GIN index on (document, bucket)
+   or walks the bucket's ids down testing each document, whichever it estimates cheaper
+   for the words. A common word costs a bucket or two; a rare one visits every bucket,
+   one index probe each.
 2. Ranking: ``ts_rank`` over the window with the column weights (title A, summary and
    tags B, quotes C, body D), divided by the log of the document's length, as bm25
    favours the shorter of two otherwise equal briefings; negated so that, as with bm25,
@@ -52,20 +58,33 @@ class Hit:
     rank: float
 
 
+# Briefings per bucket of ``briefing_search``: its ``bucket`` column is ``ARRAY[id / BUCKET]``
+# (migration 0015; an array so that GIN indexes it without the btree_gin extension).
+BUCKET = 10_000
+
 # The page of the best-ranked among the newest ``window`` visible matches, with how many
 # matches that window holds, in one statement: $1 the tsquery, $2 the publish time
 # readers may see up to, $3 the window, $4 and $5 the rank's weights and normalisation,
 # $6 and $7 the page's limit and offset. One row with a NULL id when the page is empty,
-# so that the total still arrives. The window is read once (``ranked`` is used twice, so
-# it is materialised): each document is ranked from the row the window read, as reading
-# it again would cost as much as ranking it.
+# so that the total still arrives.
+#
+# ``matches`` walks the buckets from the newest id's down to 0; each lateral read takes
+# one bucket's matches, newest first; the nested loop hands them on in that order, and the
+# outer LIMIT stops the walk once the window is full, so older buckets are never read.
+# Only ids and row addresses (``ctid``, read again within the same snapshot) pass the
+# sorts: a document is kept in its row, and thousands of them would outgrow the sort's
+# memory. Each document of the window is then ranked from its row, fetched by its address.
 _STATEMENT = (
-    "WITH ranked AS (SELECT w.id, -ts_rank($4::float4[], w.search, $1::text::tsquery, $5) AS rank "
-    "FROM (SELECT id, search FROM briefings WHERE search @@ $1::text::tsquery AND published_at <= $2 "
-    "ORDER BY id DESC LIMIT $3) AS w) "
+    "WITH matches AS MATERIALIZED (SELECT w.id, w.row_at "
+    f"FROM generate_series(((SELECT coalesce(max(id), 0) FROM briefing_search) / {BUCKET})::int, 0, -1) AS b(k) "
+    "CROSS JOIN LATERAL (SELECT id, ctid AS row_at FROM briefing_search "
+    "WHERE bucket = ARRAY[b.k] AND search @@ $1::text::tsquery AND published_at <= $2 "
+    "ORDER BY id DESC LIMIT $3) AS w LIMIT $3) "
     "SELECT t.total, p.id, p.rank, b.title, b.published_at, b.source_url, b.body "
-    "FROM (SELECT count(*) AS total FROM ranked) AS t "
-    "LEFT JOIN (SELECT id, rank FROM ranked ORDER BY rank, id DESC LIMIT $6 OFFSET $7) AS p ON true "
+    "FROM (SELECT count(*) AS total FROM matches) AS t "
+    "LEFT JOIN (SELECT m.id, -ts_rank($4::float4[], s.search, $1::text::tsquery, $5) AS rank "
+    "FROM matches m JOIN briefing_search s ON s.ctid = m.row_at "
+    "ORDER BY rank, m.id DESC LIMIT $6 OFFSET $7) AS p ON true "
     "LEFT JOIN briefings b ON b.id = p.id "
     "ORDER BY p.rank, p.id DESC"
 )

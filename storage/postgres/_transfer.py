@@ -27,10 +27,18 @@ from storage.postgres._writes import nocase
 from storage.transfer import TABLE, TABLES, Row, Table, TransferConflictError, meta_copied
 
 # Tables this backend keeps for itself (migrations, IDENTIFY turns, the processes and the
-# languages they saw, the title lookup its trigger fills from ``briefings``), and the
-# columns it derives from the copied ones: rebuilt by the import, not copied.
-_OWN_TABLES = ("schema_version", "gateway_identify", "processes", "server_languages", "briefing_titles")
-_DERIVED_COLUMNS = {"briefings": ("search", "titles"), "speakers": ("name_key",)}
+# languages they saw, the title lookup its trigger fills from ``briefings``, the search
+# documents the import computes), and the columns it derives from the copied ones:
+# rebuilt by the import, not copied.
+_OWN_TABLES = (
+    "schema_version",
+    "gateway_identify",
+    "processes",
+    "server_languages",
+    "briefing_titles",
+    "briefing_search",
+)
+_DERIVED_COLUMNS = {"briefings": ("titles",), "speakers": ("name_key",)}
 # Tables whose id an identity sequence hands out.
 _SEQUENCED = (
     "briefings",
@@ -88,7 +96,7 @@ def _stored(table: Table, row: Row) -> list[Any]:
     if table.name == "speakers":
         out.append(nocase(row[table.names.index("name")]))
     elif table.name == "briefings":
-        out += ["", ""]  # search and titles, computed when the import finishes
+        out.append("")  # titles, computed with the search document when the import finishes
     return out
 
 
@@ -176,7 +184,8 @@ class _Importer:
         return inserted, skipped
 
     async def finish(self) -> None:
-        """Search documents of the briefings inserted; every id sequence past its table's ids."""
+        """Search documents of the briefings inserted (``briefing_search`` rows, title terms);
+        every id sequence past its table's ids."""
         ids = sorted(self.briefings)
         for start in range(0, len(ids), _DOCUMENT_CHUNK):
             chunk = ids[start : start + _DOCUMENT_CHUNK]
@@ -213,8 +222,11 @@ class _Importer:
 
             docs = await asyncio.to_thread(documents)
             await self._db.execute(
-                "UPDATE briefings b SET search = d.search::tsvector, titles = d.titles::tsvector "
-                "FROM unnest($1::bigint[], $2::text[], $3::text[]) AS d(id, search, titles) WHERE b.id = d.id",
+                "WITH d AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS d(id, search, titles)), "
+                "b AS (UPDATE briefings b SET titles = d.titles::tsvector FROM d WHERE b.id = d.id "
+                "RETURNING b.id, b.published_at) "
+                "INSERT INTO briefing_search (id, published_at, search) "
+                "SELECT b.id, b.published_at, d.search::tsvector FROM b JOIN d ON d.id = b.id",
                 [d[0] for d in docs],
                 [d[1] for d in docs],
                 [d[2] for d in docs],

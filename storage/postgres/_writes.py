@@ -23,7 +23,8 @@ from storage.postgres._rows import stamp
 
 @dataclass(frozen=True, slots=True)
 class Documents:
-    """A briefing's two full-text columns (tsvector literals), computed off the event loop."""
+    """A briefing's two full-text documents (tsvector literals), computed off the event loop:
+    ``search`` goes to ``briefing_search``, ``titles`` to ``briefings``."""
 
     search: str
     titles: str
@@ -78,16 +79,19 @@ async def find_duplicate(
 
 async def insert(db: Db, draft: Draft, analysis: Analysis, docs: Documents, now: datetime) -> AddOutcome:
     """Store one briefing with its tags, quotes, speakers and search documents, or report
-    the stored duplicate (same source URL or same normalised title and body)."""
+    the stored duplicate (same source URL or same normalised title and body). The briefing
+    and its ``briefing_search`` row are written by one statement."""
     fp = fingerprint(draft.title, draft.body)
     existing = await find_duplicate(db, draft, fp)
     if existing is not None:
         return AddOutcome(existing[0], True, existing[1])
     briefing_id = await db.fetchval(
-        "INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, tags, "
-        "summary_short, summary_standard, summary_detailed, search, titles, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::tsvector, $12::text::tsvector, $13, $13) "
-        "RETURNING id",
+        "WITH b AS (INSERT INTO briefings (title, body, published_at, source_url, fingerprint, language, "
+        "tags, summary_short, summary_standard, summary_detailed, titles, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12::text::tsvector, $13, $13) "
+        "RETURNING id, published_at) "
+        "INSERT INTO briefing_search (id, published_at, search) "
+        "SELECT id, published_at, $11::text::tsvector FROM b RETURNING id",
         *content_columns(draft, analysis, fp, docs),
         now,
     )
@@ -102,10 +106,11 @@ async def update(
     analysis = await corrected(db, briefing_id, draft, analysis)
     docs = await asyncio.to_thread(documents, draft, analysis)
     await db.execute(
-        "UPDATE briefings SET title = $1, body = $2, published_at = $3, source_url = $4, fingerprint = $5, "
-        "language = $6, tags = $7, summary_short = $8, summary_standard = $9, summary_detailed = $10, "
-        "search = $11::text::tsvector, titles = $12::text::tsvector, updated_at = $13, "
-        "corrected_at = CASE WHEN $14 THEN $13 ELSE corrected_at END WHERE id = $15",
+        "WITH b AS (UPDATE briefings SET title = $1, body = $2, published_at = $3, source_url = $4, "
+        "fingerprint = $5, language = $6, tags = $7, summary_short = $8, summary_standard = $9, "
+        "summary_detailed = $10, titles = $12::text::tsvector, updated_at = $13, "
+        "corrected_at = CASE WHEN $14 THEN $13 ELSE corrected_at END WHERE id = $15 RETURNING id) "
+        "UPDATE briefing_search s SET published_at = $3, search = $11::text::tsvector FROM b WHERE s.id = b.id",
         *content_columns(draft, analysis, fp, docs),
         now,
         posted,
