@@ -1357,3 +1357,46 @@ def test_a_role_after_an_adverb_opens_the_sentence() -> None:
         "не будет», — добавил он."
     )
     assert [q.speaker for q in _quotes(ru, "ru")] == ["Вадим Шуплецов", "Константин Вадимович Бармин"]
+
+
+def test_an_interview_with_unlabelled_questions_gives_the_answers_to_the_interviewee() -> None:
+    """Markdown interviews set each question in bold with no label ('**Why did the round
+    fail?**'); once the bold was gone, the answers were found as nothing at all."""
+    body = (
+        "Ottilie Marchbank has led the trade talks since 2023. We spoke to her on her return.\n\n"
+        "Why did the sixth round fail?\n\n"
+        "It did not fail, it stopped. We closed nine of the twelve chapters, more than anyone predicted.\n\n"
+        "Karsland says you moved the goalposts on dairy. Did you?\n\n"
+        "No. Our position on dairy has been the same since the first round, and it is written down.\n\n"
+        "When will the seventh round take place?\n\n"
+        "I expect it in February. I will not promise a signature at the end of it."
+    )
+    quotes = _quotes(body)
+    assert len(quotes) == 3 and {q.speaker for q in quotes} == {"Ottilie Marchbank"}
+
+
+def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
+    """An introduction that also named a predecessor left an interview's answers unattributed."""
+    ru = (
+        "Заповедник ограничил число посетителей. Прежний директор Антон Павлович Круглов был против. "
+        "Мы поговорили с директором заповедника Ринатом Маратовичем Галимзяновым.\n\n"
+        "Зачем вводить ограничения?\n\n"
+        "Мы видели вытоптанные полосы по три метра вдоль настила после каждого выходного.\n\n"
+        "Ограничения останутся навсегда?\n\n"
+        "Лимит мы будем пересматривать каждый год по результатам мониторинга."
+    )
+    quotes = _quotes(ru, "ru")
+    assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Ринат Маратович Галимзянов"}
+
+
+def test_an_article_with_rhetorical_questions_is_no_interview() -> None:
+    """Two questions a reporter asks in passing must not turn the paragraphs after them into
+    someone's words."""
+    body = (
+        "The council met on Tuesday. Councillor Ada Brent proposed a new bus lane.\n\n"
+        "Who pays for it?\n\n"
+        "The county will cover two thirds of the cost, according to the report.\n\n"
+        "And when will it open?\n\n"
+        "Work is due to start in March and take six months."
+    )
+    assert _quotes(body) == []

@@ -56,6 +56,52 @@ class _Turn:
     question: bool | None = None
 
 
+def _unlabelled_turns(text: str) -> list[_Turn]:
+    """Questions set in bold with no label, as Markdown interviews write them ("**Why did the
+    round fail?**" then the answer): the bold is gone from the text, so the turns are read from
+    their shape. From the first short paragraph that ends in a question mark, short questions
+    and answers alternate; at least two questions end in one, and most answers speak in the
+    first person. ``[]`` when the text has no such run."""
+    paragraphs = paragraph_spans(text)
+    start = next((i for i, (ps, pe) in enumerate(paragraphs) if _is_question(text[ps:pe])), None)
+    if start is None:
+        return []
+    turns: list[_Turn] = []
+    asked = first_person = 0
+    for i in range(start, len(paragraphs) - 1, 2):
+        (qs, qe), (as_, ae) = paragraphs[i], paragraphs[i + 1]
+        question, answer = text[qs:qe], text[as_:ae]
+        if (
+            len(question.split()) > _QUESTION_WORDS_MAX
+            or question.rstrip().endswith(":")
+            or _is_question(answer)
+        ):
+            break
+        if answer.lstrip()[:1] in '«"“„—–-':
+            break  # a quotation or a dialogue line: not this layout
+        asked += question.rstrip().endswith("?")
+        first_person += bool(_FIRST_PERSON.search(answer))
+        turns += [_Turn("—", qs, qe, question=True), _Turn("—", as_, ae, question=False)]
+    answers = len(turns) // 2
+    if asked < _MIN_TURNS or first_person * 2 < answers:
+        return []
+    return turns
+
+
+def _is_question(paragraph: str) -> bool:
+    stripped = paragraph.strip()
+    return (
+        stripped.endswith("?")
+        and len(stripped.split()) <= _QUESTION_WORDS_MAX
+        and stripped[:1] not in '«"“„—–-'
+    )
+
+
+# A question in such an interview is a sentence or two.
+_QUESTION_WORDS_MAX = 30
+_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|я|мы|мне|нас|мой|наш|ми|мені|нас|мій|наш)\b", re.IGNORECASE)
+
+
 def _turns(text: str) -> list[_Turn]:
     turns: list[_Turn] = []
     for ps, pe in paragraph_spans(text):
@@ -116,6 +162,8 @@ def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer
     ``speakers`` builds the briefing's speaker index, asked for only for an interview."""
     turns = _turns(text)
     if len(turns) < 2 * _MIN_TURNS:
+        turns = _unlabelled_turns(text)
+    if len(turns) < 2 * _MIN_TURNS:
         return []
     _classify(text, turns)
     questions = [t for t in turns if t.question]
@@ -155,4 +203,32 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, interviewer_labels
     # "Ректор Новосибирского университета Сергей Левин": the capitalised run at the start is
     # the role of the person it introduces, not a second person.
     people = [e for e in found if not any(o is not e and o.role and o.role.startswith(e.name) for o in found)]
+    if len(people) > 1:
+        # "... an interview with chief schools inspector Lotte Vanterpool" in the headline, or
+        # "We spoke to ...", "Мы поговорили с ...": the one the interview is with.
+        with_whom = _INTERVIEW_WITH.search(index.title)
+        after = with_whom.group("who").lower() if with_whom else ""
+        named = [e for e in people if e.tokens and after and e.tokens[-1][:5] in after]
+        spoken_to = [
+            e
+            for e in people
+            if any(
+                _SPOKEN_TO.search(text[max(0, m.start - 80) : m.start])
+                for m in index.mentions_in(0, before)
+                if m.entity is e
+            )
+        ]
+        people = named if len(named) == 1 else spoken_to
     return people[0] if len(people) == 1 else None
+
+
+# A headline saying whom the interview is with: "an interview with chief schools inspector
+# Lotte Vanterpool", "інтерв'ю з ...", "интервью с ...".
+_INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|интервью с)\s+(?P<who>.+)$", re.IGNORECASE)
+# Words that introduce whom an interview is with: "We spoke to", "Мы поговорили с", "ми
+# поговорили з", "we asked", "спросили".
+_SPOKEN_TO = re.compile(
+    r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорили с|поговорили з|"
+    r"спросили|розпитали|запитали|побеседовали с)\b[^.]*$",
+    re.IGNORECASE,
+)

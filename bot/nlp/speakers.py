@@ -1190,6 +1190,14 @@ class SpeakerIndex:
                 and (sentence_initial or prev_word in _PLACE_PREPS)
             ):
                 continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
+            if (
+                len(tokens) == 2
+                and not role
+                and prev_word in ("в", "у", "во", "на")
+                and not is_first_name(norms[0], self.language)
+                and norms[0] not in _CYR_FIRST
+            ):
+                continue  # "в Липовій Балці": a place in the locative, not a person
             # Matching goes by the surname last, whatever order the text writes the name in.
             key = (norms[1], norms[2], norms[0]) if surname_first else tuple(norms)
             ent = self._match_person(key)
