@@ -1400,3 +1400,23 @@ def test_an_article_with_rhetorical_questions_is_no_interview() -> None:
         "Work is due to start in March and take six months."
     )
     assert _quotes(body) == []
+
+
+def test_a_quote_first_then_so_says_and_a_name_in_quote_marks() -> None:
+    """Expert round-ups open with the quote: '"..." So says Idris Caldecote, director of ...'
+    and '«...». Так формулирует проблему руководитель приёмной «Городской контроль» Арсений
+    Дымшаков' went to the expert of the paragraph before."""
+    body = (
+        'Aurelia Penn, a lecturer in utility economics, thinks the principle is sound: "People '
+        'respond to price signals on water, slowly but reliably."\n\n'
+        '"A tariff that rises with use is fair in theory and brutal in a house with six children." '
+        "So says Idris Caldecote, director of the Southmere Households Advice Centre."
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Aurelia Penn", "Idris Caldecote"]
+    ru = (
+        "Профессор университета Вера Николаевна Тихвинцева считает эксперимент полезным: «После "
+        "восьмого часа производительность резко падает».\n\n"
+        "«Для горожанина главный вопрос — сможет ли он попасть на приём в пятницу». Так формулирует "
+        "проблему руководитель общественной приёмной «Городской контроль» Арсений Дымшаков."
+    )
+    assert [q.speaker for q in _quotes(ru, "ru")] == ["Вера Николаевна Тихвинцева", "Арсений Дымшаков"]

@@ -757,14 +757,22 @@ def _introduced_after(index: SpeakerIndex, text: str, close_at: int, para_end: i
     start = gap.end()
     stop = text.find(". ", start, para_end)
     stop = para_end if stop < 0 else stop
-    if any(mark in text[start:stop] for mark in '"“”«»„'):
+    # A name in quote marks ("общественной приёмной «Городской контроль»") is no quotation.
+    if any(mark in _NAME_IN_MARKS.sub("", text[start:stop]) for mark in '"“”«»„'):
         return None
     persons = [m for m in index.mentions_in(start, stop) if not m.in_quote and not m.entity.is_org]
     if not persons:
         return None
     if index.cyrillic:
         return persons[0].entity if len({id(m.entity) for m in persons}) == 1 else None
-    return persons[0].entity if persons[0].start == start else None
+    # "'...' So says Idris Caldecote, director of ...": the name right after "so says".
+    lead = _SO_SAYS.match(text, start)
+    return persons[0].entity if persons[0].start == (lead.end() if lead else start) else None
+
+
+# A short capitalised name in quote marks: "«Городской контроль»", "\"Grain of the South\"".
+_NAME_IN_MARKS = re.compile(r"[«\"“„][A-ZА-ЯІЇЄҐЁ][^«»\"“”„]{0,40}[»\"”“]")
+_SO_SAYS = re.compile(r"(?:So|Thus) (?:says|said) ")
 
 
 # The end of a quoted sentence and the start of the next: "». Этими", '" Morwenna'.
