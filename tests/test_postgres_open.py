@@ -194,9 +194,8 @@ async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_nothing():
         await storage.close()
 
 
-@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
-async def test_backup_is_a_pg_dump_archive(tmp_path):
-    """`briefbot db backup` on PostgreSQL would fail, or leave a half-written file under the name."""
+async def _backed_up(tmp_path: Path) -> tuple[str, Path]:
+    """A fresh store with one briefing, backed up by ``Storage.backup``: its URL and the dump."""
     url = await _fresh_url()
     storage = await open_storage(url)
     try:
@@ -205,6 +204,13 @@ async def test_backup_is_a_pg_dump_archive(tmp_path):
         await storage.backup(target)
     finally:
         await storage.close()
+    return url, target
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
+async def test_backup_is_a_pg_dump_archive(tmp_path):
+    """`briefbot db backup` on PostgreSQL would fail, or leave a half-written file under the name."""
+    _, target = await _backed_up(tmp_path)
     restore = await asyncio.create_subprocess_exec(
         "pg_restore", "--list", str(target), stdout=subprocess.PIPE, env=os.environ
     )
@@ -214,18 +220,15 @@ async def test_backup_is_a_pg_dump_archive(tmp_path):
     assert not (tmp_path / "briefbot.dump.partial").exists()
 
 
+@pytest.mark.skipif(
+    shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
+    reason="pg_dump and pg_restore are not installed",
+)
 async def test_a_backup_restores_into_a_fresh_database_and_searches(tmp_path):
     """A backup would be no backup if restoring it into a new database failed (an index
     needing an extension the one-schema dump leaves out) or its search found nothing."""
-    url = await _fresh_url()
+    url, target = await _backed_up(tmp_path)
     schema = url.rpartition("search_path=")[2]
-    storage = await open_storage(url)
-    try:
-        await storage.add_briefing(draft(), analysis())
-        target = tmp_path / "briefbot.dump"
-        await storage.backup(target)
-    finally:
-        await storage.close()
     server = postgres_server()
     fresh = f"{server.database}_restored"
     admin = await asyncpg.connect(server.admin_url)

@@ -1853,17 +1853,11 @@ class SpeakerIndex:
         if self.cyrillic:
             # "После голосования глава города ответил ...": a role in the nominative after a
             # fronted preposition and its noun still opens the sentence as its subject.
+            # "Отдельно глава города поручил ...": after an adverb, too.
             openings += [
                 (o.start(), o.group(2))
-                for o in _CYR_FRONTED_ROLE.finditer(text, para, pos)
-                if o.group(2) in lx.CYR_ROLE_WORDS
-                and is_function_word(o.group(1).lower(), self.language)
-                and is_nominative(o.group(2), self.language)
-            ]
-            # "Отдельно глава города поручил ...": an adverb before the role.
-            openings += [
-                (o.start(), o.group(2))
-                for o in _CYR_ADVERB_ROLE.finditer(text, para, pos)
+                for fronted in (_CYR_FRONTED_ROLE, _CYR_ADVERB_ROLE)
+                for o in fronted.finditer(text, para, pos)
                 if o.group(2) in lx.CYR_ROLE_WORDS
                 and is_function_word(o.group(1).lower(), self.language)
                 and is_nominative(o.group(2), self.language)
