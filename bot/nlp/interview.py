@@ -3,13 +3,16 @@
 An interview is laid out as turns, one per paragraph (or a question and its answer in one
 paragraph): ``Q:``/``A:`` and their Ukrainian and Russian forms (``П:``/``В:``,
 ``Питання:``/``Відповідь:``, ``Вопрос:``/``Ответ:``, ``В:``/``О:``), the speakers' names as
-labels (``Okafor:``, ``Борис Кравець:``), or dialogue dashes (``— Кто возвращается?``). No quote
-marks surround the answers, so the quote finder would see nothing.
+labels (``Okafor:``, ``Борис Кравець:``), dialogue dashes (``— Кто возвращается?``), or no label
+at all: questions set in bold, which the text no longer shows, read from the alternation of short
+questions and first-person answers. No quote marks surround the answers, so the quote finder
+would see nothing.
 
 Who answers: a named label is looked up among the people the briefing names (``Okafor`` is
-``Dr. Adaeze N. Okafor``); an ``A:`` or a dash answer belongs to the one person the
-introduction names who is not the interviewer. With more than one such person, the answers
-stay unattributed rather than guess.
+``Dr. Adaeze N. Okafor``); an ``A:``, a dash or an unlabelled answer belongs to the one person
+the introduction names who is not the interviewer, or, when it names more, to the one the
+headline's "interview with ..." or the introduction's "we spoke to ..." names. Otherwise the
+answers stay unattributed rather than guess.
 """
 
 from __future__ import annotations
@@ -99,7 +102,7 @@ def _is_question(paragraph: str) -> bool:
 
 # A question in such an interview is a sentence or two.
 _QUESTION_WORDS_MAX = 30
-_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|я|мы|мне|нас|мой|наш|ми|мені|нас|мій|наш)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|я|мы|мне|нас|мой|наш|ми|мені|мій)\b", re.IGNORECASE)
 
 
 def _turns(text: str) -> list[_Turn]:
@@ -109,12 +112,9 @@ def _turns(text: str) -> list[_Turn]:
         label = _LABEL.match(para)
         if label:
             # "В.:" and "О.:" are the labels "В" and "О", not initials.
-            name = (label.group("label") or label.group("short")).removesuffix(".")
-            name = (
-                name
-                if name.casefold() in _QUESTION_WORDS | _ANSWER_WORDS | {_AMBIGUOUS}
-                else (label.group("label") or label.group("short"))
-            )
+            written = label.group("label") or label.group("short")
+            bare = written.removesuffix(".")
+            name = bare if bare.casefold() in _QUESTION_WORDS | _ANSWER_WORDS | {_AMBIGUOUS} else written
             body_start = ps + label.end()
             inline = _INLINE_ANSWER.search(text, body_start, pe)
             if inline and name.casefold() in _QUESTION_WORDS | {_AMBIGUOUS}:
