@@ -607,19 +607,7 @@ def _name_ending_sentence(index: SpeakerIndex, text: str, start: int) -> Entity 
 def _name_closing_phrase(index: SpeakerIndex, text: str, end: int) -> Entity | None:
     """The person named at the end of the appositions that go on after ``end`` to the
     sentence's end (", эколог центра «Чистый берег» Ирина Олеговна Маслова.")."""
-    if text[end : end + 1] != ",":
-        return None
-    stop = len(text)
-    for mark in (".", "\n"):
-        at = text.find(mark, end + 1, end + 160)
-        if at >= 0:
-            stop = min(stop, at)
-    if stop == len(text):
-        return None
-    persons = [m for m in index.mentions_in(end, stop) if not m.entity.is_org and not m.in_quote]
-    if len(persons) != 1 or text[persons[0].end : stop].strip():
-        return None
-    return persons[0].entity
+    return _name_ending_sentence(index, text, end) if text[end : end + 1] == "," else None
 
 
 def _paragraph_body(index: SpeakerIndex, text: str, pos: int, lang: _Lang) -> Entity | None:
