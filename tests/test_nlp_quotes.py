@@ -1420,3 +1420,15 @@ def test_a_quote_first_then_so_says_and_a_name_in_quote_marks() -> None:
         "проблему руководитель общественной приёмной «Городской контроль» Арсений Дымшаков."
     )
     assert [q.speaker for q in _quotes(ru, "ru")] == ["Вера Николаевна Тихвинцева", "Арсений Дымшаков"]
+
+
+def test_a_role_opening_a_sentence_is_held_by_the_name_set_off_after_it() -> None:
+    """'The shadow housing minister, Cordelia Ashgrove, was on her feet ... "...," she said'
+    went to the housing minister named before, whose role also has "minister"."""
+    body = (
+        'Housing Minister Rosalind Penn opened for the government. "This bill stops rents getting '
+        'worse," she told members.\n\n'
+        "The shadow housing minister, Cordelia Ashgrove, was on her feet before the minister had "
+        'sat down. "The minister has written a bill for the city and forgotten the valleys," she said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Rosalind Penn", "Cordelia Ashgrove"]

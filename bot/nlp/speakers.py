@@ -911,6 +911,20 @@ class SpeakerIndex:
         self.mentions.append(Mention(start, end, ent, in_quote, speaks, subject))
         self._last_named[id(ent)] = start
 
+    def _named_in_apposition(self, start: int, noun: str) -> Entity | None:
+        """The person named right after the role ``noun`` that opens a sentence at ``start``,
+        set off by a comma ("The shadow housing minister, Cordelia Ashgrove, ...")."""
+        at = self.text.find(noun, start, start + 60)
+        if at < 0:
+            return None
+        after = at + len(noun)
+        k = bisect.bisect_left(self._starts, after)
+        if k < len(self.mentions):
+            men = self.mentions[k]
+            if not men.entity.is_org and not men.in_quote and self.text[after : men.start] == ", ":
+                return men.entity
+        return None
+
     def _in_apposition(self, start: int) -> bool:
         """Is ``start`` inside the role set off by commas after the person named last ("Hanne
         Solberg, managing director of the private operator ⟨here⟩")? A name there is the body
@@ -1876,7 +1890,9 @@ class SpeakerIndex:
                 continue
             if self.cyrillic and noun not in lx.CYR_ROLE_WORDS and noun not in lx.CYR_OFFICIAL_NOUNS:
                 continue
-            ent = self.by_role_noun(noun, start)
+            # "The shadow housing minister, Cordelia Ashgrove, was on her feet": the name set
+            # off right after the role is its holder.
+            ent = self._named_in_apposition(start, noun) or self.by_role_noun(noun, start)
             if ent is None and self.cyrillic:
                 # "Автор законопроекта, председатель комитета ..., Степан Кречетов": a role the
                 # index did not keep, in the sentence that introduced the person; "Посадовець
