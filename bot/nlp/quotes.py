@@ -520,17 +520,10 @@ def _resolve_body(
     named = [m.entity for m in index.mentions_in(attr.phrase_start, attr.phrase_end) if m.entity.is_org]
     if named:
         return named[0], 0.85  # "— повідомили в МОЗ"
-    lemmas = [
-        lx.CYR_COMPOUND_BODIES.get(b, b)
-        for b in (
-            lemma(w, lang.code) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())
-        )
-    ]
+    lemmas = [_body_noun(w, lang) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())]
     for noun in lemmas:
         if noun in lx.CYR_ORG_LEMMAS:
-            ent = index.by_role_noun(noun, attr.phrase_start, org=True) or index.company_named_by_form(
-                noun, attr.phrase_start
-            )
+            ent = _body_named_by(index, noun, attr.phrase_start)
             if ent is not None:
                 return ent, 0.85
             break
@@ -622,15 +615,25 @@ def _paragraph_body(index: SpeakerIndex, text: str, pos: int, lang: _Lang) -> En
             break
         if index.in_quote(word.start()):
             continue
-        noun = lemma(word.group(0).lower(), lang.code)
-        noun = lx.CYR_COMPOUND_BODIES.get(noun, noun)
+        noun = _body_noun(word.group(0).lower(), lang)
         if noun in lx.CYR_ORG_LEMMAS and "служб" not in noun:
-            ent = index.by_role_noun(noun, word.start(), org=True) or index.company_named_by_form(
-                noun, word.start()
-            )
+            ent = _body_named_by(index, noun, word.start())
             if ent is not None:
                 return ent
     return last_named.entity if last_named is not None else None
+
+
+def _body_noun(word: str, lang: _Lang) -> str:
+    """The dictionary form of a word that may name a body, a town's short nouns read as the
+    noun their full names have ("міськраді" -> "рада")."""
+    base = lemma(word, lang.code)
+    return lx.CYR_COMPOUND_BODIES.get(base, base)
+
+
+def _body_named_by(index: SpeakerIndex, noun: str, pos: int) -> Entity | None:
+    """The body a noun (a dictionary form) stands for at ``pos``: one whose name has it, or the
+    company last named by its legal form ("в компании" after "АО «...»")."""
+    return index.by_role_noun(noun, pos, org=True) or index.company_named_by_form(noun, pos)
 
 
 _CYR_NOUN = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]{4,}")

@@ -1535,11 +1535,9 @@ class SpeakerIndex:
             if not ent.is_org or " " not in ent.name or id(ent) in seen:
                 continue
             seen.add(id(ent))
-            words = ent.name.lower().split()
-            head = next((b for w in words[:4] if (b := lemma(w, self.language)) in lx.CYR_ORG_LEMMAS), None)
-            if head == base:
+            if self._org_head(ent) == base:
                 return ent
-            if company and words[0] in _CYR_LEGAL_FORMS:
+            if company and ent.name.split()[0].lower() in _CYR_LEGAL_FORMS:
                 return ent
         return None
 
