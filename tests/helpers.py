@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,24 @@ def analysis(
         Summaries(summary, summary, summary),
         tuple(Quote(text, speaker, role, 0, len(text), score) for text, speaker, role, score in quotes),
     )
+
+
+async def embargoed_among_others(
+    storage: Any, title: str, body: str, url: str, *, others: int, now: datetime, embargo: timedelta
+) -> int:
+    """Store a briefing published ``embargo`` after ``now`` (hidden from readers until then),
+    then ``others`` visible ones about something else; the first one's id. The archive the
+    "follows edits" tests of a derived index start from."""
+    added = await storage.add_briefing(
+        draft(title=title, body=body, url=url, published=now + embargo), analysis(), now=now
+    )
+    for i in range(others):
+        await storage.add_briefing(
+            draft(title=f"Grain exports note {i}", body=f"Grain {i}.", url=f"https://example.org/g{i}"),
+            analysis(),
+            now=now,
+        )
+    return int(added.briefing_id)
 
 
 def cached_guild(client: discord.Client, guild_id: int) -> discord.Guild:

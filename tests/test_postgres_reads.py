@@ -11,7 +11,7 @@ from typing import cast
 import pytest
 
 from storage.postgres import PostgresStorage, _archive, _quotes
-from tests.helpers import analysis, draft
+from tests.helpers import analysis, draft, embargoed_among_others
 from tests.storage_fixtures import open_backend
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -130,30 +130,25 @@ async def test_title_lookup_follows_edits_publish_times_and_removals(storage, mo
     """/summary by title words and title autocomplete would offer an old title, hide a briefing
     whose embargo was lifted, or offer a removed briefing, if the titles they read lagged behind."""
     monkeypatch.setattr(_archive, "TITLE_WALK", walk)
-    later = NOW + timedelta(days=2)
-    added = await storage.add_briefing(
-        draft(
-            title="Ferry timetable change", body="Ferries.", url="https://example.org/ferry", published=later
-        ),
-        analysis(),
+    added = await embargoed_among_others(
+        storage,
+        "Ferry timetable change",
+        "Ferries.",
+        "https://example.org/ferry",
+        others=4,
         now=NOW,
+        embargo=timedelta(days=2),
     )
-    for i in range(4):
-        await storage.add_briefing(
-            draft(title=f"Grain exports note {i}", body=f"Grain {i}.", url=f"https://example.org/g{i}"),
-            analysis(),
-            now=NOW,
-        )
     assert await storage.titles_matching("ferry timetable", now=NOW) == []  # embargoed
     await storage.update_briefing(
-        added.briefing_id,
+        added,
         draft(title="Bridge tolls review", body="Tolls.", url="https://example.org/ferry", published=NOW),
         analysis(),
         now=NOW,
     )
     assert await storage.titles_matching("ferry timetable", now=NOW) == []
     [found] = await storage.titles_matching("bridge tolls", now=NOW)
-    assert (found.id, found.title, found.published_at) == (added.briefing_id, "Bridge tolls review", NOW)
-    await storage.remove_briefing(added.briefing_id)
+    assert (found.id, found.title, found.published_at) == (added, "Bridge tolls review", NOW)
+    await storage.remove_briefing(added)
     assert await storage.titles_matching("bridge tolls", now=NOW) == []
     assert await storage.titles_matching("bridge", now=NOW) == []

@@ -20,7 +20,7 @@ from storage.postgres._query import parse
 from storage.postgres._snippet import snippet
 from storage.postgres._tokens import terms
 from storage.sqlite.fts import build_match
-from tests.helpers import analysis, draft
+from tests.helpers import analysis, draft, embargoed_among_others
 from tests.storage_fixtures import ContractStorage, open_backend, postgres_server
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -229,31 +229,26 @@ async def test_a_strong_title_match_ranks_first_on_both(both):
 async def test_search_follows_edits_publish_times_and_removals(storage):
     """/search would show an embargoed briefing, find a briefing by words it no longer has, or
     find a removed one, if the search documents it reads lagged behind the briefings."""
-    later = NOW + timedelta(days=2)
-    added = await storage.add_briefing(
-        draft(
-            title="Ferry timetable", body="Ferries sail twice.", url="https://example.org/f", published=later
-        ),
-        analysis(),
+    added = await embargoed_among_others(
+        storage,
+        "Ferry timetable",
+        "Ferries sail twice.",
+        "https://example.org/f",
+        others=3,
         now=NOW,
+        embargo=timedelta(days=2),
     )
-    for i in range(3):
-        await storage.add_briefing(
-            draft(title=f"Grain note {i}", body=f"Grain {i}.", url=f"https://example.org/g{i}"),
-            analysis(),
-            now=NOW,
-        )
     assert await storage.search("ferries", now=NOW) == ([], 0)  # embargoed
     await storage.update_briefing(
-        added.briefing_id,
+        added,
         draft(title="Bridge tolls", body="Tolls rise.", url="https://example.org/f", published=NOW),
         analysis(),
         now=NOW,
     )
     assert await storage.search("ferries", now=NOW) == ([], 0)
     hits, total = await storage.search("tolls", now=NOW)
-    assert total == 1 and [h.briefing.id for h in hits] == [added.briefing_id]
-    await storage.remove_briefing(added.briefing_id)
+    assert total == 1 and [h.briefing.id for h in hits] == [added]
+    await storage.remove_briefing(added)
     assert await storage.search("tolls", now=NOW) == ([], 0)
 
 
