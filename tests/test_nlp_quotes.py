@@ -1432,3 +1432,64 @@ def test_a_role_opening_a_sentence_is_held_by_the_name_set_off_after_it() -> Non
         'sat down. "The minister has written a bill for the city and forgotten the valleys," she said.'
     )
     assert [q.speaker for q in _quotes(body)] == ["Rosalind Penn", "Cordelia Ashgrove"]
+
+
+def test_the_interviewee_is_the_one_the_questions_call_by_name() -> None:
+    """'Мы попросили директора ... ответить' after a quote from the mayor named two people, and
+    the answers went to no one; the question 'Галина Сергеевна, ...' says who answers."""
+    ru = (
+        "Глава посёлка Ирина Павловна Сомова назвала отключение недопустимым. «Так работать "
+        "нельзя», — сказала она.\n\n"
+        "Мы попросили директора котельной Галину Сергеевну Лебедь ответить на вопросы читателей.\n\n"
+        "Галина Сергеевна, почему тепло дали только в пятницу?\n\n"
+        "Потому что мы меняли насос, и второй насос мы ждали из области три дня.\n\n"
+        "Это повторится зимой?\n\n"
+        "Я не могу этого обещать, пока мы не заменим весь узел."
+    )
+    answers = [q for q in _quotes(ru, "ru") if q.text.startswith(("Потому", "Я не"))]
+    assert [q.speaker for q in answers] == ["Галина Сергеевна Лебедь"] * 2
+
+
+def test_dialogue_dashes_alternate_even_without_question_marks() -> None:
+    """In a dash interview a question may be a statement ('— В мэрии считают, что ...') and an
+    answer may end in a question mark: the turns alternate, so the statement is not the
+    interviewee's and the last answer is."""
+    ru = (
+        "О бюджете мы поговорили с председателем комиссии Верой Антоновной Гусевой.\n\n"
+        "— Вера Антоновна, на что не хватит денег?\n\n"
+        "— На ремонт двух школ. Мы перенесём его на следующий год.\n\n"
+        "— В мэрии считают, что ремонт можно начать весной.\n\n"
+        "— Пусть мэрия покажет, где взять сорок миллионов. Я таких денег не вижу.\n\n"
+        "— А если область поможет?\n\n"
+        "— Поможет — начнём. Но кто сейчас даст деньги без софинансирования?\n\n"
+        "— Когда комиссия проголосует?\n\n"
+        "— Во вторник, если никто не попросит перенести заседание."
+    )
+    texts = [q.text for q in _quotes(ru, "ru") if q.speaker == "Вера Антоновна Гусева"]
+    assert not any(t.startswith("В мэрии") for t in texts)
+    assert any(t.startswith("Поможет") for t in texts)
+
+
+def test_an_interviewers_label_in_lower_case_words_is_still_a_label() -> None:
+    """'Деловой вестник:' as the interviewer's label was read as no label, so the interview was
+    no interview and every answer was lost."""
+    ru = (
+        "О планах завода рассказал его директор Олег Петрович Курицын.\n\n"
+        "Деловой вестник: Выпуск вырос на треть. За счёт чего?\n\n"
+        "Олег Курицын: За счёт новой линии, которую мы запустили весной.\n\n"
+        "Деловой вестник: Цены вырастут?\n\n"
+        "Олег Курицын: В этом году нет, мы заложили рост затрат в маржу."
+    )
+    quotes = _quotes(ru, "ru")
+    assert [q.text[:8] for q in quotes] == ["За счёт ", "В этом г"]
+    assert {q.speaker for q in quotes} == {"Олег Петрович Курицын"}
+
+
+def test_a_declined_name_in_quote_marks_is_not_a_quote() -> None:
+    """A newspaper's or a programme's name in an oblique case ('«Деловому вестнику»', capitalised
+    on its first word only) was shown as the words of the person named after it."""
+    ru = (
+        "О причинах «Деловому вестнику» рассказал директор компании Олег Курицын. По его словам, "
+        "в программу «Степной колос», по которой возмещают затраты, направят ещё 300 миллионов."
+    )
+    assert _quotes(ru, "ru") == []

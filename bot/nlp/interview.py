@@ -33,6 +33,7 @@ _LABEL = re.compile(
     # "Q. Why cameras?" / "A. Because ...": a one-letter label and a full stop, not an initial.
     r"|(?P<short>Q|A|П|В|О)\.\s+(?![A-ZА-ЯІЇЄҐЁ]\.)"
 )
+_LOOSE_LABEL = re.compile(r"(?P<label>[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?: [\w'’-]+){1,2}):\s+")
 _INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповідь|Ответ)\s*:\s+")
 _DASH = re.compile(r"[—–-]\s+")
 # Words that make a label or an introduced person the interviewer, not the interviewee.
@@ -107,15 +108,25 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|я|мы|мне|нас|мой|на�
 
 def _turns(text: str) -> list[_Turn]:
     turns: list[_Turn] = []
-    for ps, pe in paragraph_spans(text):
+    spans = paragraph_spans(text)
+    # "Деловой вестник:", "Наш корреспондент:": a label with lower-case words, when it opens
+    # more than one paragraph (a sentence that opens with a colon does so once).
+    loose = [_LOOSE_LABEL.match(text, ps, pe) for ps, pe in spans]
+    counts: dict[str, int] = {}
+    for m in loose:
+        if m:
+            counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
+    for (ps, pe), loose_label in zip(spans, loose, strict=True):
         para = text[ps:pe]
         label = _LABEL.match(para)
+        if label is None and loose_label and counts[loose_label.group("label")] >= _MIN_TURNS:
+            label = loose_label
         if label:
             # "В.:" and "О.:" are the labels "В" and "О", not initials.
             written = label.group("label") or label.group("short")
             bare = written.removesuffix(".")
             name = bare if bare.casefold() in _QUESTION_WORDS | _ANSWER_WORDS | {_AMBIGUOUS} else written
-            body_start = ps + label.end()
+            body_start = ps + label.end() if label.re is _LABEL else label.end()
             inline = _INLINE_ANSWER.search(text, body_start, pe)
             if inline and name.casefold() in _QUESTION_WORDS | {_AMBIGUOUS}:
                 turns.append(_Turn(name, body_start, inline.start()))
@@ -124,7 +135,31 @@ def _turns(text: str) -> list[_Turn]:
                 turns.append(_Turn(name, body_start, pe))
         elif (dash := _DASH.match(para)) and not re.search(r"[»“\"]\s*[,—–-]", para):
             turns.append(_Turn("—", ps + dash.end(), pe, question=para.rstrip().endswith("?")))
+    _alternate(text, turns)
     return turns
+
+
+def _alternate(text: str, turns: list[_Turn]) -> None:
+    """Dialogue dashes in adjacent paragraphs are two people taking turns, so a question that
+    ends without a question mark ("— В мэрии утверждают, что программа работает.") is still
+    the interviewer's, and an answer may end in one ("... кто будет это считать?"): in a run
+    of dash turns whose question marks fall mostly (three in four) on one parity, every turn of
+    that parity is a question and every other turn an answer."""
+    run: list[_Turn] = []
+    for t in [*turns, None]:
+        if (
+            t is not None
+            and t.label == "—"
+            and (not run or not text[run[-1].end : t.start].strip(" \n\t—–-"))
+        ):
+            run.append(t)
+            continue
+        asked = [i % 2 for i, r in enumerate(run) if r.question]
+        parity = max((0, 1), key=asked.count)
+        if len(run) >= 2 * _MIN_TURNS and asked.count(parity) >= max(_MIN_TURNS, 0.75 * len(asked)):
+            for i, r in enumerate(run):
+                r.question = i % 2 == parity
+        run = [t] if t is not None and t.label == "—" else []
 
 
 def _classify(text: str, turns: list[_Turn]) -> None:
@@ -173,7 +208,7 @@ def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer
     index = speakers()
     first = min(t.start for t in turns)
     first_turn = text.rfind("\n", 0, first) + 1  # its label too: "Q. Will" is no one's name
-    interviewee = _interviewee(text, index, first_turn, {t.label for t in questions})
+    interviewee = _interviewee(text, index, first_turn, questions)
     out = []
     for t in answers:
         if t.label == "—" or t.label.casefold() in _ANSWER_WORDS | {_AMBIGUOUS}:
@@ -188,9 +223,10 @@ def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer
     return out
 
 
-def _interviewee(text: str, index: SpeakerIndex, before: int, interviewer_labels: set[str]) -> Entity | None:
+def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_Turn]) -> Entity | None:
     """The one person the introduction names who is not the interviewer; ``None`` when that is
     not one person."""
+    interviewer_labels = {t.label for t in questions}
     found: list[Entity] = []
     for men in index.mentions_in(0, before):
         ent = men.entity
@@ -218,8 +254,39 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, interviewer_labels
                 if m.entity is e
             )
         ]
-        people = named if len(named) == 1 else spoken_to
+        addressed = [e for e in people if any(_addresses(text[t.start : t.end], e) for t in questions)]
+        people = named if len(named) == 1 else spoken_to if len(spoken_to) == 1 else addressed
     return people[0] if len(people) == 1 else None
+
+
+def _addresses(question: str, person: Entity) -> bool:
+    """Does the question open by calling ``person`` by name: "Галина Сергеевна, почему ...",
+    "Галино Сергіївно, ...", "Ms Okafor, ..."? Vocative endings differ from the name's, so
+    each word is compared by its first letters."""
+    opening = _ADDRESS.match(question)
+    if opening is None or not person.tokens:
+        return False
+    words = [
+        w.casefold() for w in opening.group("name").split() if w.rstrip(".").casefold() not in _ADDRESS_TITLES
+    ]
+    tokens = [t.casefold() for t in person.tokens]
+    if not words or len(words) > len(tokens):
+        return False
+
+    def same(word: str, token: str) -> bool:
+        stem = max(3, min(len(word), len(token)) - 2)
+        return word[:stem] == token[:stem]
+
+    # A first name (and patronymic) from the front of the name, or a surname after a title.
+    return all(same(w, t) for w, t in zip(words, tokens, strict=False)) or (
+        len(words) == 1 and same(words[0], tokens[-1])
+    )
+
+
+_ADDRESS = re.compile(r"[—–-]?\s*(?P<name>(?:[A-ZА-ЯІЇЄҐЁ][\w'’-]*\.?\s+){0,2}[A-ZА-ЯІЇЄҐЁ][\w'’-]*),\s")
+_ADDRESS_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "professor", "minister", "пане", "пані", "господин", "госпожа"}
+)
 
 
 # A headline saying whom the interview is with: "an interview with chief schools inspector
@@ -228,7 +295,7 @@ _INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|инт�
 # Words that introduce whom an interview is with: "We spoke to", "Мы поговорили с", "ми
 # поговорили з", "we asked", "спросили".
 _SPOKEN_TO = re.compile(
-    r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорили с|поговорили з|"
-    r"спросили|розпитали|запитали|побеседовали с)\b[^.]*$",
+    r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорил\w* [сз]|"
+    r"побеседовал\w* с|розмовля\w* з|спросил\w*|попросил\w*|розпитал\w*|запитал\w*)\b[^.]*$",
     re.IGNORECASE,
 )

@@ -1568,7 +1568,9 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
         if attr is not None:
             if len(words) < 3 and not attr.immediate:
                 continue
-            if _is_a_name(quote_text, words):
+            if _is_a_name(quote_text, words) or (
+                lang.code != "en" and _is_a_title(quote_text, words, text[group[-1].close_at + 1 :])
+            ):
                 continue  # 'В ООО «Мостострой-Север» задержку объяснили': a name, not words
             if is_scare and len(words) < 8:
                 continue
@@ -1729,6 +1731,24 @@ def _is_a_name(quote_text: str, words: list[str]) -> bool:
         and all(w[:1].isupper() or w[:1].isdigit() for w in words)
         and not any(c in quote_text for c in ".,!?…:;")
     )
+
+
+def _is_a_title(quote_text: str, words: list[str], after: str) -> bool:
+    """'О причинах «Деловому вестнику» рассказал директор': a publication's or a programme's
+    name, capitalised on its first word only and declined, runs on into the sentence. Words
+    quoted before their attribution are set off by ", —" instead, and a sentence quoted whole
+    ends in its own full stop."""
+    return (
+        len(words) <= 3
+        and quote_text[:1].isupper()
+        and not any(c in quote_text for c in ".,!?…:;")
+        and _RUNS_ON.match(after) is not None
+    )
+
+
+# The sentence goes on: a lower-case word, a name ("МУП «Заозёрский водоканал» Оксана ..."),
+# or a comma with no dash ("в программу «Степной колос», по которой ...").
+_RUNS_ON = re.compile(r"\s+\w|,\s+[^\s—–-]")
 
 
 def _introduced(
