@@ -1493,3 +1493,35 @@ def test_a_declined_name_in_quote_marks_is_not_a_quote() -> None:
         "в программу «Степной колос», по которой возмещают затраты, направят ещё 300 миллионов."
     )
     assert _quotes(ru, "ru") == []
+
+
+def test_a_clause_pointing_back_at_the_quote_names_its_speaker() -> None:
+    """'«...», — так описує ніч староста ... Олег Бондар', '— такой была позиция, которую
+    озвучил представитель ...': no speech verb follows the dash, and the quote showed no name."""
+    uk = (
+        "«Вода зайшла за дві години. Ми не встигли винести навіть документи», — так описує ніч "
+        "на 3 червня староста Верхніх Лук Олег Бондар."
+    )
+    assert _one(uk, "uk").speaker == "Олег Бондар"
+    ru = (
+        "«Судно вело промысел в запретной зоне. Экипаж отказался выполнять требования», — такой "
+        "была позиция, которую во вторник озвучил представитель МИД Меридии Андрес Кальво."
+    )
+    q = _one(ru, "ru")
+    assert (q.speaker, q.speaker_role) == ("Андрес Кальво", "представитель МИД Меридии")
+
+
+def test_a_described_speaker_after_reported_speech_is_the_one_who_spoke() -> None:
+    """'Речниця ... Вероніка Штольц розповіла, що ... «...», — додала дипломатка': the noun
+    describes the woman whose reported speech the quote goes on, not someone new."""
+    uk = (
+        "Речниця міністерства Вероніка Штольц розповіла, що консульський відділ уже отримує "
+        "запити. «Телефони не замовкають з учорашнього вечора», — додала дипломатка."
+    )
+    assert _one(uk, "uk").speaker == "Вероніка Штольц"
+    # Another woman named in the paragraph: the description stays a description.
+    uk2 = (
+        "Речниця міністерства Вероніка Штольц розповіла, що черги зросли, а мешканка Оксана Ліс "
+        "чекала три години. «Телефони не замовкають з учорашнього вечора», — додала дипломатка."
+    )
+    assert _one(uk2, "uk").speaker is None

@@ -353,6 +353,8 @@ def _attribution(
             and len(text[seg_open + 1 : seg_close].split()) >= 3  # not 'слово «реформа» — звучит'
         ):
             attr = _dash_verb_attribution(text, words, lang)
+        if attr is None and cyr and words and lead.lstrip(" ,")[:1] in "—–":
+            attr = _these_words_of(text, words, a_end)
         if attr is not None:
             return attr
     # --- before the opening mark --------------------------------------------------------------
@@ -454,6 +456,24 @@ def _after_words(
                 j -= 1
             return _Attribution(words[0][1], words[j - 1][2], lang.verbs.get(low[i]), True)
     return None
+
+
+def _these_words_of(text: str, words: list[tuple[str, int, int]], end: int) -> _Attribution | None:
+    """'«...», — так описує ніч староста Верхніх Лук Олег Бондар', '— цими словами розпочав
+    доповідь директор ...', '— такой была позиция, которую озвучил представитель ...': a
+    clause that points back at the quote and names its speaker further on, the whole clause
+    to the end of its sentence being the phrase the speaker is looked up in."""
+    lead = _THESE_WORDS.match(text, words[0][1], end)
+    if lead is None or lead.end() >= end:
+        return None
+    return _Attribution(lead.end(), end, None, True)
+
+
+_THESE_WORDS = re.compile(
+    r"(?:(?:ось|вот) )?(?:так|цими словами|этими словами|такими словами|ці слова|эти слова|"
+    r"такою|такой|таким|такими)\s",
+    re.IGNORECASE,
+)
 
 
 # "«Мы ограничили программу, — подчеркнул замминистра. — Крупные справятся сами»": Ukrainian
@@ -992,6 +1012,16 @@ def _resolve(
         if attr.verb_gender == "f" and person_noun_gender(low_words[0], lang.code) != "f":
             only = index.only_person_of(at, "f")
             if only is not None:
+                return only, 0.8
+        if attr.verb_gender and person_noun_gender(low_words[0], lang.code) in (attr.verb_gender, ""):
+            # "Посолка ... Вероніка Штольц розповіла, що ... «...», — додала дипломатка": the
+            # paragraph's speaker goes on, described, when no one else of that gender is named.
+            only = index.only_person_of(at, attr.verb_gender)
+            para = text.rfind("\n", 0, at) + 1
+            if only is not None and any(
+                m.entity is only and not m.in_quote and index.beside_speech_verb(m.start, m.end)
+                for m in index.mentions_in(para, at)
+            ):
                 return only, 0.8
         if attr.verb_gender and lemma(low_words[0], lang.code) in lx.CYR_GENERIC_PERSON_LEMMAS:
             # "— розповів співрозмовник", "— сказав чоловік": the one person of the verb's

@@ -37,6 +37,7 @@ from bot.nlp.morphology import (
     past_verb_gender,
     person_noun_gender,
     plural_noun_lemma,
+    speech_verb,
 )
 
 _EN_RUN = re.compile(
@@ -1343,6 +1344,20 @@ class SpeakerIndex:
         if len(before) >= 2 and before[-2] in ("—", "–") and before[-1].isalpha():
             return past_verb_gender(before[-1], self.language)
         return None
+
+    def beside_speech_verb(self, start: int, end: int) -> bool:
+        """Is the name the subject of a speech verb: "Штольц розповіла, що ...", "Ковальчук
+        також зауважив", "— пояснила Гайова"?"""
+        text = self.text
+        after = [w.rstrip(",.;:") for w in text[end : end + 40].split(None, 2)]
+        if after and after[0].islower() and is_function_word(after[0], self.language) and len(after) > 1:
+            after = after[1:]
+        before = text[max(0, start - 30) : start].split()
+        words = [after[0].lower()] if after and after[0].isalpha() else []
+        if len(before) >= 2 and before[-2] in ("—", "–"):
+            words.append(before[-1].lower())
+        lemmas = lx.UK_SPEECH_LEMMAS if self.language == "uk" else lx.RU_SPEECH_LEMMAS
+        return any(w in _CYR_VERBS or speech_verb(w, self.language, lemmas)[0] for w in words)
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
