@@ -1525,3 +1525,27 @@ def test_a_described_speaker_after_reported_speech_is_the_one_who_spoke() -> Non
         "чекала три години. «Телефони не замовкають з учорашнього вечора», — додала дипломатка."
     )
     assert _one(uk2, "uk").speaker is None
+
+
+def test_a_womans_surname_the_dictionary_knows_only_as_a_mans_first_name() -> None:
+    """'Алина Сечкина': the dictionary reads 'Сечкина' only as the genitive of a first name
+    'Сечкин', so the name came out as 'Алин Сечкин', or, with her patronymic, as two names
+    and no speaker at all."""
+    ru = (
+        "Пресс-секретарь министерства Алина Гаврииловна Сечкина уточнила, что обследование полей "
+        "продлится до конца месяца. «Комиссии работают в каждом хозяйстве», — сказала она."
+    )
+    assert _one(ru, "ru").speaker == "Алина Гаврииловна Сечкина"
+    assert _one(ru.replace("Гаврииловна ", ""), "ru").speaker == "Алина Сечкина"
+
+
+def test_a_role_that_runs_into_a_name_is_that_persons() -> None:
+    """'Председатель ... службы Елена Бухарова ... «...», — сказала она': the role opening the
+    paragraph was read as the earlier chairwoman's, who got the quote."""
+    ru = (
+        "Председатель совета дома Нина Фёдоровна Кречет привела на слушания весь подъезд.\n\n"
+        "Председатель региональной службы по тарифам Елена Викторовна Бухарова, которая вела "
+        "слушания, напомнила, что решение принимает служба. «Семнадцать процентов мы не "
+        "утвердим», — сказала она."
+    )
+    assert _one(ru, "ru").speaker == "Елена Викторовна Бухарова"

@@ -106,10 +106,12 @@ def _readings(parse: Any, alone: bool = False) -> set[tuple[str, str]]:
     if (
         gender == "masc"
         and case in ("gent", "accs")
-        and "Surn" in parse.tag.grammemes
+        and ("Surn" in parse.tag.grammemes or ("Name" in parse.tag.grammemes and not alone))
         and word.endswith(_FEMININE_NOMINATIVE)
     ):
-        out.add(("femn", "nomn"))  # "Кротова": Кротов's genitive is also a woman's name
+        # "Кротова": Кротов's genitive is also a woman's name; so is "Сечкина", which the
+        # dictionary lists as the genitive of a first name "Сечкин".
+        out.add(("femn", "nomn"))
     return out
 
 

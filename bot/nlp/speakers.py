@@ -68,6 +68,8 @@ _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 # articles come as one block.
 _SALIENCE_SPAN = 1000
 _SENTENCE_GAPS = (". ", "! ", "? ")
+# A name in quote marks inside a role: "директор КП «Теплосеть»", "ООО «УК „Дом“»".
+_CLOSED_MARKS = re.compile(r"«[^«»\n]*»|„[^„“\n]*“")
 # A verb right after a name: the name is a clause's subject ("says Skerrow has become").
 _CLAUSE_VERB = re.compile(
     r"\s+(?:has|have|had|is|was|were|will|would|could|can|should|must|may|might|did|does)\b"
@@ -924,6 +926,20 @@ class SpeakerIndex:
             men = self.mentions[k]
             if not men.entity.is_org and not men.in_quote and self.text[after : men.start] == ", ":
                 return men.entity
+        return None
+
+    def _named_after_role(self, start: int) -> Entity | None:
+        """The person whose name the role opening a sentence at ``start`` runs into, with no
+        punctuation between ("Председатель региональной службы по тарифам Елена Бухарова, ...",
+        "директор КП «Теплосеть» Наталья Гринько"): the role is theirs, not an earlier holder's."""
+        k = bisect.bisect_left(self._starts, start + 1)
+        for men in self.mentions[k : k + 4]:
+            between = _CLOSED_MARKS.sub("", self.text[start : men.start])
+            if men.start - start > 120 or any(c in between for c in ",.;:!?\n—–«»"):
+                return None
+            if men.entity.is_org:
+                continue  # the body the role belongs to: "председатель Думы Иван Петров"
+            return None if men.in_quote else men.entity
         return None
 
     def _in_apposition(self, start: int) -> bool:
@@ -1905,7 +1921,10 @@ class SpeakerIndex:
                 continue
             # "The shadow housing minister, Cordelia Ashgrove, was on her feet": the name set
             # off right after the role is its holder.
-            ent = self._named_in_apposition(start, noun) or self.by_role_noun(noun, start)
+            ent = self._named_in_apposition(start, noun)
+            if ent is None and self.cyrillic:
+                ent = self._named_after_role(start)
+            ent = ent or self.by_role_noun(noun, start)
             if ent is None and self.cyrillic:
                 # "Автор законопроекта, председатель комитета ..., Степан Кречетов": a role the
                 # index did not keep, in the sentence that introduced the person; "Посадовець
