@@ -1549,3 +1549,25 @@ def test_a_role_that_runs_into_a_name_is_that_persons() -> None:
         "утвердим», — сказала она."
     )
     assert _one(ru, "ru").speaker == "Елена Викторовна Бухарова"
+
+
+def test_a_role_noun_goes_to_the_one_introduced_with_it_when_a_sentence_names_two() -> None:
+    """'Депутат ... Марат Шайхутдинов направил запрос министру ... Юрию Гельфанду. «...», —
+    заявил депутат': the minister's name came after the word 'Депутат' too, so the noun
+    seemed to fit both men and the quote had no name."""
+    ru = (
+        "Депутат областной думы от Белослободского округа Марат Шайхутдинов направил запрос "
+        "министру здравоохранения Юрию "
+        "Павловичу Гельфанду. «Закрыть отделение за две недели — так не делается», — заявил депутат."
+    )
+    assert _one(ru, "ru").speaker == "Марат Шайхутдинов"
+
+
+def test_whom_the_words_were_said_to_after_the_speaker_is_cut_off() -> None:
+    """'— сказал фермер корреспонденту агентства': the addressee after the noun made the
+    phrase a description ('фермер корреспонденту агентства') instead of the farmer named."""
+    ru = (
+        "Глава крестьянского хозяйства Олег Баймуханов считает, что режим ЧС ввели слишком поздно. «Мы писали в "
+        "министерство ещё двадцатого июня», — сказал фермер корреспонденту агентства."
+    )
+    assert _one(ru, "ru").speaker == "Олег Баймуханов"

@@ -883,6 +883,12 @@ def _resolve(
         cut = phrase.lower().index(low_words[0]) + len(low_words[0])
         attr = _Attribution(attr.phrase_start + cut + 1, attr.phrase_end, attr.verb_gender, attr.immediate)
         phrase, low_words = text[attr.phrase_start : attr.phrase_end].strip(), low_words[1:]
+    cut_at = next((i for i, w in enumerate(low_words) if i and w in lx.CYR_ADDRESSEES), 0)
+    if cut_at and not index.mentions_in(attr.phrase_start, attr.phrase_end):
+        # "— сказал фермер корреспонденту агентства": to whom, after who.
+        cut = phrase.lower().index(" " + low_words[cut_at])
+        attr = _Attribution(attr.phrase_start, attr.phrase_start + cut, attr.verb_gender, attr.immediate)
+        phrase, low_words = phrase[:cut], low_words[:cut_at]
     if low_words == ["там"] and lang.code in ("uk", "ru"):
         # "У спілці наголошують ... «...», — заявили там": the body the paragraph speaks of.
         body = _paragraph_body(index, text, min(attr.phrase_start, quote_start), lang)

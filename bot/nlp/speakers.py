@@ -2305,6 +2305,18 @@ class SpeakerIndex:
             if gender and ent.gender not in (gender, None):
                 continue
             lo = max(self.text.rfind(". ", 0, men.start) + 1, self.text.rfind("\n", 0, men.start) + 1)
+            # "Депутат ... Марат Шайхутдинов направил запрос министру Юрию Гельфанду": the words
+            # before the minister's name that follow the deputy's are the minister's.
+            lo = max(
+                [
+                    lo,
+                    *(
+                        m.end
+                        for m in self.mentions_in(lo, men.start)
+                        if m.end <= men.start and m.entity is not ent and not m.entity.is_org
+                    ),
+                ]
+            )
             words = _CYR_WORD.findall(self.text[lo : men.start].lower())
             if any(lemma(w, self.language) == noun for w in words):
                 found.append(ent)
