@@ -1571,3 +1571,32 @@ def test_whom_the_words_were_said_to_after_the_speaker_is_cut_off() -> None:
         "министерство ещё двадцатого июня», — сказал фермер корреспонденту агентства."
     )
     assert _one(ru, "ru").speaker == "Олег Баймуханов"
+
+
+def test_a_party_in_quote_marks_inside_an_attribution_is_not_the_next_quote() -> None:
+    """'— заявил депутат парламента Тавинии от партии «Отечество и порядок» Рихард Солонский':
+    the party's name in quote marks cut the attribution short, and the country was shown
+    as the speaker."""
+    ru = (
+        "«Правительство снова решило вопрос за закрытыми дверями, не спросив парламент», — заявил "
+        "депутат парламента Тавинии от оппозиционной партии «Отечество и порядок» Рихард Солонский."
+    )
+    assert _one(ru, "ru").speaker == "Рихард Солонский"
+
+
+def test_a_long_attribution_ends_with_the_speakers_name() -> None:
+    """Inside the marks, between dashes, or after them: a long run of appositions ends with
+    the name; a country in the genitive ('посол Ладонии') or the body a role belongs to
+    ('директор предприятия «...»') is not the speaker."""
+    inner = (
+        "«Ни одна экспертиза не будет признана нами независимой, — сказал в интервью телеканалу "
+        "«Тарнов-24» посол Ладонии в Вестмарке, до прошлого года занимавший пост заместителя "
+        "министра, Эдуард Кшиштофович Ламберт-Осинский. — Платить должны обе стороны»."
+    )
+    assert _one(inner, "ru").speaker == "Эдуард Кшиштофович Ламберт-Осинский"
+    after = (
+        "«Мы пустим два дополнительных маршрута через плотину», — предупредил на том же заседании "
+        "директор муниципального предприятия «Новоильинский автобусный парк», отвечающего за все "
+        "городские маршруты, Геннадий Рустамович Ахметшин."
+    )
+    assert _one(after, "ru").speaker == "Геннадий Рустамович Ахметшин"

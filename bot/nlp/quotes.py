@@ -318,6 +318,17 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
     return s, e
 
 
+def _name_in_marks_at(text: str, at: int) -> bool:
+    """Do the marks opening at ``at`` hold a short name that a name follows ("партии «Отечество и
+    порядок» Рихард Солонский"): part of an attribution, not the next quotation?"""
+    closing = NAME_QUOTES.get(text[at : at + 1])
+    close = text.find(closing, at + 1, at + 60) if closing else -1
+    return close > 0 and _NAME_AFTER.match(text, close + 1) is not None and len(text[at:close].split()) <= 4
+
+
+_NAME_AFTER = re.compile(r" [A-ZА-ЯІЇЄҐЁ][\w'’-]+ [A-ZА-ЯІЇЄҐЁ]")
+
+
 def _attribution(
     text: str,
     seg_open: int,
@@ -332,7 +343,7 @@ def _attribution(
     cyr = language in ("uk", "ru")
     # --- after the closing mark -------------------------------------------------------------------
     a_start = seg_close + 1
-    a_end = p_end if next_open is None else next_open
+    a_end = p_end if next_open is None or _name_in_marks_at(text, next_open) else next_open
     # Stop at the end of the sentence after the quote.
     a_end = min(a_end, a_start + 250)
     for m in _SENT_END.finditer(text, a_start, a_end):
@@ -477,9 +488,11 @@ _THESE_WORDS = re.compile(
 
 
 # "«Мы ограничили программу, — подчеркнул замминистра. — Крупные справятся сами»": Ukrainian
-# and Russian set the attribution inside the quote marks between dashes.
+# and Russian set the attribution inside the quote marks between dashes. The attribution may
+# be long, and name a body in quote marks: "— сказал в интервью телеканалу «Тарнов-24» посол
+# ..., до прошлого года занимавший пост ..., Эдуард Ламберт-Осинский. —".
 _INNER_ATTRIBUTION = re.compile(
-    r"(?<=[,!?…]) [—–] (?P<phrase>[^—–«»„“”\n]{3,100}?)(?P<stop>[.,:]) [—–] (?=\w)"
+    r"(?<=[,!?…]) [—–] (?P<phrase>(?:[^—–«»„“”\n]|«[^«»\n]{1,60}»){3,300}?)(?P<stop>[.,:]) [—–] (?=\w)"
 )
 
 
@@ -602,16 +615,19 @@ def _is_pronoun_phrase(text: str, attr: _Attribution) -> bool:
 _ALL_PRONOUNS = frozenset([*lx.EN_PRONOUNS, *lx.UK_PRONOUNS, *lx.RU_PRONOUNS])
 
 
-def _name_ending_sentence(index: SpeakerIndex, text: str, start: int) -> Entity | None:
+def _name_ending_sentence(index: SpeakerIndex, text: str, start: int, last: bool = False) -> Entity | None:
     """The person named last in the sentence from ``start``, when nothing but the name's end
-    follows it and no other person is named in between."""
+    follows it and (unless ``last``) no other person is named in between."""
     stop = min(
         (k for k in (text.find(".", start, start + 240), text.find("\n", start, start + 240)) if k >= 0),
         default=-1,
     )
     if stop < 0:
         return None
-    persons = [m for m in index.mentions_in(start, stop) if not m.in_quote and not m.entity.is_org]
+    # (An attribution set inside the quote marks, between dashes, is "in the quote" too.)
+    persons = [m for m in index.mentions_in(start, stop) if (last or not m.in_quote) and not m.entity.is_org]
+    if last:
+        persons = persons[-1:]
     if len(persons) != 1 or text[persons[0].end : stop].strip():
         return None
     return persons[0].entity
@@ -984,6 +1000,13 @@ def _resolve(
         titled = [m for m in persons if _after_role_noun(text, m.start)]
         chosen = (titled or sure or full or persons)[0]
         best = chosen.entity
+        if index.cyrillic and not (titled or sure or full) and attr.immediate:
+            # "— сказал в интервью ... посол Ладонии в Вестмарке, до прошлого года ..., Эдуард
+            # Кшиштофович Ламберт-Осинский. —": a lone word in the genitive is a place the role
+            # names; the full name that ends the attribution is the speaker.
+            ending = _name_ending_sentence(index, text, attr.phrase_start, last=True)
+            if ending is not None and len(ending.tokens) > 1 and ending is not best:
+                return ending, 0.9
         surface = text[chosen.start : chosen.end].split()
         if len(surface) == 1 and index.cyrillic:
             # "— добавляет Петров" in a story about a couple. (English reads a shared surname
@@ -1114,6 +1137,14 @@ def _resolve(
         return mentions[-1].entity, 0.85
     if mentions:
         named = mentions[-1]
+        if named.entity.is_org and lang.code in ("uk", "ru") and attr.immediate and not persons:
+            # "— предупредил ... директор муниципального предприятия «Новоильинский автобусный
+            # парк», отвечающего за ..., Геннадий Ахметшин.": the body belongs to the role, and
+            # the person named at the end of the appositions holds it.
+            role_first = any(w in lx.CYR_ROLE_WORDS for w in low_words)
+            ending = _name_ending_sentence(index, text, attr.phrase_start, last=True) if role_first else None
+            if ending is not None and len(ending.tokens) > 1:
+                return ending, 0.9
         if _after_preposition(text, attr.phrase_start, named.start, lang.code):
             # "— сказало джерело в Міністерстві ...", "said a source at the ministry": someone
             # from the body speaks, described, and the body named after the preposition is not
