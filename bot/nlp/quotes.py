@@ -579,6 +579,30 @@ def _resolve_body(
     return None, 0.0
 
 
+def _speaker_described(
+    index: SpeakerIndex, text: str, words: list[str], at: int, gender: str | None, lang: _Lang
+) -> Entity | None:
+    """ "Посолка ... Вероніка Штольц розповіла, що ... «...», — додала дипломатка", "Губернатор
+    ... Серебряков ответил, что ... «...», — сказал глава региона": a noun of the verb's gender
+    (with the body it heads, if any) describes the paragraph's speaker going on, when the
+    paragraph names no one else of that gender."""
+    if not gender or person_noun_gender(words[0], lang.code) not in (gender, ""):
+        return None
+    only = index.only_person_of(at, gender)
+    para = text.rfind("\n", 0, at) + 1
+    # (A lone word is as likely a place: "Источник в мэрии Северогорска сообщил ...".)
+    if (
+        only is not None
+        and (len(only.tokens) > 1 or only.confirmed)
+        and any(
+            m.entity is only and not m.in_quote and index.beside_speech_verb(m.start, m.end)
+            for m in index.mentions_in(para, at)
+        )
+    ):
+        return only
+    return None
+
+
 def _role_with_body(
     index: SpeakerIndex, low_words: list[str], pos: int, gender: str, lang: _Lang
 ) -> Entity | None:
@@ -1042,16 +1066,9 @@ def _resolve(
             only = index.only_person_of(at, "f")
             if only is not None:
                 return only, 0.8
-        if attr.verb_gender and person_noun_gender(low_words[0], lang.code) in (attr.verb_gender, ""):
-            # "Посолка ... Вероніка Штольц розповіла, що ... «...», — додала дипломатка": the
-            # paragraph's speaker goes on, described, when no one else of that gender is named.
-            only = index.only_person_of(at, attr.verb_gender)
-            para = text.rfind("\n", 0, at) + 1
-            if only is not None and any(
-                m.entity is only and not m.in_quote and index.beside_speech_verb(m.start, m.end)
-                for m in index.mentions_in(para, at)
-            ):
-                return only, 0.8
+        described = _speaker_described(index, text, low_words, at, attr.verb_gender, lang)
+        if described is not None:
+            return described, 0.8
         if attr.verb_gender and lemma(low_words[0], lang.code) in lx.CYR_GENERIC_PERSON_LEMMAS:
             # "— розповів співрозмовник", "— сказав чоловік": the one person of the verb's
             # gender the paragraph names.
@@ -1061,7 +1078,10 @@ def _resolve(
     if 2 <= len(low_words) <= 3 and lang.code in ("uk", "ru") and not mentions and attr.verb_gender:
         # "— додала очільниця фонду": the one person of the verb's gender whose role names
         # that body ("директорка благодійного фонду").
-        held = _role_with_body(index, low_words, min(attr.phrase_start, quote_start), attr.verb_gender, lang)
+        at = min(attr.phrase_start, quote_start)
+        held = _role_with_body(index, low_words, at, attr.verb_gender, lang) or _speaker_described(
+            index, text, low_words, at, attr.verb_gender, lang
+        )
         if held is not None:
             return held, 0.8
     if len(low_words) == 1 and lang.code in ("uk", "ru") and not mentions:

@@ -1242,7 +1242,12 @@ class SpeakerIndex:
             morph = nominative_name(tuple(tokens), self.language, oblique)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
-                if len(key) == 1 and not role and not self._followed_by_verb(m.end()):
+                if (
+                    len(key) == 1
+                    and not role
+                    and not self._followed_by_verb(m.end())
+                    and not self._first_name_as_subject(norms[0], start, m.end())
+                ):
                     continue
                 ent = Entity(name=name, tokens=key, name_from_oblique=oblique)
                 self.entities.append(ent)
@@ -1365,15 +1370,24 @@ class SpeakerIndex:
         """Is the name the subject of a speech verb: "Штольц розповіла, що ...", "Ковальчук
         також зауважив", "— пояснила Гайова"?"""
         text = self.text
-        after = [w.rstrip(",.;:") for w in text[end : end + 40].split(None, 2)]
-        if after and after[0].islower() and is_function_word(after[0], self.language) and len(after) > 1:
-            after = after[1:]
+        # The verb may come a few words on, in the same clause: "Лозовицкий ещё до начала
+        # заседания заявил, что ...".
+        clause = re.split(r"[,.;:!?«»—–\n]", text[end : end + 80], maxsplit=1)[0]
+        words = [w.lower() for w in clause.split()[:6] if w.isalpha()]
         before = text[max(0, start - 30) : start].split()
-        words = [after[0].lower()] if after and after[0].isalpha() else []
         if len(before) >= 2 and before[-2] in ("—", "–"):
             words.append(before[-1].lower())
         lemmas = lx.UK_SPEECH_LEMMAS if self.language == "uk" else lx.RU_SPEECH_LEMMAS
         return any(w in _CYR_VERBS or speech_verb(w, self.language, lemmas)[0] for w in words)
+
+    def _first_name_as_subject(self, word: str, start: int, end: int) -> bool:
+        """ "Учительница местной школы Ирина принесла ...": a first name alone, after a person
+        noun and before a past verb of its gender, is someone named by first name only."""
+        if not is_one_persons_first_name(word, self.language):
+            return False
+        gender = self._cyr_verb_gender(start, end)
+        before = _CYR_WORD.findall(self.text[max(0, start - 60) : start].lower())
+        return bool(gender) and any(person_noun_gender(w, self.language) == gender for w in before[-4:])
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
@@ -2118,7 +2132,9 @@ class SpeakerIndex:
             return False
         text = self.text
         begin = last.end if since is None else max(last.end, since)
-        starts = [begin]
+        # The words right after the name go on with its own sentence ("Ступак пообещала
+        # обсудить ... на совете директоров"): no one new opens there.
+        starts = [] if begin == last.end else [begin]
         for stop in ("\n", ". ", "! ", "? "):
             k = text.find(stop, begin, pos)
             while k >= 0:
