@@ -1639,3 +1639,38 @@ def test_a_role_with_its_body_describes_the_paragraphs_speaker() -> None:
         "заявил журналистам защитник."
     )
     assert _one(ru2, "ru").speaker == "Марк Эдуардович Лозовицкий"
+
+
+def test_a_short_quote_after_a_colon_is_the_subjects() -> None:
+    """'Гайова підхопила: «Саме про це я й питаю».': a colon after a named subject introduces
+    their words, however few; the quote was dropped as too short to be anyone's."""
+    uk = "Депутатка Людмила Гайова виступила після міністра.\n\nГайова підхопила: «Саме про це я й питаю»."
+    assert _one(uk, "uk").speaker == "Людмила Гайова"
+
+
+def test_a_body_in_a_role_is_not_the_subject_of_its_sentence() -> None:
+    """'Председатель ... движения «Домовой совет» Нина Ветрова попросила: «...»': the quote
+    went to the movement named inside her role."""
+    ru = (
+        "Председатель регионального отделения движения «Домовой совет» Нина Ветрова "
+        "приветствовала продление, но попросила усилить приёмку работ: «Жители должны "
+        "подписывать акт приёмки вместе с управляющей компанией»."
+    )
+    assert _one(ru, "ru").speaker == "Нина Ветрова"
+
+
+def test_a_quote_opening_its_paragraph_goes_on_from_the_speaker_before_unless_it_answers() -> None:
+    """'Дорошенко парирувала, що ...¶«...», — сказала депутатка': the described speaker is the
+    one whose reported speech ends the paragraph before. '— возразил замглавы' answers that
+    speaker, so it is someone else."""
+    uk = (
+        "Голова підкомітету Оксана Дорошенко парирувала, що економія на папері не лікує пацієнтів.\n\n"
+        "«Я була в Лозоводську минулого місяця, — сказала депутатка. — Про яку економію ми говоримо?»"
+    )
+    assert _one(uk, "uk").speaker == "Оксана Дорошенко"
+    ru = (
+        "Депутат городской думы Алексей Ганичев назвал сроки слишком оптимистичными и напомнил, "
+        "что подрядчик до сих пор не выбран.\n\n"
+        "«Конкурс объявим в ноябре, и сроки мы выдержим», — возразил замглавы администрации."
+    )
+    assert _one(ru, "ru").speaker != "Алексей Ганичев"

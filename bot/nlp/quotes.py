@@ -580,27 +580,56 @@ def _resolve_body(
 
 
 def _speaker_described(
-    index: SpeakerIndex, text: str, words: list[str], at: int, gender: str | None, lang: _Lang
+    index: SpeakerIndex,
+    text: str,
+    words: list[str],
+    at: int,
+    gender: str | None,
+    lang: _Lang,
+    phrase_start: int,
 ) -> Entity | None:
     """ "Посолка ... Вероніка Штольц розповіла, що ... «...», — додала дипломатка", "Губернатор
     ... Серебряков ответил, что ... «...», — сказал глава региона": a noun of the verb's gender
     (with the body it heads, if any) describes the paragraph's speaker going on, when the
-    paragraph names no one else of that gender."""
+    paragraph names no one else of that gender. A quote that opens its paragraph goes on from
+    the paragraph before ("Дорошенко парирувала, що ...¶«...», — сказала депутатка"), where
+    the speaker may also be the pronoun's ("... Семенюк-Ворона. Вона нагадала, що ...")."""
     if not gender or person_noun_gender(words[0], lang.code) not in (gender, ""):
         return None
-    only = index.only_person_of(at, gender)
     para = text.rfind("\n", 0, at) + 1
+    if not text[para:at].strip():
+        if _replies(text, phrase_start, lang.code):
+            return None  # "¶«...», — возразил замглавы": someone else answers the paragraph before
+        end = para - 1
+        while end > 0 and text[end - 1] == "\n":
+            end -= 1
+        para, at = text.rfind("\n", 0, end) + 1, end
+    only = index.only_person_of(at, gender)
     # (A lone word is as likely a place: "Источник в мэрии Северогорска сообщил ...".)
-    if (
-        only is not None
-        and (len(only.tokens) > 1 or only.confirmed)
-        and any(
-            m.entity is only and not m.in_quote and index.beside_speech_verb(m.start, m.end)
-            for m in index.mentions_in(para, at)
-        )
-    ):
+    if only is None or not (len(only.tokens) > 1 or only.confirmed):
+        return None
+    named = [m for m in index.mentions_in(para, at) if m.entity is only and not m.in_quote]
+    if any(index.beside_speech_verb(m.start, m.end) for m in named):
         return only
+    pronoun = next((p for p, g in lang.pronouns.items() if g == gender), None)
+    if named and pronoun:
+        for m in re.finditer(rf"\b{pronoun.capitalize()}\b|\b{pronoun}\b", text[named[-1].end : at]):
+            k = named[-1].end + m.start()
+            if index.beside_speech_verb(k, k + len(pronoun)):
+                return only
     return None
+
+
+def _replies(text: str, phrase_start: int, language: str) -> bool:
+    """Is the verb right before the attribution's phrase one of answering back ("возразил",
+    "парирувала", "відповів")?"""
+    before = _WORD.findall(text[max(0, phrase_start - 30) : phrase_start])
+    return bool(before) and lemma(before[-1].lower(), language) in _ANSWERING_LEMMAS
+
+
+_ANSWERING_LEMMAS = frozenset(
+    {"ответить", "відповісти", "возразить", "заперечити", "парировать", "парирувати", "перебить", "перебити"}
+)
 
 
 def _role_with_body(
@@ -885,6 +914,12 @@ def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None
         dot = text.rfind(". ", para, dot)
     for men in index.mentions_in(lo, pos):
         if men.start >= lo and not men.in_quote:
+            if men.entity.is_org and index.cyrillic:
+                # "Председатель ... движения «Домовой совет» Нина Ветрова попросила: «...»": the
+                # body is in the role of the person the sentence opens with.
+                holder = index.named_after_role(lo + len(text[lo:pos]) - len(text[lo:pos].lstrip()))
+                if holder is not None and holder is not men.entity:
+                    return holder
             return men.entity
     first = text[lo:pos].split(None, 2)
     if first and first[0].lower() in ("he", "she"):
@@ -1066,7 +1101,7 @@ def _resolve(
             only = index.only_person_of(at, "f")
             if only is not None:
                 return only, 0.8
-        described = _speaker_described(index, text, low_words, at, attr.verb_gender, lang)
+        described = _speaker_described(index, text, low_words, at, attr.verb_gender, lang, attr.phrase_start)
         if described is not None:
             return described, 0.8
         if attr.verb_gender and lemma(low_words[0], lang.code) in lx.CYR_GENERIC_PERSON_LEMMAS:
@@ -1080,7 +1115,7 @@ def _resolve(
         # that body ("директорка благодійного фонду").
         at = min(attr.phrase_start, quote_start)
         held = _role_with_body(index, low_words, at, attr.verb_gender, lang) or _speaker_described(
-            index, text, low_words, at, attr.verb_gender, lang
+            index, text, low_words, at, attr.verb_gender, lang, attr.phrase_start
         )
         if held is not None:
             return held, 0.8
@@ -1667,13 +1702,19 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
             )
         else:
-            if is_scare or len(words) < 6 or not (sentence_like or whole_para):
-                continue
-            if not whole_para and len(words) < 10:
-                continue
-            # "Martell, the addictions doctor, is more blunt: “...”": the sentence's subject.
+            # "Martell, the addictions doctor, is more blunt: “...”", "Гайова підхопила: «...»":
+            # the sentence's subject, whose words the colon introduces, however few.
             introduced = text[max(ps, first.open_at - 3) : first.open_at].strip().endswith(":")
             subject = _sentence_subject(index, text, first.open_at) if introduced else None
+            # The words close the sentence; a headline's label runs on: "WATCH: ‘No magic pill’ – ...".
+            closes = (
+                quote_text[-1:] in ".!?…" or text[group[-1].close_at + 1 : group[-1].close_at + 2] in ".!?…\n"
+            )
+            named = subject is not None and closes
+            if is_scare or len(words) < (3 if named else 6) or not (sentence_like or whole_para or named):
+                continue
+            if not whole_para and len(words) < 10 and not named:
+                continue
             # Floating quote: the latest speaker, whether of a quote or of reported speech.
             reported = index.last_speech_mention(first.open_at)
             # "He said ..." / "The 26-year-old said ..." in the paragraph before: that speaker goes on.

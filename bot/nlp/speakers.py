@@ -928,7 +928,7 @@ class SpeakerIndex:
                 return men.entity
         return None
 
-    def _named_after_role(self, start: int) -> Entity | None:
+    def named_after_role(self, start: int) -> Entity | None:
         """The person whose name the role opening a sentence at ``start`` runs into, with no
         punctuation between ("Председатель региональной службы по тарифам Елена Бухарова, ...",
         "директор КП «Теплосеть» Наталья Гринько"): the role is theirs, not an earlier holder's."""
@@ -1937,7 +1937,7 @@ class SpeakerIndex:
             # off right after the role is its holder.
             ent = self._named_in_apposition(start, noun)
             if ent is None and self.cyrillic:
-                ent = self._named_after_role(start)
+                ent = self.named_after_role(start)
             ent = ent or self.by_role_noun(noun, start)
             if ent is None and self.cyrillic:
                 # "Автор законопроекта, председатель комитета ..., Степан Кречетов": a role the
