@@ -1674,3 +1674,56 @@ def test_a_quote_opening_its_paragraph_goes_on_from_the_speaker_before_unless_it
         "«Конкурс объявим в ноябре, и сроки мы выдержим», — возразил замглавы администрации."
     )
     assert _one(ru, "ru").speaker != "Алексей Ганичев"
+
+
+def test_the_interviewer_of_a_named_outlet_is_not_the_interviewee() -> None:
+    """'She sat down with Red Willow Public Radio's Jake Morrissey': two people in the
+    introduction left every answer unattributed, though one of them asks for the outlet."""
+    body = (
+        "Dr. Lorena Castillo-Whitaker took over as director of the water authority in June. She "
+        "sat down with Red Willow Public Radio's Jake Morrissey last week.\n\n"
+        "Q: What has surprised you?\n\n"
+        "A: Honestly, how much people already know about their own wells.\n\n"
+        "Q: What are you going to do about it?\n\n"
+        "A: We are offering free testing to every private well in the county."
+    )
+    quotes = _quotes(body)
+    assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Lorena Castillo-Whitaker"}
+
+
+def test_a_mans_surname_in_the_genitive_does_not_make_him_a_woman() -> None:
+    """'По словам Стрижова': the genitive of '-ов' is spelt as a woman's surname, and its vote
+    made 'полковник А. В. Стрижов' a woman, so '— заявил он' found no one."""
+    ru = (
+        "Полковник полиции А. В. Стрижов назвал главной причиной аварий выезд на встречную полосу. "
+        "«Почти каждое второе ДТП со смертельным исходом — это лобовое столкновение», — заявил он.\n\n"
+        "По словам Стрижова, на трассах установлены 23 новых комплекса. «Мы не прячем камеры», — "
+        "подчеркнул полковник."
+    )
+    assert [q.speaker for q in _quotes(ru, "ru")] == ["А. В. Стрижов"] * 2
+
+
+def test_a_pronoun_right_before_the_verb_is_its_subject() -> None:
+    """'Asked whether ... was a humiliation for the Treasury, which had ..., she replied: "..."':
+    the phrase before the relative clause was taken as the subject and shown as the speaker."""
+    body = (
+        "Helena Marchbank spoke to reporters.\n\n"
+        "Asked whether the climbdown was a humiliation for the Treasury, which had pencilled in "
+        '£140m a year from the levy, she replied: "It is not a U-turn to get a policy right before '
+        'it comes into force."'
+    )
+    assert _one(body).speaker == "Helena Marchbank"
+
+
+def test_an_unnamed_source_stops_counting_once_the_text_returns_to_the_named_person() -> None:
+    """An unnamed official, then 'A former teacher from Alder Creek, the senator built her
+    reputation ... "...," she said': the sentence about the senator in between made 'she' a
+    guess."""
+    body = (
+        "State Sen. Harriet Lindqvist said Wednesday that she will not run again.\n\n"
+        "One county party official, who asked not to be named, said three candidates had called.\n\n"
+        "A former science teacher from Alder Creek, the senator built her reputation on farm "
+        "issues.\n\n"
+        '"If I can get that one over the line, I\'ll walk out of that building a happy woman," she said.'
+    )
+    assert _quotes(body)[-1].speaker == "Harriet Lindqvist"

@@ -39,7 +39,9 @@ _DASH = re.compile(r"[—–-]\s+")
 # Words that make a label or an introduced person the interviewer, not the interviewee.
 _INTERVIEWER_WORDS = re.compile(
     r"\b(?:reporter|correspondent|journalist|interviewer|editor|host|журналіст\w*|кореспондент\w*|"
-    r"корреспондент\w*|ведуч\w*|ведущ\w*|редактор\w*)\b",
+    r"корреспондент\w*|ведуч\w*|ведущ\w*|редактор\w*)\b"
+    # "Red Willow Public Radio's Jake Morrissey": someone of the outlet that asks.
+    r"|\b(?:radio|news|times|post|tribune|courier|gazette|herald|journal|magazine|tv|podcast)['’]s\s+[A-Z]",
     re.IGNORECASE,
 )
 _MIN_TURNS = 2
@@ -232,7 +234,7 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_T
         ent = men.entity
         if ent.is_org or men.in_quote or ent in found:
             continue
-        around = text[max(0, men.start - 40) : men.start] + " " + (ent.role or "")
+        around = text[max(0, men.start - 40) : men.end] + " " + (ent.role or "")
         if _INTERVIEWER_WORDS.search(around) or ent.name in interviewer_labels:
             continue
         found.append(ent)

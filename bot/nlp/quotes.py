@@ -781,9 +781,12 @@ def _subject_before(
     phrase = text[start:end]
     if "," in phrase:
         parts = phrase.split(",")
-        # Prefer a part that holds a name or a role noun; the first part is usually the subject.
+        # Prefer a part that holds a name or a role noun; the first part is usually the subject,
+        # but a pronoun right before the verb is it ("Asked whether ..., which ..., she replied").
         first = parts[0].strip()
-        if first and language in ("uk", "ru") and _opens_a_clause(first.split()[0].lower(), language):
+        if parts[-1].strip().lower() in _SUBJECT_PRONOUNS:
+            start = end - len(parts[-1].strip())
+        elif first and language in ("uk", "ru") and _opens_a_clause(first.split()[0].lower(), language):
             # "Обращаясь к депутатам, Кольцова сказала", "Після наради Коваль сказала": the
             # subject follows the adverbial phrase.
             last = parts[-1].strip()
@@ -814,6 +817,9 @@ def _subject_before(
             last = parts[-1].strip()
             start = end - len(last)
     return start, end
+
+
+_SUBJECT_PRONOUNS = frozenset("he she they it we i він вона вони воно ми я он она они оно мы".split())
 
 
 def _opens_a_clause(word: str, language: str) -> bool:

@@ -68,6 +68,9 @@ _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 # articles come as one block.
 _SALIENCE_SPAN = 1000
 _SENTENCE_GAPS = (". ", "! ", "? ")
+# A definite role as a sentence's subject, maybe after a fronted description: "The minister
+# said", "A former teacher from Alder Creek, the senator built".
+_EN_ROLE_SUBJECT = re.compile(r"(?:[^,.;\n]{0,80},\s+)?[Tt]he\s+(\w+)(?:\s+(\w+))?\s+[a-z]+\b")
 # A name in quote marks inside a role: "директор КП «Теплосеть»", "ООО «УК „Дом“»".
 _CLOSED_MARKS = re.compile(r"«[^«»\n]*»|„[^„“\n]*“")
 # A verb right after a name: the name is a clause's subject ("says Skerrow has become").
@@ -1268,7 +1271,10 @@ class SpeakerIndex:
                 # reading ("Кривошапко"'s genitive) is not this name's.
                 if (morph[2] or not agrees) and agrees in (None, morph[1]):
                     ent.gender_votes[morph[1]] = ent.gender_votes.get(morph[1], 0) + (2 if morph[2] else 1)
-            elif first in lx.CYR_FEMALE_FIRST or (len(norms) > 0 and _FEMALE_SURNAME.search(norms[-1])):
+            elif first in lx.CYR_FEMALE_FIRST or (
+                # "По словам Стрижова": a man's surname in the genitive is spelt as a woman's.
+                norms and not oblique and _FEMALE_SURNAME.search(norms[-1])
+            ):
                 ent.gender_votes["f"] = ent.gender_votes.get("f", 0) + 2
             elif first in lx.CYR_MALE_FIRST:
                 ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
@@ -2140,6 +2146,7 @@ class SpeakerIndex:
             while k >= 0:
                 starts.append(k + len(stop))
                 k = text.find(stop, k + 1, pos)
+        unnamed = False
         for begin_at in sorted(set(starts)):
             start = begin_at
             while start < pos and text[start] in " \n":
@@ -2148,8 +2155,18 @@ class SpeakerIndex:
                 continue
             noun_gender = self._unnamed_opener(start, min(pos, start + 80))
             if noun_gender is not None and (gender is None or noun_gender in (gender, "")):
-                return True
-        return False
+                unnamed = True
+            elif unnamed and not self.cyrillic and self._opens_with_role(start, min(pos, start + 120)):
+                # "One county party official ... said ...¶ A former teacher, the senator built
+                # her reputation ...": a later sentence is about the named official again.
+                unnamed = False
+        return unnamed
+
+    def _opens_with_role(self, start: int, end: int) -> bool:
+        """Does the sentence at ``start`` have a definite role as its subject ("The minister
+        said", "A former teacher, the senator built")?"""
+        m = _EN_ROLE_SUBJECT.match(self.text, start, end)
+        return m is not None and any(w and _norm(w) in lx.EN_ROLE_WORDS for w in m.groups())
 
     def _unnamed_opener(self, start: int, end: int) -> str | None:
         """The gender (``""`` if untold) of a person noun among the first words of the sentence
@@ -2219,6 +2236,10 @@ class SpeakerIndex:
             found = next((lx.EN_PERSON_NOUNS[w] for w in words[1:] if w in lx.EN_PERSON_NOUNS), None)
             if found is None and words[0] in ("one", "another") and len(words) > 1 and words[1].isalpha():
                 found = ""  # "One stallholder, selling eggs ...": someone, of a kind we lack a word for
+            if found is not None and self._opens_with_role(start, end + 40):
+                # "A former science teacher from Alder Creek, the senator built ...": a fronted
+                # description of a subject the text already knows.
+                return None
         if found is None:
             return None
         # "Пенсионерка Нина Фомина ходит ...": a role before a name, not someone unnamed.
