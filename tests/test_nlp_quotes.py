@@ -1727,3 +1727,20 @@ def test_an_unnamed_source_stops_counting_once_the_text_returns_to_the_named_per
         '"If I can get that one over the line, I\'ll walk out of that building a happy woman," she said.'
     )
     assert _quotes(body)[-1].speaker == "Harriet Lindqvist"
+
+
+def test_a_name_in_the_openers_reported_speech_is_not_a_later_speaker() -> None:
+    """'Mrs Threlfall ... conceded that she and Dr Marchetti-Hale agreed ... "...," she said':
+    the other woman, named inside what Mrs Threlfall conceded, got the quote."""
+    body = (
+        "Dr Lucy Marchetti-Hale spoke first. Mrs Joanna Threlfall followed.\n\n"
+        "Mrs Threlfall, given the last word, conceded that she and Dr Marchetti-Hale agreed on more "
+        'than either would admit. "Lucy is right about staffing, and I would want her advice," she said.'
+    )
+    assert _one(body).speaker == "Joanna Threlfall"
+
+
+def test_a_clergy_title_is_not_part_of_the_name() -> None:
+    """'the Revd Simon Ashworth': 'Revd' was read as a first name, unlike 'Dr' or 'Cllr'."""
+    q = _one('"We will take questions in turn," said the Revd Simon Ashworth, who chaired the hustings.')
+    assert q.speaker == "Simon Ashworth"

@@ -68,6 +68,8 @@ _CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
 # articles come as one block.
 _SALIENCE_SPAN = 1000
 _SENTENCE_GAPS = (". ", "! ", "? ")
+# Within one sentence, the start of what its subject said: "... conceded that she and ...".
+_REPORTED_BY_OPENER = re.compile(r"[^.!?\n]*\b(?:that|що|что)\b[^.!?\n]*$")
 # A definite role as a sentence's subject, maybe after a fronted description: "The minister
 # said", "A former teacher from Alder Creek, the senator built".
 _EN_ROLE_SUBJECT = re.compile(r"(?:[^,.;\n]{0,80},\s+)?[Tt]he\s+(\w+)(?:\s+(\w+))?\s+[a-z]+\b")
@@ -1890,6 +1892,9 @@ class SpeakerIndex:
                 # "When Quarshie asked whether ..., he shook his head": the asker is not the one
                 # who answers.
                 and not _ASKS.match(self.text, m.end)
+                # "Mrs Threlfall conceded that she and Dr Marchetti-Hale agreed ...": a name in
+                # the opener's own reported speech is not a later speaker.
+                and not _REPORTED_BY_OPENER.match(self.text, opener.end, m.start)
             ]
             return later[-1].entity if later else opener.entity
         agreeing = [m for m in persons if gender is None or m.entity.gender == gender]
