@@ -1744,3 +1744,19 @@ def test_a_clergy_title_is_not_part_of_the_name() -> None:
     """'the Revd Simon Ashworth': 'Revd' was read as a first name, unlike 'Dr' or 'Cllr'."""
     q = _one('"We will take questions in turn," said the Revd Simon Ashworth, who chaired the hustings.')
     assert q.speaker == "Simon Ashworth"
+
+
+def test_a_long_role_before_a_cyrillic_name_is_kept_whole() -> None:
+    """'директор муниципального предприятия «Ледовские тепловые сети» Константин ...',
+    'заместитель главы администрации по транспорту Максим ...': a body's name in quote marks
+    or what the post is over made the role too long, and /quote showed no role at all."""
+    ru = (
+        "«Котельная выйдет на полную мощность к среде», — сообщил директор муниципального "
+        "предприятия «Ледовские тепловые сети» Константин Ильич Дробязко."
+    )
+    assert _one(ru, "ru").speaker_role == "директор муниципального предприятия «Ледовские тепловые сети»"
+    ru2 = (
+        "Предложение представил заместитель главы администрации по транспорту Максим Юрьевич "
+        "Беляков. «Маршрут продлят до вокзала», — сказал он."
+    )
+    assert _one(ru2, "ru").speaker_role == "заместитель главы администрации по транспорту"

@@ -74,6 +74,8 @@ _REPORTED_BY_OPENER = re.compile(r"[^.!?\n]*\b(?:that|що|что)\b[^.!?\n]*$")
 # said", "A former teacher from Alder Creek, the senator built".
 _EN_ROLE_SUBJECT = re.compile(r"(?:[^,.;\n]{0,80},\s+)?[Tt]he\s+(\w+)(?:\s+(\w+))?\s+[a-z]+\b")
 # A name in quote marks inside a role: "директор КП «Теплосеть»", "ООО «УК „Дом“»".
+_ROLE_DOMAIN_PREPS = frozenset({"по", "от", "з", "із"})
+_ROLE_TOKEN = re.compile(r"«[^«»\n]*»|„[^„“\n]*“|\S+")
 _CLOSED_MARKS = re.compile(r"«[^«»\n]*»|„[^„“\n]*“")
 # A verb right after a name: the name is a clause's subject ("says Skerrow has become").
 _CLAUSE_VERB = re.compile(
@@ -1558,14 +1560,22 @@ class SpeakerIndex:
             opened = -1
         cut = max(window.rfind(","), window.rfind("."), window.rfind(":"), opened, window.rfind("—"))
         window = window[cut + 1 :]
-        words = window.split()
+        # A name in quote marks counts as one word: "директор предприятия «Ледовские тепловые сети»".
+        tokens = list(_ROLE_TOKEN.finditer(window))
+        words = [t.group(0) for t in tokens]
         for i, w in enumerate(words):
             if w.lower() in lx.CYR_ROLE_WORDS:
                 rest = [x.lower() for x in words[i + 1 :]]
-                # The role runs straight into the name: no verb or place phrase in between.
-                if len(rest) > 4 or any(x in _PLACE_PREPS or x in _CYR_VERBS for x in rest):
+                # The role runs straight into the name: no verb and no place phrase in between,
+                # but what the role is over ("заместитель главы по транспорту", "депутат от
+                # округа", "голова комісії з питань бюджету") is part of it.
+                if (
+                    len(rest) > 7
+                    or any(x in _PLACE_PREPS and x not in _ROLE_DOMAIN_PREPS for x in rest)
+                    or any(x in _CYR_VERBS or (x.isalpha() and is_verb(x, self.language)) for x in rest)
+                ):
                     continue
-                role = words[i:]
+                role = window[tokens[i].start() :].split()
                 # "за словами речниці МЗС" -> "речниця МЗС": the role as the person's title.
                 head = _ROLE_NOMINATIVE.get(role[0].lower())
                 if head:
