@@ -1760,3 +1760,13 @@ def test_a_long_role_before_a_cyrillic_name_is_kept_whole() -> None:
         "Беляков. «Маршрут продлят до вокзала», — сказал он."
     )
     assert _one(ru2, "ru").speaker_role == "заместитель главы администрации по транспорту"
+
+
+def test_a_role_given_as_the_sentences_predicate() -> None:
+    """'Chidinma Okafor took over as head of library services at Marfield County Council in
+    January': the role the sentence gives her was shown nowhere."""
+    body = (
+        "Chidinma Okafor took over as head of library services at Marfield County Council in January. "
+        '"We will keep every branch open," Okafor said.'
+    )
+    assert _one(body).speaker_role == "head of library services at Marfield County Council"

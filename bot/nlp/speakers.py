@@ -74,6 +74,11 @@ _REPORTED_BY_OPENER = re.compile(r"[^.!?\n]*\b(?:that|що|что)\b[^.!?\n]*$")
 # said", "A former teacher from Alder Creek, the senator built".
 _EN_ROLE_SUBJECT = re.compile(r"(?:[^,.;\n]{0,80},\s+)?[Tt]he\s+(\w+)(?:\s+(\w+))?\s+[a-z]+\b")
 # A name in quote marks inside a role: "директор КП «Теплосеть»", "ООО «УК „Дом“»".
+_EN_ROLE_PREDICATE = re.compile(
+    r" (?:has been|had been|is|was|became|has become|took over as|takes over as|serves as|has served as|"
+    r"was appointed|was named|was elected|was made)(?: the| an?)? (?P<role>[^,.;:\n\"“”]{3,120}?)"
+    r"(?= (?:since|in|for|until|from|when|after|last|this|two|three|four|five|six)\b|[,.;:])"
+)
 _ROLE_DOMAIN_PREPS = frozenset({"по", "от", "з", "із"})
 _ROLE_TOKEN = re.compile(r"«[^«»\n]*»|„[^„“\n]*“|\S+")
 _CLOSED_MARKS = re.compile(r"«[^«»\n]*»|„[^„“\n]*“")
@@ -908,7 +913,7 @@ class SpeakerIndex:
             ent.name, ent.tokens = parsed.name, key
         if not ent.role and (role or ent.seen < 2):
             # Roles come with the first mentions ("X, the minister, said"); later ones rarely add one.
-            ent.role = role or self._role_before(start) or self._role_after(end)
+            ent.role = role or self._role_before(start) or self._role_after(end) or self._role_predicate(end)
         ent.seen += 1
         if role or parsed.honor or parsed.known_first or speaks:
             ent.confirmed = True
@@ -1082,6 +1087,19 @@ class SpeakerIndex:
         if not picked or _norm(picked[0]) not in lx.EN_ROLE_WORDS:
             return None
         return " ".join(reversed(picked))
+
+    def _role_predicate(self, end: int) -> str | None:
+        """A role the sentence gives as its predicate: "Obafemi Strand-Lyall has been chief
+        executive of the Water Services Regulator since 2021", "Chidinma Okafor took over as
+        head of library services at Marfield County Council in January"."""
+        m = _EN_ROLE_PREDICATE.match(self.text, end)
+        if m is None:
+            return None
+        role = m.group("role").strip()
+        words = role.split()
+        if not words or len(words) > 14 or not any(_norm(w) in lx.EN_ROLE_WORDS for w in words[:3]):
+            return None
+        return role
 
     def _role_after(self, end: int) -> str | None:
         """An appositive role: "Jane Doe, a spokeswoman for the ministry, said"."""
