@@ -1770,3 +1770,24 @@ def test_a_role_given_as_the_sentences_predicate() -> None:
         '"We will keep every branch open," Okafor said.'
     )
     assert _one(body).speaker_role == "head of library services at Marfield County Council"
+
+
+def test_initials_written_out_later_show_the_full_name() -> None:
+    """'врач Н. К. Сомова' in a list, then 'выступила Наталья Константиновна Сомова': the
+    quote showed the initials though the text had given her full name."""
+    ru = (
+        "Среди награждённых — врач Н. К. Сомова и учитель П. Р. Лыков.\n\n"
+        "От имени награждённых выступила Наталья Константиновна Сомова. «Многие из этих детей уже "
+        "сами стали родителями», — сказала она."
+    )
+    assert _one(ru, "ru").speaker == "Наталья Константиновна Сомова"
+
+
+def test_a_body_named_in_full_only_in_the_attribution() -> None:
+    """'— сообщили в Государственной инспекции труда в Таёжинской области': the words inside
+    the quote ('Инспекция начала проверку') were taken for the body's name."""
+    ru = (
+        "«Инспекция начала внеплановую документарную проверку по обращению работников», — "
+        "сообщили в Государственной инспекции труда в Таёжинской области."
+    )
+    assert _one(ru, "ru").speaker == "Государственная инспекция труда в Таёжинской области"

@@ -34,6 +34,7 @@ from bot.nlp.morphology import (
     lemma,
     may_be_nominative_name,
     names_disagree,
+    nominative_phrase,
     past_verb_gender,
     person_noun_gender,
     speech_verb,
@@ -546,13 +547,16 @@ def _body_speaks(verb: str, lang: _Lang) -> bool:
 
 def _resolve_body(
     index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang
-) -> tuple[Entity | None, float]:
+) -> tuple[Entity | str | None, float]:
     """The body behind "— сообщили в компании" / "— йдеться в заяві спілки": the one the words
     after "в" name ("компания", "спілка"), else the body named last in this paragraph or the one
     before (the subject of "Асоціація заявила ... «...», — ідеться в заяві")."""
     named = [m.entity for m in index.mentions_in(attr.phrase_start, attr.phrase_end) if m.entity.is_org]
     if named:
         return named[0], 0.85  # "— повідомили в МОЗ"
+    full = _body_in_full(text, attr.phrase_start, lang)
+    if full is not None:
+        return full, 0.85
     lemmas = [_body_noun(w, lang) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())]
     for noun in lemmas:
         if noun in lx.CYR_ORG_LEMMAS:
@@ -577,6 +581,25 @@ def _resolve_body(
         if ent is not None:
             return ent, 0.5
     return None, 0.0
+
+
+def _body_in_full(text: str, start: int, lang: _Lang) -> str | None:
+    """ "— сообщили в Государственной инспекции труда в Таёжинской области": a body named in
+    full by capitalised adjectives and its noun, in the case the preposition asks for, put in
+    the nominative with the words that complete it ("Государственная инспекция труда в
+    Таёжинской области")."""
+    phrase = re.split(r"[,.;:!?\n«»]", text[start : start + 160], maxsplit=1)[0].split()[:10]
+    if not phrase or not phrase[0][:1].isupper():
+        return None
+    head = next(
+        (i for i, w in enumerate(phrase[:4]) if _body_noun(w.lower(), lang) in lx.CYR_ORG_LEMMAS), None
+    )
+    if not head:
+        return None  # a noun alone ("в Міністерстві") is found as a name; adjectives come first
+    nominative = nominative_phrase(tuple(w.lower() for w in phrase[: head + 1]), lang.code)
+    if nominative is None:
+        return None
+    return " ".join([nominative[:1].upper() + nominative[1:], *phrase[head + 1 :]])
 
 
 def _speaker_described(

@@ -260,6 +260,13 @@ class Mention:
 _NORM_CACHE: dict[str, str] = {}
 
 
+def _spells_out(key: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    """Does ``key`` write out initials ``tokens`` has ("Наталья Константиновна Сомова" after
+    "Н. К. Сомова"): as many words, fewer of them initials?"""
+    initials = sum(t.endswith(".") for t in tokens)
+    return len(key) == len(tokens) and initials > 0 and sum(t.endswith(".") for t in key) < initials
+
+
 def _norm(token: str) -> str:
     """Lower-cased token without possessive or trailing punctuation (memoised: called per token)."""
     hit = _NORM_CACHE.get(token)
@@ -909,7 +916,7 @@ class SpeakerIndex:
             ent = Entity(name=parsed.name, tokens=key)
             self.entities.append(ent)
             self._by_surname.setdefault(key[-1], []).append(ent)
-        elif len(key) > len(ent.tokens):
+        elif len(key) > len(ent.tokens) or _spells_out(key, ent.tokens):
             ent.name, ent.tokens = parsed.name, key
         if not ent.role and (role or ent.seen < 2):
             # Roles come with the first mentions ("X, the minister, said"); later ones rarely add one.
@@ -1277,7 +1284,9 @@ class SpeakerIndex:
                 ent = Entity(name=name, tokens=key, name_from_oblique=oblique)
                 self.entities.append(ent)
             elif len(key) > len(ent.tokens) or (
-                len(key) == len(ent.tokens) and ent.name_from_oblique and not oblique
+                len(key) == len(ent.tokens)
+                and (ent.name_from_oblique or _spells_out(key, ent.tokens))
+                and not oblique
             ):
                 ent.name, ent.tokens, ent.name_from_oblique = name, key, oblique
             if role and (
@@ -2469,12 +2478,16 @@ class SpeakerIndex:
             # "в інспекції": a body whose name is headed by the noun ("Державна інспекція ...")
             # before one that only has it in a genitive ("Прибузьке управління інспекції").
             for men in [*reversed(before), *after]:
-                if men.entity.is_org and self._org_head(men.entity) == lemma(noun, self.language):
+                if (
+                    men.entity.is_org
+                    and not men.in_quote
+                    and self._org_head(men.entity) == lemma(noun, self.language)
+                ):
                     return men.entity
         for men in [*reversed(before), *after]:
             ent = men.entity
-            if ent.is_org != org:
-                continue
+            if ent.is_org != org or (org and men.in_quote):
+                continue  # (a body named only inside someone's words is not who speaks)
             hay = (ent.name if org else ent.role or "").lower().split()
             if noun in hay or any(w.startswith(noun) or (self.cyrillic and _cyr_same(w, noun)) for w in hay):
                 return ent
