@@ -1791,3 +1791,14 @@ def test_a_body_named_in_full_only_in_the_attribution() -> None:
         "сообщили в Государственной инспекции труда в Таёжинской области."
     )
     assert _one(ru, "ru").speaker == "Государственная инспекция труда в Таёжинской области"
+
+
+def test_a_role_noun_does_not_go_to_someone_of_the_other_gender() -> None:
+    """'— сказал глава региона' went to the woman who heads a department ('глава управления'),
+    the last person whose role has the word 'глава'."""
+    ru = (
+        "Губернатор Аркадий Семёнович Веретенников провёл совещание. Глава управления финансов "
+        "Нина Павловна Дробышева доложила о долгах.\n\n"
+        "«Материалы переданы в контрольное управление», — сказал глава региона."
+    )
+    assert _one(ru, "ru").speaker != "Нина Павловна Дробышева"

@@ -1188,7 +1188,12 @@ def _resolve(
     for w in low_words:
         if w in role_nouns:
             ent = index.by_role_noun(w, attr.phrase_start)
-            if ent is not None and not ent.is_org:
+            # ("— сказал глава региона" is not the woman who heads a department.)
+            if (
+                ent is not None
+                and not ent.is_org
+                and (not attr.verb_gender or ent.gender in (attr.verb_gender, None))
+            ):
                 return ent, 0.6
     # A bare or definite role ("— пояснив економіст", "the economist added") that no one named
     # holds: the most salient earlier person of the verb's gender, if their role fits the noun.
