@@ -1802,3 +1802,13 @@ def test_a_role_noun_does_not_go_to_someone_of_the_other_gender() -> None:
         "«Материалы переданы в контрольное управление», — сказал глава региона."
     )
     assert _one(ru, "ru").speaker != "Нина Павловна Дробышева"
+
+
+def test_an_abbreviation_defined_in_brackets_is_the_body() -> None:
+    """'ПАО «Кремнегорский металлургический комбинат» (КМК)', later '— сообщили в КМК': the
+    quote showed the bare letters instead of the company."""
+    ru = (
+        "ПАО «Кремнегорский металлургический комбинат» (КМК) сократило прибыль на треть.\n\n"
+        "«Инвестиционная программа на ближайшие три года сохраняется», — сообщили в КМК."
+    )
+    assert _one(ru, "ru").speaker == "ПАО «Кремнегорский металлургический комбинат»"

@@ -1728,7 +1728,13 @@ class SpeakerIndex:
                 continue
             for other in orgs:
                 words = [w for w in other.name.split() if w[:1].isupper() and w.lower() not in _CONNECTORS]
-                if other is not ent and len(words) == len(name) and "".join(w[0] for w in words) == name:
+                if other is not ent and (
+                    (len(words) == len(name) and "".join(w[0] for w in words) == name)
+                    # "ПАО «Кремнегорский металлургический комбинат» (КМК)": defined where named.
+                    or any(
+                        m.entity is other and self.text.startswith(f" ({name})", m.end) for m in self.mentions
+                    )
+                ):
                     redirect[id(ent)] = other
                     break
         full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
