@@ -1812,3 +1812,42 @@ def test_an_abbreviation_defined_in_brackets_is_the_body() -> None:
         "«Инвестиционная программа на ближайшие три года сохраняется», — сообщили в КМК."
     )
     assert _one(ru, "ru").speaker == "ПАО «Кремнегорский металлургический комбинат»"
+
+
+def test_an_irish_name_with_a_nickname_and_an_accented_particle() -> None:
+    """ "Seamus 'Sonny' Ó Dubhda": a capital with an accent started no name, and the surname
+    after the nickname was lost with it, so his words had no speaker."""
+    body = (
+        "After 31 years, Seamus 'Sonny' Ó Dubhda has stepped down as coxswain.\n\n"
+        '"I will miss the boat more than the pager," Ó Dubhda said.'
+    )
+    assert _one(body).speaker == "Seamus Ó Dubhda"
+
+
+def test_the_interviewee_sat_down_with_the_paper() -> None:
+    """'Ó Dubhda sat down with the *Clare Coast Herald*': the one who sits down with the outlet
+    answers, when the introduction also names his successor and a colleague."""
+    body = (
+        "Martin Keane has stepped down as coxswain. His successor, Aoife Kilbride, took command "
+        'last week. "She will do well," said station mechanic Joe Farrell.\n\n'
+        "Keane sat down with the Clare Coast Herald on the slipway.\n\n"
+        "How does it feel to hand over the boat?\n\n"
+        "Strange. I have carried that pager for thirty years.\n\n"
+        "What will you miss?\n\n"
+        "The crew, mostly. I will not miss the winter call-outs."
+    )
+    answers = [q for q in _quotes(body) if q.text.startswith(("Strange", "The crew"))]
+    assert [q.speaker for q in answers] == ["Martin Keane"] * 2
+
+
+def test_interview_labels_of_initials_are_the_person_with_them() -> None:
+    """'В. К.:' before each answer was shown as the speaker's name; it is Вера Кривошеина's."""
+    ru = (
+        "Генеральный директор АО «Молочный двор» Вера Андреевна Кривошеина рассказала о работе.\n\n"
+        "ДК: За счёт чего удалось сократить отсрочку?\n\n"
+        "В. К.: Пересмотрели контракты с торговыми сетями.\n\n"
+        "ДК: Закупочная цена будет расти?\n\n"
+        "В. К.: Летом цена традиционно снижается, молока больше."
+    )
+    quotes = _quotes(ru, "ru")
+    assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Вера Андреевна Кривошеина"}

@@ -33,6 +33,8 @@ _LABEL = re.compile(
     # "Q. Why cameras?" / "A. Because ...": a one-letter label and a full stop, not an initial.
     r"|(?P<short>Q|A|П|В|О)\.\s+(?![A-ZА-ЯІЇЄҐЁ]\.)"
 )
+# A label of initials: "В. К.", "J.R.".
+_INITIALS = re.compile(r"(?:[A-ZА-ЯІЇЄҐЁ]\.\s?){2,3}")
 _LOOSE_LABEL = re.compile(r"(?P<label>[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?: [\w'’-]+){1,2}):\s+")
 _INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповідь|Ответ)\s*:\s+")
 _DASH = re.compile(r"[—–-]\s+")
@@ -216,13 +218,35 @@ def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer
         if t.label == "—" or t.label.casefold() in _ANSWER_WORDS | {_AMBIGUOUS}:
             speaker: Entity | str | None = interviewee
         else:
-            speaker = index.lookup_name(t.label) or t.label
+            speaker = (
+                _by_initials(t.label, index)
+                if _INITIALS.fullmatch(t.label)
+                else index.lookup_name(t.label) or t.label
+            )
         end = t.end
         while end > t.start and text[end - 1].isspace():
             end -= 1
         if end > t.start:
             out.append(Answer(t.start, end, speaker))
     return out
+
+
+def _by_initials(label: str, index: SpeakerIndex) -> Entity | None:
+    """A label that is someone's initials ("В. К.:" for Вера Кривошеина) is the one person the
+    briefing names with them; initials nobody answers to are no name to show."""
+    initials = "".join(c for c in label if c.isalpha()).casefold()
+    found = [
+        e
+        for e in index.entities
+        if not e.is_org
+        and len(e.tokens) > 1
+        and len(e.tokens[-1].rstrip(".")) > 1  # the label itself, read as a name of initials
+        and initials in ("".join(t[0] for t in e.tokens), e.tokens[0][0] + e.tokens[-1][0])
+    ]
+    # ("Вера Кривошеина:" as a label and "Вера Андреевна Кривошеина" in the text are one person.)
+    if len({e.tokens[-1] for e in found}) != 1:
+        return None
+    return max(found, key=lambda e: len(e.tokens))
 
 
 def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_Turn]) -> Entity | None:
@@ -251,7 +275,7 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_T
             e
             for e in people
             if any(
-                _SPOKEN_TO.search(text[max(0, m.start - 80) : m.start])
+                _SPOKEN_TO.search(text[max(0, m.start - 80) : m.start]) or _SPOKE_TO_US.match(text, m.end)
                 for m in index.mentions_in(0, before)
                 if m.entity is e
             )
@@ -291,6 +315,12 @@ _ADDRESS_TITLES = frozenset(
 )
 
 
+# The interviewee as the one who sat down with the outlet: "Ó Dubhda sat down with the *Clare
+# Coast Herald*", "Мельник розповіла нашому виданню".
+_SPOKE_TO_US = re.compile(
+    r"\s+(?:sat down with|spoke to|spoke with|talked to|talked with|told)\s+(?:us\b|this (?:newspaper|paper|site|station)\b|"
+    r"the \*?[A-Z])|\s+(?:розповіл\w*|рассказал\w*)\s+(?:нашому|нашему|нам\b)",
+)
 # A headline saying whom the interview is with: "an interview with chief schools inspector
 # Lotte Vanterpool", "інтерв'ю з ...", "интервью с ...".
 _INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|интервью с)\s+(?P<who>.+)$", re.IGNORECASE)

@@ -40,12 +40,13 @@ from bot.nlp.morphology import (
     speech_verb,
 )
 
+# (Capitals with accents too: "Ó Dubhda", "Élise", "Ní Bhriain".)
 _EN_RUN = re.compile(
-    r"[A-Z][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
-    r" [A-Z][\w'’.-]*)*"
+    r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+    r" [A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
 )
 # A nickname in quote marks between a first name and a surname: 'Henrietta "Etta" Marlowe-Quinn'.
-_NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-Z])')
+_NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-ZÀ-ÖØ-Þ])')
 _ABBREV = frozenset(
     "sen. rep. gov. gen. lt. col. sgt. capt. dr. mr. mrs. ms. prof. rev. hon. atty. supt. insp. cpl. det. "
     "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co.".split()
@@ -821,8 +822,11 @@ class SpeakerIndex:
         # A first name held back before a quoted nickname: its tokens, start, and where the
         # surname must start.
         carry: tuple[list[str], int, int] | None = None
-        for m in _EN_RUN.finditer(text):
-            base = m.start()
+        for found in _EN_RUN.finditer(text):
+            m, base = found, found.start()
+            if carry is not None and base < carry[2] < m.end():
+                # A run that reads on through the nickname ("Sonny' Ó Dubhda") holds the surname.
+                m, base = _EN_RUN.match(text, carry[2]) or m, carry[2]
             if base and (text[base - 1].isalnum() or text[base - 1] in "'’"):
                 continue  # "OS" in "iOS": a name starts a word
             # Names inside a quotation are never the speaker or an antecedent (quotes are sorted).
