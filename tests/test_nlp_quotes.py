@@ -1851,3 +1851,24 @@ def test_interview_labels_of_initials_are_the_person_with_them() -> None:
     )
     quotes = _quotes(ru, "ru")
     assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Вера Андреевна Кривошеина"}
+
+
+def test_an_international_charity_is_a_body() -> None:
+    """'Harvest Bridge International said in a statement', then 'they said': a name with no
+    word of a body's read as a person nobody knew, and both quotes went unattributed."""
+    body = (
+        '"Families have eaten the seed they were saving," Harvest Bridge International said in a '
+        "statement.\n\nHarvest Bridge is also urging the government to act. "
+        '"A waiver would cost the treasury very little," they said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Harvest Bridge International"] * 2
+
+
+def test_a_source_who_gives_only_a_first_name_is_shown_by_it() -> None:
+    """'One tenant, who asked to be identified only as Dolores, said ...': the name she gave
+    is the one to show, not the description."""
+    body = (
+        "One Corliss Avenue tenant, who asked to be identified only as Dolores, said she received "
+        'her notice before Christmas. "They told me the renovation would take six months."'
+    )
+    assert _one(body).speaker == "Dolores"

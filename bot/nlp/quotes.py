@@ -643,6 +643,12 @@ def _speaker_described(
     return None
 
 
+# ", who asked to be identified only as Dolores,": the one name a source gives.
+_GIVEN_NAME = re.compile(
+    r",? who (?:asked to be |wanted to be )?(?:identified|known|named|gave (?:his|her|their) name)(?: only| simply| just)? as ([A-ZÀ-Þ][\w'’-]+)"
+)
+
+
 def _replies(text: str, phrase_start: int, language: str) -> bool:
     """Is the verb right before the attribution's phrase one of answering back ("возразил",
     "парирувала", "відповів")?"""
@@ -993,6 +999,13 @@ def _resolve(
         cut = phrase.lower().index(" " + low_words[cut_at])
         attr = _Attribution(attr.phrase_start, attr.phrase_start + cut, attr.verb_gender, attr.immediate)
         phrase, low_words = phrase[:cut], low_words[:cut_at]
+    if low_words[0] in ("one", "a", "an", "another") and lang.code == "en":
+        # "One tenant, who asked to be identified only as Dolores, said": the name given.
+        given = _GIVEN_NAME.match(text, attr.phrase_end, attr.phrase_end + 80)
+        if given is not None:
+            named_as = next((m.entity for m in index.mentions_in(given.start(1), given.end(1))), None)
+            if named_as is not None and not named_as.is_org:
+                return named_as, 0.85
     if low_words == ["там"] and lang.code in ("uk", "ru"):
         # "У спілці наголошують ... «...», — заявили там": the body the paragraph speaks of.
         body = _paragraph_body(index, text, min(attr.phrase_start, quote_start), lang)
