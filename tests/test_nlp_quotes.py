@@ -1872,3 +1872,14 @@ def test_a_source_who_gives_only_a_first_name_is_shown_by_it() -> None:
         'her notice before Christmas. "They told me the renovation would take six months."'
     )
     assert _one(body).speaker == "Dolores"
+
+
+def test_a_comparative_opening_the_sentence_is_not_its_subject() -> None:
+    """'Позже, отвечая на вопросы журналистов, Пименов уточнил: «...»': 'Позже' was taken as
+    the subject and the quote had no name."""
+    ru = (
+        "Глава района Сергей Анатольевич Пименов выступил первым.\n\n"
+        "Позже, отвечая на вопросы журналистов, Пименов уточнил: «Проект реконструкции ливневой "
+        "канализации у нас есть»."
+    )
+    assert _one(ru, "ru").speaker == "Сергей Анатольевич Пименов"

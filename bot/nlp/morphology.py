@@ -354,6 +354,13 @@ def lemma(word: str, language: str) -> str:
 
 
 @lru_cache(maxsize=16384)
+def is_comparative(word: str, language: str) -> bool:
+    """Is ``word`` read first as a comparative ("Позже", "Раньше")?"""
+    parses = _parse(word, language)
+    return bool(parses) and parses[0].tag.POS == "COMP"
+
+
+@lru_cache(maxsize=16384)
 def is_function_word(word: str, language: str) -> bool:
     """A preposition, conjunction, particle or adverb ("в", "натомість", "однако")."""
     parses = _parse(word, language)

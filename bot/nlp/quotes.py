@@ -25,6 +25,7 @@ from bot.nlp import _lexicon as lx
 from bot.nlp.interview import Answer, find_answers
 from bot.nlp.morphology import (
     is_adverbial_participle,
+    is_comparative,
     is_finite_third_person,
     is_function_word,
     is_person_noun,
@@ -852,9 +853,13 @@ _SUBJECT_PRONOUNS = frozenset("he she they it we i він вона вони во
 
 
 def _opens_a_clause(word: str, language: str) -> bool:
-    """An adverbial participle or a preposition ("Обращаясь", "Відповідаючи", "Після") opens a
-    phrase that is not the subject."""
-    return is_adverbial_participle(word, language) or is_function_word(word, language)
+    """An adverbial participle, a preposition or an adverb ("Обращаясь", "Відповідаючи",
+    "Після", "Позже") opens a phrase that is not the subject."""
+    return (
+        is_adverbial_participle(word, language)
+        or is_function_word(word, language)
+        or is_comparative(word, language)
+    )
 
 
 def _after_role_noun(text: str, start: int) -> bool:
