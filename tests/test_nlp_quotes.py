@@ -1883,3 +1883,10 @@ def test_a_comparative_opening_the_sentence_is_not_its_subject() -> None:
         "канализации у нас есть»."
     )
     assert _one(ru, "ru").speaker == "Сергей Анатольевич Пименов"
+
+
+def test_a_title_with_a_dot_after_the_verb_leads_on_to_the_name() -> None:
+    """'"...," said Coun. Simone Achterberg': the title's dot ended the attribution at 'Coun',
+    and the quote had no name."""
+    body = '"We have reviewed this to death," said Coun. Simone Achterberg, one of the four members.'
+    assert _one(body).speaker == "Simone Achterberg"

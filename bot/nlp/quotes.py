@@ -300,6 +300,10 @@ def _phrase_after_verb(text: str, words: list[tuple[str, int, int]], i: int) -> 
                 j = after[0]
                 limit = min(len(words), j + 5)
                 continue
+        if between == ". " and not _is_boundary(text, e, ws, "en"):
+            e = we  # "said Coun. Simone Achterberg": the dot of a title goes on to the name
+            j += 1
+            continue
         if any(c in between for c in ',.;:!?"“”«»—'):
             if between.strip() == "," and w[:1].isupper() and text[s:e].rsplit(maxsplit=1)[-1][:1].islower():
                 # "says Campbell's partner, Jason Louth": the name follows the description.

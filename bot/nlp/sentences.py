@@ -24,6 +24,7 @@ _LINE = re.compile(r"\n")
 _NEVER_FINAL = frozenset(
     """
     mr mrs ms dr prof gen sen rep gov lt col sgt capt adm maj cmdr rev hon pres supt insp cpl pte
+    coun cllr det revd
     mt ft no nos art fig vs approx dept est jan feb mar apr jun jul aug sep sept oct nov dec
     messrs mme mlle ph e.g i.e cf ave blvd
     тов т.зв зв т.н н див ім им вул ул пр просп пл буд д кв обл ст с п ч проф акад ген полк ген.-лейт напр англ укр рус мін м с.ш
