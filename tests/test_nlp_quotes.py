@@ -1890,3 +1890,14 @@ def test_a_title_with_a_dot_after_the_verb_leads_on_to_the_name() -> None:
     and the quote had no name."""
     body = '"We have reviewed this to death," said Coun. Simone Achterberg, one of the four members.'
     assert _one(body).speaker == "Simone Achterberg"
+
+
+def test_an_irish_deputy_is_a_role() -> None:
+    """'Local TD Ciarán Mac Giolla Rua said ...': 'TD' was read as part of his name, and a
+    name nobody else bore left 'he said' unsure."""
+    body = (
+        "Local TD Ciarán Mac Giolla Rua said he would raise the figures in the Dáil next week. "
+        '"Every winter we get the same statement and the same apology," he said.'
+    )
+    q = _one(body)
+    assert (q.speaker, q.speaker_role) == ("Ciarán Mac Giolla Rua", "Local TD")
