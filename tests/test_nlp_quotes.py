@@ -1901,3 +1901,15 @@ def test_an_irish_deputy_is_a_role() -> None:
     )
     q = _one(body)
     assert (q.speaker, q.speaker_role) == ("Ciarán Mac Giolla Rua", "Local TD")
+
+
+def test_a_statement_of_a_body_named_by_its_quoted_name_in_another_case() -> None:
+    """'— говорится в ответе «Северной мельницы»': the company 'Мукомольная компания «Северная
+    мельница»' named by its quoted name in the genitive was only a guess, and no name shown."""
+    ru = (
+        "Мукомольная компания «Северная мельница» закрывает элеватор.\n\n"
+        "В компании уточнили, что всем сотрудникам предложат перевод. «Никто из работников не будет "
+        "уволен без предложения другой работы», — говорится в ответе «Северной мельницы» на запрос "
+        "«Делового края»."
+    )
+    assert _one(ru, "ru").speaker == "Мукомольная компания «Северная мельница»"

@@ -562,6 +562,11 @@ def _resolve_body(
     full = _body_in_full(text, attr.phrase_start, lang)
     if full is not None:
         return full, 0.85
+    quoted = _body_by_quoted_name(
+        index, re.split(r"[.;\n]", text[attr.phrase_start : attr.phrase_start + 80])[0]
+    )
+    if quoted is not None:
+        return quoted, 0.85
     lemmas = [_body_noun(w, lang) for w in _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())]
     for noun in lemmas:
         if noun in lx.CYR_ORG_LEMMAS:
@@ -586,6 +591,26 @@ def _resolve_body(
         if ent is not None:
             return ent, 0.5
     return None, 0.0
+
+
+def _body_by_quoted_name(index: SpeakerIndex, phrase: str) -> Entity | None:
+    """ "— говорится в ответе «Северной мельницы»": the body whose name in quote marks these
+    words are, in another case ("Мукомольная компания «Северная мельница»"), compared by the
+    start of each word."""
+    for m in _QUOTED_NAME.finditer(phrase):
+        words = m.group(1).lower().split()
+        for ent in index.entities:
+            inner = _QUOTED_NAME.search(ent.name) if ent.is_org else None
+            theirs = inner.group(1).lower().split() if inner else []
+            if len(theirs) == len(words) and all(
+                a[: max(3, min(len(a), len(b)) - 2)] == b[: max(3, min(len(a), len(b)) - 2)]
+                for a, b in zip(words, theirs, strict=True)
+            ):
+                return ent
+    return None
+
+
+_QUOTED_NAME = re.compile(r"«([^«»„“]{2,60})»")
 
 
 def _body_in_full(text: str, start: int, lang: _Lang) -> str | None:
