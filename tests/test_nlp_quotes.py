@@ -1913,3 +1913,23 @@ def test_a_statement_of_a_body_named_by_its_quoted_name_in_another_case() -> Non
         "«Делового края»."
     )
     assert _one(ru, "ru").speaker == "Мукомольная компания «Северная мельница»"
+
+
+def test_a_statement_referred_to_by_a_pronoun_is_the_bodys() -> None:
+    """'У ТОВ «...» надіслали письмову відповідь. «...», — ідеться в ній': 'in it' is the reply
+    the company sent, but the quote had no name."""
+    uk = (
+        "У ТОВ «Поліський агроресурс» на наш запит надіслали письмову відповідь. «Товариство взяло "
+        "участь в аукціоні на загальних підставах», — ідеться в ній."
+    )
+    assert _one(uk, "uk").speaker == "ТОВ «Поліський агроресурс»"
+
+
+def test_an_agricultural_holding_is_a_body() -> None:
+    """'— йдеться в повідомленні агрохолдингу' after 'Агрохолдинг «Зелений клин»': the noun
+    was not known as a body's."""
+    uk = (
+        "Агрохолдинг «Зелений клин» закриває елеватор у Дубрівні.\n\n"
+        "«Рішення ухвалено після двох сезонів збиткової роботи», — йдеться в повідомленні агрохолдингу."
+    )
+    assert _one(uk, "uk").speaker == "Агрохолдинг «Зелений клин»"

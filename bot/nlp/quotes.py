@@ -580,7 +580,11 @@ def _resolve_body(
         body = _paragraph_body(index, text, attr.phrase_start, lang)
         if body is not None:
             return body, 0.8
-    if lemmas and (lemmas[0] in lx.CYR_STATEMENT_LEMMAS or lemmas[0] in lx.CYR_ORG_LEMMAS):
+    # "— ідеться в ній", "— говорится в нём": in the statement the sentence before named.
+    said_in = _WORD.findall(text[attr.phrase_start : attr.phrase_end].lower())[:1]
+    if lemmas and (
+        lemmas[0] in lx.CYR_STATEMENT_LEMMAS or lemmas[0] in lx.CYR_ORG_LEMMAS or said_in[0] in _IN_IT
+    ):
         # "Асоціація ... заявила. «...», — ідеться в заяві": the body the paragraph opens with.
         opener = index.body_subject(attr.phrase_start)
         if opener is not None and opener.is_org:
@@ -591,6 +595,9 @@ def _resolve_body(
         if ent is not None:
             return ent, 0.5
     return None, 0.0
+
+
+_IN_IT = frozenset({"ній", "ньому", "нём", "нем", "ней"})
 
 
 def _body_by_quoted_name(index: SpeakerIndex, phrase: str) -> Entity | None:
