@@ -1040,6 +1040,21 @@ def _resolve(
         cut = phrase.lower().index(" " + low_words[cut_at])
         attr = _Attribution(attr.phrase_start, attr.phrase_start + cut, attr.verb_gender, attr.immediate)
         phrase, low_words = phrase[:cut], low_words[:cut_at]
+    if (
+        lang.code in ("uk", "ru")
+        and 1 < len(low_words) <= 4
+        and phrase.islower()
+        and is_person_noun(low_words[-1], lang.code)
+        and not any(
+            is_person_noun(w, lang.code) or w in lang.pronouns or is_function_word(w, lang.code)
+            for w in low_words[:-1]
+        )
+    ):
+        # "— начал свою речь ректор", "— завершив виступ мер": what the verb did comes first,
+        # the noun for who did it last.
+        cut = phrase.rfind(" ") + 1
+        attr = _Attribution(attr.phrase_start + cut, attr.phrase_end, attr.verb_gender, attr.immediate)
+        phrase, low_words = phrase[cut:], low_words[-1:]
     if low_words[0] in ("one", "a", "an", "another") and lang.code == "en":
         # "One tenant, who asked to be identified only as Dolores, said": the name given.
         given = _GIVEN_NAME.match(text, attr.phrase_end, attr.phrase_end + 80)
