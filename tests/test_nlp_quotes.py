@@ -1949,3 +1949,14 @@ def test_what_the_verb_did_comes_before_the_noun_for_who_did_it() -> None:
         "папір», — звернувся він до науковиці."
     )
     assert _one(uk, "uk").speaker == "Іван Гордієнко"
+
+
+def test_no_one_calls_themselves_by_name() -> None:
+    """'"Neither, Mr Lindqvist," he said' after Lindqvist asked the deputy secretary: the
+    pronoun went to the man addressed in the quote."""
+    body = (
+        "Gareth Lindqvist asked the deputy secretary, T. R. Nankervis, whether the department "
+        'had known.\n\n"Neither, Mr Lindqvist," he said. "In February the manufacturer had not '
+        'reported the failures."'
+    )
+    assert _one(body).speaker == "T. R. Nankervis"

@@ -686,6 +686,26 @@ _GIVEN_NAME = re.compile(
 )
 
 
+def _addressed_in(quote_text: str, person: Entity) -> bool:
+    """Does the quote call ``person`` by name, as the first words or set off by commas
+    ("Neither, Mr Lindqvist, ...", "Галина Сергеевна, ...")?"""
+    if person.is_org or not person.tokens:
+        return False
+    head = quote_text[:80]
+    for token in {person.tokens[-1], person.tokens[0]}:
+        stem = token[: max(4, len(token) - 2)]
+        for m in _ADDRESS.finditer(head):
+            if len(token) > 2 and any(w.lower().startswith(stem) for w in m.group(1).split()):
+                return True
+    return False
+
+
+# A name set off as an address: at the start or after a comma, up to the next comma or stop.
+_ADDRESS = re.compile(
+    r"(?:^|, )(?:(?:Mr|Mrs|Ms|Dr|пане|пані)\.? )?((?:[A-ZА-ЯІЇЄҐЁ][\w'’-]+ ?){1,2})(?=[,.!?]|$)"
+)
+
+
 def _replies(text: str, phrase_start: int, language: str) -> bool:
     """Is the verb right before the attribution's phrase one of answering back ("возразил",
     "парирувала", "відповів")?"""
@@ -1804,6 +1824,11 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
             speaker, confidence = _resolve(
                 index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
             )
+            if isinstance(speaker, Entity) and _addressed_in(quote_text, speaker):
+                # '"Neither, Mr Lindqvist," he said': no one calls themselves by name; the
+                # other person the pronoun fits, named last.
+                other = index.other_person(speaker, first.open_at, attr.verb_gender or speaker.gender)
+                speaker, confidence = (other, 0.7) if other is not None else (speaker, _GUESS)
         else:
             # "Martell, the addictions doctor, is more blunt: “...”", "Гайова підхопила: «...»":
             # the sentence's subject, whose words the colon introduces, however few.

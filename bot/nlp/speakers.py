@@ -2411,6 +2411,21 @@ class SpeakerIndex:
                 found.append(ent)
         return found[0] if len(found) == 1 else None
 
+    def other_person(self, ent: Entity, pos: int, gender: str | None) -> Entity | None:
+        """The person other than ``ent``, of ``gender`` when told, named last before ``pos``
+        outside quotations."""
+        if not self._gender_known:
+            self._infer_gender()
+            self._gender_known = True
+        for men in reversed(self._before(pos)):
+            other = men.entity
+            if men.in_quote or other.is_org or other is ent:
+                continue
+            if gender and other.gender not in (gender, None):
+                continue
+            return other
+        return None
+
     def only_person_of(self, pos: int, gender: str) -> Entity | None:
         """The one person of ``gender`` the paragraph holding ``pos`` names before it, when the
         paragraph names no other person of that gender or of an untold one."""
