@@ -1960,3 +1960,20 @@ def test_no_one_calls_themselves_by_name() -> None:
         'reported the failures."'
     )
     assert _one(body).speaker == "T. R. Nankervis"
+
+
+def test_a_paragraph_that_points_back_at_the_quote_names_its_speaker() -> None:
+    """A quote as its own paragraph, then 'That was the verdict of Dr Niamh Brosnan-Healy' or
+    'With those words, Minister Stephen Kowalczyk ...': the quote went unnamed."""
+    body = (
+        '"I have been working in emergency medicine for twenty-two years and I have never seen a '
+        'Monday like it."\n\n'
+        "That was the verdict of Dr Niamh Brosnan-Healy, a consultant at St Kieran's Hospital, "
+        "after 61 patients were counted on trolleys."
+    )
+    assert _one(body).speaker == "Niamh Brosnan-Healy"
+    body2 = (
+        '"This was not a decision I took lightly, but the report left me with no other option."\n\n'
+        "With those words, Local Government Minister Stephen Kowalczyk dismissed the council."
+    )
+    assert _one(body2).speaker == "Stephen Kowalczyk"

@@ -946,6 +946,33 @@ def _introduced_after(index: SpeakerIndex, text: str, close_at: int, para_end: i
     return persons[0].entity if persons[0].start == (lead.end() if lead else start) else None
 
 
+def _introduced_next(index: SpeakerIndex, text: str, para_end: int) -> Entity | None:
+    """A quote that is its own paragraph, then a paragraph that points back at it and names
+    who said it: "That was the verdict of Dr Niamh Brosnan-Healy, ...", "With those words,
+    Local Government Minister Stephen Kowalczyk ...", "Такими словами ...". The first person
+    its first sentence names."""
+    start = para_end
+    while start < len(text) and text[start] in "\n ":
+        start += 1
+    if _POINTS_BACK.match(text, start) is None:
+        return None
+    stop = text.find(". ", start, start + 300)
+    stop = start + 300 if stop < 0 else stop
+    persons = [
+        m
+        for m in index.mentions_in(start, stop)
+        if m.start >= start and not m.in_quote and not m.entity.is_org
+    ]
+    return persons[0].entity if persons else None
+
+
+_POINTS_BACK = re.compile(
+    r"(?:That|This|Those|These) (?:was|were|is|are) (?:the )?(?:verdict|view|words|message|warning|assessment)\b"
+    r"|With (?:those|these) words\b|So (?:says|said)\b"
+    r"|(?:Такими|Этими|Цими|Такими ж) словами\b|(?:Так|Такою|Такой) (?:була|была|оцінила|оценила|описав|описал)\b",
+)
+
+
 # A short capitalised name in quote marks: "«Городской контроль»", "\"Grain of the South\"".
 _NAME_IN_MARKS = re.compile(r"[«\"“„][A-ZА-ЯІЇЄҐЁ][^«»\"“”„]{0,40}[»\"”“]")
 _SO_SAYS = re.compile(r"(?:So|Thus) (?:says|said) ")
@@ -1861,7 +1888,7 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 else None
             )
             after = (
-                _introduced_after(index, text, group[-1].close_at, pe)
+                _introduced_after(index, text, group[-1].close_at, pe) or _introduced_next(index, text, pe)
                 if whole_para and subject is None
                 else None
             )
