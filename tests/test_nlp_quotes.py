@@ -1977,3 +1977,15 @@ def test_a_paragraph_that_points_back_at_the_quote_names_its_speaker() -> None:
         "With those words, Local Government Minister Stephen Kowalczyk dismissed the council."
     )
     assert _one(body2).speaker == "Stephen Kowalczyk"
+
+
+def test_adjectives_of_a_title_stay_in_the_role() -> None:
+    """'генеральный директор МУП «...»', 'главный архитектор города': the role dropped the
+    adjectives and showed 'директор', 'архитектор'."""
+    ru = (
+        "«Тариф вырастет на семнадцать процентов», — заявила генеральный директор МУП «Заозёрский "
+        "водоканал» Оксана Рудольфовна Ляпина."
+    )
+    assert _one(ru, "ru").speaker_role == "генеральный директор МУП «Заозёрский водоканал»"
+    ru2 = "«Сквер останется сквером», — сказал главный архитектор города Павел Игнатьевич Лось."
+    assert _one(ru2, "ru").speaker_role == "главный архитектор города"

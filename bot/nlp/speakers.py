@@ -1606,11 +1606,22 @@ class SpeakerIndex:
                     or any(x in _CYR_VERBS or (x.isalpha() and is_verb(x, self.language)) for x in rest)
                 ):
                     continue
-                role = window[tokens[i].start() :].split()
+                # "генеральный директор", "главный архитектор", "перший заступник": the
+                # adjectives before the head noun are part of the title.
+                first = i
+                while (
+                    first > 0
+                    and words[first - 1].isalpha()
+                    and not is_function_word(words[first - 1].lower(), self.language)
+                    and is_adjective(words[first - 1].lower(), self.language)
+                    and not is_possible_name(words[first - 1], self.language)
+                ):
+                    first -= 1
+                role = window[tokens[first].start() :].split()
                 # "за словами речниці МЗС" -> "речниця МЗС": the role as the person's title.
-                head = _ROLE_NOMINATIVE.get(role[0].lower())
+                head = _ROLE_NOMINATIVE.get(role[i - first].lower())
                 if head:
-                    role = [head if role[0].islower() else head.capitalize(), *role[1:]]
+                    role[i - first] = head if role[i - first].islower() else head.capitalize()
                 return " ".join(role) or None
         return None
 
