@@ -1989,3 +1989,13 @@ def test_adjectives_of_a_title_stay_in_the_role() -> None:
     assert _one(ru, "ru").speaker_role == "генеральный директор МУП «Заозёрский водоканал»"
     ru2 = "«Сквер останется сквером», — сказал главный архитектор города Павел Игнатьевич Лось."
     assert _one(ru2, "ru").speaker_role == "главный архитектор города"
+
+
+def test_a_title_is_not_the_role_when_the_text_says_what_they_do() -> None:
+    """'Professor Ilse Ashdown, director of the Northern Fiscal Studies Unit, said': the role
+    shown was 'Professor'; a title or rank is how she is addressed, not what she does."""
+    q = _one(
+        "Professor Ilse Ashdown, director of the Northern Fiscal Studies Unit, said the figures were "
+        'wrong. "The deficit is twice what the council says," Ashdown said.'
+    )
+    assert (q.speaker, q.speaker_role) == ("Ilse Ashdown", "director of the Northern Fiscal Studies Unit")

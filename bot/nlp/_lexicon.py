@@ -26,6 +26,14 @@ EN_SPEECH_VERBS = frozenset(
 
 EN_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None, "it": None}
 
+# Titles and ranks: how someone is addressed, not what they do ("Professor Jane Doe").
+EN_TITLES = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady councillor councilor cllr
+    cllr. coun coun. captain capt capt. gen gen. general col col. colonel lt lt. lieutenant sgt sgt.
+    sergeant maj maj. major revd rev rev. reverend sen sen. rep rep. gov gov. state hon hon.
+    """.split()
+)
 # Words that name a position; used to split "U.S. Secretary of State Antony Blinken" into role
 # and name, and to resolve "the secretary" to the person whose role it is.
 EN_ROLE_WORDS = frozenset(

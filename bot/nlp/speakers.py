@@ -261,6 +261,11 @@ class Mention:
 _NORM_CACHE: dict[str, str] = {}
 
 
+def _is_title(role: str) -> bool:
+    """Is ``role`` only a title or rank ("Professor", "Capt.", "State Sen.")?"""
+    return all(_norm(w) in lx.EN_TITLES for w in role.split())
+
+
 def _spells_out(key: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     """Does ``key`` write out initials ``tokens`` has ("Наталья Константиновна Сомова" after
     "Н. К. Сомова"): as many words, fewer of them initials?"""
@@ -922,9 +927,16 @@ class SpeakerIndex:
             self._by_surname.setdefault(key[-1], []).append(ent)
         elif len(key) > len(ent.tokens) or _spells_out(key, ent.tokens):
             ent.name, ent.tokens = parsed.name, key
-        if not ent.role and (role or ent.seen < 2):
-            # Roles come with the first mentions ("X, the minister, said"); later ones rarely add one.
-            ent.role = role or self._role_before(start) or self._role_after(end) or self._role_predicate(end)
+        if (not ent.role or _is_title(ent.role)) and (role or ent.seen < 2):
+            # Roles come with the first mentions ("X, the minister, said"); later ones rarely add
+            # one. A title or rank alone ("Professor", "Captain", "Cllr") is part of how the
+            # person is addressed: what they do, said beside the name, is the role shown.
+            before = role or self._role_before(start)
+            found = self._role_after(end) or self._role_predicate(end)
+            if before and not _is_title(before):
+                ent.role = before
+            else:
+                ent.role = found or ent.role or before
         ent.seen += 1
         if role or parsed.honor or parsed.known_first or speaks:
             ent.confirmed = True
