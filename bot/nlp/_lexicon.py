@@ -50,7 +50,8 @@ EN_ROLE_WORDS = frozenset(
     interim former ombudsman auditor registrar treasurer comptroller lawmaker legislator
     spokesperson. mr mr. mrs mrs. ms ms. sir dame lord lady candidate nominee member critic
     revd rev rev. reverend cllr cllr. coun coun. supt supt. insp insp. det det. alderman alderwoman
-    td msp mep senedd
+    td msp mep senedd master skipper pilot vicar coxswain mechanic warden curator principal
+    headteacher headmaster consultant engineer librarian
     researcher scientist official officials surgeon physician nurse doctor economist strategist
     fellow editor reporter correspondent organiser organizer activist campaigner owner operator
     republican democrat liberal conservative tory ndp independent coach goalie defenceman
