@@ -1999,3 +1999,13 @@ def test_a_title_is_not_the_role_when_the_text_says_what_they_do() -> None:
         'wrong. "The deficit is twice what the council says," Ashdown said.'
     )
     assert (q.speaker, q.speaker_role) == ("Ilse Ashdown", "director of the Northern Fiscal Studies Unit")
+
+
+def test_a_company_named_systems_is_a_body() -> None:
+    """'Cortland Rail Systems' was read as a person, and took a quote 'he said' meant for
+    the deputy secretary."""
+    body = (
+        "Gareth Lindqvist asked the deputy secretary, T. R. Nankervis, whether Cortland Rail "
+        'Systems had told the department.\n\n"Neither, Mr Lindqvist," he said.'
+    )
+    assert _one(body).speaker == "T. R. Nankervis"

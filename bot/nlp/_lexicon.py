@@ -103,7 +103,8 @@ EN_ROLE_CONTEXT = frozenset(
 EN_ORG_WORDS = frozenset(
     """
     ministry department office council agency committee commission police service services
-    international charity relief partners
+    international charity relief partners systems industries holdings technologies solutions
+    logistics
     government union bank fund organization organisation association party company corporation
     inc inc. corp corp. ltd ltd. group university court embassy institute authority board
     foundation federation assembly parliament senate congress kremlin pentagon army forces command
