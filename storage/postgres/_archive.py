@@ -67,7 +67,10 @@ _NEWEST_TITLES = (
 # TITLE_WALK briefings are walked first, and only if they do not fill the window is it
 # read from the GIN index (``id + 0``: not in the primary key's order, so that the index
 # is the planner's way in). Each branch is gated by a one-time filter; the same rows either way.
-TITLE_WALK = 1000
+# The walk stops as soon as the window fills, so only words that rarely share a title pay for
+# all of it; those that share one in a few hundred fill it there instead of reading every
+# match from the index, which grows with the archive (BENCHMARKS.md has the figures).
+TITLE_WALK = 10000
 
 
 def _newest_titles_walked(walk: int) -> str:
