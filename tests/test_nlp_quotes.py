@@ -2009,3 +2009,16 @@ def test_a_company_named_systems_is_a_body() -> None:
         'Systems had told the department.\n\n"Neither, Mr Lindqvist," he said.'
     )
     assert _one(body).speaker == "T. R. Nankervis"
+
+
+def test_a_sentence_opened_by_a_role_and_a_name_leads_into_the_quote() -> None:
+    """'District water officer Fatuma Rashidi credits the approach. "..."': the sentence before
+    the quote is about her, but with her role in front it was not read as hers, and the quote
+    went to the man named in the paragraph before."""
+    body = (
+        "Hydrogeologist Samuel Obi led the effort.\n\n"
+        "District water officer Fatuma Rashidi credits the approach rather than the hardware. "
+        '"They trained our own mechanics. That is why the pumps are still working when the '
+        'visitors have gone home."'
+    )
+    assert _one(body).speaker == "Fatuma Rashidi"

@@ -1010,7 +1010,11 @@ def _led_by_subject(index: SpeakerIndex, text: str, para: int, pos: int) -> Enti
         gender = "m" if head == "he" else "f"
         return index.paragraph_antecedent(at, gender) or index.by_pronoun(at, gender)
     men = next((m for m in index.mentions_in(at, end) if not m.in_quote), None)
-    if men is not None and men.start == at:
+    # "District water officer Fatuma Rashidi credits ...": the role she was introduced with
+    # may come first.
+    if men is not None and (
+        men.start == at or (men.entity.role and text[at : men.start].strip() == men.entity.role)
+    ):
         return None if men.entity.is_org else men.entity
     if head == "the" and len(words) > 1:
         return index.role_opener(at, end, None)
