@@ -2022,3 +2022,10 @@ def test_a_sentence_opened_by_a_role_and_a_name_leads_into_the_quote() -> None:
         'visitors have gone home."'
     )
     assert _one(body).speaker == "Fatuma Rashidi"
+
+
+def test_a_name_starting_with_a_macron_capital() -> None:
+    """'Ōtāne Water Services said': the Māori capital started no name, so the company showed
+    as 'Water Services'."""
+    body = '"We know the last three weeks have been a real burden," Ōtāne Water Services said in a statement.'
+    assert _one(body).speaker == "Ōtāne Water Services"

@@ -40,13 +40,13 @@ from bot.nlp.morphology import (
     speech_verb,
 )
 
-# (Capitals with accents too: "Ó Dubhda", "Élise", "Ní Bhriain".)
+# (Capitals with accents too: "Ó Dubhda", "Élise", "Ōtāne".)
 _EN_RUN = re.compile(
-    r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
-    r" [A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
+    r"[A-ZÀ-ÖØ-ÞĀĒĪŌŪ][\w'’.-]*(?:(?: (?:of|the|for|and|de|van|von|der|den|da|di|del|la|le|bin|al|du|dos|das)){0,2}"
+    r" [A-ZÀ-ÖØ-ÞĀĒĪŌŪ][\w'’.-]*)*"
 )
 # A nickname in quote marks between a first name and a surname: 'Henrietta "Etta" Marlowe-Quinn'.
-_NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-ZÀ-ÖØ-Þ])')
+_NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-ZÀ-ÖØ-ÞĀĒĪŌŪ])')
 _ABBREV = frozenset(
     "sen. rep. gov. gen. lt. col. sgt. capt. dr. mr. mrs. ms. prof. rev. hon. atty. supt. insp. cpl. det. "
     "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co.".split()
