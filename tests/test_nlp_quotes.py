@@ -2029,3 +2029,18 @@ def test_a_name_starting_with_a_macron_capital() -> None:
     as 'Water Services'."""
     body = '"We know the last three weeks have been a real burden," Ōtāne Water Services said in a statement.'
     assert _one(body).speaker == "Ōtāne Water Services"
+
+
+def test_an_interviewee_named_by_first_name_alone() -> None:
+    """'Мы поговорили с самим Даниилом, учеником 10 «Б» класса.¶— Даниил, как ...': a pupil
+    named by first name only was no one, and every answer went unattributed."""
+    ru = (
+        "Подшивки разбирали школьники вместе с руководителем музея Анной Витальевной Кочергиной. "
+        "Мы поговорили с самим Даниилом, учеником 10 «Б» класса.\n\n"
+        "— Даниил, как получилось, что подшивки оказались у вас?\n\n"
+        "— Их нашли строители. Хотели вывезти всё на свалку, но прораб позвонил в музей.\n\n"
+        "— Что было дальше?\n\n"
+        "— Половина отсырела. Мы месяц сушили листы на бельевых верёвках."
+    )
+    answers = [q for q in _quotes(ru, "ru") if q.text.startswith(("Их нашли", "Половина"))]
+    assert [q.speaker for q in answers] == ["Даниил"] * 2

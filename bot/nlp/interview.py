@@ -249,7 +249,7 @@ def _by_initials(label: str, index: SpeakerIndex) -> Entity | None:
     return max(found, key=lambda e: len(e.tokens))
 
 
-def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_Turn]) -> Entity | None:
+def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_Turn]) -> Entity | str | None:
     """The one person the introduction names who is not the interviewer; ``None`` when that is
     not one person."""
     interviewer_labels = {t.label for t in questions}
@@ -282,7 +282,25 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_T
         ]
         addressed = [e for e in people if any(_addresses(text[t.start : t.end], e) for t in questions)]
         people = named if len(named) == 1 else spoken_to if len(spoken_to) == 1 else addressed
-    return people[0] if len(people) == 1 else None
+    if len(people) == 1:
+        return people[0]
+    return _spoken_to_by_first_name(text, before, questions)
+
+
+def _spoken_to_by_first_name(text: str, before: int, questions: list[_Turn]) -> str | None:
+    """ "Мы поговорили с самим Даниилом ...¶— Даниил, как ...": someone named by first name
+    alone, whom the introduction speaks to and the first question calls by that name (as
+    written there, when the introduction's form starts with it)."""
+    opening = _ADDRESS.match(text, questions[0].start, questions[0].end) if questions else None
+    if opening is None or " " in opening.group("name"):
+        return None
+    name = opening.group("name")
+    intro = text[:before]
+    for spoken in _SPOKEN_TO_ANYWHERE.finditer(intro):
+        following = intro[spoken.end() : spoken.end() + 60].split()
+        if any(w.startswith(name) for w in following[:3]):
+            return name
+    return None
 
 
 def _addresses(question: str, person: Entity) -> bool:
@@ -326,8 +344,9 @@ _SPOKE_TO_US = re.compile(
 _INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|интервью с)\s+(?P<who>.+)$", re.IGNORECASE)
 # Words that introduce whom an interview is with: "We spoke to", "Мы поговорили с", "ми
 # поговорили з", "we asked", "спросили".
-_SPOKEN_TO = re.compile(
+_SPOKEN_TO_VERBS = (
     r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорил\w* [сз]|"
-    r"побеседовал\w* с|розмовля\w* з|спросил\w*|попросил\w*|розпитал\w*|запитал\w*)\b[^.]*$",
-    re.IGNORECASE,
+    r"побеседовал\w* с|розмовля\w* з|спросил\w*|попросил\w*|розпитал\w*|запитал\w*)\b"
 )
+_SPOKEN_TO = re.compile(_SPOKEN_TO_VERBS + r"[^.]*$", re.IGNORECASE)
+_SPOKEN_TO_ANYWHERE = re.compile(_SPOKEN_TO_VERBS, re.IGNORECASE)
