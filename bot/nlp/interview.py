@@ -282,9 +282,14 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_T
         ]
         addressed = [e for e in people if any(_addresses(text[t.start : t.end], e) for t in questions)]
         people = named if len(named) == 1 else spoken_to if len(spoken_to) == 1 else addressed
-    if len(people) == 1:
-        return people[0]
-    return _spoken_to_by_first_name(text, before, questions)
+    # "Мы поговорили с самим Даниилом ...¶— Даниил, ...": the one the questions call by a first
+    # name the introduction gives alone, over anyone else it names.
+    first_name = _spoken_to_by_first_name(text, before, questions)
+    if first_name is not None and not any(
+        _addresses(text[questions[0].start : questions[0].end], p) for p in people
+    ):
+        return first_name
+    return people[0] if len(people) == 1 else None
 
 
 def _spoken_to_by_first_name(text: str, before: int, questions: list[_Turn]) -> str | None:
