@@ -9,8 +9,9 @@ process owns the file, always this process).
 
 - **Election.** A process that is not the dispatcher tries for the claim every
   ``retry_seconds`` (2 s). When the dispatcher dies or its lock connection drops, the
-  server releases the lock and the next try takes over: the new dispatcher's duties
-  start, and the scheduler's start-up recovery sends what the outbox holds pending, with
+  server releases the lock and the next try takes over: ``quiet_seconds`` (1.5 s) later,
+  once what the old one sent has left Discord's global window, the new dispatcher's
+  duties start, and the scheduler's start-up recovery sends what the outbox holds pending, with
   the nonces it was planned with, so nothing is lost and Discord returns rather than
   repeats a message the old one had sent.
 - **Duties** (``add_duty``) start in order when this process becomes the dispatcher and
@@ -56,6 +57,10 @@ RETRY_SECONDS = 2.0
 CONFIRM_SECONDS = 1.0
 FENCE_SECONDS = 3.0
 STEP_BACK_SECONDS = 4.0
+# Discord counts the bot's global rate limit over one second, and a request may reach it up
+# to 0.3 s after it went: what a dispatcher that just died sent still counts that long, and
+# the new one's pacing knows nothing of it.
+QUIET_SECONDS = 1.5
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -112,6 +117,7 @@ class Dispatcher:
         confirm_seconds: float = CONFIRM_SECONDS,
         fence_seconds: float = FENCE_SECONDS,
         step_back_seconds: float = STEP_BACK_SECONDS,
+        quiet_seconds: float = QUIET_SECONDS,
     ) -> None:
         self._store = store
         # A claim on a store no other process shares (SQLite) is never lost: no confirming.
@@ -123,6 +129,8 @@ class Dispatcher:
         self._confirm = confirm_seconds
         self._fence = fence_seconds
         self._step_back = step_back_seconds
+        # Alone with its store (SQLite), no other process can have sent just before.
+        self._quiet = quiet_seconds if store.shared else 0.0
         self._duties: list[tuple[str, Duty]] = []
         self._started: list[tuple[str, Duty]] = []
         self._handlers: dict[str, Handler] = {}
@@ -266,6 +274,9 @@ class Dispatcher:
                 return "its database connection stopped answering"
 
     async def _take_over(self) -> None:
+        # The claim is won, but the dispatcher before may have sent until it died: its
+        # duties (the first sends) start once that is out of Discord's global window.
+        await asyncio.sleep(self._quiet)
         self._confirmed_at = time.monotonic()
         self._active = True
         self.takeovers += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from tests.helpers import FakeSender, World
 from tests.storage_fixtures import BACKENDS, open_backend
 
 QUICK: dict[str, Any] = {
+    "quiet_seconds": 0.0,
     "retry_seconds": 0.02,
     "confirm_seconds": 0.02,
     "fence_seconds": 0.2,
@@ -426,3 +428,26 @@ async def test_the_relay_brings_scheduler_events_to_the_dispatcher(pair):
         key=str,
     )
     assert schedulers["b"].calls == []
+
+
+async def test_a_new_dispatcher_waits_out_the_global_window_before_its_first_send():
+    """The dispatcher before may have sent up to the moment it died, and Discord counts the
+    bot's global limit per second across processes: a new one that started sending at once
+    could push that second over 50 requests (a global 429)."""
+    board = Board()
+    events: list[str] = []
+    first = Dispatcher(board, identity={"pid": 1}, **QUICK)
+    second = Dispatcher(board, identity={"pid": 2}, **{**QUICK, "quiet_seconds": 0.4})
+    first.add_duty("scheduler", Recorder(events, "a"))
+    second.add_duty("scheduler", Recorder(events, "b"))
+    try:
+        await first.start()
+        await second.start()
+        assert isinstance(board.holder, Claim)
+        board.holder.cut()
+        cut_at = time.monotonic()
+        await eventually(lambda: "b start" in events)
+        assert time.monotonic() - cut_at >= 0.4
+    finally:
+        await first.close()
+        await second.close()
