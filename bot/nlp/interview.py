@@ -310,23 +310,24 @@ def _spoken_to_by_first_name(text: str, before: int, questions: list[_Turn]) -> 
 
 def _addresses(question: str, person: Entity) -> bool:
     """Does the question open by calling ``person`` by name: "Галина Сергеевна, почему ...",
-    "Галино Сергіївно, ...", "Ms Okafor, ..."? Vocative endings differ from the name's, so
-    each word is compared by its first letters."""
+    "Галино Сергіївно, ...", "Ms Okafor, ..."?"""
     opening = _ADDRESS.match(question)
-    if opening is None or not person.tokens:
-        return False
-    words = [
-        w.casefold() for w in opening.group("name").split() if w.rstrip(".").casefold() not in _ADDRESS_TITLES
-    ]
+    return opening is not None and calls_by_name(opening.group("name"), person)
+
+
+def calls_by_name(name: str, person: Entity) -> bool:
+    """Is ``name``, as someone is addressed ("Галино Сергіївно", "Mr Lindqvist"), ``person``'s?
+    Vocative endings differ from the name's, so each word is compared by its first letters:
+    a first name (and patronymic) from the front of the name, or a surname alone."""
+    words = [w.casefold() for w in name.split() if w.rstrip(".").casefold() not in _ADDRESS_TITLES]
     tokens = [t.casefold() for t in person.tokens]
-    if not words or len(words) > len(tokens):
+    if person.is_org or not words or len(words) > len(tokens):
         return False
 
     def same(word: str, token: str) -> bool:
         stem = max(3, min(len(word), len(token)) - 2)
         return word[:stem] == token[:stem]
 
-    # A first name (and patronymic) from the front of the name, or a surname after a title.
     return all(same(w, t) for w, t in zip(words, tokens, strict=False)) or (
         len(words) == 1 and same(words[0], tokens[-1])
     )

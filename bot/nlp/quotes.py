@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.nlp import _lexicon as lx
-from bot.nlp.interview import Answer, find_answers
+from bot.nlp.interview import Answer, calls_by_name, find_answers
 from bot.nlp.morphology import (
     is_adverbial_participle,
     is_comparative,
@@ -689,21 +689,11 @@ _GIVEN_NAME = re.compile(
 def _addressed_in(quote_text: str, person: Entity) -> bool:
     """Does the quote call ``person`` by name, as the first words or set off by commas
     ("Neither, Mr Lindqvist, ...", "Галина Сергеевна, ...")?"""
-    if person.is_org or not person.tokens:
-        return False
-    head = quote_text[:80]
-    for token in {person.tokens[-1], person.tokens[0]}:
-        stem = token[: max(4, len(token) - 2)]
-        for m in _ADDRESS.finditer(head):
-            if len(token) > 2 and any(w.lower().startswith(stem) for w in m.group(1).split()):
-                return True
-    return False
+    return any(calls_by_name(m.group(1), person) for m in _ADDRESS.finditer(quote_text[:80]))
 
 
 # A name set off as an address: at the start or after a comma, up to the next comma or stop.
-_ADDRESS = re.compile(
-    r"(?:^|, )(?:(?:Mr|Mrs|Ms|Dr|пане|пані)\.? )?((?:[A-ZА-ЯІЇЄҐЁ][\w'’-]+ ?){1,2})(?=[,.!?]|$)"
-)
+_ADDRESS = re.compile(r"(?:^|, )((?:[A-ZА-ЯІЇЄҐЁ][\w'’-]+\.? ?){1,3})(?=[,.!?]|$)")
 
 
 def _replies(text: str, phrase_start: int, language: str) -> bool:
@@ -713,9 +703,15 @@ def _replies(text: str, phrase_start: int, language: str) -> bool:
     return bool(before) and lemma(before[-1].lower(), language) in _ANSWERING_LEMMAS
 
 
-_ANSWERING_LEMMAS = frozenset(
-    {"ответить", "відповісти", "возразить", "заперечити", "парировать", "парирувати", "перебить", "перебити"}
-)
+_REPLY_LEMMAS = frozenset({"ответить", "відповісти"})
+_ANSWERING_LEMMAS = _REPLY_LEMMAS | {
+    "возразить",
+    "заперечити",
+    "парировать",
+    "парирувати",
+    "перебить",
+    "перебити",
+}
 
 
 def _role_with_body(
@@ -1435,7 +1431,6 @@ def _resolve(
     return None, 0.0
 
 
-_REPLY_LEMMAS = frozenset({"ответить", "відповісти"})
 _QUESTION_LEMMAS = frozenset({"спросить", "поинтересоваться", "спитати", "запитати", "поцікавитися"})
 
 
