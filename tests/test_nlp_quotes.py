@@ -2044,3 +2044,61 @@ def test_an_interviewee_named_by_first_name_alone() -> None:
     )
     answers = [q for q in _quotes(ru, "ru") if q.text.startswith(("Их нашли", "Половина"))]
     assert [q.speaker for q in answers] == ["Даниил"] * 2
+
+
+# -- a later round of development text: titles, clauses, places, labels ----------------------
+
+
+def test_a_county_supervisors_title_is_not_part_of_her_name() -> None:
+    """ "Supervisor Helga Marsh" was shown as a person called "Supervisor Helga Marsh"."""
+    q = _one(
+        'Supervisor Helga Marsh chairs the finance committee. "We cannot keep borrowing for '
+        'repairs we should have budgeted," she said.'
+    )
+    assert (q.speaker, q.speaker_role) == ("Helga Marsh", "Supervisor")
+
+
+def test_a_place_in_a_relative_clause_before_said_is_not_the_speaker() -> None:
+    """In "Dr. Priya Venn, who represents Oldmere, said ... she said", the verb after the
+    clause was read as the place's: "Oldmere" became a speaker and "she" was left unresolved
+    (or went to the place)."""
+    q = _one(
+        "The minister moved the bill.\n\nRuling party member Dr. Priya Venn, who represents "
+        "Oldmere, said residents had waited a decade. "
+        '"Every winter the same streets flood and every winter we get a letter," she said.'
+    )
+    assert q.speaker == "Priya Venn"
+
+
+def test_residents_of_a_place_are_not_a_person() -> None:
+    """ "Residents of Tamsin Heights" made a person called "Tamsin Heights", to whom a quote
+    that opened the story went; the paragraph after it names who said it."""
+    body = (
+        "Residents of Tamsin Heights have had no water for a week.\n\n"
+        '"We queue at the tanker at five and it is empty by six."\n\n'
+        "That was the complaint from Joyce Mabaso, a 61-year-old retired teacher who lives near "
+        "the reservoir."
+    )
+    q = _one(body)
+    assert q.speaker == "Joyce Mabaso"
+
+
+def test_a_multi_paragraph_answer_and_an_interviewer_in_quote_marks() -> None:
+    """An interviewer labelled with a paper's name in quote marks («Северный курьер»:) was
+    no label, so the interview was not read as one, and an answer's second paragraph (no
+    label of its own) was lost."""
+    body = (
+        "Мы поговорили с директором порта Игорем Лаптевым.\n\n"
+        "«Северный курьер»: Когда начнётся ремонт причала?\n\n"
+        "Игорь Лаптев: Весной, как только сойдёт лёд.\n\n"
+        "Подрядчик уже выбран, деньги на счёте.\n\n"
+        "«Северный курьер»: А если весна будет поздней?\n\n"
+        "Игорь Лаптев: Тогда начнём с берега, там работы хватит на месяц."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.text for q in quotes] == [
+        "Весной, как только сойдёт лёд.",
+        "Подрядчик уже выбран, деньги на счёте.",
+        "Тогда начнём с берега, там работы хватит на месяц.",
+    ]
+    assert {q.speaker for q in quotes} == {"Игорь Лаптев"}

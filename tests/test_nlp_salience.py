@@ -593,3 +593,15 @@ def test_a_name_in_quote_marks_after_a_noun_is_no_person() -> None:
         "ru",
     )
     assert q.speaker == "Геннадий Сомов"
+
+
+def test_a_first_name_and_patronymic_spell_out_initials() -> None:
+    """ "Денис Сергеевич" after "Д. С. Черемных" was a person of its own, shown without the
+    surname: the polite address is the same man, shown in full."""
+    body = (
+        "Как сообщил министр связи края Д. С. Черемных, интернет провели в сорок сёл.\n\n"
+        "«В следующем году очередь за горными районами», — подчеркнул Денис Сергеевич."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker == "Денис Сергеевич Черемных"
+    assert q.speaker_role == "министр связи края"

@@ -56,7 +56,8 @@ EN_ROLE_WORDS = frozenset(
     fellow editor reporter correspondent organiser organizer activist campaigner owner operator
     republican democrat liberal conservative tory ndp independent coach goalie defenceman
     defenseman forward captain player rookie veteran star chef pastor author novelist writer
-    columnist architect historian teacher artist designer""".split()
+    columnist architect historian teacher artist designer supervisor trustee sheriff magistrate
+    assemblymember assemblyman assemblywoman selectman selectwoman""".split()
 )
 
 # Sentence-initial words that glue onto a following name ("Other Syrian", "Unlike Al Mnajer").

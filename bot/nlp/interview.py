@@ -35,7 +35,9 @@ _LABEL = re.compile(
 )
 # A label of initials: "В. К.", "J.R.".
 _INITIALS = re.compile(r"(?:[A-ZА-ЯІЇЄҐЁ]\.\s?){2,3}")
-_LOOSE_LABEL = re.compile(r"(?P<label>[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?: [\w'’-]+){1,2}):\s+")
+_LOOSE_LABEL = re.compile(
+    r"(?P<label>[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?: [\w'’-]+){1,2}|[«\"“„][A-ZА-ЯІЇЄҐЁ][^«»\"“”„\n]{1,40}[»\"”“]):\s+"
+)
 _INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповідь|Ответ)\s*:\s+")
 _DASH = re.compile(r"[—–-]\s+")
 # Words that make a label or an introduced person the interviewer, not the interviewee.
@@ -113,18 +115,34 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|я|мы|мне|нас|мой|на�
 def _turns(text: str) -> list[_Turn]:
     turns: list[_Turn] = []
     spans = paragraph_spans(text)
-    # "Деловой вестник:", "Наш корреспондент:": a label with lower-case words, when it opens
-    # more than one paragraph (a sentence that opens with a colon does so once).
+    # "Деловой вестник:", "Наш корреспондент:", "«Деловой вестник»:": a label with lower-case
+    # words or in quote marks, when it opens more than one paragraph (a sentence that opens
+    # with a colon does so once).
     loose = [_LOOSE_LABEL.match(text, ps, pe) for ps, pe in spans]
     counts: dict[str, int] = {}
     for m in loose:
         if m:
             counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
+    # An answer may run on over paragraphs with no label of their own: each is that speaker's
+    # turn too, once a labelled turn follows (what follows the last one is the article's).
+    run_on: list[_Turn] = []
     for (ps, pe), loose_label in zip(spans, loose, strict=True):
         para = text[ps:pe]
         label = _LABEL.match(para)
         if label is None and loose_label and counts[loose_label.group("label")] >= _MIN_TURNS:
             label = loose_label
+        if (
+            label is None
+            and turns
+            and turns[-1].label != "—"
+            and not any(c in para for c in '«»"“”„')
+            and not text[(run_on or turns)[-1].end : ps].strip()
+        ):
+            run_on.append(_Turn(turns[-1].label, ps, pe))
+            continue
+        if label or _DASH.match(para):
+            turns += run_on
+        run_on = []
         if label:
             # "В.:" and "О.:" are the labels "В" and "О", not initials.
             written = label.group("label") or label.group("short")

@@ -155,6 +155,8 @@ _EN_PLACE_ENDERS = frozenset(
 # from the quote mark: scanning for the mark first is three times faster than for the noun).
 _NAMED_BODY = re.compile(r"(?<=[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _WORD_BEFORE = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+\Z")
+# An age in apposition makes a name a person's: "from Nomvula Dlamini, a 54-year-old ...".
+_AGED = re.compile(r", (?:an? )?\d{1,3}-year-old\b")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
@@ -671,6 +673,14 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
             cut = i + 1
     if (
         cut
+        and cut < len(norms)
+        and norms[cut - 1] in ("of", "for")
+        and norms[cut] not in _FIRST_NAMES
+        and not any(n in lx.EN_ROLE_WORDS for n in norms[: cut - 1])
+    ):
+        return None  # "Residents of Ilanga Heights": after "of" with no role before it, a place
+    if (
+        cut
         and len(tokens) - cut == 1
         and not any(
             n in lx.EN_ROLE_WORDS
@@ -920,7 +930,7 @@ class SpeakerIndex:
         speaks = self._speaks(end, start)
         if ent is None and not role and not parsed.honor and not parsed.known_first:
             # "went to Carys Mbatha, a tenant organiser": a role after the name makes it a person's.
-            described = self._role_after(end) is not None
+            described = self._role_after(end) is not None or _AGED.match(self.text, end) is not None
             if not described and self._after_place_prep(start):
                 return  # "a shelter in Port Alva": a place, not a person ("to Brian Hemming" is one)
             if not described and self._after_the(start):
@@ -1024,7 +1034,10 @@ class SpeakerIndex:
         for w in after[:3]:
             lw = w.strip(".;:").lower()
             if lw in lx.EN_SPEECH_VERBS:
-                return True
+                # "Dr. Priya Venn, who represents Oldmere, said": the verb after a relative
+                # clause is the person's it describes, not the clause's last name's.
+                return not (text.startswith(",", end) and self._clause_of_person(start))
+
             if lw not in ("also", "has", "had", "later", "then", "previously", "who", "recently"):
                 break
         before = text[max(0, start - 12) : start].split()
@@ -1061,6 +1074,15 @@ class SpeakerIndex:
         if comma < 0 or any(c in text[comma:start] for c in ".;:!?\n"):
             return False
         return text[comma + 1 : start].split(None, 1)[:1] in (["who"], ["which"], ["whose"], ["where"])
+
+    def _clause_of_person(self, start: int) -> bool:
+        """Is ``start`` inside a relative clause that describes a person named right before it
+        ("Dr. Priya Venn, who represents ⟨here⟩")? Not one about an unnamed source ("One
+        tenant, who asked to be identified only as ⟨Dolores⟩"): that name is the source's."""
+        if not self._in_relative_clause(start):
+            return False
+        comma = self.text.rfind(",", max(0, start - 120), start)
+        return any(m.end == comma and not m.entity.is_org for m in self.mentions[-3:])
 
     def _is_aside(self, start: int, end: int) -> bool:
         """A photo credit or caption: "(Evan Vucci/Associated Press)", "Jane Doe/CBC"."""
@@ -1819,20 +1841,34 @@ class SpeakerIndex:
 
     def _by_name_and_patronymic(self, ent: Entity, full: list[Entity], redirect: dict[int, Entity]) -> bool:
         """ "Анна Петровна" after "Анна Петровна Горелова": the polite form of address is the
-        same person, when only one full name begins with it."""
+        same person, when only one full name begins with it. "Денис Сергеевич" after
+        "Д. С. Черемных" spells out the initials: the person is shown as "Денис Сергеевич
+        Черемных"."""
         if ent.is_org or len(ent.tokens) != 2 or not is_patronymic(ent.tokens[1], self.language):
             return False
+
+        def initials_of(f: Entity) -> bool:
+            return all(
+                len(f.tokens[i]) == 2 and f.tokens[i][1] == "." and f.tokens[i][0] == ent.tokens[i][0]
+                for i in (0, 1)
+            )
+
         matches = [
             f
             for f in full
             if len(f.tokens) == 3
             and f is not ent
-            and _cyr_same(ent.tokens[0], f.tokens[0])
-            and _cyr_same(ent.tokens[1], f.tokens[1])
+            and (
+                (_cyr_same(ent.tokens[0], f.tokens[0]) and _cyr_same(ent.tokens[1], f.tokens[1]))
+                or initials_of(f)
+            )
         ]
         if len(matches) != 1:
             return False
         target = matches[0]
+        if initials_of(target) and len(ent.name.split()) == 2:
+            target.name = f"{ent.name} {target.name.split()[-1]}"
+            target.tokens = (*ent.tokens, target.tokens[-1])
         target.role = target.role or ent.role
         for g, v in ent.gender_votes.items():
             target.gender_votes[g] = target.gender_votes.get(g, 0) + v
