@@ -2102,3 +2102,33 @@ def test_a_multi_paragraph_answer_and_an_interviewer_in_quote_marks() -> None:
         "Тогда начнём с берега, там работы хватит на месяц.",
     ]
     assert {q.speaker for q in quotes} == {"Игорь Лаптев"}
+
+
+def test_an_interviewer_who_asked_a_professor_in_ukrainian() -> None:
+    """ "Ведучий Остап Гринь розпитав професорку Лесю Вдовиченко": two people in the
+    introduction, and the one asked was read as a man, "Лесь", so no answer had a speaker."""
+    body = (
+        "Чому міліють річки, ведучий радіо «Полісся» Остап Гринь розпитав професорку Лесю "
+        "Вдовиченко, гідрологиню місцевого університету.\n\n"
+        "— Пані професорко, це посуха?\n\n"
+        "— Ні, не тільки. Річки втратили болота, які їх живили.\n\n"
+        "— А що робити з каналами?\n\n"
+        "— Перекрити їх невеликими шлюзами, це недорого.\n\n"
+        "— Фермери погодяться?\n\n"
+        "— Якщо їм заплатять за воду, то так."
+    )
+    quotes = _quotes(body, "uk")
+    assert len(quotes) == 3
+    assert {q.speaker for q in quotes} == {"Леся Вдовиченко"}
+
+
+def test_a_paragraph_that_describes_the_quote_before_it_names_its_speaker_in_ukrainian() -> None:
+    """ "Так описує ... Галина Остапчук" opening the paragraph after a lone quote said who
+    said it, but only the past tense ("Так описав") was read that way."""
+    body = (
+        "«Вода зайшла за двадцять хвилин. Ми встигли винести тільки документи».\n\n"
+        "Так описує ніч на суботу мешканка села Ярове Ганна Мельничук. Її будинок стоїть біля "
+        "річки."
+    )
+    q = _one(body, "uk")
+    assert q.speaker == "Ганна Мельничук"

@@ -369,8 +369,9 @@ _INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|инт�
 # Words that introduce whom an interview is with: "We spoke to", "Мы поговорили с", "ми
 # поговорили з", "we asked", "спросили".
 _SPOKEN_TO_VERBS = (
-    r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорил\w* [сз]|"
-    r"побеседовал\w* с|розмовля\w* з|спросил\w*|попросил\w*|розпитал\w*|запитал\w*)\b"
+    r"(?:spoke to|spoke with|talked to|talked with|asked|interviewed|поговорил\w* [сз]|поговорив з|"
+    r"побеседовал\w* с|розмовля\w* з|спросил\w*|попросил\w*|розпитал\w*|розпитав|запитал\w*|запитав|"
+    r"спитал\w*|спитав)\b"
 )
 _SPOKEN_TO = re.compile(_SPOKEN_TO_VERBS + r"[^.]*$", re.IGNORECASE)
 _SPOKEN_TO_ANYWHERE = re.compile(_SPOKEN_TO_VERBS, re.IGNORECASE)

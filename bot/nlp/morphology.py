@@ -117,12 +117,14 @@ def _readings(parse: Any, alone: bool = False) -> set[tuple[str, str]]:
 
 @lru_cache(maxsize=16384)
 def nominative_name(
-    tokens: tuple[str, ...], language: str, oblique: bool
+    tokens: tuple[str, ...], language: str, oblique: bool, gender_hint: str | None = None
 ) -> tuple[str, str | None, bool] | None:
     """The name in the nominative, the person's gender (``"m"``/``"f"``, ``None`` when the
     words do not tell) and whether the gender is sure (no other gender reads in the same case),
     or ``None`` when the dictionaries do not know the words as a name.
-    ``oblique``: the context asks for another case ("за словами ...", "міністра ...")."""
+    ``oblique``: the context asks for another case ("за словами ...", "міністра ...").
+    ``gender_hint``: the gender of a noun the name stands beside ("професорку Лесю
+    Вдовиченко": Леся, not Лесь), preferred where the words read both ways."""
     words = [t for t in tokens if not t.endswith(".")]  # initials stay as written
     if not words or language not in ("uk", "ru"):
         return None
@@ -140,6 +142,9 @@ def nominative_name(
         shared = allowed if shared is None else shared & allowed
     if not shared:
         return None
+    if gender_hint in ("m", "f"):
+        wanted = "masc" if gender_hint == "m" else "femn"
+        shared = {gc for gc in shared if gc[0] == wanted} or shared
     if not oblique and len(words) == 1 and len(tokens) > 1 and not any(c == "nomn" for _, c in shared):
         # "депутатка О. В. Кривошапка": a surname after initials where the nominative is asked
         # for, which the dictionary knows only as another name's oblique form ("Кривошапко"):
@@ -344,6 +349,21 @@ def person_noun_gender(word: str, language: str) -> str | None:
     if not genders:
         return None
     return genders.pop() if len(genders) == 1 else ""
+
+
+@lru_cache(maxsize=16384)
+def animate_noun_gender(word: str, language: str) -> str | None:
+    """``word`` read as an animate common noun in the singular, in any case ("професорку",
+    "директора"): its gender, ``"m"`` or ``"f"``, when every such reading agrees; else ``None``."""
+    genders = {
+        _GENDERS.get(str(p.tag.gender), "")
+        for p in _parse(word.lower(), language)
+        if p.tag.POS == "NOUN"
+        and "anim" in p.tag.grammemes
+        and "plur" not in p.tag.grammemes
+        and not _NAME_PARTS & p.tag.grammemes
+    }
+    return genders.pop() or None if len(genders) == 1 else None
 
 
 @lru_cache(maxsize=16384)

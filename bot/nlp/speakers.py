@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.nlp import _lexicon as lx
 from bot.nlp.morphology import (
+    animate_noun_gender,
     is_adjective,
     is_first_name,
     is_function_word,
@@ -1321,7 +1322,11 @@ class SpeakerIndex:
                 subject_gender = self._cyr_verb_gender(start, m.end())
                 if subject_gender and may_be_nominative_name(tuple(tokens), self.language, subject_gender):
                     oblique = False
-            morph = nominative_name(tuple(tokens), self.language, oblique)
+            # "професорку Лесю Вдовиченко": a feminine noun right before the name says it is a
+            # woman's (a masculine one does not: "представитель МИД Регина Альтхоф").
+            before = text[max(0, start - 30) : start].split()
+            hint = "f" if before and animate_noun_gender(before[-1], self.language) == "f" else None
+            morph = nominative_name(tuple(tokens), self.language, oblique, hint)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
                 if (
