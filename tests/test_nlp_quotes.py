@@ -2132,3 +2132,27 @@ def test_a_paragraph_that_describes_the_quote_before_it_names_its_speaker_in_ukr
     )
     q = _one(body, "uk")
     assert q.speaker == "Ганна Мельничук"
+
+
+def test_a_common_first_name_tells_the_gender() -> None:
+    """ "Lorraine" was no known first name, so "she said" after her paragraph went to the
+    other senator, whose gender an earlier "her" had told."""
+    body = (
+        "Sen. Gwenda Pike said her county could not afford the meters.\n\n"
+        '"My farmers already report what they pump," Pike said.\n\n'
+        "Sen. Lorraine Hatherley-Vos countered that the state would pay most of the cost.\n\n"
+        '"Seventy percent of it, in fact. Read the fiscal note," she said.'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Gwenda Pike", "Lorraine Hatherley-Vos"]
+
+
+def test_a_legislators_party_and_home_town_are_not_a_person() -> None:
+    """ "D-Eastport" after a chair's name was read as a person who "said", and the quote in
+    the next paragraph went to it."""
+    q = _one(
+        "Committee Chair Ruth Okonjo-Bale, D-Eastport, said she would ask for a staffing plan "
+        "before the vote.\n\n"
+        '"Nobody on this committee will vote on this blind," she said.'
+    )
+    assert q.speaker == "Ruth Okonjo-Bale"

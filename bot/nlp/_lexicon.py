@@ -207,6 +207,28 @@ _MALE = """
     denys denis taras bohdan ostap roman stepan maksym maxim kirill anatoliy sergey andrei justin
     jean pierre jacques francois luc doug gord pierre-luc kim-jong emmanuel olaf rishi keir joe
     donald barack jens antonio recep narendra xi
+    aaron abdul adam adrian aidan alan alasdair albert alberto alejandro alfred alistair amir
+    anders andre andres angus anthony anton archie arnold arthur barry ben benedict benjamin
+    bernard bertram blake bob bongani brendan brett brian bruce bryan byron callum calvin carl
+    carlos cecil cedric charles charlie christian christopher clarence claude clifford clive
+    colin conor conrad craig cyril dale damian daniel darnell darren dave david declan derek
+    desmond diego dominic donal duncan dylan edgar edmund eduardo edward edwin elijah elliot
+    emeka emil enrique eric ernest ethan eugene evan ewan fergus fernando finn francis francisco
+    fraser frederick gareth gavin geoffrey george gerald gerard gilbert glen glenn gordon graham
+    grant gregory gustav hamish harold harry harvey hector henry herbert howard hugh hugo ian
+    isaac jack jacob jake jamal james jared jason javier jeffrey jeremy jerome jesus jim jimmy
+    joel johan johannes jonathan jorge jose joseph joshua juan julian julius karl keith kenneth
+    kevin kieran kwame kofi lars lawrence leo leon leonard lewis liam lionel lloyd logan lorenzo
+    louis lucas luis luke magnus malcolm manuel marco marcus mario marius martin marvin mateo
+    maurice max melvin miguel milton mitchell nasser neville nigel niall norman oisin olusegun
+    oluwaseun omari pablo patrick percy philippe pradeep rahul rajiv ramesh raul reginald rhys
+    ricardo robbie roberto rodney rohan ronald rory rupert rupert salvador sanjay santiago seamus
+    sebastian sergio shaun sidney sipho stanley stefan sunil sven thabo theodore tobias tomas
+    trent tristan tyrone vernon vikram wallace warren wesley wilfred winston yusuf zachary
+    abdullah ahmad hamza ibrahim ismail khalid mahmoud mustafa rashid tariq anil arun deepak
+    kiran manoj prakash rakesh suresh vijay chukwuma chidi emmanuel kwesi tendai tunde uche
+    gunnar henrik jan jonas kristian lukas matthias nils stig thomas ulrich wolfgang aleksander
+    piotr tomasz krzysztof jakub mateusz janusz
     """
 _FEMALE = """
     abigail alice alison amanda amy andrea angela ann anna anne barbara beth betty brenda carla
@@ -223,7 +245,28 @@ _FEMALE = """
     ekaterina mariya mariia maria liudmyla lyudmila halyna galina viktoriia viktoria daria darya
     anastasia alina inna larysa larisa nadiya nadezhda ludmila elena yelena valentina marina
     sofia khrystyna hanna ganna darian melanie jody catherine mélanie ginette francine chantal
-    nathalie isabelle sylvie josée """
+    nathalie isabelle sylvie josée
+    ada adele adriana agnes aileen aisha alexandra alexis alicia alma amanda amara amelia amina
+    anita annabel anne-marie annette antoinette april ashley audrey aurelia ayesha beatrice
+    beatrix belinda bernadette beverly bianca bonnie bridget bronwen bronwyn camilla candice
+    carmen cassandra catriona cecilia celeste celia charlotte cheryl chidinma christina cindy
+    colleen constance cora cordelia corinne courtney daisy danielle daphne delia delphine
+    dervla dolores doreen doris edith eileen eilidh elaine eleanor elena elise eliza ella
+    eloise elsie emma esther ethel eugenia evelyn farida fatima fatuma felicity fenella florence
+    freya gabriela gabrielle georgia geraldine gillian gina gladys gloria gwen gwendolyn harriet
+    hazel heidi helena henrietta hilary ida imogen ingrid irene isabel isabella isla jacqueline
+    janine jasmine jean jeanette jemima jenna jo joanna jocelyn josephine joy juliet justine
+    kara katarzyna kathryn katie katrina kayla kerry kirsten kristen kristina lara leah leila
+    lena leonie lesley lillian lily lindsay lindsey liza lorna lorraine lucia lucinda lydia
+    mabel maeve magdalena maggie mairead mandy marcia margo marguerite mariana marianne marion
+    marjorie marlene marsha maureen maxine meredith mildred miriam moira molly morag muriel
+    nadia naomi nell nia nina nora noreen norma nomvula nkechi olive pauline penelope petra
+    philippa phoebe phyllis polly priscilla priya rhiannon roberta rosalind rosemary roxanne
+    sabrina sadie sally-anne selina shalini sheila shona sian siobhan simone sinead sonia sonya
+    stella sunita sybil sylvia tanya thandiwe theodora tracey tracy una vera veronica vivian
+    wilma winifred yasmin zainab zara zanele anjali deepa kavita lakshmi meera nisha pooja
+    rekha sangeeta aroha ngozi amaka folake funmilayo wanjiru akosua abena ingeborg astrid
+    birgit sigrid solveig agnieszka malgorzata joanna """
 
 # Given to both ("Lee Finell ... she said"): a first name, but no vote on gender.
 EN_UNISEX_NAMES = frozenset(

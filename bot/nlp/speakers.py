@@ -156,6 +156,8 @@ _EN_PLACE_ENDERS = frozenset(
 # from the quote mark: scanning for the mark first is three times faster than for the noun).
 _NAMED_BODY = re.compile(r"(?<=[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _WORD_BEFORE = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+\Z")
+# A US legislator's party and home ("R-Cotter Springs", "D-Millbrook").
+_PARTY_AND_PLACE = re.compile(r"[RDI]-[A-Z]")
 # An age in apposition makes a name a person's: "from Nomvula Dlamini, a 54-year-old ...".
 _AGED = re.compile(r", (?:an? )?\d{1,3}-year-old\b")
 _FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
@@ -599,6 +601,8 @@ def _strip_possessive(name: str) -> str:
 
 
 def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
+    if _PARTY_AND_PLACE.match(tokens[0]):
+        return None  # "Sen. Dolores Finch, R-Cotter Springs,": a party and a home town
     norms = [_norm(t) for t in tokens]
     org_words = lx.EN_ORG_WORDS
     if "and" in norms and not any(n in org_words for n in norms):
