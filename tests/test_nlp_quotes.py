@@ -2156,3 +2156,17 @@ def test_a_legislators_party_and_home_town_are_not_a_person() -> None:
         '"Nobody on this committee will vote on this blind," she said.'
     )
     assert q.speaker == "Ruth Okonjo-Bale"
+
+
+def test_a_story_that_opens_on_a_quote_gives_it_to_the_person_introduced_next() -> None:
+    """A lone quote at the top, before anyone has spoken, went to a motel named in the lead
+    (read as a person), not to the pastor the next paragraph introduces."""
+    body = (
+        "The county board postponed a vote on buying the shuttered Pine Hollow Motor Lodge "
+        "for a shelter.\n\n"
+        '"I have buried three people from under the overpass since Thanksgiving. Three."\n\n'
+        "The Rev. Marcus D. Bellamy, pastor of Greater Hope Church, drew applause when he "
+        "addressed the board."
+    )
+    q = _one(body)
+    assert q.speaker == "Marcus D. Bellamy"
