@@ -2170,3 +2170,35 @@ def test_a_story_that_opens_on_a_quote_gives_it_to_the_person_introduced_next() 
     )
     q = _one(body)
     assert q.speaker == "Marcus D. Bellamy"
+
+
+def test_an_office_named_with_for_and_and_before_the_holders_name() -> None:
+    """ "Cabinet Secretary for Water and Irrigation Peter Ondiek" was split at "and", and the
+    person shown was "Irrigation Peter Ondiek"."""
+    q = _one(
+        "Cabinet Secretary for Water and Irrigation Peter Ondiek said the tender was clean. "
+        '"We did not cut any corners," Ondiek told the committee.'
+    )
+    assert (q.speaker, q.speaker_role) == ("Peter Ondiek", "Cabinet Secretary for Water and Irrigation")
+
+
+def test_council_titles_and_the_honourable_stay_out_of_names() -> None:
+    """ "Councilmember Ray Delgado" and "Presenter Ciara Doyle" were shown as names, and "the
+    Hon. D. A. Prescott" lost his initials."""
+    body = (
+        'Councilmember Ray Delgado was blunt. "Every one of those houses had a family in it," he said.\n\n'
+        'Presenter Ciara Doyle asked about the grants. "Why is nobody living over the shops?" she asked.\n\n'
+        'The minister, the Hon. D. A. Prescott, opened the market. "Ice gives fishers choices," Prescott said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Ray Delgado", "Ciara Doyle", "D. A. Prescott"]
+
+
+def test_an_mca_is_a_person_and_mcas_are_no_speaker() -> None:
+    """ "Lokwa Ward MCA Faith Chebet" was read as one organisation's name; "told MCAs" must
+    not make a person of the members either, or "he said" goes to them."""
+    body = (
+        '"We did not cut any corners," Ndege told MCAs.\n\n'
+        'He dismissed claims that the bid was inflated. "The lowest bidder had no equipment," he said.\n\n'
+        'Lokwa Ward MCA Faith Chebet disagreed. "Somebody is not being truthful," she said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Ndege", "Ndege", "Faith Chebet"]

@@ -57,7 +57,8 @@ EN_ROLE_WORDS = frozenset(
     republican democrat liberal conservative tory ndp independent coach goalie defenceman
     defenseman forward captain player rookie veteran star chef pastor author novelist writer
     columnist architect historian teacher artist designer supervisor trustee sheriff magistrate
-    assemblymember assemblyman assemblywoman selectman selectwoman""".split()
+    assemblymember assemblyman assemblywoman selectman selectwoman councilmember councilman
+    councilwoman presenter host anchor moderator mca""".split()
 )
 
 # Sentence-initial words that glue onto a following name ("Other Syrian", "Unlike Al Mnajer").
@@ -92,7 +93,7 @@ EN_ROLE_CONTEXT = frozenset(
     intelligence national public social labour labor digital veterans affairs relations services
     development policy resources safety immigration citizenship refugees emergency emergencies
     preparedness crown-indigenous indigenous international global regional federal provincial
-    municipal city county district european eu u.s. us u.k. uk un nato white house
+    municipal city county district european eu u.s. us u.k. uk un nato white house at-large
     homeland treasury commerce culture sport sports science technology innovation industry
     housing children families family women youth seniors fisheries oceans natural northern
     rural urban communications information media press operations strategy planning research
@@ -229,6 +230,7 @@ _MALE = """
     kiran manoj prakash rakesh suresh vijay chukwuma chidi emmanuel kwesi tendai tunde uche
     gunnar henrik jan jonas kristian lukas matthias nils stig thomas ulrich wolfgang aleksander
     piotr tomasz krzysztof jakub mateusz janusz
+    seán ciarán pádraig éamon dónal colm cathal eoin oisín ruairí tadhg
     """
 _FEMALE = """
     abigail alice alison amanda amy andrea angela ann anna anne barbara beth betty brenda carla
@@ -266,7 +268,8 @@ _FEMALE = """
     stella sunita sybil sylvia tanya thandiwe theodora tracey tracy una vera veronica vivian
     wilma winifred yasmin zainab zara zanele anjali deepa kavita lakshmi meera nisha pooja
     rekha sangeeta aroha ngozi amaka folake funmilayo wanjiru akosua abena ingeborg astrid
-    birgit sigrid solveig agnieszka malgorzata joanna """
+    birgit sigrid solveig agnieszka malgorzata joanna
+    siobhán mairéad sinéad máire aoife niamh caoimhe róisín orla gráinne """
 
 # Given to both ("Lee Finell ... she said"): a first name, but no vote on gender.
 EN_UNISEX_NAMES = frozenset(

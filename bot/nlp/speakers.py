@@ -156,6 +156,7 @@ _EN_PLACE_ENDERS = frozenset(
 # from the quote mark: scanning for the mark first is three times faster than for the noun).
 _NAMED_BODY = re.compile(r"(?<=[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _WORD_BEFORE = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+\Z")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 # A US legislator's party and home ("R-Cotter Springs", "D-Millbrook").
 _PARTY_AND_PLACE = re.compile(r"[RDI]-[A-Z]")
 # An age in apposition makes a name a person's: "from Nomvula Dlamini, a 54-year-old ...".
@@ -190,7 +191,18 @@ _HONORIFIC_GENDER = {
     "king": "m",
     "queen": "f",
 }
-_HONORIFICS = frozenset(_HONORIFIC_GENDER) | {"dr", "dr.", "prof", "prof.", "rev", "rev.", "cllr", "cllr."}
+_HONORIFICS = frozenset(_HONORIFIC_GENDER) | {
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "rev",
+    "rev.",
+    "cllr",
+    "cllr.",
+    "hon",
+    "hon.",
+}
 _CYR_GEN_TRIGGERS = frozenset(
     """
     словами словам від для у в з с до про о об із зі за по при к ко
@@ -600,11 +612,44 @@ def _strip_possessive(name: str) -> str:
     return name[:-2] if name.endswith(("'s", "’s")) else name
 
 
+def _office_holder(tokens: tuple[str, ...], norms: list[str]) -> _ParsedRun | None:
+    """ "Cabinet Secretary for Water and Irrigation Peter Otieno Ndege", "Minister for Urban
+    Development and Town Planning M. R. Chandrashekar": a role that names its office with
+    "for" or "of", then a name that opens with a known first name or initials."""
+    if not any(n in lx.EN_ROLE_WORDS for n in norms[:2]) or not ("for" in norms or "of" in norms):
+        return None
+    k = norms.index("for") if "for" in norms else norms.index("of")
+    for j in range(k + 2, len(tokens) - 1):
+        if not (norms[j] in _FIRST_NAMES or _INITIAL.fullmatch(tokens[j])):
+            continue
+        rest = norms[j:]
+        if len(rest) <= 4 and all(
+            t[:1].isupper()
+            and n not in _CONNECTORS
+            and n not in lx.EN_ROLE_WORDS
+            and n not in lx.EN_ORG_WORDS
+            for t, n in zip(tokens[j:], rest, strict=True)
+        ):
+            return _ParsedRun(
+                name=_strip_possessive(" ".join(tokens[j:])),
+                key=tuple(rest),
+                role=" ".join(tokens[:j]),
+                known_first=rest[0] in _FIRST_NAMES,
+            )
+        return None
+    return None
+
+
 def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
     if _PARTY_AND_PLACE.match(tokens[0]):
         return None  # "Sen. Dolores Finch, R-Cotter Springs,": a party and a home town
+    if len(tokens) == 1 and _PLURAL_ACRONYM.fullmatch(tokens[0]):
+        return None  # "told MCAs", "MPs voted": members, not one person or body
     norms = [_norm(t) for t in tokens]
     org_words = lx.EN_ORG_WORDS
+    office = _office_holder(tokens, norms)
+    if office is not None:
+        return office
     if "and" in norms and not any(n in org_words for n in norms):
         k = norms.index("and")
         if 0 < k < len(norms) - 1:
