@@ -605,3 +605,26 @@ def test_a_first_name_and_patronymic_spell_out_initials() -> None:
     (q,) = _quotes(body, "ru")
     assert q.speaker == "Денис Сергеевич Черемных"
     assert q.speaker_role == "министр связи края"
+
+
+def test_a_title_describes_the_one_official_the_paragraph_before_names() -> None:
+    """ "— сказал глава региона" after a paragraph in which the governor only inspected a
+    clinic (no speech verb beside his name) was left with no speaker."""
+    body = (
+        "Губернатор Заречного края Олег Миронов в четверг осмотрел новый фельдшерский пункт "
+        "в селе Озёрки.\n\n"
+        "«Фельдшер в селе — это не роскошь, а необходимость», — сказал глава региона."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker == "Олег Миронов"
+
+
+def test_a_title_does_not_describe_someone_without_one() -> None:
+    """The same shape, but the one woman named is a pensioner with no title: "— сказала
+    глава комиссии" is someone else, and no name is shown."""
+    body = (
+        "Пенсионерка Анна Гусева в четверг пришла на приём в администрацию.\n\n"
+        "«Заявления рассмотрят до конца месяца», — сказала глава комиссии."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker is None

@@ -671,6 +671,16 @@ def _speaker_described(
     named = [m for m in index.mentions_in(para, at) if m.entity is only and not m.in_quote]
     if any(index.beside_speech_verb(m.start, m.end) for m in named):
         return only
+    if (
+        named
+        and only.role
+        and words[0] in lx.CYR_ROLE_WORDS
+        and only.role.split()[0].lower() in lx.CYR_ROLE_WORDS
+    ):
+        # "Губернатор ... Андрей Солодов осмотрел пункт.¶«...», — сказал глава региона": an
+        # official's title describes the one official of that gender the paragraph names,
+        # whatever the verb beside the name.
+        return only
     pronoun = next((p for p, g in lang.pronouns.items() if g == gender), None)
     if named and pronoun:
         for m in re.finditer(rf"\b{pronoun.capitalize()}\b|\b{pronoun}\b", text[named[-1].end : at]):
