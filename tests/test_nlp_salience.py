@@ -628,3 +628,14 @@ def test_a_title_does_not_describe_someone_without_one() -> None:
     )
     (q,) = _quotes(body, "ru")
     assert q.speaker is None
+
+
+def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
+    """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
+    dictionary also allows for a woman whose surname does not decline."""
+    body = (
+        "«Діти бачать, що дорослі не опустили руки». Ці слова належать Ірині Задорожній, "
+        "вчительці історії місцевої школи."
+    )
+    (q,) = _quotes(body, "uk")
+    assert q.speaker == "Ірина Задорожня"

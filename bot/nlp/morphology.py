@@ -241,7 +241,15 @@ def _surname_nominative(token: str, language: str, gender: str, case: str) -> st
 
 
 def _inflect(token: str, language: str, gender: str, case: str) -> str:
-    for parse in _name_parses(token, language):
+    parses = _name_parses(token, language)
+    # "Ірині Задорожній": where the dictionary declines a woman's surname in this case
+    # ("Задорожня"), that reading goes before the one that keeps it unchanged.
+    declined = [
+        p for p in parses if "Fixd" not in p.tag.grammemes and p.tag.gender == gender and p.tag.case == case
+    ]
+    # A soft stem stays soft: "Задорожній" is Задорожня's, not Задорожна's.
+    declined.sort(key=lambda p: not (token.endswith(("ій", "ІЙ")) and p.normal_form.endswith("я")))
+    for parse in [*declined, *parses] if case != "nomn" else parses:
         if "Fixd" in parse.tag.grammemes:
             return token
         if parse.tag.gender == gender and parse.tag.case == case:
