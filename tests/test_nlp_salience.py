@@ -639,3 +639,26 @@ def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() 
     )
     (q,) = _quotes(body, "uk")
     assert q.speaker == "Ірина Задорожня"
+
+
+def test_a_foreign_surname_with_a_particle_is_one_name() -> None:
+    """ "Пітер ван Дейк" was no name at all (the lower-case "ван" split it), so "— зауважив
+    ван Дейк" had no speaker."""
+    body = (
+        "Пітер ван Дейк, координатор нідерландської організації з розмінування, сказав, що "
+        "пріоритети мають визначати громади.\n\n"
+        "«Ми можемо очистити сто гектарів за місяць», — зауважив ван Дейк."
+    )
+    (q,) = _quotes(body, "uk")
+    assert q.speaker == "Пітер ван Дейк"
+
+
+def test_an_adverb_before_the_verb_inside_a_split_quote() -> None:
+    """ "«Я підтримую, — одразу сказав Ярмола. — Тільки ...»": the adverb before the verb
+    made "одразу" the subject, and the quote had no speaker."""
+    body = (
+        "Фермер Андрій Ярмола обробляє поле біля села.\n\n"
+        "«Я підтримую, — одразу сказав Ярмола. — Тільки нехай карта буде публічною»."
+    )
+    (q,) = _quotes(body, "uk")
+    assert q.speaker == "Андрій Ярмола"

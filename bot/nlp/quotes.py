@@ -522,6 +522,11 @@ def _inner_attribution(text: str, seg: _Segment, lang: _Lang) -> _Inner | None:
     words = _words_with_spans(text, m.start("phrase"), m.end("phrase"))
     if not words or not any(w.lower() in lang.verbs for w, _, _ in words):
         return None
+    # "— одразу відгукнувся Ярмола. —", "— тут же сказал ...": adverbs before the verb (a
+    # pronoun there is its subject).
+    verb_at = next((i for i, (w, _, _) in enumerate(words[:3]) if w.lower() in lang.verbs), None)
+    if verb_at and all(w.islower() and w not in lang.pronouns for w, _, _ in words[:verb_at]):
+        words = words[verb_at:]
     attr = _after_words(text, words, lang, True)
     if attr is None:
         return None

@@ -64,8 +64,12 @@ def _is_abbrev(token: str) -> bool:
 
 
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
+# Lower-case particles of foreign surnames, written so in Cyrillic: "Пітер ван Дейк", "Урсула
+# фон дер Ляйен", "Абдулла бен Саид".
+_CYR_PARTICLES = frozenset("ван фон дер ден ди да дель делла ла ле аль ель бен ибн ібн".split())
+_CYR_PARTICLE = rf"(?<![\w'’ʼ-])(?:{'|'.join(sorted(_CYR_PARTICLES))}) "
 # A name's token may carry initials before it: "М. І. Ковальчук", "Л.П. Гайова".
-_CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*{_CYR_TOKEN}"
+_CYR_PART = rf"(?:[А-ЯІЇЄҐЁ]\.\s?)*(?:{_CYR_PARTICLE}){{0,2}}{_CYR_TOKEN}"
 # Paragraphs longer than this before a pronoun are read by nearness, not as one topic: some
 # articles come as one block.
 _SALIENCE_SPAN = 1000
@@ -484,6 +488,23 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
         if low.endswith(suffix):
             return token[: -len(suffix)] + repl
     return token
+
+
+_LOWER_WORD = re.compile(r" [а-яіїєґё]")
+
+
+def _join_particles(tokens: list[str]) -> list[str]:
+    """ "Пітер ван Дейк" as two tokens, "Пітер" and "ван Дейк": a surname's particles are
+    part of it."""
+    out: list[str] = []
+    carry = ""
+    for t in tokens:
+        if t in _CYR_PARTICLES:
+            carry += t + " "
+        else:
+            out.append(carry + t)
+            carry = ""
+    return out
 
 
 _RunPart = tuple[int, int, list[str], "_ParsedRun | None"]
@@ -1253,7 +1274,9 @@ class SpeakerIndex:
                 b_start, b_end, body = bodies.pop(0)
                 self.mentions.append(Mention(b_start, b_end, body, self._in_quote(b_start)))
                 covered = max(covered, b_end)
-            tokens = m.group(0).split()
+            run = m.group(0)
+            particles = _LOWER_WORD.search(run) is not None  # "Пітер ван Дейк"
+            tokens = _join_particles(run.split()) if particles else run.split()
             start = m.start()
             if start < covered:
                 # "Асоціації індустріальних парків Полісся Максим Зарудний": the words past the
@@ -1261,7 +1284,10 @@ class SpeakerIndex:
                 rest = text[covered : m.end()].strip()
                 if not rest or text[covered : covered + 1] not in (" ", ""):
                     continue
-                start, tokens = m.end() - len(rest), rest.split()
+                start, tokens = (
+                    m.end() - len(rest),
+                    _join_particles(rest.split()) if particles else rest.split(),
+                )
             # Initials start the name: what comes before them is a role or a place.
             initial_at = (
                 next((i for i, t in enumerate(tokens) if _INITIAL.fullmatch(t)), None)
@@ -1363,6 +1389,9 @@ class SpeakerIndex:
                 continue  # "в Липовій Балці": a place in the locative, not a person
             # Matching goes by the surname last, whatever order the text writes the name in.
             key = (norms[1], norms[2], norms[0]) if surname_first else tuple(norms)
+            if particles:
+                # "ван Дейк" is matched by "Дейк", as the text may name him later without "ван".
+                key = tuple(k.rsplit(" ", 1)[-1] for k in key)
             ent = self._match_person(key)
             oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in _clause_tail(prev[-4:]))
             if oblique and not in_quote:
