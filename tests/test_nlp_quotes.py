@@ -2202,3 +2202,13 @@ def test_an_mca_is_a_person_and_mcas_are_no_speaker() -> None:
         'Lokwa Ward MCA Faith Chebet disagreed. "Somebody is not being truthful," she said.'
     )
     assert [q.speaker for q in _quotes(body)] == ["Ndege", "Ndege", "Faith Chebet"]
+
+
+def test_this_phrase_in_the_next_paragraph_names_who_said_the_quote() -> None:
+    """ "Этой фразой депутат ... начала выступление" after a lone quote names its speaker,
+    as "Этими словами" already did."""
+    body = (
+        "«Вы закрываете школу, в которой учились три поколения».\n\n"
+        "Этой фразой депутат городского собрания Светлана Корнилова начала своё выступление."
+    )
+    assert _one(body, "ru").speaker == "Светлана Корнилова"

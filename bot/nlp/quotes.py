@@ -998,7 +998,7 @@ _POINTS_BACK = re.compile(
     r"(?:That|This|Those|These) (?:was|were|is|are) (?:the )?(?:verdict|view|words|message|warning|assessment"
     r"|question|plea|complaint|reply|response|answer|promise|appeal|argument)\b"
     r"|With (?:those|these) words\b|So (?:says|said)\b"
-    r"|(?:Такими|Этими|Цими|Такими ж) словами\b|(?:Так|Такою|Такой) (?:була|была|оцінила|оценила|описав|описал|описує|описывает|"
+    r"|(?:Такими|Этими|Цими|Такими ж) словами\b|(?:Этой|Такой|Цією|Такою) фраз(?:ой|ою)\b|(?:Так|Такою|Такой) (?:була|была|оцінила|оценила|описав|описал|описує|описывает|"
     r"пояснює|объясняет|оцінює|оценивает|бачить|видит)\b",
 )
 
