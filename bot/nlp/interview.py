@@ -126,18 +126,15 @@ def _turns(text: str) -> list[_Turn]:
     # An answer may run on over paragraphs with no label of their own: each is that speaker's
     # turn too, once a labelled turn follows (what follows the last one is the article's).
     run_on: list[_Turn] = []
+    prev_end = -1  # where the paragraph before this one ends
     for (ps, pe), loose_label in zip(spans, loose, strict=True):
         para = text[ps:pe]
+        follows_turn = bool(turns) and (run_on or turns)[-1].end == prev_end
+        prev_end = pe
         label = _LABEL.match(para)
         if label is None and loose_label and counts[loose_label.group("label")] >= _MIN_TURNS:
             label = loose_label
-        if (
-            label is None
-            and turns
-            and turns[-1].label != "—"
-            and not any(c in para for c in '«»"“”„')
-            and not text[(run_on or turns)[-1].end : ps].strip()
-        ):
+        if label is None and follows_turn and turns[-1].label != "—" and not any(c in para for c in '«»"“”„'):
             run_on.append(_Turn(turns[-1].label, ps, pe))
             continue
         if label or _DASH.match(para):
