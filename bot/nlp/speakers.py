@@ -425,13 +425,16 @@ def _is_cyr_org(norm: str, language: str) -> bool:
     return base in lx.CYR_ORG_LEMMAS or base in lx.CYR_ORG_WORDS
 
 
+_QUOTE_CHARS = frozenset('«»„“”"')
+
+
 def _clause_tail(words: list[str]) -> list[str]:
     """The words before a name that belong to its own clause: none from before a quote mark, a
     dash or a sentence's end ("«... к сентябрю», — сказала А. С. Лебедева": "к" governs
     "сентябрю" inside the quote, not the name)."""
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
-        if w in ("—", "–", "-") or any(c in w for c in '«»„“”"') or w.endswith((".", "!", "?", ":", ";")):
+        if w in ("—", "–", "-") or not _QUOTE_CHARS.isdisjoint(w) or w.endswith((".", "!", "?", ":", ";")):
             return words[i + 1 :]
     return words
 
@@ -1717,6 +1720,9 @@ class SpeakerIndex:
 
     def _cyr_role_before(self, start: int) -> str | None:
         """The lower-case role phrase before a Cyrillic name, from its head noun to the name."""
+        before = self.text[max(0, start - 2) : start].rstrip(" ")
+        if not before or before[-1] in ",.:—«":
+            return None  # a name that opens its clause: no role runs into it
         window = self.text[max(0, start - 100) : start]
         # A quotation opened before the name ends the phrase, but a closed «...» is an
         # organisation's name inside the role: "директор КП «Теплосеть» Наталья Гринько".
