@@ -169,6 +169,23 @@ def cyrillic_throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[tuple[fl
     return _rate(briefings, seconds), avg_words
 
 
+def cyrillic_passes(docs: list[Doc], passes: int) -> int:
+    """Run ``passes`` passes of analyze() over the briefings ``cyrillic_throughput`` times.
+
+    Timings on a shared machine vary more than a few per cent of code changes do; counted
+    instructions do not: ``valgrind --tool=callgrind python -m bench.nlp --passes 2`` minus
+    ``--passes 1`` is the work of one pass, repeatable whatever else the machine runs.
+    """
+    briefings = [
+        ("Брифінг", body, lang) for lang in ("uk", "ru") for body in _briefings_800(docs, 600, (lang,))
+    ]
+    for _ in range(passes):
+        for title, body, lang in briefings:
+            analyze(title, body, lang)
+    print(f"{passes} pass(es) over {len(briefings)} Ukrainian and Russian briefings")
+    return 0
+
+
 def _rate(briefings: list[tuple[str, str, str]], seconds: float) -> tuple[float, float]:
     """Briefings per CPU-second of this process ("one core"): (best round, median round).
 
@@ -276,7 +293,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list missed and extra quotes, wrong speakers")
     ap.add_argument("--no-sumy", action="store_true", help="skip the sumy LexRank/TextRank baselines")
     ap.add_argument("--splitters", action="store_true", help="also compare with pysbd and syntok")
+    ap.add_argument(
+        "--passes",
+        type=int,
+        metavar="N",
+        help="only run N passes of analyze() over the joined Ukrainian and Russian briefings, for an "
+        "instruction counter: N=2 minus N=1 is one pass with the dictionary lookups cached",
+    )
     args = ap.parse_args(argv)
+    if args.passes is not None:
+        return cyrillic_passes(load_own() + load_dev(), args.passes)
 
     rouge = Rouge()
     sumy: SumyBaselines | None = None
