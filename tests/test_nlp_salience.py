@@ -662,3 +662,13 @@ def test_an_adverb_before_the_verb_inside_a_split_quote() -> None:
     )
     (q,) = _quotes(body, "uk")
     assert q.speaker == "Андрій Ярмола"
+
+
+def test_one_of_a_family_named_with_the_plural_surname_is_shown_in_the_singular() -> None:
+    """ "Николай и Тамара Ершовы переехали ... — говорит она" showed her as "Тамара Ершовы"."""
+    body = (
+        "Николай и Тамара Ершовы переехали в Залесье восемь лет назад. Она работала учительницей.\n\n"
+        "«Нам с машиной ещё ничего, а соседке без автолавки никак», — говорит она."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker == "Тамара Ершова"

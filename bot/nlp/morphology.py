@@ -211,10 +211,19 @@ _FEMN_ADJECTIVE_ENDINGS = (
 _MASC_NOUN_ENDINGS = {"gent": ("а",), "accs": ("а",), "datv": ("ові", "у"), "ablt": ("ом",)}
 
 
+# The plural of a family's "-ов"/"-ин" surname ("Ершовы", "Кузьмины").
+_FAMILY_PLURALS = ("овы", "евы", "ёвы", "ины", "ыны")
+
+
 def _surname_nominative(token: str, language: str, gender: str, case: str) -> str:
     """The nominative of an unknown surname read in ``case``: the analyser's own guess as a
     surname when it has one, else the regular endings above."""
     if case == "nomn":
+        if token.lower().endswith(_FAMILY_PLURALS) and any(
+            "Surn" in p.tag.grammemes and "plur" in p.tag.grammemes for p in _parse(token.lower(), language)
+        ):
+            # "Николай и Тамара Ершовы": one of the family, "Тамара Ершова".
+            return token[:-1] + ("а" if gender == "femn" else "")
         return token
     for parse in _parse(token.lower(), language):
         if "Surn" in parse.tag.grammemes and parse.tag.gender == gender and parse.tag.case == case:
