@@ -2212,3 +2212,21 @@ def test_this_phrase_in_the_next_paragraph_names_who_said_the_quote() -> None:
         "Этой фразой депутат городского собрания Светлана Корнилова начала своё выступление."
     )
     assert _one(body, "ru").speaker == "Светлана Корнилова"
+
+
+def test_post_nominal_letters_particles_and_commonwealth_titles() -> None:
+    """ "Carys Penhallow MS" was no person (the letters made it an organisation), "J. P. van
+    der Walt" lost his initials, and "Cr" and "Elder" were shown as part of names."""
+    body = (
+        "Carys Penhallow MS chaired the committee.\n\n"
+        '"People are asking for a bus," Ms Penhallow said.\n\n'
+        'Municipal manager J. P. van der Walt spoke next. "The contract lapsed," van der Walt said.\n\n'
+        'Cr Aroha Tuhiwai-Black was unmoved. "We will walk the river first," she said.\n\n'
+        'Elder Harold Moosomin opened the meeting. "Water is the first medicine," he said.'
+    )
+    assert [q.speaker for q in _quotes(body)] == [
+        "Carys Penhallow",
+        "J. P. van der Walt",
+        "Aroha Tuhiwai-Black",
+        "Harold Moosomin",
+    ]

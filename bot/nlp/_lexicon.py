@@ -31,7 +31,7 @@ EN_TITLES = frozenset(
     """
     mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady councillor councilor cllr
     cllr. coun coun. captain capt capt. gen gen. general col col. colonel lt lt. lieutenant sgt sgt.
-    sergeant maj maj. major revd rev rev. reverend sen sen. rep rep. gov gov. state hon hon.
+    sergeant maj maj. major revd rev rev. reverend sen sen. rep rep. gov gov. state hon hon. cr cr.
     """.split()
 )
 # Words that name a position; used to split "U.S. Secretary of State Antony Blinken" into role
@@ -58,7 +58,7 @@ EN_ROLE_WORDS = frozenset(
     defenseman forward captain player rookie veteran star chef pastor author novelist writer
     columnist architect historian teacher artist designer supervisor trustee sheriff magistrate
     assemblymember assemblyman assemblywoman selectman selectwoman councilmember councilman
-    councilwoman presenter host anchor moderator mca""".split()
+    councilwoman presenter host anchor moderator mca elder cr cr.""".split()
 )
 
 # Sentence-initial words that glue onto a following name ("Other Syrian", "Unlike Al Mnajer").

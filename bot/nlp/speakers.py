@@ -161,6 +161,8 @@ _EN_PLACE_ENDERS = frozenset(
 _NAMED_BODY = re.compile(r"(?<=[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]) [«\"„](?=[А-ЯІЇЄҐЁA-Z])[^«»\"“”„\n]{2,50}[»\"“]")
 _WORD_BEFORE = re.compile(r"[А-ЯІЇЄҐЁа-яіїєґёʼ'’-]+\Z")
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+# Letters written after a member's or an honoured person's name.
+_POST_NOMINALS = frozenset("MS MP MSP MLA MPP MHA MNA TD MEP AM QC KC OBE MBE CBE KBE DBE".split())
 # A US legislator's party and home ("R-Cotter Springs", "D-Millbrook").
 _PARTY_AND_PLACE = re.compile(r"[RDI]-[A-Z]")
 # An age in apposition makes a name a person's: "from Nomvula Dlamini, a 54-year-old ...".
@@ -656,6 +658,8 @@ def _office_holder(tokens: tuple[str, ...], norms: list[str]) -> _ParsedRun | No
 
 
 def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
+    if len(tokens) >= 3 and tokens[-1] in _POST_NOMINALS:
+        tokens = tokens[:-1]  # "Carys Penhallow MS": letters after a name, not part of it
     if _PARTY_AND_PLACE.match(tokens[0]):
         return None  # "Sen. Dolores Finch, R-Cotter Springs,": a party and a home town
     if len(tokens) == 1 and _PLURAL_ACRONYM.fullmatch(tokens[0]):
@@ -791,7 +795,10 @@ def _parse_en_run_uncached(tokens: tuple[str, ...]) -> _ParsedRun | None:
         # name after "of the" is the place or body the role belongs to; people go without "the".
         return None
     if len(name_tokens) > 4:
-        name_tokens, norms_name = name_tokens[-3:], norms_name[-3:]
+        # The last three capitalised words; particles between them stay ("J. P. van der Walt").
+        caps = [i for i, t in enumerate(name_tokens) if t[:1].isupper()]
+        keep = caps[-3] if len(caps) >= 3 else 0
+        name_tokens, norms_name = name_tokens[keep:], norms_name[keep:]
     # "Overstating Surrey", "Finally Demi": a stray word before a name.
     if (
         len(name_tokens) >= 2
