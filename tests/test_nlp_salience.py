@@ -672,3 +672,16 @@ def test_one_of_a_family_named_with_the_plural_surname_is_shown_in_the_singular(
     )
     (q,) = _quotes(body, "ru")
     assert q.speaker == "Тамара Ершова"
+
+
+def test_a_council_named_by_its_short_name_is_a_body_not_a_person() -> None:
+    """ "председатель комитета Госсовета" made a person called "Госсовета", whom "— отметил
+    заместитель председателя комитета" then found by the role."""
+    body = (
+        "Заместитель председателя комитета Госсовета по бюджету Рустам Хайруллин внёс поправку. "
+        "Председатель комитета Госсовета по образованию Олег Панкратов её не поддержал.\n\n"
+        "«Девяносто миллионов — это тридцать автобусов к сентябрю», — отметил заместитель "
+        "председателя комитета."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker == "Рустам Хайруллин"
