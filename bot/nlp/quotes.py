@@ -957,14 +957,20 @@ def _introduced_after(index: SpeakerIndex, text: str, close_at: int, para_end: i
     return persons[0].entity if persons[0].start == (lead.end() if lead else start) else None
 
 
-def _opens_next_paragraph(index: SpeakerIndex, text: str, para_end: int) -> Entity | None:
-    """The person whose name opens the paragraph after ``para_end`` (after a title or rank:
-    "The Rev. Marcus Bell, pastor of ..."), when its first sentence has no quotation."""
+def _first_sentence_after(text: str, para_end: int) -> tuple[int, int]:
+    """Where the paragraph after ``para_end`` starts, and where its first sentence ends (at
+    most 300 characters on)."""
     start = para_end
     while start < len(text) and text[start] in "\n ":
         start += 1
     stop = text.find(". ", start, start + 300)
-    stop = start + 300 if stop < 0 else stop
+    return start, start + 300 if stop < 0 else stop
+
+
+def _opens_next_paragraph(index: SpeakerIndex, text: str, para_end: int) -> Entity | None:
+    """The person whose name opens the paragraph after ``para_end`` (after a title or rank:
+    "The Rev. Marcus Bell, pastor of ..."), when its first sentence has no quotation."""
+    start, stop = _first_sentence_after(text, para_end)
     if any(mark in _NAME_IN_MARKS.sub("", text[start:stop]) for mark in '"“”«»„'):
         return None
     first = next((m for m in index.mentions_in(start, stop) if not m.in_quote), None)
@@ -979,13 +985,9 @@ def _introduced_next(index: SpeakerIndex, text: str, para_end: int) -> Entity | 
     who said it: "That was the verdict of Dr Niamh Brosnan-Healy, ...", "With those words,
     Local Government Minister Stephen Kowalczyk ...", "Такими словами ...". The first person
     its first sentence names."""
-    start = para_end
-    while start < len(text) and text[start] in "\n ":
-        start += 1
+    start, stop = _first_sentence_after(text, para_end)
     if _POINTS_BACK.match(text, start) is None:
         return None
-    stop = text.find(". ", start, start + 300)
-    stop = start + 300 if stop < 0 else stop
     persons = [
         m
         for m in index.mentions_in(start, stop)
