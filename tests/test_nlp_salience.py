@@ -3,6 +3,10 @@ tracked over the whole briefing, with gender, case and role."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from bot.models import Quote
 from bot.nlp import analyze
 
@@ -685,3 +689,21 @@ def test_a_council_named_by_its_short_name_is_a_body_not_a_person() -> None:
     )
     (q,) = _quotes(body, "ru")
     assert q.speaker == "Рустам Хайруллин"
+
+
+def test_a_name_guessed_from_first_names_is_the_same_in_every_process() -> None:
+    """An unknown first name in an oblique case is read as the closest known one; with two
+    equally close, the choice followed the hash seed, so the same briefing showed "Марина"
+    in one run and "Мария" in the next."""
+    code = "from bot.nlp.speakers import _nominative; print(_nominative('Маргрит', True, 'ru'))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen

@@ -342,6 +342,9 @@ def _tokens_match(a: str, b: str, cyrillic: bool) -> bool:
 
 
 _CYR_FIRST = lx.CYR_FEMALE_FIRST | lx.CYR_MALE_FIRST
+# In a fixed order, so that a tie between two first names resolves the same in every process
+# (a set's order changes with the hash seed).
+_CYR_FIRST_ORDERED = tuple(sorted(_CYR_FIRST))
 _GEN_SURNAME = (
     ("ського", "ський"),
     ("цького", "цький"),
@@ -471,7 +474,7 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
         return token
     foreign = _RU_LETTERS if language == "uk" else _UK_LETTERS
     best, best_len = None, 0
-    for first in _CYR_FIRST:
+    for first in _CYR_FIRST_ORDERED:
         if abs(len(first) - len(low)) <= 2 and _cyr_same(first, low) and not foreign.intersection(first):
             n = _common_prefix(first, low)
             if n > best_len:
