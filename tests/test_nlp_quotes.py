@@ -1375,6 +1375,31 @@ def test_an_interview_with_unlabelled_questions_gives_the_answers_to_the_intervi
     assert len(quotes) == 3 and {q.speaker for q in quotes} == {"Ottilie Marchbank"}
 
 
+def test_unlabelled_questions_before_named_answers_make_an_interview() -> None:
+    """'**Чому ...?**' then '**Гордієнко:** ...': with the bold gone, the questions have no label
+    and only the answers do; every answer was read as one speaker's prose and the whole
+    interview gave no quotes, and a question after an answer was read as the answer running on."""
+    body = (
+        "Кооператив «Сонячна балка» уперше підвищив внесок. Ми поговорили з головою правління "
+        "Лесею Гордієнко.\n\n"
+        "Чому саме зараз?\n\n"
+        "Гордієнко: Бо інакше ми не перезимуємо. Ремонт насосів обійшовся вдвічі дорожче.\n\n"
+        "Ми показали всі рахунки на зборах.\n\n"
+        "Як відреагували члени кооперативу?\n\n"
+        "Гордієнко: Спокійніше, ніж я думала. Проти проголосували дев'ятеро.\n\n"
+        "Чи буде ще одне підвищення?\n\n"
+        "Гордієнко: Ні, якщо зима не буде аномальною."
+    )
+    quotes = _quotes(body, "uk")
+    assert [q.text[:22] for q in quotes] == [
+        "Бо інакше ми не перези",
+        "Ми показали всі рахунк",
+        "Спокійніше, ніж я дума",
+        "Ні, якщо зима не буде ",
+    ]
+    assert {q.speaker for q in quotes} == {"Леся Гордієнко"}
+
+
 def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
     """An introduction that also named a predecessor left an interview's answers unattributed."""
     ru = (

@@ -5,7 +5,7 @@ paragraph): ``Q:``/``A:`` and their Ukrainian and Russian forms (``П:``/``В:``
 ``Питання:``/``Відповідь:``, ``Вопрос:``/``Ответ:``, ``В:``/``О:``), the speakers' names as
 labels (``Okafor:``, ``Борис Кравець:``), dialogue dashes (``— Кто возвращается?``), or no label
 at all: questions set in bold, which the text no longer shows, read from the alternation of short
-questions and first-person answers. No quote marks surround the answers, so the quote finder
+questions and first-person answers, or from the labelled answer each question comes right before. No quote marks surround the answers, so the quote finder
 would see nothing.
 
 Who answers: a named label is looked up among the people the briefing names (``Okafor`` is
@@ -125,15 +125,23 @@ def _turns(text: str) -> list[_Turn]:
             counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
     # An answer may run on over paragraphs with no label of their own: each is that speaker's
     # turn too, once a labelled turn follows (what follows the last one is the article's).
+    labels = [
+        _LABEL.match(text[ps:pe]) or (m if m and counts[m.group("label")] >= _MIN_TURNS else None)
+        for (ps, pe), m in zip(spans, loose, strict=True)
+    ]
     run_on: list[_Turn] = []
     prev_end = -1  # where the paragraph before this one ends
-    for (ps, pe), loose_label in zip(spans, loose, strict=True):
+    for i, ((ps, pe), label) in enumerate(zip(spans, labels, strict=True)):
         para = text[ps:pe]
         follows_turn = bool(turns) and (run_on or turns)[-1].end == prev_end
         prev_end = pe
-        label = _LABEL.match(para)
-        if label is None and loose_label and counts[loose_label.group("label")] >= _MIN_TURNS:
-            label = loose_label
+        if label is None and i + 1 < len(spans) and labels[i + 1] is not None and _is_question(para):
+            # "Як на це відреагували мешканці?¶Мельничук: ...": a question set in bold with
+            # no label (the bold is gone from the text) before a named answer.
+            turns += run_on
+            run_on = []
+            turns.append(_Turn("—", ps, pe, question=True))
+            continue
         if label is None and follows_turn and turns[-1].label != "—" and not any(c in para for c in '«»"“”„'):
             run_on.append(_Turn(turns[-1].label, ps, pe))
             continue
