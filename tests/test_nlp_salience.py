@@ -634,6 +634,52 @@ def test_a_title_does_not_describe_someone_without_one() -> None:
     assert q.speaker is None
 
 
+def test_a_bare_noun_the_text_never_gave_is_the_one_person_just_named() -> None:
+    """ "По словам Зябликова, ...¶«...», — подчеркнул генерал" after "генерал-лейтенант ...
+    Зябликов" was shown as "генерал", no name, though he is the only person in sight; the same
+    for a noun in the quote's own paragraph ("— пояснив ректор")."""
+    ru = (
+        "Учения возглавил начальник управления генерал-лейтенант П. С. Зябликов.\n\n"
+        "По словам Зябликова, сирены сработали вовремя.\n\n"
+        "«Мы проверяли, как быстро люди узнают о беде. Рассылка опоздала на двадцать минут», "
+        "— подчеркнул генерал."
+    )
+    (q,) = _quotes(ru, "ru")
+    assert q.speaker == "П. С. Зябликов"
+    uk = (
+        "Ян Боскамп уже шостий рік очолює аграрний університет у Вагенінгені.\n\n"
+        "Боскамп підтвердив, що студенти приїдуть у вересні. «Світло і тепло в теплицях потрібні "
+        "щохвилини, тому енергію вироблятимемо самі», — пояснив ректор."
+    )
+    (q,) = _quotes(uk, "uk")
+    assert q.speaker == "Ян Боскамп"
+
+
+def test_a_bare_noun_is_not_whoever_asked_the_question_it_answers() -> None:
+    """ "Ashdown pressed her. '... evaporate?'¶'...,' the admiral replied": the one person the
+    paragraph before names asked the question; the answer is not hers, so no name rather than
+    the asker's."""
+    body = (
+        "The committee heard from the navy on Tuesday.\n\n"
+        'Senator Joan Ashdown pressed her on the point. "If attribution takes six months, does '
+        'deterrence not simply evaporate?"\n\n'
+        '"It evaporates only if attribution is the only tool you have," the admiral replied.'
+    )
+    quotes = _quotes(body, "en")
+    assert quotes[-1].speaker != "Joan Ashdown"
+
+
+def test_a_foreign_first_name_is_not_read_as_a_case_of_another() -> None:
+    """ "Финский консультант Мартти Хяюринен" was shown as "Марина Хяюринен": "Мартти" read as
+    a case of "Марина" because the two share three letters."""
+    body = (
+        "Финский консультант Мартти Хяюринен согласился лишь отчасти. «Система работает, если ей "
+        "доверяют», — сказал Хяюринен."
+    )
+    (q,) = _quotes(body, "ru")
+    assert q.speaker == "Мартти Хяюринен"
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

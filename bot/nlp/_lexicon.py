@@ -506,6 +506,15 @@ CYR_OFFICIAL_NOUNS = frozenset(
 
 # Dictionary forms of nouns that say only that someone is a person the text speaks with or of
 # ("— розповів співрозмовник", "— сказала женщина"): whoever the paragraph names.
+# Nouns for a source the text keeps unnamed ("the official said", "— сообщил источник"):
+# never read as someone the briefing names.
+UNNAMED_SOURCE_NOUNS = frozenset(
+    """
+    source sources official officials spokesperson spokesman spokeswoman insider aide
+    джерело источник співрозмовник співрозмовниця собеседник собеседница
+    """.split()
+)
+
 CYR_GENERIC_PERSON_LEMMAS = frozenset(
     """
     співрозмовник співрозмовниця собеседник собеседница чоловік жінка мужчина женщина

@@ -1358,9 +1358,26 @@ def _resolve(
         if closing is not None:
             return closing, 0.9
     if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
-        ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
+        at = min(attr.phrase_start, quote_start)
+        ent = index.by_pronoun(at, attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
             return ent, 0.7
+    bare = [w for w in low_words if w != "the"]
+    if (
+        not mentions
+        and len(bare) == 1
+        and bare[0] in role_nouns
+        and (lemma(bare[0], lang.code) if lang.code in ("uk", "ru") else bare[0])
+        not in lx.UNNAMED_SOURCE_NOUNS
+    ):
+        # "Ван Дейк подтвердил ... «...», — объяснил инвестор", "По словам Седых, ...¶«...»,
+        # — подчеркнул генерал": a bare noun the text never gave as a role, for the one
+        # person the quote's paragraph (or, for a quote that opens it, the paragraph before)
+        # names. A role with more words ("глава комиссии") is someone's office; a noun that
+        # is no role ("— говорит пенсионерка") may be a passer-by the story only describes.
+        alone = _only_person_around(index, text, quote_start, attr.verb_gender, quote_span)
+        if alone is not None:
+            return alone, 0.7
     if nouns and not mentions:
         # "— добавила руководитель фонда", "the chamber's spokesperson said": a person whom
         # no one named holds that role; the body in the phrase is not the speaker.
@@ -1574,6 +1591,41 @@ def _role_fits(role: str | None, noun: str) -> bool:
         return False
     stem = noun[: max(4, min(6, len(noun) - 2))]
     return any(w.lower().startswith(stem) for w in _WORD.findall(role))
+
+
+def _only_person_around(
+    index: SpeakerIndex, text: str, quote_start: int, gender: str | None, quote_span: tuple[int, int]
+) -> Entity | None:
+    """The one person named outside quotations in the paragraph of ``quote_start`` before the
+    quote or, when the quote opens its paragraph, in the paragraph before; None when that is
+    no one or more than one, when their gender is not ``gender``, when the paragraph before
+    ends on a question (the quote answers whoever asked it), or when someone the text
+    describes but does not name came in between."""
+    ps = text.rfind("\n", 0, quote_start) + 1
+    span = (ps, quote_start)
+    if not text[ps:quote_start].strip(" \t\"“«„'‘"):
+        end = ps - 1
+        while end > 0 and text[end - 1] == "\n":
+            end -= 1
+        span = (text.rfind("\n", 0, end) + 1, end)
+        if text[span[0] : span[1]].rstrip(" \"”»’'")[-1:] == "?":
+            return None  # 'Raghunathan pressed her. "... evaporate?"¶"...," the admiral replied'
+    people = {
+        id(m.entity): m.entity
+        for m in index.mentions_in(*span)
+        if m.start >= span[0]
+        and not m.in_quote
+        and not m.entity.is_org
+        and not (quote_span[0] <= m.start < quote_span[1])
+    }
+    if len(people) != 1:
+        return None
+    (ent,) = people.values()
+    if gender is not None and ent.gender not in (gender, None):
+        return None
+    if index.unnamed_person_between(ent, quote_start, gender):
+        return None
+    return ent
 
 
 def _plural_antecedent(index: SpeakerIndex, text: str, pos: int) -> Entity | None:

@@ -462,6 +462,10 @@ _OBLIQUE_ENDINGS = (
     "ією",
     "ієї",
 )
+# Endings of first names' oblique cases, after the stem the nominative shares.
+_CASE_ENDINGS = frozenset(
+    "а я и і ї ы у ю е є ой ою ей ею єю ем єм ом им ым ові еві єві ому ого ії ією ієї ьи".split()
+)
 _UK_LETTERS = set("іїєґ")
 _RU_LETTERS = set("ыэёъ")
 
@@ -477,7 +481,9 @@ def _nominative(token: str, oblique: bool, language: str) -> str:
     for first in _CYR_FIRST_ORDERED:
         if abs(len(first) - len(low)) <= 2 and _cyr_same(first, low) and not foreign.intersection(first):
             n = _common_prefix(first, low)
-            if n > best_len:
+            # What differs is an ending ("Марини", "Андрієм", "Ігорем"): "Мартти" is no form
+            # of "Марина" or "Мария".
+            if n > best_len and low[n:] in _CASE_ENDINGS:
                 best, best_len = first, n
     if best is not None:
         return best.capitalize()
