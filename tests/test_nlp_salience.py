@@ -680,6 +680,42 @@ def test_a_foreign_first_name_is_not_read_as_a_case_of_another() -> None:
     assert q.speaker == "Мартти Хяюринен"
 
 
+def test_someone_named_by_first_name_alone_is_a_person_of_their_own() -> None:
+    """ "Олена, яка працює продавчинею, ... «...», — каже вона" gave the words to the woman named
+    before her: a first name alone opening a sentence was read as a capitalised word, so the
+    pronoun went to the only woman the index knew. Likewise after a person noun of its gender
+    ("пенсионерка Валентина")."""
+    uk = (
+        "Заступниця голови громади Софія Ярмоленко пообіцяла відновити рух до зими.\n\n"
+        "Олена, яка працює продавчинею на лівому березі, тепер ходить на роботу пішки. "
+        "«Хліб привозять на дві години пізніше», — каже вона."
+    )
+    quotes = _quotes(uk, "uk")
+    assert quotes[-1].speaker == "Олена"
+    ru = (
+        "Министр Ирина Павловна Стрельникова пообещала открыть мост к маю.\n\n"
+        "Жительница Заречья пенсионерка Валентина каждую неделю ездит в больницу. «Теперь дорога "
+        "занимает два часа», — сказала она."
+    )
+    quotes = _quotes(ru, "ru")
+    assert quotes[-1].speaker == "Валентина"
+
+
+def test_a_first_name_alone_of_someone_named_in_full_is_no_second_person() -> None:
+    """ "Ми поговорили з пані Галиною" after "Галина Степанівна Кравець": her first name, not a
+    second woman called only Галина who then takes her answers."""
+    body = (
+        "Галина Степанівна Кравець керує лікарнею дев'ять років. Ми поговорили з пані Галиною "
+        "про ремонт.\n\n"
+        "Питання: Галино Степанівно, коли відкриється приймальне відділення?\n\n"
+        "Відповідь: У жовтні, якщо підрядник не підведе.\n\n"
+        "Питання: А лікарів вистачає?\n\n"
+        "Відповідь: Ні, нам бракує ендокринолога."
+    )
+    quotes = _quotes(body, "uk")
+    assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Галина Степанівна Кравець"}
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -532,12 +532,13 @@ def modifies_next_noun(after: str, language: str) -> bool:
 @lru_cache(maxsize=16384)
 def _oblique_noun_or_adjective(word: str, language: str) -> bool:
     # A vocative is no modifier of a name ("уже" reads first as the vocative of "вуж" to the
-    # Ukrainian dictionary, yet after "Кравець" it is the adverb).
+    # Ukrainian dictionary, yet after "Кравець" it is the adverb), nor is a pronoun's adjective
+    # ("Валентина каждую неделю ездит").
     parses = _parse(word, language)
     return (
         bool(parses)
         and parses[0].tag.POS in ("ADJF", "NOUN")
-        and not {"nomn", "voct"} & parses[0].tag.grammemes
+        and not {"nomn", "voct", "Apro"} & parses[0].tag.grammemes
     )
 
 

@@ -466,6 +466,8 @@ _OBLIQUE_ENDINGS = (
 _CASE_ENDINGS = frozenset(
     "а я и і ї ы у ю е є ой ою ей ею єю ем єм ом им ым ові еві єві ому ого ії ією ієї ьи".split()
 )
+# ", яка працює ...", ", который ...": a relative clause about the word before.
+_CYR_RELATIVE_AFTER = re.compile(r",\s+(?:яка|який|котра|котрий|которая|который)\b")
 _UK_LETTERS = set("іїєґ")
 _RU_LETTERS = set("ыэёъ")
 
@@ -1387,6 +1389,7 @@ class SpeakerIndex:
                 and not role
                 and (sentence_initial or prev_word in _PLACE_PREPS)
                 and self._match_person(tuple(norms)) is None
+                and not (sentence_initial and _CYR_RELATIVE_AFTER.match(text, m.end()))
             ):
                 continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
             if (
@@ -1565,12 +1568,25 @@ class SpeakerIndex:
 
     def _first_name_as_subject(self, word: str, start: int, end: int) -> bool:
         """ "Учительница местной школы Ирина принесла ...": a first name alone, after a person
-        noun and before a past verb of its gender, is someone named by first name only."""
+        noun and before a past verb of its gender, is someone named by first name only; so is
+        one a relative clause describes ("Олена, яка працює продавчинею") and one right after
+        a person noun of its gender ("пенсионерка Валентина", "Сапер Дмитро")."""
         if not is_one_persons_first_name(word, self.language):
             return False
-        gender = self._cyr_verb_gender(start, end)
+        if any(len(e.tokens) > 1 and not e.is_org and _cyr_same(e.tokens[0], word) for e in self.entities):
+            # "з пані Галиною" after "Галина Степанівна Кравець": her first name, not a new person.
+            return False
+        if _CYR_RELATIVE_AFTER.match(self.text, end):
+            return True
         before = _CYR_WORD.findall(self.text[max(0, start - 60) : start].lower())
-        return bool(gender) and any(person_noun_gender(w, self.language) == gender for w in before[-4:])
+        gender = self._cyr_verb_gender(start, end)
+        if gender and any(person_noun_gender(w, self.language) == gender for w in before[-4:]):
+            return True
+        if not before or self.text[start - 1 : start] != " ":
+            return False
+        noun_gender = person_noun_gender(before[-1], self.language)
+        named = nominative_name((self.text[start:end],), self.language, False)
+        return noun_gender is not None and named is not None and named[1] == noun_gender
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
