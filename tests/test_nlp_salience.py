@@ -716,6 +716,21 @@ def test_a_first_name_alone_of_someone_named_in_full_is_no_second_person() -> No
     assert len(quotes) == 2 and {q.speaker for q in quotes} == {"Галина Степанівна Кравець"}
 
 
+def test_the_place_an_office_is_of_is_no_person() -> None:
+    """ "ответил заместитель главы Сосновска по транспорту Пётр Глебов" made "Сосновска" a
+    second person, so the sentence after a quote named two people and the quote went to the
+    last speaker instead of Глебов."""
+    body = (
+        "Жительница посёлка Вера Кузьмина ждёт переправу с октября. «Без парома мы отрезаны», "
+        "— говорит она.\n\n"
+        "«Паром выйдет, когда лёд сойдёт полностью». Так на вопрос редакции ответил заместитель "
+        "главы Сосновска по транспорту Пётр Глебов."
+    )
+    quotes = _quotes(body, "ru")
+    assert quotes[-1].speaker == "Пётр Глебов"
+    assert quotes[-1].speaker_role is not None and "Сосновска" in quotes[-1].speaker_role
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -172,6 +172,11 @@ _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
     "по во из под около".split()
 )
+# Offices whose genitive names a place, not a person: "заместитель главы Кедровска",
+# "пресс-секретарь губернатора Приозёрья", "радник голови Ясенівки".
+_CYR_OFFICE_OF_PLACE = frozenset(
+    "главы мэра губернатора администрации мэрии голови мера губернатора адміністрації".split()
+)
 _WORD = re.compile(r"[\w'’.-]+")
 
 _CONNECTORS = frozenset("of the for and de van von der den da di del la le bin al du dos das".split())
@@ -1382,6 +1387,12 @@ class SpeakerIndex:
                 and text[m.end() : m.end() + 1] in _NAME_CLOSING_MARKS
             ):
                 continue  # 'гостиницы "Прибой"': a name in quote marks is a body's or a thing's
+            if (
+                len(tokens) == 1
+                and prev_word in _CYR_OFFICE_OF_PLACE
+                and self._match_person(tuple(norms)) is None
+            ):
+                continue  # "заместитель главы Кедровска": the place the office is of
             role = self._cyr_role_before(start)
             sentence_initial = not prev or prev[-1].endswith((".", "!", "?", "»", "—", "–"))
             if (
