@@ -731,6 +731,19 @@ def test_the_place_an_office_is_of_is_no_person() -> None:
     assert quotes[-1].speaker_role is not None and "Сосновска" in quotes[-1].speaker_role
 
 
+def test_whoever_answers_back_is_not_who_spoke_just_before() -> None:
+    """ "«...», — бросил глава ассоциации.¶«...», — парировал чиновник" gave the retort to the
+    head of the association, who had just spoken: no one answers themselves back."""
+    body = (
+        "Заместитель руководителя агентства Олег Сумароков с оценкой не согласился.\n\n"
+        "Глава ассоциации рыбоводов Денис Лаптев напомнил, что расчёты делались давно. «Вы "
+        "считаете по устаревшим данным», — бросил Лаптев.\n\n"
+        "«А вы предлагаете рискнуть заливом», — парировал чиновник."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == ["Денис Лаптев", "Олег Сумароков"]
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -711,6 +711,22 @@ def _addressed_in(quote_text: str, person: Entity) -> bool:
 _ADDRESS = re.compile(r"(?:^|, )((?:[A-ZА-ЯІЇЄҐЁ][\w'’-]+\.? ?){1,3})(?=[,.!?]|$)")
 
 
+def _answers_back(text: str, attr: _Attribution, language: str) -> bool:
+    """Is the attribution's verb one of answering back: "— парировал чиновник", "the admiral
+    retorted"? ("Ответил", "replied" may answer a question someone unnamed asked.)"""
+    if language in ("uk", "ru"):
+        before = _WORD.findall(text[max(0, attr.phrase_start - 30) : attr.phrase_start])
+        return bool(before) and lemma(before[-1].lower(), language) in _ANSWERING_LEMMAS - _REPLY_LEMMAS
+    around = (
+        _WORD.findall(text[max(0, attr.phrase_start - 20) : attr.phrase_start])
+        + _WORD.findall(text[attr.phrase_end : attr.phrase_end + 20])[:1]
+    )
+    return any(w.lower() in _EN_ANSWERING for w in around[-2:])
+
+
+_EN_ANSWERING = frozenset({"retorted", "countered", "retorts", "counters"})
+
+
 def _replies(text: str, phrase_start: int, language: str) -> bool:
     """Is the verb right before the attribution's phrase one of answering back ("возразил",
     "парирувала", "відповів")?"""
@@ -1939,6 +1955,20 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
             speaker, confidence = _resolve(
                 index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
             )
+            if (
+                isinstance(speaker, Entity)
+                and speaker is last_speaker
+                and pidx - last_speaker_para <= 1
+                and _answers_back(text, attr, lang.code)
+                and not any(
+                    m.entity is speaker for m in index.mentions_in(attr.phrase_start, attr.phrase_end)
+                )
+            ):
+                # "«...», — бросил глава ассоциации.¶«...», — парировал чиновник": whoever
+                # answers back is not the one who spoke just before; the other person of the
+                # verb's gender named last, unless the phrase names the speaker.
+                other = index.other_person(speaker, first.open_at, attr.verb_gender or speaker.gender)
+                speaker, confidence = (other, 0.7) if other is not None else (speaker, _GUESS)
             if isinstance(speaker, Entity) and _addressed_in(quote_text, speaker):
                 # '"Neither, Mr Lindqvist," he said': no one calls themselves by name; the
                 # other person the pronoun fits, named last.
