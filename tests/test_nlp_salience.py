@@ -744,6 +744,23 @@ def test_whoever_answers_back_is_not_who_spoke_just_before() -> None:
     assert [q.speaker for q in quotes] == ["Денис Лаптев", "Олег Сумароков"]
 
 
+def test_a_bodys_name_keeps_a_gloss_in_brackets_and_not_whom_it_told() -> None:
+    """ "Ассоциация крестьянских (фермерских) хозяйств" was shown as "Ассоциация крестьянских",
+    and "В министерстве ... области «Сельскому вестнику» подтвердили" put the paper the
+    ministry spoke to into the ministry's name."""
+    body = (
+        "В Ассоциации крестьянских (фермерских) хозяйств Озёрской области считают помощь "
+        "скромной. «Компенсации покроют четверть затрат», — заявили в ассоциации.\n\n"
+        "В Министерстве сельского хозяйства Озёрской области «Сельскому вестнику» подтвердили "
+        "выплаты. «Деньги поступят до конца июня», — уточнили в ведомстве."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == [
+        "Ассоциация крестьянских (фермерских) хозяйств Озёрской области",
+        "Министерство сельского хозяйства Озёрской области",
+    ]
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -1703,10 +1703,26 @@ class SpeakerIndex:
             if text[pos : pos + 1] != " ":
                 break
             nxt = text[pos + 1 : pos + 2]
+            if nxt == "(" and kept:
+                # "Ассоциация крестьянских (фермерских) хозяйств": a word in brackets that
+                # glosses the one before.
+                shut = text.find(")", pos + 2, pos + 40)
+                inner = text[pos + 2 : shut] if shut > 0 else ""
+                if inner and inner.islower() and len(inner.split()) <= 2:
+                    kept.append(text[pos + 1 : shut + 1])
+                    pos = shut + 1
+                    continue
             closing = NAME_QUOTES.get(nxt)
             if closing is not None:
                 close = text.find(closing, pos + 2, pos + 60)
-                if close > pos + 2 and text[pos + 2 : pos + 3].isupper():
+                first = _CYR_WORD.match(text, pos + 2)
+                if (
+                    close > pos + 2
+                    and text[pos + 2 : pos + 3].isupper()
+                    # "Министерство ... области «Деловому вестнику» подтвердили": after the
+                    # body's genitive words, a quoted name in another case is whom it told.
+                    and (not kept or first is None or is_nominative(first.group(0).lower(), self.language))
+                ):
                     kept.append(text[pos + 1 : close + 1])
                 break
             m = _CYR_WORD.match(text, pos + 1)
