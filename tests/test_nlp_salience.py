@@ -761,6 +761,18 @@ def test_a_bodys_name_keeps_a_gloss_in_brackets_and_not_whom_it_told() -> None:
     ]
 
 
+def test_a_negated_verb_after_the_dash_still_introduces_the_speaker() -> None:
+    """ "«...», — не відступала Гончар" was read as a quote with no attribution and given to the
+    woman who had spoken before: a verb after "не" was no verb to the attribution finder."""
+    body = (
+        "Депутатка Вікторія Гончар запитала про норматив. «Двадцять вісім — це перший рік», "
+        "— відповіла директорка Аліна Рудь.\n\n"
+        "«Я читала документ. Там написано „планується“, а не „гарантується“», — не відступала Гончар."
+    )
+    quotes = _quotes(body, "uk")
+    assert [q.speaker for q in quotes] == ["Аліна Рудь", "Вікторія Гончар"]
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -537,11 +537,13 @@ def _inner_attribution(text: str, seg: _Segment, lang: _Lang) -> _Inner | None:
 def _dash_verb_attribution(text: str, words: list[tuple[str, int, int]], lang: _Lang) -> _Attribution | None:
     """ "«...» — обурюється слюсар Михайло Остапчук": in Ukrainian and Russian a dash after the
     closing mark and a verb in the third person or past tense introduce whoever said it, whatever
-    the verb ("обурюється", "зітхає", "усмехается")."""
-    verb = words[0][0].lower()
+    the verb ("обурюється", "зітхає", "усмехается", "не сдавалась")."""
+    # "— не відступала Гончар", "— не унимался депутат": the verb after its negation.
+    at = 1 if words[0][0].lower() in ("не", "ні") and len(words) > 1 else 0
+    verb = words[at][0].lower()
     if not is_finite_third_person(verb, lang.code):
         return None
-    span = _phrase_after_verb(text, words, 1)
+    span = _phrase_after_verb(text, words, at + 1)
     if span is None or not text[span[0] : span[1]].strip():
         return None
     return _Attribution(span[0], span[1], past_verb_gender(verb, lang.code), True)
