@@ -773,6 +773,22 @@ def test_a_negated_verb_after_the_dash_still_introduces_the_speaker() -> None:
     assert [q.speaker for q in quotes] == ["Аліна Рудь", "Вікторія Гончар"]
 
 
+def test_a_rank_opening_a_paragraph_is_the_officer_who_holds_it() -> None:
+    """ "Генерал-майор підтримав ідею ... «...», — сказав він" went to the colonel named last: a
+    compound rank was no role to the paragraph's opener, and the colonel's long role before his
+    name ("Командир зведеного загону ... полковник ...") read as someone left unnamed."""
+    body = (
+        "Начальник управління генерал-майор служби цивільного захисту О. В. Стецюк відкрив "
+        "нараду. «Техніки стало більше», — сказав він.\n\n"
+        "Командир зведеного загону піротехнічних робіт полковник служби цивільного захисту "
+        "Р. Т. Безручко розповів про дрони. «Ми йдемо за картою потреб», — зазначив він.\n\n"
+        "Генерал-майор підтримав ідею, але застеріг від очікувань. «Рішення ухвалює людина», "
+        "— сказав він."
+    )
+    quotes = _quotes(body, "uk")
+    assert [q.speaker for q in quotes] == ["О. В. Стецюк", "Р. Т. Безручко", "О. В. Стецюк"]
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

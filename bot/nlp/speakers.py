@@ -2208,7 +2208,13 @@ class SpeakerIndex:
         for start, noun in reversed(openings):
             if start > para and text[start - 2 : start] not in _SENTENCE_GAPS:
                 continue
-            if self.cyrillic and noun not in lx.CYR_ROLE_WORDS and noun not in lx.CYR_OFFICIAL_NOUNS:
+            if (
+                self.cyrillic
+                and noun not in lx.CYR_ROLE_WORDS
+                and noun not in lx.CYR_OFFICIAL_NOUNS
+                # "Генерал-майор підтримав ідею": a rank compounded with a role word.
+                and noun.split("-")[0] not in lx.CYR_ROLE_WORDS
+            ):
                 continue
             # "The shadow housing minister, Cordelia Ashgrove, was on her feet": the name set
             # off right after the role is its holder.
@@ -2513,10 +2519,13 @@ class SpeakerIndex:
                 return None
         if found is None:
             return None
-        # "Пенсионерка Нина Фомина ходит ...": a role before a name, not someone unnamed.
+        # "Пенсионерка Нина Фомина ходит ...", "Командир зведеного загону ... полковник служби
+        # цивільного захисту Р. Т. Безручко": a role before a name, not someone unnamed, however
+        # long the role.
+        clause = re.split(r"[,;:—–«»\"“”()]", self.text[start : start + 240], maxsplit=1)[0]
         if any(
-            not m.entity.is_org and start <= m.start < start + len(head) + 2
-            for m in self.mentions_in(start, end)
+            not m.entity.is_org and start <= m.start < start + len(clause) + 2
+            for m in self.mentions_in(start, start + len(clause) + 2)
         ):
             return None
         return found
