@@ -1400,6 +1400,20 @@ def test_unlabelled_questions_before_named_answers_make_an_interview() -> None:
     assert {q.speaker for q in quotes} == {"Леся Гордієнко"}
 
 
+def test_a_retort_is_an_attribution_and_a_first_name_with_an_apposition_is_someone() -> None:
+    """'"...," the opposition leader retorted' was no attribution, so the retort went to the
+    minister who had just spoken; 'Rebecca, the youngest of the three, retorted, "..."' was not
+    found as a quote, and then shown with no name though the text names her."""
+    body = (
+        'Finance minister Odile Varga defended the levy. "It pays for the harbour," she said.\n\n'
+        'Opposition leader Hamish Tate was unmoved. "It pays for your press office," the '
+        "opposition leader retorted.\n\n"
+        'Rebecca, the youngest of the three sisters, retorted, "I can look after myself."'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Odile Varga", "Hamish Tate", "Rebecca"]
+
+
 def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
     """An introduction that also named a predecessor left an interview's answers unattributed."""
     ru = (

@@ -21,6 +21,7 @@ EN_SPEECH_VERBS = frozenset(
     underlined underscored highlighted pledged told explained mused shouted cried whispered
     scolded scolds quips jokes exclaimed boasted quipped wondered recalls describes described adding saying telling noting
     writing asking warning explaining echoed echoes chimed admits recalled posted
+    retorted retorts interjected interjects snapped objected protested
     """.split()
 )
 
