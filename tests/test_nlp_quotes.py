@@ -1414,6 +1414,21 @@ def test_a_retort_is_an_attribution_and_a_first_name_with_an_apposition_is_someo
     assert [q.speaker for q in quotes] == ["Odile Varga", "Hamish Tate", "Rebecca"]
 
 
+def test_whoever_shoots_back_is_not_who_spoke_before_nor_a_body() -> None:
+    """'"...," the cabinet member shot back' was no attribution ("shot back" was no speech verb),
+    so it went to the councillor who had just spoken; read as one, "the cabinet member" went to
+    the council, a body, because "cabinet" names one."""
+    body = (
+        "Brackmoor Borough Council voted on Tuesday. Presenting the proposal, the cabinet member "
+        "for culture, Desmond Tullberry, said two branch libraries cost too much.\n\n"
+        'Councillor Kwame Otterburn objected. "People go there to get warm and to print a form," '
+        "he said.\n\n"
+        '"Then fund a warm space, not a library nobody borrows from," the cabinet member shot back.'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Kwame Otterburn", "Desmond Tullberry"]
+
+
 def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
     """An introduction that also named a predecessor left an interview's answers unattributed."""
     ru = (

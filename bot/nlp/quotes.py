@@ -444,9 +444,12 @@ def _after_words(
     if len(low) > 2 and low[0] == "according" and low[1] == "to":
         span = _phrase_after_verb(text, words, 2)
         return _Attribution(span[0], span[1], None, True) if span else None
-    # "X said" with X up to 8 words: the first speech verb closes the subject.
+    # "X said" with X up to 8 words: the first speech verb closes the subject ("shot back",
+    # "hit back" count as one).
     for i in range(1, min(len(words), 40)):
-        if low[i] in lang.verbs:
+        if low[i] in lang.verbs or (
+            not cyr and low[i] in ("shot", "hit", "fired") and i + 1 < len(low) and low[i + 1] == "back"
+        ):
             between = text[words[0][1] : words[i][1]]
             if any(c in between for c in ';:!?"“”«»') or _SENT_BREAK.search(between):
                 return None
@@ -1442,10 +1445,11 @@ def _resolve(
     if (
         low_words[0] in ("the", "its", "their")
         and len(low_words) <= 4
-        and any(
-            w in lx.EN_ORG_NOUNS
-            or w in ("company", "utility", "firm", "agency", "statement", "department", "post")
-            for w in low_words
+        # The head noun names a body ("the county council", "its statement"), not a person
+        # who belongs to one ("the cabinet member").
+        and (
+            low_words[-1] in lx.EN_ORG_NOUNS
+            or low_words[-1] in ("company", "utility", "firm", "agency", "statement", "department", "post")
         )
     ):
         ent = index.body_subject(min(attr.phrase_start, quote_start)) or index.latest_org(attr.phrase_start)
