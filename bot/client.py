@@ -45,7 +45,7 @@ from bot.newsroom import Newsroom
 from bot.publishing import PublishingDesk
 from bot.scheduler import BriefingScheduler
 from bot.server_languages import ServerLanguages
-from bot.shard_claims import ShardClaims, ShardTakenError
+from bot.shard_claims import ShardClaims, ShardTakenError, refuse_mixing
 from bot.shards import IdentifyGate, describe_ids
 from bot.sources import SourceDesk, build_sources
 from bot.subscriptions import SubscriptionDesk
@@ -192,6 +192,9 @@ class BriefBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         self.storage = await open_storage(self.config.storage.path, pool_size=self.config.storage.pool_size)
         cfg = self.config.discord
+        if not self.sync_only:
+            # A process with no shard settings beside sharded ones would serve their shards too.
+            await refuse_mixing(self.storage, cfg.shard_count)
         if cfg.shard_count is not None and not self.sync_only:
             self._claims = ShardClaims(self.storage, cfg.shard_count)
             if not cfg.any_shard:

@@ -20,6 +20,12 @@ releases it the moment the process dies or its lock connection drops.
   disconnects from Discord and exits: its shard may be someone else's by now. The server
   keeps the lock of a machine that vanished from the network for about 6 s (TCP
   keepalives), while the holder knows within 3 s, so two processes never serve a shard.
+- **Sharded and unsharded processes never mix** (``refuse_mixing``): a process with no
+  shard settings connects every shard Discord recommends and claims none, so beside
+  sharded processes on one database both would answer the same servers. Each refuses to
+  start while a live process of the other kind is in the heartbeats (``ShardTakenError``
+  naming it and the fix). Two processes of different kinds started within the same beat
+  may both see none; the heartbeat is how they learn of each other.
 - **SQLite**: one process owns the file and every claim is always granted, so a spare
   there is the only process there can be: ``claim_any`` claims every shard and the process
   serves them all (rather than one, leaving the others' servers unanswered).
@@ -58,6 +64,32 @@ def standby_shards(count: int) -> str:
 
 class ShardTakenError(Exception):
     """A shard this process was told to serve is held by another live process."""
+
+
+async def refuse_mixing(store: ClaimStore, shard_count: int | None) -> None:
+    """``ShardTakenError`` when a live process of the other kind uses ``store``: a sharded
+    one (fixed or a spare) for a process with no shard settings (``shard_count`` None), an
+    unsharded one for a sharded process. Only on a shared store: SQLite has one process."""
+    if not store.shared:
+        return
+    for process in await store.processes():
+        if process.silent_seconds >= SILENT_AFTER_SECONDS:
+            continue  # gone (a crash leaves its record for a few seconds)
+        unsharded = process.shards == "all"
+        if (shard_count is None) == unsharded:
+            continue
+        who = f"{process.host} pid {process.pid}, by its heartbeat"
+        if shard_count is None:
+            raise ShardTakenError(
+                f"another process ({who}) serves shards {process.shards} of this database, and a "
+                "process with no shard settings would connect every shard and answer their servers "
+                f"too: run this one with --shards (a range, or any/N to stand by as a spare)"
+            )
+        raise ShardTakenError(
+            f"another process ({who}) uses this database with no shard settings, so it connects "
+            "every shard itself and a sharded process would answer its servers a second time: "
+            "stop it, or give every process --shards"
+        )
 
 
 class ClaimStore(Protocol):

@@ -51,12 +51,14 @@ class Cluster:
         self.processes[shard] = process
         return process
 
-    async def launch(self, shards: str, name: str) -> asyncio.subprocess.Process:
-        """``briefbot run --shards SHARDS`` (``1/2``, ``any/2``), logging to ``NAME.log``."""
+    async def launch(self, shards: str | None, name: str) -> asyncio.subprocess.Process:
+        """``briefbot run --shards SHARDS`` (``1/2``, ``any/2``; no ``--shards`` for None),
+        logging to ``NAME.log``."""
         env = {k: v for k, v in os.environ.items() if k not in ("BRIEFBOT_DB", "DISCORD_TOKEN")}
         env["DISCORD_TOKEN"] = TOKEN
+        args = ["run"] if shards is None else ["run", "--shards", shards]
         argv = self.fake.launch_command(
-            "bot.cli:main", "--config", str(self.config), "run", "--shards", shards, python=sys.executable
+            "bot.cli:main", "--config", str(self.config), *args, python=sys.executable
         )
         with (self.logs / f"{name}.log").open("ab") as log:
             return await asyncio.create_subprocess_exec(

@@ -197,3 +197,18 @@ async def test_a_dispatcher_cut_off_from_its_lock_sends_nothing_once_another_tak
     assert cluster.copies() == dict.fromkeys(cluster.channels, 1)
     assert first.returncode is None, "the old dispatcher's process should carry on, standing by"
     assert fake.ratelimits.hits["global"] == 0
+
+
+async def test_a_process_with_no_shard_settings_beside_a_sharded_one_refuses_to_start(cluster: Cluster):
+    """A process started without --shards next to sharded ones connected every shard and
+    answered their servers a second time; it must refuse, say why, and connect nothing."""
+    fake = cluster.fake
+    sharded = await cluster.start(0)
+    await cluster.wait_for_dispatcher(sharded.pid, within=60)
+    stray = await cluster.launch(None, "unsharded")
+    assert await asyncio.wait_for(stray.wait(), 60) == 1
+    log = (cluster.logs / "unsharded.log").read_text(errors="replace")
+    assert "not starting" in log and f"pid {sharded.pid}" in log and "--shards" in log
+    assert not any(s.process == stray.pid for s in fake.gateway.live_sessions())
+    assert not [r for r in fake.requests if r.process == stray.pid and r.method != "GET"]
+    assert sharded.returncode is None

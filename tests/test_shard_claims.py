@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 
 from bot.heartbeat import Heartbeat, describe_processes
-from bot.shard_claims import ShardClaims, ShardTakenError, shard_role
+from bot.shard_claims import ShardClaims, ShardTakenError, refuse_mixing, shard_role
 from storage import Storage, open_storage
 from tests.storage_fixtures import postgres_server
 
@@ -172,3 +172,40 @@ def test_the_status_says_a_spare_stands_by():
         for line in lines
     )
     assert any("host-a pid 1: shards 1/2" in line for line in lines)
+
+
+async def test_sharded_and_unsharded_processes_refuse_to_mix(three_stores) -> None:
+    """An unsharded process connects every shard; beside a sharded one (or the other way
+    round) both would answer the same servers."""
+    first, second, third, _url = three_stores
+    unsharded = Heartbeat(first, shards="all", is_dispatcher=lambda: False)
+    await unsharded.start()
+    try:
+        with pytest.raises(ShardTakenError) as refused:
+            await refuse_mixing(second, 2)
+        assert f"pid {unsharded.process.pid}" in str(refused.value)
+        assert "no shard settings" in str(refused.value)
+        await refuse_mixing(second, None)  # another unsharded process is no mix
+    finally:
+        await unsharded.stop()
+    spare = Heartbeat(third, shards="standby (any/2)", is_dispatcher=lambda: False)
+    await spare.start()
+    try:
+        with pytest.raises(ShardTakenError) as refused:
+            await refuse_mixing(second, None)
+        assert "--shards" in str(refused.value)
+        await refuse_mixing(second, 2)
+    finally:
+        await spare.stop()
+    await refuse_mixing(second, None)  # both gone (a clean stop removes the record)
+
+
+async def test_a_lone_sqlite_process_never_refuses_itself(tmp_path) -> None:
+    store = await open_storage(str(tmp_path / "bot.db"))
+    try:
+        beat = Heartbeat(store, shards="all", is_dispatcher=lambda: False)
+        await beat.start()
+        await refuse_mixing(store, 2)
+        await beat.stop()
+    finally:
+        await store.close()
