@@ -246,7 +246,10 @@ class BriefBot(commands.AutoShardedBot):
         if self.storage.shared:
             self._identify_gate = IdentifyGate(self.storage, await self._max_concurrency())
         self._heartbeat = Heartbeat(
-            self.storage, shards=self.identity()["shards"], is_dispatcher=lambda: self.dispatcher.active
+            self.storage,
+            shards=self.identity()["shards"],
+            is_dispatcher=lambda: self.dispatcher.active,
+            invalid=self.invalid_requests,
         )
         if self._claims is not None and cfg.any_shard:
             # A spare is listed (as standby) while it waits; it joins the dispatcher's

@@ -1,6 +1,8 @@
 """Each bot process says in the database that it runs, so ``briefbot status`` can list
 every process sharing the store: its host, pid and shards (or ``standby`` for a spare
 holding none yet), whether it is the dispatcher, and how long since it was last heard from.
+With each beat it reports its invalid requests to Discord and learns those of the other
+processes on its host (``bot.delivery.budget``: Discord bans an address, not a process).
 
 The beat is an upsert every ``interval`` seconds (5 s) by the store's clock (on
 PostgreSQL the server's, so machines with different clocks agree). A clean stop deletes
@@ -39,6 +41,22 @@ class ProcessStore(Protocol):
 
     async def forget_process(self, key: str) -> None: ...
 
+    async def processes(self) -> list[BotProcess]: ...
+
+
+class HostCount(Protocol):
+    """This process's count of Discord's invalid requests, and where the other processes'
+    on this host go (``bot.delivery.budget.InvalidRequestBudget``)."""
+
+    @property
+    def count(self) -> int: ...
+
+    def set_neighbours(self, count: int) -> None: ...
+
+
+# A process silent for less than this still counts at Discord with its last report.
+INVALID_WINDOW_SECONDS = 600.0
+
 
 class Heartbeat:
     """Beats for this process until stopped; ``is_dispatcher`` is read at every beat."""
@@ -50,9 +68,11 @@ class Heartbeat:
         shards: str,
         is_dispatcher: Callable[[], bool],
         interval: float = INTERVAL_SECONDS,
+        invalid: HostCount | None = None,
     ) -> None:
         self._store = store
         self._is_dispatcher = is_dispatcher
+        self._invalid = invalid
         started = datetime.now(UTC)
         self.process = BotProcess(
             key=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
@@ -89,9 +109,20 @@ class Heartbeat:
             shards=self.process.shards,
             started_at=self.process.started_at,
             dispatcher=self._is_dispatcher(),
+            invalid_requests=self._invalid.count if self._invalid is not None else 0,
         )
         try:
             await self._store.beat(process)
+            if self._invalid is not None:
+                self._invalid.set_neighbours(
+                    sum(
+                        p.invalid_requests
+                        for p in await self._store.processes()
+                        if p.host == process.host
+                        and p.key != process.key
+                        and p.silent_seconds < INVALID_WINDOW_SECONDS
+                    )
+                )
         except StorageError as exc:
             if not self._failing:
                 log.warning("could not record this process in the database: %s", exc)

@@ -387,6 +387,7 @@ class BotProcess:
     shards: str  # as ``briefbot run --shards`` takes them, "all", or "standby (any/N)" (a spare)
     started_at: datetime
     dispatcher: bool = False
+    invalid_requests: int = 0  # Discord's invalid requests in its last 10 minutes, as of its beat
     silent_seconds: float = 0.0  # since its last beat, by the store's clock (filled on read)
 
 

@@ -28,6 +28,9 @@ class Store:
     async def forget_process(self, key: str) -> None:
         self.forgotten.append(key)
 
+    async def processes(self) -> list[BotProcess]:
+        return []
+
 
 async def test_a_process_beats_while_it_runs_and_removes_itself_when_it_stops() -> None:
     """A running process would be missing from the status, or a stopped one stay in it."""
@@ -90,3 +93,48 @@ def test_the_status_names_the_dispatcher_and_the_silent_processes() -> None:
     assert "host-c pid 3: shards 1/2; standing by" in lines[2]
     assert "host-b pid 2: shards 0/2; SILENT for 75 s (it died" in lines[3]
     assert describe_processes([])[0].startswith("processes: none recorded")
+
+
+async def test_a_process_counts_the_invalid_requests_of_the_others_on_its_host(tmp_path) -> None:
+    """Discord bans the address: two processes on one machine, each stopping at half the limit
+    by its own count, would together reach the ban."""
+    from bot.clock import ManualClock
+    from bot.delivery.budget import InvalidRequestBudget
+    from storage import open_storage
+    from tests.storage_fixtures import postgres_server
+
+    url = await postgres_server().store_url()
+    first, second = await open_storage(url), await open_storage(url)
+    clock = ManualClock(datetime(2026, 12, 7, tzinfo=UTC))
+    posting, other = InvalidRequestBudget(clock, threshold=50), InvalidRequestBudget(clock, threshold=50)
+    beats = [
+        Heartbeat(first, shards="0/2", is_dispatcher=lambda: True, invalid=posting),
+        Heartbeat(second, shards="1/2", is_dispatcher=lambda: False, invalid=other),
+    ]
+    try:
+        for _ in range(30):
+            other.record(403)
+        # A process on another machine has its own address: its count is no neighbour's.
+        await first.beat(
+            BotProcess(
+                key="elsewhere:1:x",
+                host="elsewhere",
+                pid=1,
+                shards="all",
+                started_at=clock.now(),
+                invalid_requests=4000,
+            )
+        )
+        await beats[1].start()
+        await beats[0].start()
+        for _ in range(25):
+            posting.record(403)
+        assert posting.count == 25 and posting.total == 55
+        assert posting.stopped()  # 25 alone would post on
+        assert posting.state().count == 55
+        assert other.total == 30  # the posting process had reported none when it beat
+    finally:
+        for beat in beats:
+            await beat.stop()
+        await first.close()
+        await second.close()

@@ -8,9 +8,12 @@ has passed: deliveries stay pending (nothing is lost; the next run sends them). 
 logged once when it stops and once when it resumes.
 
 The count comes from every HTTP response the client's session gets (``trace_config()`` as
-discord.py's ``http_trace``), so the 429s discord.py retries by itself count too. The
-state is written to the store's meta now and then for ``briefbot status``, which runs in
-another process.
+discord.py's ``http_trace``), so the 429s discord.py retries by itself count too. Discord
+counts per address, so each process reports its count with its heartbeat and the budget
+adds those of the other processes on its host (``set_neighbours``; a process that died
+within the window counts with its last report, one that stopped cleanly no longer does).
+The state is written to the store's meta now and then for ``briefbot status``, which runs
+in another process.
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ class MetaStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class BudgetState:
-    """What ``briefbot status`` shows: the invalid requests of the last window, as of
-    ``at``, and whether posting is stopped (until ``until``)."""
+    """What ``briefbot status`` shows: the invalid requests from the posting process's host
+    in the last window, as of ``at``, and whether posting is stopped (until ``until``)."""
 
     count: int
     threshold: int
@@ -98,6 +101,7 @@ class InvalidRequestBudget:
         self._stopped_until: float | None = None
         self._written: tuple[int, bool] | None = None
         self._written_at = float("-inf")
+        self._neighbours = 0  # the other processes' on this host, as of their last beats
 
     # -- counting ------------------------------------------------------------------
 
@@ -114,11 +118,21 @@ class InvalidRequestBudget:
 
     @property
     def count(self) -> int:
-        """Invalid requests in the last window."""
+        """This process's invalid requests in the last window."""
         horizon = self._clock.monotonic() - self._window
         while self._seconds and self._seconds[0][0] <= horizon:
             self._count -= self._seconds.popleft()[1]
         return self._count
+
+    def set_neighbours(self, count: int) -> None:
+        """The invalid requests the other processes on this host reported in their last
+        window: Discord adds them to this process's, since it bans the address."""
+        self._neighbours = max(count, 0)
+
+    @property
+    def total(self) -> int:
+        """Invalid requests from this host in the last window, as far as this process knows."""
+        return self.count + self._neighbours
 
     def trace_config(self) -> aiohttp.TraceConfig:
         """For discord.py's ``http_trace``: counts every response the client gets."""
@@ -139,7 +153,7 @@ class InvalidRequestBudget:
         """Whether posting is stopped: from the moment the count reaches the threshold until
         a whole window has passed (and longer while the count is still that high)."""
         now = self._clock.monotonic()
-        count = self.count
+        count = self.total
         if self._stopped_until is not None:
             if now < self._stopped_until or count >= self.threshold:
                 return True
@@ -151,10 +165,12 @@ class InvalidRequestBudget:
         if count >= self.threshold:
             self._stopped_until = now + self._window
             log.warning(
-                "%d invalid requests (401, 403, 429) in the last %.0f s, half of what gets the address "
-                "banned by Discord: posting stops for %.0f s; deliveries stay pending",
+                "%d invalid requests (401, 403, 429) from this host in the last %.0f s (%d by this "
+                "process), half of what gets the address banned by Discord: posting stops for %.0f s; "
+                "deliveries stay pending",
                 count,
                 self._window,
+                self.count,
                 self._window,
             )
             return True
@@ -166,7 +182,7 @@ class InvalidRequestBudget:
         until = None
         if self._stopped_until is not None:
             until = now + timedelta(seconds=max(self._stopped_until - self._clock.monotonic(), 0.0))
-        return BudgetState(self.count, self.threshold, stopped, now, until)
+        return BudgetState(self.total, self.threshold, stopped, now, until)
 
     async def may_send(self, store: MetaStore) -> bool:
         """Whether a post may go now; writes the state for ``briefbot status`` when it changed

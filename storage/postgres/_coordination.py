@@ -61,8 +61,10 @@ SELECT EXISTS (
 )
 """
 _BEAT_SQL = """
-INSERT INTO processes (key, host, pid, shards, started_at, dispatcher) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (key) DO UPDATE SET shards = excluded.shards, seen_at = now(), dispatcher = excluded.dispatcher
+INSERT INTO processes (key, host, pid, shards, started_at, dispatcher, invalid_requests)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (key) DO UPDATE SET shards = excluded.shards, seen_at = now(), dispatcher = excluded.dispatcher,
+    invalid_requests = excluded.invalid_requests
 """
 
 _CLAIM_SQL = """
@@ -237,6 +239,7 @@ class PostgresCoordination(PostgresConnection):
                 process.shards,
                 process.started_at,
                 process.dispatcher,
+                process.invalid_requests,
             )
             await db.execute(
                 "DELETE FROM processes WHERE seen_at < now() - make_interval(secs => $1)",
@@ -245,7 +248,7 @@ class PostgresCoordination(PostgresConnection):
 
     async def processes(self) -> list[BotProcess]:
         rows = await self._fetch(
-            "SELECT key, host, pid, shards, started_at, dispatcher, "
+            "SELECT key, host, pid, shards, started_at, dispatcher, invalid_requests, "
             "greatest(extract(epoch FROM now() - seen_at), 0)::float8 AS silent FROM processes "
             "WHERE seen_at >= now() - make_interval(secs => $1) ORDER BY started_at DESC, key",
             float(constants.PROCESS_FORGOTTEN_SECONDS),
@@ -258,6 +261,7 @@ class PostgresCoordination(PostgresConnection):
                 shards=r["shards"],
                 started_at=r["started_at"],
                 dispatcher=r["dispatcher"],
+                invalid_requests=r["invalid_requests"],
                 silent_seconds=r["silent"],
             )
             for r in rows

@@ -101,9 +101,10 @@ class SQLiteCoordination(SQLiteConnection):
         def beat(db: sqlite3.Connection) -> None:
             now = time.time()
             db.execute(
-                "INSERT INTO processes (key, host, pid, shards, started_at, seen_at, dispatcher) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "shards = excluded.shards, seen_at = excluded.seen_at, dispatcher = excluded.dispatcher",
+                "INSERT INTO processes (key, host, pid, shards, started_at, seen_at, dispatcher, "
+                "invalid_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "shards = excluded.shards, seen_at = excluded.seen_at, dispatcher = excluded.dispatcher, "
+                "invalid_requests = excluded.invalid_requests",
                 (
                     process.key,
                     process.host,
@@ -112,6 +113,7 @@ class SQLiteCoordination(SQLiteConnection):
                     to_ts(process.started_at),
                     int(now),
                     int(process.dispatcher),
+                    process.invalid_requests,
                 ),
             )
             db.execute(
@@ -122,7 +124,7 @@ class SQLiteCoordination(SQLiteConnection):
 
     async def processes(self) -> list[BotProcess]:
         rows = await self._fetchall(
-            "SELECT key, host, pid, shards, started_at, seen_at, dispatcher FROM processes "
+            "SELECT key, host, pid, shards, started_at, seen_at, dispatcher, invalid_requests FROM processes "
             "WHERE seen_at >= ? ORDER BY started_at DESC, key",
             (int(time.time()) - constants.PROCESS_FORGOTTEN_SECONDS,),
         )
@@ -135,6 +137,7 @@ class SQLiteCoordination(SQLiteConnection):
                 shards=r["shards"],
                 started_at=from_ts(r["started_at"]),
                 dispatcher=bool(r["dispatcher"]),
+                invalid_requests=r["invalid_requests"],
                 silent_seconds=max(now - r["seen_at"], 0.0),
             )
             for r in rows
