@@ -1429,6 +1429,21 @@ def test_whoever_shoots_back_is_not_who_spoke_before_nor_a_body() -> None:
     assert [q.speaker for q in quotes] == ["Kwame Otterburn", "Desmond Tullberry"]
 
 
+def test_forms_of_address_in_indian_and_nigerian_english_are_no_part_of_the_name() -> None:
+    """ "Shri R. Venkatesh Iyer" was shown with "Shri" as part of his name, "Smt K. Lakshmi Devi"
+    as a speaker called "Smt", and "Barrister Ifeoma Udeh" as a barrister's first name."""
+    body = (
+        'Managing director Shri R. Venkatesh Iyer said fares would not rise. "Commuters will not pay '
+        'a single rupee more," Shri Iyer said.\n\n'
+        'Transport minister Smt K. Lakshmi Devi welcomed the buses. "The city loses hours every '
+        'day to traffic," Smt Lakshmi Devi said.\n\n'
+        '"The contract was signed before the current rules," said Barrister Ifeoma Udeh, counsel '
+        "for the operators."
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["R. Venkatesh Iyer", "K. Lakshmi Devi", "Ifeoma Udeh"]
+
+
 def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
     """An introduction that also named a predecessor left an interview's answers unattributed."""
     ru = (

@@ -33,6 +33,7 @@ EN_TITLES = frozenset(
     mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady councillor councilor cllr
     cllr. coun coun. captain capt capt. gen gen. general col col. colonel lt lt. lieutenant sgt sgt.
     sergeant maj maj. major revd rev rev. reverend sen sen. rep rep. gov gov. state hon hon. cr cr.
+    shri sri smt smt. shrimati kumari alhaji alhaja hajiya barrister engr engr. pastor
     """.split()
 )
 # Words that name a position; used to split "U.S. Secretary of State Antony Blinken" into role

@@ -201,9 +201,20 @@ _HONORIFIC_GENDER = {
     "lady": "f",
     "king": "m",
     "queen": "f",
+    # Indian and Nigerian English: "Shri R. Venkatesh Iyer", "Smt K. Lakshmi Devi", "Alhaji
+    # Sani Bello", "Barrister Ifeoma Udeh" are the person with a form of address.
+    "shri": "m",
+    "sri": "m",
+    "smt": "f",
+    "smt.": "f",
+    "shrimati": "f",
+    "kumari": "f",
+    "alhaji": "m",
+    "alhaja": "f",
+    "hajiya": "f",
 }
 _HONORIFICS = frozenset(_HONORIFIC_GENDER) | frozenset(
-    "dr dr. prof prof. rev rev. cllr cllr. hon hon.".split()
+    "dr dr. prof prof. rev rev. cllr cllr. hon hon. barrister engr engr. pastor".split()
 )
 _CYR_GEN_TRIGGERS = frozenset(
     """
