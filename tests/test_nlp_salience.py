@@ -701,6 +701,25 @@ def test_someone_named_by_first_name_alone_is_a_person_of_their_own() -> None:
     assert quotes[-1].speaker == "Валентина"
 
 
+def test_a_first_name_opening_a_sentence_before_its_verb_is_a_person() -> None:
+    """ "Галина працює фельдшеркою. ... «...», — каже вона" showed no name: a first name opening a
+    sentence was skipped as a capitalised word, so the index knew no one "вона" could be. A
+    first name alone before a person named in full with it later stays that person's."""
+    body = (
+        "Староста Петро Кравчишин відкрив новий водогін у понеділок.\n\n"
+        "Галина працює фельдшеркою в селі. «Торік улітку в мене було одинадцятеро хворих дітей», "
+        "— каже вона."
+    )
+    quotes = _quotes(body, "uk")
+    assert quotes[-1].speaker == "Галина"
+    later = (
+        "Ірина приїхала зранку. «Ми не просили, люди самі підійшли», — каже вона.\n\n"
+        "Ірина Задорожня очолює волонтерську групу третій рік."
+    )
+    (q,) = _quotes(later, "uk")
+    assert q.speaker in (None, "Ірина Задорожня")
+
+
 def test_a_first_name_alone_of_someone_named_in_full_is_no_second_person() -> None:
     """ "Ми поговорили з пані Галиною" after "Галина Степанівна Кравець": her first name, not a
     second woman called only Галина who then takes her answers."""

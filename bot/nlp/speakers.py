@@ -20,6 +20,7 @@ from bot.nlp import _lexicon as lx
 from bot.nlp.morphology import (
     animate_noun_gender,
     is_adjective,
+    is_finite_third_person,
     is_first_name,
     is_function_word,
     is_genitive,
@@ -1292,6 +1293,22 @@ class SpeakerIndex:
         return phrase or None
 
     def _scan_cyrillic(self) -> None:
+        first_names_alone: list[Entity] = []  # people the text called by one word only
+        self._scan_cyrillic_runs(first_names_alone)
+        # "Ірина ... " before "Ірина Задорожня" is named in full: the first name is hers, not a
+        # second person's, and the index knows too little to tell which mention is whose.
+        full = [e for e in self.entities if not e.is_org and len(e.tokens) > 1]
+        dropped = {
+            id(e)
+            for e in first_names_alone
+            if is_one_persons_first_name(e.tokens[0], self.language)
+            and any(_cyr_same(f.tokens[0], e.tokens[0]) for f in full)
+        }
+        if dropped:
+            self.entities = [e for e in self.entities if id(e) not in dropped]
+            self.mentions = [m for m in self.mentions if id(m.entity) not in dropped]
+
+    def _scan_cyrillic_runs(self, first_names_alone: list[Entity]) -> None:
         text = self.text
         covered = 0  # end of the last organisation's name: its words are not names of their own
         bodies = sorted(
@@ -1411,7 +1428,11 @@ class SpeakerIndex:
                 and not role
                 and (sentence_initial or prev_word in _PLACE_PREPS)
                 and self._match_person(tuple(norms)) is None
-                and not (sentence_initial and _CYR_RELATIVE_AFTER.match(text, m.end()))
+                and not (
+                    sentence_initial
+                    and (_CYR_RELATIVE_AFTER.match(text, m.end()) or self._verb_follows(m.end()))
+                    and is_one_persons_first_name(norms[0], self.language)
+                )
             ):
                 continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
             if (
@@ -1450,6 +1471,8 @@ class SpeakerIndex:
                 ):
                     continue
                 ent = Entity(name=name, tokens=key, name_from_oblique=oblique)
+                if len(key) == 1 and not role:
+                    first_names_alone.append(ent)
                 self.entities.append(ent)
             elif len(key) > len(ent.tokens) or (
                 len(key) == len(ent.tokens)
@@ -1591,14 +1614,12 @@ class SpeakerIndex:
     def _first_name_as_subject(self, word: str, start: int, end: int) -> bool:
         """ "Учительница местной школы Ирина принесла ...": a first name alone, after a person
         noun and before a past verb of its gender, is someone named by first name only; so is
-        one a relative clause describes ("Олена, яка працює продавчинею") and one right after
-        a person noun of its gender ("пенсионерка Валентина", "Сапер Дмитро")."""
+        one a relative clause describes ("Олена, яка працює продавчинею"), one a verb follows
+        ("Олена живе на крайній вулиці") and one right after a person noun of its gender
+        ("пенсионерка Валентина", "Сапер Дмитро")."""
         if not is_one_persons_first_name(word, self.language):
             return False
-        if any(len(e.tokens) > 1 and not e.is_org and _cyr_same(e.tokens[0], word) for e in self.entities):
-            # "з пані Галиною" after "Галина Степанівна Кравець": her first name, not a new person.
-            return False
-        if _CYR_RELATIVE_AFTER.match(self.text, end):
+        if _CYR_RELATIVE_AFTER.match(self.text, end) or self._verb_follows(end):
             return True
         before = _CYR_WORD.findall(self.text[max(0, start - 60) : start].lower())
         gender = self._cyr_verb_gender(start, end)
@@ -1609,6 +1630,12 @@ class SpeakerIndex:
         noun_gender = person_noun_gender(before[-1], self.language)
         named = nominative_name((self.text[start:end],), self.language, False)
         return noun_gender is not None and named is not None and named[1] == noun_gender
+
+    def _verb_follows(self, end: int) -> bool:
+        """Is the word right after ``end`` a verb in the third person or the past tense
+        ("Олена живе ...", "Андрій повернувся ...")?"""
+        nxt = _CYR_WORD.match(self.text, end + 1) if self.text[end : end + 1] == " " else None
+        return nxt is not None and is_finite_third_person(nxt.group(0).lower(), self.language)
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
