@@ -1444,6 +1444,31 @@ def test_forms_of_address_in_indian_and_nigerian_english_are_no_part_of_the_name
     assert [q.speaker for q in quotes] == ["R. Venkatesh Iyer", "K. Lakshmi Devi", "Ifeoma Udeh"]
 
 
+def test_dash_questions_between_named_answers_make_an_interview() -> None:
+    """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
+    question was read as the answer before it running on, so the interview had one question and
+    gave no quotes; and "— говорю, что ..." inside an answer was read as someone else's
+    attribution."""
+    body = (
+        "Засуха уничтожила посевы на востоке области. Мы поговорили с председателем ассоциации "
+        "фермеров Геннадием Ряжских.\n\n"
+        "— Геннадий Павлович, это худший год за десять лет?\n\n"
+        "Ряжских: Для восточных районов — да. Дождей не было с мая.\n\n"
+        "— Сколько хозяйств пострадало?\n\n"
+        "Ряжских: Больше половины. Я не говорю, что власти ничего не делают, — говорю, что денег "
+        "не хватит.\n\n"
+        "— Что вы попросите у правительства?\n\n"
+        "Ряжских: Отсрочку по кредитам."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.text[:20] for q in quotes] == [
+        "Для восточных районо",
+        "Больше половины. Я н",
+        "Отсрочку по кредитам",
+    ]
+    assert {q.speaker for q in quotes} == {"Геннадий Ряжских"}
+
+
 def test_the_interviewee_is_the_one_spoken_to_when_the_introduction_names_two() -> None:
     """An introduction that also named a predecessor left an interview's answers unattributed."""
     ru = (

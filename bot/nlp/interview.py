@@ -142,7 +142,13 @@ def _turns(text: str) -> list[_Turn]:
             run_on = []
             turns.append(_Turn("—", ps, pe, question=True))
             continue
-        if label is None and follows_turn and turns[-1].label != "—" and not any(c in para for c in '«»"“”„'):
+        if (
+            label is None
+            and follows_turn
+            and turns[-1].label != "—"
+            and not any(c in para for c in '«»"“”„')
+            and not _DASH.match(para)  # "— Сколько хозяйств пострадало?": the next turn
+        ):
             run_on.append(_Turn(turns[-1].label, ps, pe))
             continue
         if label or _DASH.match(para):

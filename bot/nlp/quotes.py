@@ -2223,8 +2223,12 @@ def _answer_quote(text: str, answer: Answer, index: SpeakerIndex, lang: _Lang) -
     speaker: Entity | str | None = answer.speaker
     confidence = 0.9 if answer.speaker is not None else 0.0
     own = _TURN_ATTRIBUTION.search(text, start, end) if lang.code in ("uk", "ru") else None
+    words = _words_with_spans(text, own.start("phrase"), own.end("phrase")) if own is not None else []
+    if words and not is_finite_third_person(words[0][0].lower(), lang.code):
+        # "Я не говорю, что власти ничего не делают, — говорю, что ...": the interviewee's
+        # own verb after a dash, in the first person, names no one else.
+        own = None
     if own is not None:
-        words = _words_with_spans(text, own.start("phrase"), own.end("phrase"))
         attr = (
             (_after_words(text, words, lang, True) or _dash_verb_attribution(text, words, lang))
             if words
