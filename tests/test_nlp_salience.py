@@ -808,6 +808,18 @@ def test_a_rank_opening_a_paragraph_is_the_officer_who_holds_it() -> None:
     assert [q.speaker for q in quotes] == ["О. В. Стецюк", "Р. Т. Безручко", "О. В. Стецюк"]
 
 
+def test_a_surname_written_with_yo_is_shown_in_the_nominative() -> None:
+    """ "депутата Ольги Карасёвой" was shown as "Ольга Карасёвая": the "-ова" endings were
+    known, their "ё" spellings not, so the surname was read as an adjective."""
+    body = (
+        "Заседание открылось выступлением депутата Ольги Карасёвой и министра Петра Журавлёва.\n\n"
+        "«Ремонт на этой дороге идёт с апреля», — сказала Карасёва.\n\n"
+        "«Закончим к осени», — ответил Журавлёв."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == ["Ольга Карасёва", "Пётр Журавлёв"]
+
+
 def test_a_womans_adjectival_surname_in_the_dative_is_shown_in_the_nominative() -> None:
     """ "Ці слова належать Ірині Задорожній" showed her as "Ірина Задорожній", the form the
     dictionary also allows for a woman whose surname does not decline."""

@@ -171,14 +171,24 @@ def nominative_name(
 # Endings of a surname the dictionary does not know, by gender and case, and what the nominative
 # ends with instead: "-ов"/"-ин" surnames ("Соломина" -> "Соломин", "Бариновой" -> "Баринова")
 # and men's surnames declined as nouns ("Шкребтія" -> "Шкребтій", "Дзядиком" -> "Дзядик").
-_MASC_GENITIVE = (("ова", "ов"), ("ева", "ев"), ("ина", "ин"), ("іна", "ін"), ("ия", "ий"), ("ія", "ій"))
-_FEMN_OBLIQUE = (("овой", "ова"), ("евой", "ева"), ("иной", "ина"))
+_MASC_GENITIVE = (
+    ("ова", "ов"),
+    ("ева", "ев"),
+    ("ёва", "ёв"),
+    ("ина", "ин"),
+    ("іна", "ін"),
+    ("ия", "ий"),
+    ("ія", "ій"),
+)
+# ("Карасёвой" -> "Карасёва": a surname written with "ё" declines like one with "е".)
+_FEMN_OBLIQUE = (("овой", "ова"), ("евой", "ева"), ("ёвой", "ёва"), ("иной", "ина"))
 _SURNAME_ENDINGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("masc", "gent"): _MASC_GENITIVE,
     ("masc", "accs"): _MASC_GENITIVE,
     ("masc", "datv"): (
         ("ову", "ов"),
         ("еву", "ев"),
+        ("ёву", "ёв"),
         ("ину", "ин"),
         ("іну", "ін"),
         ("ию", "ий"),
@@ -187,6 +197,7 @@ _SURNAME_ENDINGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("masc", "ablt"): (
         ("овым", "ов"),
         ("евым", "ев"),
+        ("ёвым", "ёв"),
         ("иным", "ин"),
         ("овим", "ов"),
         ("евим", "ев"),
@@ -194,7 +205,7 @@ _SURNAME_ENDINGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ),
     ("femn", "gent"): (*_FEMN_OBLIQUE, ("ової", "ова"), ("евої", "ева"), ("іної", "іна")),
     ("femn", "datv"): (*_FEMN_OBLIQUE, ("овій", "ова"), ("евій", "ева"), ("іній", "іна")),
-    ("femn", "accs"): (("ову", "ова"), ("еву", "ева"), ("ину", "ина"), ("іну", "іна")),
+    ("femn", "accs"): (("ову", "ова"), ("еву", "ева"), ("ёву", "ёва"), ("ину", "ина"), ("іну", "іна")),
     ("femn", "ablt"): (*_FEMN_OBLIQUE, ("овою", "ова"), ("евою", "ева"), ("іною", "іна")),
 }
 # Oblique endings of a woman's surname declined as an adjective, and the nominative's.
