@@ -176,7 +176,7 @@ _PLACE_PREPS = frozenset(
 # Offices whose genitive names a place, not a person: "заместитель главы Кедровска",
 # "пресс-секретарь губернатора Приозёрья", "радник голови Ясенівки".
 _CYR_OFFICE_OF_PLACE = frozenset(
-    "главы мэра губернатора администрации мэрии голови мера губернатора адміністрації".split()
+    "главы мэра губернатора администрации мэрии голови мера адміністрації".split()
 )
 _WORD = re.compile(r"[\w'’.-]+")
 
@@ -1301,7 +1301,8 @@ class SpeakerIndex:
         dropped = {
             id(e)
             for e in first_names_alone
-            if is_one_persons_first_name(e.tokens[0], self.language)
+            if len(e.tokens) == 1  # (not one a later mention named in full)
+            and is_one_persons_first_name(e.tokens[0], self.language)
             and any(_cyr_same(f.tokens[0], e.tokens[0]) for f in full)
         }
         if dropped:
