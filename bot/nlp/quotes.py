@@ -1380,8 +1380,7 @@ def _resolve(
         if closing is not None:
             return closing, 0.9
     if nouns and not mentions and len(low_words) <= 3 and low_words[0] not in _DESCRIPTION_OPENERS:
-        at = min(attr.phrase_start, quote_start)
-        ent = index.by_pronoun(at, attr.verb_gender, exclude=quote_span)
+        ent = index.by_pronoun(min(attr.phrase_start, quote_start), attr.verb_gender, exclude=quote_span)
         if ent is not None and not ent.is_org and _role_fits(ent.role, nouns[-1]):
             return ent, 0.7
     bare = [w for w in low_words if w != "the"]
