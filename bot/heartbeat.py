@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.delivery.budget import WINDOW_SECONDS
 from bot.models import BotProcess
 from bot.periodic import Periodic
 from storage import StorageError
@@ -52,10 +53,6 @@ class HostCount(Protocol):
     def count(self) -> int: ...
 
     def set_neighbours(self, count: int) -> None: ...
-
-
-# A process silent for less than this still counts at Discord with its last report.
-INVALID_WINDOW_SECONDS = 600.0
 
 
 class Heartbeat:
@@ -120,7 +117,7 @@ class Heartbeat:
                         for p in await self._store.processes()
                         if p.host == process.host
                         and p.key != process.key
-                        and p.silent_seconds < INVALID_WINDOW_SECONDS
+                        and p.silent_seconds < WINDOW_SECONDS  # a process that died counts as last reported
                     )
                 )
         except StorageError as exc:
