@@ -280,6 +280,7 @@ EN_UNISEX_NAMES = frozenset(
 )
 EN_MALE_NAMES = frozenset(_MALE.split()) - EN_UNISEX_NAMES
 EN_FEMALE_NAMES = frozenset(_FEMALE.split()) - EN_MALE_NAMES - EN_UNISEX_NAMES
+EN_FIRST_NAMES = EN_MALE_NAMES | EN_FEMALE_NAMES | EN_UNISEX_NAMES
 
 # --- Ukrainian and Russian ---------------------------------------------------------------------
 

@@ -448,7 +448,7 @@ def _after_words(
     # "hit back" count as one).
     for i in range(1, min(len(words), 40)):
         if low[i] in lang.verbs or (
-            not cyr and low[i] in ("shot", "hit", "fired") and i + 1 < len(low) and low[i + 1] == "back"
+            not cyr and low[i] in _EN_BACK_VERBS and i + 1 < len(low) and low[i + 1] == "back"
         ):
             between = text[words[0][1] : words[i][1]]
             if any(c in between for c in ';:!?"“”«»') or _SENT_BREAK.search(between):
@@ -666,14 +666,10 @@ def _speaker_described(
     the speaker may also be the pronoun's ("... Семенюк-Ворона. Вона нагадала, що ...")."""
     if not gender or person_noun_gender(words[0], lang.code) not in (gender, ""):
         return None
-    para = text.rfind("\n", 0, at) + 1
-    if not text[para:at].strip():
-        if _replies(text, phrase_start, lang.code):
-            return None  # "¶«...», — возразил замглавы": someone else answers the paragraph before
-        end = para - 1
-        while end > 0 and text[end - 1] == "\n":
-            end -= 1
-        para, at = text.rfind("\n", 0, end) + 1, end
+    para, end = _context_paragraph(text, at)
+    if end < at and _replies(text, phrase_start, lang.code):
+        return None  # "¶«...», — возразил замглавы": someone else answers the paragraph before
+    at = end
     only = index.only_person_of(at, gender)
     # (A lone word is as likely a place: "Источник в мэрии Северогорска сообщил ...".)
     if only is None or not (len(only.tokens) > 1 or only.confirmed):
@@ -721,23 +717,24 @@ def _answers_back(text: str, attr: _Attribution, language: str) -> bool:
     retorted", "his opponent shot back"? ("Ответил", "replied" may answer a question someone
     unnamed asked.)"""
     if language in ("uk", "ru"):
-        before = _WORD.findall(text[max(0, attr.phrase_start - 30) : attr.phrase_start])
-        return bool(before) and lemma(before[-1].lower(), language) in _ANSWERING_LEMMAS - _REPLY_LEMMAS
+        return _replies(text, attr.phrase_start, language, _ANSWERING_LEMMAS - _REPLY_LEMMAS)
     before = _WORD.findall(text[max(0, attr.phrase_start - 20) : attr.phrase_start])[-1:]
     after = [w.lower() for w in _WORD.findall(text[attr.phrase_end : attr.phrase_end + 24])[:2]]
     return any(w.lower() in _EN_ANSWERING for w in before + after[:1]) or (
-        len(after) == 2 and after[1] == "back" and after[0] in ("shot", "hit", "fired")
+        len(after) == 2 and after[1] == "back" and after[0] in _EN_BACK_VERBS
     )
 
 
 _EN_ANSWERING = frozenset({"retorted", "countered", "retorts", "counters"})
+# "shot back", "hit back", "fired back": a speech verb of two words.
+_EN_BACK_VERBS = frozenset({"shot", "hit", "fired"})
 
 
-def _replies(text: str, phrase_start: int, language: str) -> bool:
+def _replies(text: str, phrase_start: int, language: str, lemmas: frozenset[str] | None = None) -> bool:
     """Is the verb right before the attribution's phrase one of answering back ("возразил",
-    "парирувала", "відповів")?"""
+    "парирувала", "відповів"), or of ``lemmas`` when given?"""
     before = _WORD.findall(text[max(0, phrase_start - 30) : phrase_start])
-    return bool(before) and lemma(before[-1].lower(), language) in _ANSWERING_LEMMAS
+    return bool(before) and lemma(before[-1].lower(), language) in (lemmas or _ANSWERING_LEMMAS)
 
 
 _REPLY_LEMMAS = frozenset({"ответить", "відповісти"})
@@ -1619,6 +1616,18 @@ def _role_fits(role: str | None, noun: str) -> bool:
     return any(w.lower().startswith(stem) for w in _WORD.findall(role))
 
 
+def _context_paragraph(text: str, at: int) -> tuple[int, int]:
+    """Where a quote at ``at`` reads its context: its paragraph up to ``at`` or, when nothing
+    comes before it there (the quote opens the paragraph), the whole paragraph before."""
+    para = text.rfind("\n", 0, at) + 1
+    if text[para:at].strip():
+        return para, at
+    end = max(para - 1, 0)
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1, end
+
+
 def _only_person_around(
     index: SpeakerIndex, text: str, quote_start: int, gender: str | None, quote_span: tuple[int, int]
 ) -> Entity | None:
@@ -1627,15 +1636,9 @@ def _only_person_around(
     no one or more than one, when their gender is not ``gender``, when the paragraph before
     ends on a question (the quote answers whoever asked it), or when someone the text
     describes but does not name came in between."""
-    ps = text.rfind("\n", 0, quote_start) + 1
-    span = (ps, quote_start)
-    if not text[ps:quote_start].strip(" \t\"“«„'‘"):
-        end = ps - 1
-        while end > 0 and text[end - 1] == "\n":
-            end -= 1
-        span = (text.rfind("\n", 0, end) + 1, end)
-        if text[span[0] : span[1]].rstrip(" \"”»’'")[-1:] == "?":
-            return None  # 'Raghunathan pressed her. "... evaporate?"¶"...," the admiral replied'
+    span = _context_paragraph(text, quote_start)
+    if span[1] < quote_start and text[span[0] : span[1]].rstrip(" \"”»’'")[-1:] == "?":
+        return None  # 'Raghunathan pressed her. "... evaporate?"¶"...," the admiral replied'
     people = {
         id(m.entity): m.entity
         for m in index.mentions_in(*span)
@@ -2344,7 +2347,7 @@ def _bare_name_confidence(name: str, lang: _Lang, after: str | None = None) -> f
         return 0.2
     if (
         lang.code == "en"
-        and name.lower() in _EN_FIRST_NAMES
+        and name.lower() in lx.EN_FIRST_NAMES
         and after is not None
         and (_EN_FIRST_NAME_SUBJECT.match(after) or after.split(None, 1)[:1] in (["said"], ["says"]))
     ):
@@ -2355,7 +2358,6 @@ def _bare_name_confidence(name: str, lang: _Lang, after: str | None = None) -> f
     return 0.25
 
 
-_EN_FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
 # After a first name: an apposition in lower case ("Catherine, the target of the line,").
 _EN_FIRST_NAME_SUBJECT = re.compile(r", (?:the|a|an|who|whose) [a-z]")
 

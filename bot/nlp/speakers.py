@@ -168,7 +168,7 @@ _POST_NOMINALS = frozenset("MS MP MSP MLA MPP MHA MNA TD MEP AM QC KC OBE MBE CB
 _PARTY_AND_PLACE = re.compile(r"[RDI]-[A-Z]")
 # An age in apposition makes a name a person's: "from Nomvula Dlamini, a 54-year-old ...".
 _AGED = re.compile(r", (?:an? )?\d{1,3}-year-old\b")
-_FIRST_NAMES = lx.EN_MALE_NAMES | lx.EN_FEMALE_NAMES | lx.EN_UNISEX_NAMES
+_FIRST_NAMES = lx.EN_FIRST_NAMES
 _PLACE_PREPS = frozenset(
     "in at from near outside inside into across through to toward towards around via у в з із до на під біля "
     "по во из под около".split()
@@ -1429,11 +1429,7 @@ class SpeakerIndex:
                 and not role
                 and (sentence_initial or prev_word in _PLACE_PREPS)
                 and self._match_person(tuple(norms)) is None
-                and not (
-                    sentence_initial
-                    and (_CYR_RELATIVE_AFTER.match(text, m.end()) or self._verb_follows(m.end()))
-                    and is_one_persons_first_name(norms[0], self.language)
-                )
+                and not (sentence_initial and self._first_name_going_on(norms[0], m.end()))
             ):
                 continue  # a capitalised sentence opener or a place ("у Варшаві"), not a name
             if (
@@ -1618,10 +1614,10 @@ class SpeakerIndex:
         one a relative clause describes ("Олена, яка працює продавчинею"), one a verb follows
         ("Олена живе на крайній вулиці") and one right after a person noun of its gender
         ("пенсионерка Валентина", "Сапер Дмитро")."""
+        if self._first_name_going_on(word, end):
+            return True
         if not is_one_persons_first_name(word, self.language):
             return False
-        if _CYR_RELATIVE_AFTER.match(self.text, end) or self._verb_follows(end):
-            return True
         before = _CYR_WORD.findall(self.text[max(0, start - 60) : start].lower())
         gender = self._cyr_verb_gender(start, end)
         if gender and any(person_noun_gender(w, self.language) == gender for w in before[-4:]):
@@ -1632,11 +1628,15 @@ class SpeakerIndex:
         named = nominative_name((self.text[start:end],), self.language, False)
         return noun_gender is not None and named is not None and named[1] == noun_gender
 
-    def _verb_follows(self, end: int) -> bool:
-        """Is the word right after ``end`` a verb in the third person or the past tense
-        ("Олена живе ...", "Андрій повернувся ...")?"""
-        nxt = _CYR_WORD.match(self.text, end + 1) if self.text[end : end + 1] == " " else None
-        return nxt is not None and is_finite_third_person(nxt.group(0).lower(), self.language)
+    def _first_name_going_on(self, word: str, end: int) -> bool:
+        """Is ``word``, ending at ``end``, a one-person first name that a relative clause
+        ("Олена, яка працює ...") or a verb in the third person or the past tense ("Олена
+        живе ...", "Андрій повернувся ...") goes on from?"""
+        if _CYR_RELATIVE_AFTER.match(self.text, end) is None:
+            nxt = _CYR_WORD.match(self.text, end + 1) if self.text[end : end + 1] == " " else None
+            if nxt is None or not is_finite_third_person(nxt.group(0).lower(), self.language):
+                return False
+        return is_one_persons_first_name(word, self.language)
 
     def _followed_by_verb(self, end: int) -> bool:
         words = self.text[end : end + 30].split()
