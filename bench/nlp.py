@@ -158,11 +158,14 @@ def short_names_a_speaker(docs: list[Doc]) -> tuple[int, int]:
     return named, total
 
 
+def _cyrillic_briefings(docs: list[Doc]) -> list[tuple[str, str, str]]:
+    """~600-word Ukrainian, then Russian briefings joined from ``docs``: (title, body, language)."""
+    return [("Брифінг", body, lang) for lang in ("uk", "ru") for body in _briefings_800(docs, 600, (lang,))]
+
+
 def cyrillic_throughput(docs: list[Doc], seconds: float = 2.0) -> tuple[tuple[float, float], int]:
     """Briefings per second for analyze() on ~600-word Ukrainian and Russian briefings."""
-    briefings = []
-    for lang in ("uk", "ru"):
-        briefings += [("Брифінг", body, lang) for body in _briefings_800(docs, 600, (lang,))]
+    briefings = _cyrillic_briefings(docs)
     if not briefings:
         return (0.0, 0.0), 0
     avg_words = sum(len(b[1].split()) for b in briefings) // len(briefings)
@@ -176,9 +179,7 @@ def cyrillic_passes(docs: list[Doc], passes: int) -> int:
     instructions do not: ``valgrind --tool=callgrind python -m bench.nlp --passes 2`` minus
     ``--passes 1`` is the work of one pass, repeatable whatever else the machine runs.
     """
-    briefings = [
-        ("Брифінг", body, lang) for lang in ("uk", "ru") for body in _briefings_800(docs, 600, (lang,))
-    ]
+    briefings = _cyrillic_briefings(docs)
     for _ in range(passes):
         for title, body, lang in briefings:
             analyze(title, body, lang)
