@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
 import discord
@@ -80,12 +81,14 @@ class CorrectionReplier:
         *,
         language: Callable[[int], Localizer],
         request: Request,
+        lock: Callable[[int], AbstractAsyncContextManager[None]],
     ) -> None:
         self._storage = storage
         self._replies = replies
         self._clock = clock
         self._language = language
         self._request = request
+        self._lock = lock
 
     async def edit_reply(self, copy: PostedCopy, embeds: Sequence[discord.Embed]) -> bool:
         """A copy corrected by a reply before: edit the reply to show this correction. False
@@ -182,16 +185,24 @@ class CorrectionReplier:
 
     async def recover(self, render: Callable[[PostedCopy], Awaitable[Sequence[discord.Embed] | None]]) -> int:
         """At start-up: finish the replies begun and not recorded (found on Discord, or posted
-        now with the copy's current briefings). How many were finished."""
+        now with the copy's current briefings). How many were finished.
+
+        Each copy is finished under its channel's lock (``lock``, the one the engine's edits
+        hold) and only if still begun: a correction of the same copy may run meanwhile (the
+        dispatcher's sweep of marked copies), and may have found and recorded the reply."""
         done = 0
         for copy in await self._storage.begun_replies():
-            embeds = await render(copy)
-            if embeds is None:
-                continue
-            try:
-                await self.post(copy, embeds, EditRefused("refused before a restart"))
-            except DeliveryError as exc:
-                log.warning("channel %s: correction reply still not posted: %s", copy.channel_id, exc)
-                continue
+            async with self._lock(copy.channel_id):
+                record = await self._storage.correction_reply(copy.channel_id, copy.nonce)
+                if record is None or record.reply_id is not None or record.started_at is None:
+                    continue
+                embeds = await render(copy)
+                if embeds is None:
+                    continue
+                try:
+                    await self.post(copy, embeds, EditRefused("refused before a restart"))
+                except DeliveryError as exc:
+                    log.warning("channel %s: correction reply still not posted: %s", copy.channel_id, exc)
+                    continue
             done += 1
         return done

@@ -140,6 +140,7 @@ class DeliveryEngine:
                 self._clock,
                 language=lambda channel_id: self._language(channel_id=channel_id),
                 request=self._retrying,
+                lock=self._channel_lock,
             )
             if replies is not None
             else None
