@@ -1444,6 +1444,24 @@ def test_forms_of_address_in_indian_and_nigerian_english_are_no_part_of_the_name
     assert [q.speaker for q in quotes] == ["R. Venkatesh Iyer", "K. Lakshmi Devi", "Ifeoma Udeh"]
 
 
+def test_a_dotted_form_of_address_and_a_bodys_bare_head_noun() -> None:
+    """ "Minister for Ports Smt. R. Meenakshi Rao" was split at the dot into a speaker called
+    "Smt" (with the role) and the minister; "the Authority said", after the Harbour Development
+    Authority was named in full, gave its quotes no speaker."""
+    body = (
+        "The Kovalam Harbour Development Authority will dredge the eastern basin from June, the "
+        'Authority said on Friday. "The work will close two berths for six weeks," the Authority '
+        "said in a statement.\n\n"
+        'Minister for Ports Smt. R. Meenakshi Rao called the work overdue. "Ships have waited '
+        'outside the breakwater for a decade," the Minister said.'
+    )
+    quotes = _quotes(body)
+    assert [(q.speaker, q.speaker_role) for q in quotes] == [
+        ("Kovalam Harbour Development Authority", None),
+        ("R. Meenakshi Rao", "Minister for Ports"),
+    ]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -51,7 +51,7 @@ _EN_RUN = re.compile(
 _NICKNAME = re.compile(r' ["“‘\'][A-Z][\w’\'-]{1,20}["”’\'] (?=[A-ZÀ-ÖØ-ÞĀĒĪŌŪ])')
 _ABBREV = frozenset(
     "sen. rep. gov. gen. lt. col. sgt. capt. dr. mr. mrs. ms. prof. rev. hon. atty. supt. insp. cpl. det. "
-    "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co.".split()
+    "maj. adm. cmdr. const. st. mt. ft. jr. sr. inc. corp. ltd. co. smt. cllr. engr.".split()
 )
 
 
@@ -675,10 +675,14 @@ def _office_holder(tokens: tuple[str, ...], norms: list[str]) -> _ParsedRun | No
             and n not in lx.EN_ORG_WORDS
             for t, n in zip(tokens[j:], rest, strict=True)
         ):
+            # "Minister for Transport Smt. K. Lakshmi Devi": the form of address is not the role.
+            honor = [_norm(t) for t in tokens[:j] if _norm(t) in _HONORIFICS]
             return _ParsedRun(
                 name=_strip_possessive(" ".join(tokens[j:])),
                 key=tuple(rest),
-                role=" ".join(tokens[:j]),
+                role=" ".join(t for t in tokens[:j] if _norm(t) not in _HONORIFICS),
+                honor=bool(honor),
+                honor_gender=next((_HONORIFIC_GENDER[h] for h in honor if h in _HONORIFIC_GENDER), None),
                 known_first=rest[0] in _FIRST_NAMES,
             )
         return None
@@ -1993,8 +1997,19 @@ class SpeakerIndex:
             if ent.is_org and not self.cyrillic and " " not in ent.name and not ent.name.isupper():
                 # "says House" after "artistic director Christopher House": the surname, not an org.
                 people = by_last.get(_norm(ent.name), [])
+                # "the Corporation said" after "the Deccan Urban Mobility Corporation": the one
+                # body named in full with that head.
+                heads = [
+                    o
+                    for o in orgs
+                    if len(o.tokens) > 1
+                    and o.tokens[-1] == ent.tokens[0]
+                    and not any(t in lx.EN_ROLE_WORDS for t in o.tokens)  # "Director of the Corporation"
+                ]
                 if len(people) == 1:
                     redirect[id(ent)] = people[0]
+                elif not people and len(heads) == 1:
+                    redirect[id(ent)] = heads[0]
                 continue
             if self.cyrillic and self._by_name_and_patronymic(ent, full, redirect):
                 continue
