@@ -1462,6 +1462,27 @@ def test_a_dotted_form_of_address_and_a_bodys_bare_head_noun() -> None:
     ]
 
 
+def test_bodies_named_by_a_federation_a_centre_or_a_government_of_a_place_speak() -> None:
+    """ "— говорится в заявлении федерации" after "Краевая федерация садоводов" and "— говорится
+    в сообщении правительства" after "Правительство Южной Ильмении" gave their quotes no
+    speaker: neither was read as a body (the second as a person called "Южная Ильмения")."""
+    body = (
+        "Краевая федерация садоводов отреагировала на решение сдержанно. «Мы понимаем нужды "
+        "бюджета, но просим не трогать участки пенсионеров», — говорится в заявлении федерации.\n\n"
+        "Правительство Южной Ильмении утвердило программу связи для сёл.\n\n"
+        "«Связь в селе — такая же необходимость, как дорога», — говорится в сообщении "
+        "правительства.\n\n"
+        "Межрайонный центр социальной помощи Озёрска напомнил, что пенсионеры могут получить "
+        "помощь. «Заявку можно оставить по телефону горячей линии», — говорится в сообщении центра."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == [
+        "Краевая федерация садоводов",
+        "Правительство Южной Ильмении",
+        "Межрайонный центр социальной помощи Озёрска",
+    ]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

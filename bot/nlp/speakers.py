@@ -1388,7 +1388,17 @@ class SpeakerIndex:
             surname_first = (
                 len(tokens) >= 3 and not with_initials and _surname_first(tokens[-3:], self.language)
             )
-            if len(tokens) >= 3 and not with_initials:
+            # "Правительство Республики Северная Ирмия", "Правительство Северной Ирмии": a body's
+            # noun in the nominative, then the place it governs, is one body, not a name.
+            body_of_place = (
+                len(tokens) >= 2
+                and not with_initials
+                and _is_cyr_org(norms[0], self.language)
+                and is_nominative(norms[0], self.language)
+                and is_genitive(norms[1], self.language)
+                and not any(is_first_name(n, self.language) for n in norms[1:])
+            )
+            if len(tokens) >= 3 and not with_initials and not body_of_place:
                 # A name is two words, or three with a patronymic ("Игорь Семёнович Бардин",
                 # "Лебедева Анна Сергеевна"); words before it are a role or a place.
                 keep = 3 if surname_first or _full_name_with_patronymic(tokens[-3:], self.language) else 2
