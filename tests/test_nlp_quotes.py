@@ -1483,6 +1483,27 @@ def test_bodies_named_by_a_federation_a_centre_or_a_government_of_a_place_speak(
     ]
 
 
+def test_someone_who_asked_not_to_be_named_is_never_shown_with_a_name() -> None:
+    """A source the text will not name was shown as the committee, as the governor whose aide
+    spoke, or as the minister of the paragraph before."""
+    body = (
+        "Senator Rhea Tollington chairs the Senate Fisheries Committee. The bill is stuck there. "
+        '"The calendar is set by the chair, full stop," said a committee staffer who asked not '
+        "to be named.\n\n"
+        "An aide to Gov. Marcus Hale-Denby, who was not authorized to discuss the talks, said "
+        'the office had been promised a vote. "We had a handshake on this," the aide said.'
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == [None, None]
+    assert quotes[0].speaker_role == "committee staffer"
+    ru = (
+        "Министр Олег Белов пообещал закончить ремонт школ к зиме.\n\n"
+        "«Денег на ремонт нет и не будет», — сказал на условиях анонимности сотрудник министерства."
+    )
+    quote = _one(ru, "ru")
+    assert (quote.speaker, quote.speaker_role) == (None, "сотрудник министерства")
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

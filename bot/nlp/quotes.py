@@ -41,7 +41,7 @@ from bot.nlp.morphology import (
     speech_verb,
 )
 from bot.nlp.sentences import _is_boundary, paragraph_spans
-from bot.nlp.speakers import NAME_QUOTES, Entity, Mention, SpeakerIndex
+from bot.nlp.speakers import ANONYMOUS, NAME_QUOTES, Entity, Mention, SpeakerIndex
 
 # Quote marks; apostrophes inside words ("didn't", "Ukraine’s") are skipped in the loop, which is far
 # cheaper than look-arounds in the pattern.
@@ -1078,19 +1078,23 @@ def _led_by_subject(index: SpeakerIndex, text: str, para: int, pos: int) -> Enti
 _EN_LEADING_CLAUSE = re.compile(r"(?:[A-Z][a-z]+ing|Asked|Pressed|Later|Afterwards|Then)\b[^,.]{0,60}, ")
 
 
-def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
-    """The first person or organisation named in the sentence that holds ``pos``, or the
-    antecedent of a sentence-initial pronoun."""
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence that holds ``pos`` starts (at most its paragraph's start)."""
     para = text.rfind("\n", 0, pos) + 1
-    lo = para
     dot = text.rfind(". ", para, pos)
     while dot >= 0:
         # "who lost 16 lbs. “and two belt loops”" goes on: a quote opening in lower case.
         lower_quote = text[dot + 2 : dot + 3] in '"“«„' and text[dot + 3 : dot + 4].islower()
         if not lower_quote and _is_boundary(text, dot, dot + 2, "en"):
-            lo = dot + 1
-            break
+            return dot + 1
         dot = text.rfind(". ", para, dot)
+    return para
+
+
+def _sentence_subject(index: SpeakerIndex, text: str, pos: int) -> Entity | None:
+    """The first person or organisation named in the sentence that holds ``pos``, or the
+    antecedent of a sentence-initial pronoun."""
+    lo = _sentence_start(text, pos)
     for men in index.mentions_in(lo, pos):
         if men.start >= lo and not men.in_quote:
             if men.entity.is_org and index.cyrillic:
@@ -1137,6 +1141,11 @@ def _resolve(
         cut = phrase.lower().index(low_words[0]) + len(low_words[0])
         attr = _Attribution(attr.phrase_start + cut + 1, attr.phrase_end, attr.verb_gender, attr.immediate)
         phrase, low_words = text[attr.phrase_start : attr.phrase_end].strip(), low_words[1:]
+    lead = ANONYMOUS.match(phrase)
+    if lead is not None:
+        # "— сказал на условиях анонимности сотрудник министерства": someone unnamed, described.
+        desc = phrase[lead.end() :].strip(" ,.")
+        return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
     cut_at = next((i for i, w in enumerate(low_words) if i and w in lx.CYR_ADDRESSEES), 0)
     if cut_at and not index.mentions_in(attr.phrase_start, attr.phrase_end):
         # "— сказал фермер корреспонденту агентства": to whom, after who.
@@ -1165,6 +1174,16 @@ def _resolve(
             named_as = next((m.entity for m in index.mentions_in(given.start(1), given.end(1))), None)
             if named_as is not None and not named_as.is_org:
                 return named_as, 0.85
+        # "said a committee staffer who asked not to be named": someone the text will not name,
+        # described; not the committee, nor anyone named before.
+        ends = [i for i in (text.find(". ", attr.phrase_end), text.find("\n", attr.phrase_end)) if i >= 0]
+        anonymous = ANONYMOUS.search(text, attr.phrase_start, min(ends, default=len(text)))
+        if anonymous is not None and not any(
+            not m.entity.is_org for m in index.mentions_in(attr.phrase_start, anonymous.start())
+        ):
+            desc = re.split(r",| who | which ", text[attr.phrase_start : anonymous.start()] + ",")[0]
+            desc = " ".join(desc.split()[1:]).strip(",.")
+            return (Description(desc), 1.0) if _is_description(desc) else (None, 0.0)
     if low_words == ["там"] and lang.code in ("uk", "ru"):
         # "У спілці наголошують ... «...», — заявили там": the body the paragraph speaks of.
         body = _paragraph_body(index, text, min(attr.phrase_start, quote_start), lang)

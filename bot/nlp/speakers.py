@@ -64,6 +64,13 @@ def _is_abbrev(token: str) -> bool:
     return len(token) <= 2 or "." in token[:-1] or token.lower() in _ABBREV
 
 
+def _ends_a_sentence(span: str) -> bool:
+    """Does a sentence end in ``span`` ("An aide to Gov. Whitlock, who ..." has none)?"""
+    return any(not _is_abbrev(m.group(1)) for m in re.finditer(r"(\S+\.)(?:\s|$)", span)) or any(
+        c in span for c in "!?"
+    )
+
+
 _CYR_TOKEN = r"[А-ЯІЇЄҐЁ][а-яіїєґёʼ'’А-ЯІЇЄҐЁ-]*"
 # Lower-case particles of foreign surnames, written so in Cyrillic: "Пітер ван Дейк", "Урсула
 # фон дер Ляйен", "Абдулла бен Саид".
@@ -141,9 +148,13 @@ _CYR_COMPANY_NOUNS = frozenset(
 # First words of a place's name, never of a person's: "St Brannock", "Fort Ames".
 # Someone who asked not to be named: "попросивший не называть его фамилию", "who asked not to
 # be named", "speaking on condition of anonymity".
-_ANONYMOUS = re.compile(
-    r"попроси\w* не называть|пожелав\w* остаться неназванн|попроси\w* не називати|побажав\w* "
-    r"залишитися неназван|asked not to be (?:named|identified)|on condition of anonymity",
+ANONYMOUS = re.compile(
+    r"(?:попроси|проси)\w* не (?:называть|називати)|пожелав\w* остаться неназванн|побажав\w* "
+    r"залишитися неназван|попросивш\w* об анонимности|на условиях анонимности|на умовах "
+    r"анонімності|не уполномочен|не уповноважен|"
+    r"asked not to be (?:named|identified)|on condition of anonymity|who (?:did not|didn't) "
+    r"(?:want|wish) to be (?:named|identified)|who declined to be (?:named|identified)|who (?:was|were|is|"
+    r"are) not authori[sz]ed",
     re.IGNORECASE,
 )
 # A question verb right after a name: "Quarshie asked", "Strand pressed him".
@@ -2513,8 +2524,8 @@ class SpeakerIndex:
         """The gender (``""`` if untold) of a person noun among the first words of the sentence
         at ``start``, when no name follows it there; ``None`` when the sentence does not open
         with someone described."""
-        anonymous = _ANONYMOUS.search(self.text, start, min(end + 80, len(self.text)))
-        if anonymous is not None and "." not in self.text[start : anonymous.start()]:
+        anonymous = ANONYMOUS.search(self.text, start, min(end + 80, len(self.text)))
+        if anonymous is not None and not _ends_a_sentence(self.text[start : anonymous.start()]):
             # "Представитель истца, попросивший не называть его фамилию, ...": someone who asked
             # not to be named.
             return ""
@@ -2745,7 +2756,13 @@ class SpeakerIndex:
             lo = max(self.text.rfind(". ", 0, men.start), self.text.rfind("\n", 0, men.start), men.start - 80)
             hi = self.text.find(". ", men.end)
             hi = men.end + 120 if hi < 0 else min(hi, men.end + 120)
-            around = (self.text[max(lo, 0) : men.start] + " " + self.text[men.end : hi]).lower()
+            before = self.text[max(lo, 0) : men.start].lower()
+            whose = re.search(rf"\b{re.escape(phrase)} (?:to|of|for) ((?:\S+ ){{0,2}})$", before)
+            if whose is not None and all(
+                _norm(t) in _HONORIFICS or _norm(t) in lx.EN_ROLE_WORDS for t in whose.group(1).split()
+            ):
+                continue  # "an aide to Gov. Dana Whitlock-Ames": whose aide, not the aide
+            around = before + " " + self.text[men.end : hi].lower()
             if pattern.search(around) or (ent.role and pattern.search(ent.role.lower())):
                 found.append(ent)
         return found[0] if len(found) == 1 else None
