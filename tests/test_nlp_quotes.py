@@ -1504,6 +1504,30 @@ def test_someone_who_asked_not_to_be_named_is_never_shown_with_a_name() -> None:
     assert (quote.speaker, quote.speaker_role) == (None, "сотрудник министерства")
 
 
+def test_words_quoted_inside_reported_speech_are_quotes_of_its_subject() -> None:
+    """ "Finance Minister ... told reporters that the suspension was “a precaution, not a
+    verdict”" gave no quote at all: quoted words after a speech verb, short of a sentence, were
+    dropped as scare quotes. A title in quote marks after the verb is still no quote."""
+    body = (
+        "Finance Minister Corinne Adebayo-Strand told reporters in the capital that the "
+        "suspension was “a precaution, not a verdict”.\n\n"
+        "Inspector Rowan Trelawny said the inquiry was “far from over” and urged witnesses to "
+        "come forward. He said the campaign “Safe Streets” would run until May.\n\n"
+        "She said the review was “overdue by years”."
+    )
+    quotes = _quotes(body)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("a precaution, not a verdict", "Corinne Adebayo-Strand"),
+        ("far from over", "Rowan Trelawny"),
+        ("overdue by years", "Corinne Adebayo-Strand"),  # the one woman named
+    ]
+    ru = (
+        "Министр транспорта Олег Белов заявил, что ремонт моста «идёт строго по графику» и закончится к зиме."
+    )
+    quote = _one(ru, "ru")
+    assert (quote.text, quote.speaker) == ("идёт строго по графику", "Олег Белов")
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -1591,7 +1591,7 @@ def _is_possessor(text: str, attr: _Attribution, men: Mention, language: str) ->
     lead = text[attr.phrase_start : men.start].split()
     return (
         len(lead) >= 2
-        and lead[0] in ("a", "an", "the", "one")
+        and lead[0].lower() in ("a", "an", "the", "one")
         and any(w in _OF_SOMEONE for w in lead[-2:])
         and not any(c in text[attr.phrase_start : men.start] for c in ",;:")
     )
@@ -1982,11 +1982,16 @@ def find_quotes(text: str, language: str, title: str = "") -> list[Quote]:
                 continue  # 'В ООО «Мостострой-Север» задержку объяснили': a name, not words
             if is_scare and len(words) < 8:
                 continue
-            if not attr.immediate and len(words) < 8 and not (sentence_like and len(words) >= 5):
+            partial = not attr.immediate and len(words) < 8 and not (sentence_like and len(words) >= 5)
+            if partial and (attr.phrase_start > first.open_at or not quote_text[:1].islower()):
                 continue
             speaker, confidence = _resolve(
                 index, text, attr, lang, first.open_at, (first.open_at, group[-1].close_at + 1)
             )
+            if partial and speaker is None:
+                continue
+            if partial and confidence < 0.9:
+                confidence = min(confidence, _GUESS)
             if (
                 isinstance(speaker, Entity)
                 and speaker is last_speaker
