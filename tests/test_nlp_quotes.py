@@ -1528,6 +1528,19 @@ def test_words_quoted_inside_reported_speech_are_quotes_of_its_subject() -> None
     assert (quote.text, quote.speaker) == ("идёт строго по графику", "Олег Белов")
 
 
+def test_initials_never_replace_the_name_they_stand_for() -> None:
+    """ "заместитель министра Марина Игоревна Ковальчук" then "М. И. Ковальчук ответила":
+    every quote of hers was shown as "М. И. Ковальчук"."""
+    body = (
+        "Об этом сообщила заместитель министра Марина Игоревна Ковальчук.\n\n"
+        "«Мы не хотим, чтобы люди получили первые квитанции зимой», — заявила Ковальчук.\n\n"
+        "На вопрос о сроках М. И. Ковальчук ответила коротко. «Гарантировать я могу одно: зимой "
+        "тарифы никто считать не будет», — добавила она."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == ["Марина Игоревна Ковальчук"] * 2
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -1496,11 +1496,16 @@ class SpeakerIndex:
                 if len(key) == 1 and not role:
                     first_names_alone.append(ent)
                 self.entities.append(ent)
-            elif len(key) > len(ent.tokens) or (
-                len(key) == len(ent.tokens)
-                and (ent.name_from_oblique or _spells_out(key, ent.tokens))
-                and not oblique
-            ):
+            elif (
+                len(key) > len(ent.tokens)
+                or (
+                    len(key) == len(ent.tokens)
+                    and (ent.name_from_oblique or _spells_out(key, ent.tokens))
+                    and not oblique
+                )
+            ) and not _spells_out(ent.tokens, key):
+                # (Initials never replace the names they stand for: "М. И. Ковальчук" after
+                # "Марина Игоревна Ковальчук".)
                 ent.name, ent.tokens, ent.name_from_oblique = name, key, oblique
             if role and (
                 not ent.role or (ent.name_from_oblique is False and oblique is False and not ent.role)
