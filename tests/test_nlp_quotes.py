@@ -1528,9 +1528,10 @@ def test_words_quoted_inside_reported_speech_are_quotes_of_its_subject() -> None
     assert (quote.text, quote.speaker) == ("идёт строго по графику", "Олег Белов")
 
 
-def test_initials_never_replace_the_name_they_stand_for() -> None:
+def test_a_first_name_written_out_is_shown_rather_than_its_initial() -> None:
     """ "заместитель министра Марина Игоревна Ковальчук" then "М. И. Ковальчук ответила":
-    every quote of hers was shown as "М. И. Ковальчук"."""
+    every quote of hers was shown as "М. И. Ковальчук"; "А. М. Кравченко" named later as
+    "Андрій Кравченко" stayed "А. М. Кравченко"."""
     body = (
         "Об этом сообщила заместитель министра Марина Игоревна Ковальчук.\n\n"
         "«Мы не хотим, чтобы люди получили первые квитанции зимой», — заявила Ковальчук.\n\n"
@@ -1539,6 +1540,16 @@ def test_initials_never_replace_the_name_they_stand_for() -> None:
     )
     quotes = _quotes(body, "ru")
     assert [q.speaker for q in quotes] == ["Марина Игоревна Ковальчук"] * 2
+    # Initials first, the first name written out later: shown written out, either way round.
+    uk = (
+        "Рішення розкритикував голова асоціації громад Григорій Мирошниченко. Агенція "
+        "зв’язалася з Г. С. Мирошниченком телефоном.\n\n"
+        "«Кожен місяць відтермінування — це ще одна зима на старих трубах», — сказав він.\n\n"
+        "Лист підписав генеральний директор ТОВ «Степ-Транс» А. М. Кравченко. Лист підписали "
+        "Андрій Кравченко та Ілля Гарбуз. «Ми не проти платити за інфраструктуру», — додав "
+        "Кравченко."
+    )
+    assert [q.speaker for q in _quotes(uk, "uk")] == ["Григорій Мирошниченко", "Андрій Кравченко"]
 
 
 def test_dash_questions_between_named_answers_make_an_interview() -> None:

@@ -316,6 +316,11 @@ def _is_title(role: str) -> bool:
     return all(_norm(w) in lx.EN_TITLES for w in role.split())
 
 
+def _is_initial(token: str) -> bool:
+    """Is a name's token (lower-cased) an initial ("м.")?"""
+    return len(token) == 2 and token[1] == "."
+
+
 def _spells_out(key: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     """Does ``key`` write out initials ``tokens`` has ("Наталья Константиновна Сомова" after
     "Н. К. Сомова"): as many words, fewer of them initials?"""
@@ -1497,15 +1502,25 @@ class SpeakerIndex:
                     first_names_alone.append(ent)
                 self.entities.append(ent)
             elif (
-                len(key) > len(ent.tokens)
-                or (
-                    len(key) == len(ent.tokens)
-                    and (ent.name_from_oblique or _spells_out(key, ent.tokens))
-                    and not oblique
+                (
+                    len(key) > len(ent.tokens)
+                    or (
+                        len(key) == len(ent.tokens)
+                        and (ent.name_from_oblique or _spells_out(key, ent.tokens))
+                        and not oblique
+                    )
                 )
-            ) and not _spells_out(ent.tokens, key):
-                # (Initials never replace the names they stand for: "М. И. Ковальчук" after
-                # "Марина Игоревна Ковальчук".)
+                and not (_is_initial(key[0]) and not _is_initial(ent.tokens[0]))
+            ) or (
+                _is_initial(ent.tokens[0])
+                and len(key) > 1
+                and not _is_initial(key[0])
+                and key[0][0] == ent.tokens[0][0]
+                and not oblique
+            ):
+                # A first name written out is shown rather than its initial, whichever comes
+                # first: "Марина Игоревна Ковальчук" stays after "М. И. Ковальчук", "А. М.
+                # Кравченко" becomes "Андрій Кравченко".
                 ent.name, ent.tokens, ent.name_from_oblique = name, key, oblique
             if role and (
                 not ent.role or (ent.name_from_oblique is False and oblique is False and not ent.role)
