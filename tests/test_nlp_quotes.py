@@ -1552,6 +1552,22 @@ def test_a_first_name_written_out_is_shown_rather_than_its_initial() -> None:
     assert [q.speaker for q in _quotes(uk, "uk")] == ["Григорій Мирошниченко", "Андрій Кравченко"]
 
 
+def test_a_relative_pronoun_tells_a_names_gender_and_next_is_no_first_name() -> None:
+    """ "Заступниця голови агентства Мирослава Олексієнко, яка ..." was read as the genitive
+    of a man's "Мирослав" (after "голови"), and her quotes went to him or to nobody;
+    "Далі Завальнюк оголосив" ("next, Zavalniuk announced") made "Далі" his first name."""
+    body = (
+        "Заступниця голови агентства Мирослава Олексієнко, яка відповідає за співпрацю з "
+        "громадами, розповіла, що до кампанії долучилися 46 громад. «Громади самі пропонують "
+        "ділянки», — зазначила вона.\n\n"
+        "Міністр Богдан Завальнюк приїхав до Ломачинців.\n\n"
+        "Далі Завальнюк оголосив головну новину. «Програма запрацює з січня», — сказав міністр."
+        "\n\n«Я цю фразу записав і ношу з собою», — зізнався Завальнюк."
+    )
+    quotes = _quotes(body, "uk")
+    assert [q.speaker for q in quotes] == ["Мирослава Олексієнко"] + ["Богдан Завальнюк"] * 2
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

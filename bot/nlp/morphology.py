@@ -411,8 +411,14 @@ def is_comparative(word: str, language: str) -> bool:
 @lru_cache(maxsize=16384)
 def is_function_word(word: str, language: str) -> bool:
     """A preposition, conjunction, particle or adverb ("в", "натомість", "однако")."""
+    if word in _ADVERBS_READ_AS_NAMES:
+        return True
     parses = _parse(word, language)
     return bool(parses) and parses[0].tag.POS in ("PREP", "CONJ", "PRCL", "ADVB", "INTJ")
+
+
+# Adverbs the Ukrainian dictionary knows only as surnames ("Далі Завальнюк оголосив": "next").
+_ADVERBS_READ_AS_NAMES = frozenset({"далі"})
 
 
 @lru_cache(maxsize=16384)

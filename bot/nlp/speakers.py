@@ -157,6 +157,8 @@ ANONYMOUS = re.compile(
     r"are) not authori[sz]ed",
     re.IGNORECASE,
 )
+# A relative pronoun right after a name tells its gender: "Мирослава Олексієнко, яка ...".
+_RELATIVE_AFTER = re.compile(r",\s+(яка|який|которая|который)\b", re.IGNORECASE)
 # A question verb right after a name: "Quarshie asked", "Strand pressed him".
 _ASKS = re.compile(r",? (?:then |also )?(?:asked|asks|pressed|questioned|wondered)\b")
 # A phrase that leads a sentence before its subject: "During public questions", "On Monday".
@@ -1487,6 +1489,10 @@ class SpeakerIndex:
             # woman's (a masculine one does not: "представитель МИД Регина Альтхоф").
             before = text[max(0, start - 30) : start].split()
             hint = "f" if before and animate_noun_gender(before[-1], self.language) == "f" else None
+            relative = _RELATIVE_AFTER.match(text, m.end())
+            if relative is not None:
+                # "Мирослава Олексієнко, яка відповідає за ...": the relative pronoun's gender.
+                hint = "f" if relative.group(1).lower() in ("яка", "которая") else "m"
             morph = nominative_name(tuple(tokens), self.language, oblique, hint)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
