@@ -1568,6 +1568,23 @@ def test_a_relative_pronoun_tells_a_names_gender_and_next_is_no_first_name() -> 
     assert [q.speaker for q in quotes] == ["Мирослава Олексієнко"] + ["Богдан Завальнюк"] * 2
 
 
+def test_a_role_never_runs_back_over_the_name_before_it() -> None:
+    """ "ведущий экономист Центра Вера Столярова и основатель компании «МедЛинк» Глеб Аристов":
+    his role was shown as "ведущий экономист Центра Вера Столярова и основатель ..."."""
+    from bot.nlp.speakers import SpeakerIndex
+
+    text = (
+        "В дискуссии участвовали ведущий экономист Центра Вера Столярова и основатель компании "
+        "«МедЛинк» Глеб Аристов."
+    )
+    index = SpeakerIndex(text, "ru", [])
+    roles = {e.name: e.role for e in index.entities if not e.is_org}
+    assert roles == {
+        "Вера Столярова": "ведущий экономист Центра",
+        "Глеб Аристов": "основатель компании «МедЛинк»",
+    }
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

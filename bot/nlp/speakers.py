@@ -1870,6 +1870,13 @@ class SpeakerIndex:
         if opened >= 0 and "»" in window[opened:]:
             opened = -1
         cut = max(window.rfind(","), window.rfind("."), window.rfind(":"), opened, window.rfind("—"))
+        # "ведущий экономист Центра Вера Столярова и основатель компании ... Глеб Аристов": a
+        # role never runs back over the name before it.
+        offset = max(0, start - 100)
+        named = [
+            m.end - offset for m in self.mentions[-3:] if offset <= m.end <= start and not m.entity.is_org
+        ]
+        cut = max([cut, *(n - 1 for n in named)])
         window = window[cut + 1 :]
         if lx.CYR_ROLE_WORDS.isdisjoint(window.lower().split()):
             return None  # most capitalised words have no role word before them
