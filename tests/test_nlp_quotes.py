@@ -1585,6 +1585,20 @@ def test_a_role_never_runs_back_over_the_name_before_it() -> None:
     }
 
 
+def test_a_compound_short_form_of_a_role_names_its_holder() -> None:
+    """ "— подчеркнул замминистра" after "заместитель министра ... Г. Р. Шайхутдинов" gave no
+    name: "замминистра" was not read as "заместитель министра" ("гендиректор" as "генеральный
+    директор")."""
+    body = (
+        "На совещании выступили заместитель министра сельского хозяйства Г. Р. Шайхутдинов и "
+        "генеральный директор агрохолдинга «Нива» Олег Рябов.\n\n"
+        "«Мы сознательно ограничили программу малыми хозяйствами», — подчеркнул замминистра.\n\n"
+        "«Крупные хозяйства справятся сами», — согласился гендиректор."
+    )
+    quotes = _quotes(body, "ru")
+    assert [q.speaker for q in quotes] == ["Г. Р. Шайхутдинов", "Олег Рябов"]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -41,7 +41,7 @@ from bot.nlp.morphology import (
     speech_verb,
 )
 from bot.nlp.sentences import _is_boundary, paragraph_spans
-from bot.nlp.speakers import ANONYMOUS, NAME_QUOTES, Entity, Mention, SpeakerIndex
+from bot.nlp.speakers import ANONYMOUS, NAME_QUOTES, Entity, Mention, SpeakerIndex, spells_short_form
 
 # Quote marks; apostrophes inside words ("didn't", "Ukraine’s") are skipped in the loop, which is far
 # cheaper than look-arounds in the pattern.
@@ -1631,8 +1631,11 @@ def _role_fits(role: str | None, noun: str) -> bool:
     economics"); with no role, nothing says so."""
     if not role:
         return False
+    words = [w.lower() for w in _WORD.findall(role)]
+    if spells_short_form(noun, words):
+        return True  # "замминистра" fits "заместитель министра здравоохранения"
     stem = noun[: max(4, min(6, len(noun) - 2))]
-    return any(w.lower().startswith(stem) for w in _WORD.findall(role))
+    return any(w.startswith(stem) for w in words)
 
 
 def _context_paragraph(text: str, at: int) -> tuple[int, int]:

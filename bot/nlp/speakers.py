@@ -318,6 +318,20 @@ def _is_title(role: str) -> bool:
     return all(_norm(w) in lx.EN_TITLES for w in role.split())
 
 
+def spells_short_form(noun: str, words: list[str]) -> bool:
+    """Do ``words`` (a role, lower-cased) spell out the compound short form ``noun``
+    ("замминистра" in "заместитель министра здравоохранения", "главврач" in "главный врач")?"""
+    stems = lx.CYR_ROLE_SHORT_FORMS.get(noun)
+    if stems is None:
+        return False
+    at = 0
+    for stem in stems:
+        at = next((i + 1 for i in range(at, len(words)) if words[i].startswith(stem)), -1)
+        if at < 0:
+            return False
+    return True
+
+
 def _is_initial(token: str) -> bool:
     """Is a name's token (lower-cased) an initial ("м.")?"""
     return len(token) == 2 and token[1] == "."
@@ -2856,7 +2870,11 @@ class SpeakerIndex:
             if ent.is_org != org or (org and men.in_quote):
                 continue  # (a body named only inside someone's words is not who speaks)
             hay = (ent.name if org else ent.role or "").lower().split()
-            if noun in hay or any(w.startswith(noun) or (self.cyrillic and _cyr_same(w, noun)) for w in hay):
+            if (
+                noun in hay
+                or any(w.startswith(noun) or (self.cyrillic and _cyr_same(w, noun)) for w in hay)
+                or (not org and spells_short_form(noun, hay))
+            ):
                 return ent
         return None
 
