@@ -1599,6 +1599,26 @@ def test_a_compound_short_form_of_a_role_names_its_holder() -> None:
     assert [q.speaker for q in quotes] == ["Г. Р. Шайхутдинов", "Олег Рябов"]
 
 
+def test_what_someone_called_something_and_a_statement_of_a_named_role() -> None:
+    """ "назвал новые ставки «экономически бессмысленными»" was no quote ("назвать" was no
+    verb of speech); "— говорится в комментарии гендиректора" gave no speaker (a statement
+    read only as a body's)."""
+    body = (
+        "Генеральный директор АО «Теплосеть» Лидия Гайдамак назвала отсрочку «вынужденной, но "
+        "разумной паузой».\n\n"
+        "«Каждый месяц отсрочки — это ещё месяц, когда мы латаем трубы в долг», — говорится в "
+        "комментарии гендиректора.\n\n"
+        "Опрошенные назвали главной причиной низкие зарплаты. «Мы ждали другого, — сказала "
+        "Гайдамак. — Но цифры есть цифры»."
+    )
+    quotes = _quotes(body, "ru")
+    assert [(q.text[:20], q.speaker) for q in quotes] == [
+        ("вынужденной, но разу", "Лидия Гайдамак"),
+        ("Каждый месяц отсрочк", "Лидия Гайдамак"),
+        ("Мы ждали другого. Но", "Лидия Гайдамак"),
+    ]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -407,6 +407,8 @@ def _attribution(
     # "X said: «...»" / "X said that «...»" / "said X: «...»": the last speech verb before the quote.
     for i in range(len(words) - 1, -1, -1):
         w = low[i]
+        if cyr and text[seg_open + 1 : seg_open + 2].isupper() and lemma(w, language) in lx.CYR_NAMING_LEMMAS:
+            continue  # "назвали головною причиною ... «Ми чекали ...»": naming, not saying
         if w in lang.verbs or (not cyr and w in lx.EN_SPEECH_VERBS):
             gender = lang.verbs.get(w)
             subj = _subject_before(text, words, i, b_start, language)
@@ -569,6 +571,9 @@ def _resolve_body(
     named = [m.entity for m in index.mentions_in(attr.phrase_start, attr.phrase_end) if m.entity.is_org]
     if named:
         return named[0], 0.85  # "— повідомили в МОЗ"
+    owner = _statement_owner(index, text, attr, lang)
+    if owner is not None:
+        return owner, 0.85
     full = _body_in_full(text, attr.phrase_start, lang)
     if full is not None:
         return full, 0.85
@@ -608,6 +613,26 @@ def _resolve_body(
 
 
 _IN_IT = frozenset({"ній", "ньому", "нём", "нем", "ней"})
+
+
+def _statement_owner(index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang) -> Entity | None:
+    """ "— говорится в комментарии гендиректора", "— ідеться в заяві Петренка": the person
+    whose statement it is, named or called by a role, right after the statement's noun."""
+    words = _words_with_spans(text, attr.phrase_start, attr.phrase_end)
+    for i, (word, _, _) in enumerate(words[:-1]):
+        if lemma(word.lower(), lang.code) not in lx.CYR_STATEMENT_LEMMAS:
+            continue
+        nxt, at, _ = words[i + 1]
+        person = next(
+            (m.entity for m in index.mentions_in(at, at + 1) if m.start == at and not m.entity.is_org), None
+        )
+        if person is not None:
+            return person
+        if nxt.lower() in lx.CYR_ROLE_WORDS:
+            holder = index.by_role_noun(nxt.lower(), attr.phrase_start)
+            return holder if holder is not None and not holder.is_org else None
+        return None
+    return None
 
 
 def _body_by_quoted_name(index: SpeakerIndex, phrase: str) -> Entity | None:

@@ -321,7 +321,11 @@ def _is_title(role: str) -> bool:
 def spells_short_form(noun: str, words: list[str]) -> bool:
     """Do ``words`` (a role, lower-cased) spell out the compound short form ``noun``
     ("замминистра" in "заместитель министра здравоохранения", "главврач" in "главный врач")?"""
-    stems = lx.CYR_ROLE_SHORT_FORMS.get(noun)
+    # In any case: "гендиректора", "головлікарю".
+    stems = next(
+        (v for k, v in lx.CYR_ROLE_SHORT_FORMS.items() if noun.startswith(k) and len(noun) - len(k) <= 2),
+        None,
+    )
     if stems is None:
         return False
     at = 0
