@@ -1619,6 +1619,20 @@ def test_what_someone_called_something_and_a_statement_of_a_named_role() -> None
     ]
 
 
+def test_people_called_by_first_name_in_english_are_speakers() -> None:
+    """A feature's residents called by first name only ("Margaret, who is 81, ...", "Alan is
+    less forgiving") were not people: their quotes had no name, or the last full name's."""
+    body = (
+        "Councillor Rosalind Fairweather-Cole defended the cut at Tuesday's meeting.\n\n"
+        "Margaret, who is 81 and has lived on Mill Lane for fifty years, takes the 47 to the "
+        "hospital every fortnight.\n\n"
+        "“I don’t drive, I never have,” she says.\n\n"
+        "Alan is less forgiving. “They call it a commercial decision,” he says."
+    )
+    quotes = _quotes(body)
+    assert [q.speaker for q in quotes] == ["Margaret", "Alan"]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

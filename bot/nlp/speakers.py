@@ -159,6 +159,8 @@ ANONYMOUS = re.compile(
 )
 # A relative pronoun right after a name tells its gender: "Мирослава Олексієнко, яка ...".
 _RELATIVE_AFTER = re.compile(r",\s+(яка|який|которая|который)\b", re.IGNORECASE)
+# What follows a first name used alone for a person: "Margaret, who ...", "Alan is ...".
+_FIRST_NAME_GOES_ON = re.compile(r"(?:, who |,? (?:is|was|has|had|says|said|thinks|lives|works|runs) )")
 # A question verb right after a name: "Quarshie asked", "Strand pressed him".
 _ASKS = re.compile(r",? (?:then |also )?(?:asked|asks|pressed|questioned|wondered)\b")
 # A phrase that leads a sentence before its subject: "During public questions", "On Monday".
@@ -1149,6 +1151,10 @@ class SpeakerIndex:
 
     def _described(self, end: int, word: str) -> bool:
         """A lone name with a descriptive apposition is a person: "Yuni, a resident of Lampung"."""
+        if word in _FIRST_NAMES and _FIRST_NAME_GOES_ON.match(self.text, end):
+            # "Margaret, who is 81, ...", "Alan is less forgiving": a first name with a relative
+            # clause or a verb after it is someone the story calls by first name.
+            return True
         if word in _FIRST_NAMES or not word.endswith(("ian", "ese", "ish")):
             return self.text.startswith((", a ", ", an "), end) and self.text[end + 4 : end + 5].islower()
         return False  # "Syrian", "Chinese", "British": a nationality, not a name
@@ -2000,7 +2006,8 @@ class SpeakerIndex:
         for ent in self.entities:
             if ent.is_org or self.cyrillic:
                 continue
-            if len(ent.tokens) > 1:
+            if len(ent.tokens) > 1 or ent.tokens[0] in _FIRST_NAMES:
+                # (One word: someone the story calls by first name, "Margaret, who is 81".)
                 first = ent.tokens[0]
                 if first in lx.EN_MALE_NAMES:
                     ent.gender_votes["m"] = ent.gender_votes.get("m", 0) + 2
