@@ -1633,6 +1633,28 @@ def test_people_called_by_first_name_in_english_are_speakers() -> None:
     assert [q.speaker for q in quotes] == ["Margaret", "Alan"]
 
 
+def test_a_sentence_pointing_back_at_a_quote_names_who_said_it() -> None:
+    """'"...."¶The rebuke came from Mrs Tudur-Price, who ...' gave the quote to the last
+    speaker; "«...». Таку відповідь Петренку дав Олег Рибчак" to nobody (two people named)."""
+    body = (
+        'Committee chair Carys Penhallow opened the session. "We will hear the minister first," '
+        "she said.\n\n"
+        '"That is not a fair comparison, and the chair knows it."\n\n'
+        "The rebuke came from Mrs Rhiannon Tudur-Price, who said the rail figures were older."
+    )
+    assert _one_speaker(body, 1) == "Rhiannon Tudur-Price"
+    uk = (
+        "Депутат Степан Петренко запитав, чому зал досі зачинений.\n\n"
+        "«Бо на ремонт цього залу в бюджеті громади цього року немає жодної гривні». Таку "
+        "відповідь Петренку дав голова громади Олег Рибчак."
+    )
+    assert _one(uk, "uk").speaker == "Олег Рибчак"
+
+
+def _one_speaker(body: str, index: int) -> str | None:
+    return _quotes(body)[index].speaker
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

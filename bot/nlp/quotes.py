@@ -995,7 +995,18 @@ def _introduced_after(index: SpeakerIndex, text: str, close_at: int, para_end: i
     if not persons:
         return None
     if index.cyrillic:
-        return persons[0].entity if len({id(m.entity) for m in persons}) == 1 else None
+        if len({id(m.entity) for m in persons}) == 1:
+            return persons[0].entity
+        if _POINTS_BACK.match(text, start) is not None:
+            # "«...». Таку відповідь Білинському дав голова ради Павло Рибчак": whom it was
+            # said to is in another case; who said it is the subject.
+            subjects = [
+                m
+                for m in persons
+                if may_be_nominative_name(tuple(text[m.start : m.end].split()), index.language, None)
+            ]
+            return subjects[-1].entity if len(subjects) == 1 else None
+        return None
     # "'...' So says Idris Caldecote, director of ...": the name right after "so says".
     lead = _SO_SAYS.match(text, start)
     return persons[0].entity if persons[0].start == (lead.end() if lead else start) else None
@@ -1043,6 +1054,8 @@ def _introduced_next(index: SpeakerIndex, text: str, para_end: int) -> Entity | 
 _POINTS_BACK = re.compile(
     r"(?:That|This|Those|These) (?:was|were|is|are) (?:the )?(?:verdict|view|words|message|warning|assessment"
     r"|question|plea|complaint|reply|response|answer|promise|appeal|argument)\b"
+    r"|(?:The|That|This) (?:rebuke|reply|response|answer|retort|warning|objection|criticism) came from\b"
+    r"|(?:Таку|Такую|Такий|Такой) (?:відповідь|ответ|оцінку|оценку|позицію|позицию)\b"
     r"|With (?:those|these) words\b|So (?:says|said)\b"
     r"|(?:Такими|Этими|Цими|Такими ж) словами\b|(?:Этой|Такой|Цією|Такою) фраз(?:ой|ою)\b"
     r"|(?:Так|Такою|Такой) (?:була|была|оцінила|оценила|описав|описал|описує|описывает|пояснює|объясняет"
