@@ -1655,6 +1655,15 @@ def _one_speaker(body: str, index: int) -> str | None:
     return _quotes(body)[index].speaker
 
 
+def test_a_village_head_is_a_role_not_part_of_the_name() -> None:
+    """ "Староста Грищенко" was shown as a person called "Староста Грищенко"."""
+    body = (
+        "На сесію прийшов староста Заріччя Василь Грищенко.\n\n"
+        "«Мене цікавить не протокол, а годинник на стіні в ліцеї», — сказав Староста Грищенко."
+    )
+    assert _one(body, "uk").speaker == "Василь Грищенко"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and
