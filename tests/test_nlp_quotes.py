@@ -1664,6 +1664,23 @@ def test_a_village_head_is_a_role_not_part_of_the_name() -> None:
     assert _one(body, "uk").speaker == "Василь Грищенко"
 
 
+def test_a_preposition_inside_a_role_does_not_put_the_name_in_another_case() -> None:
+    """ "Председатель комитета по бюджету и налогам Г. Н. Ремизова ... заявила" was shown as
+    "Г. Н. Ремизов", and "фермер із Вербівської громади Петро Гуменюк" as "Петра Гуменюк":
+    the preposition was read as governing the name."""
+    ru = (
+        "Председатель комитета по бюджету и налогам Г. Н. Ремизова после заседания заявила "
+        "журналистам, что программу сокращают.\n\n"
+        "«Мы растягиваем программу на два года», — сказала Ремизова."
+    )
+    assert _one(ru, "ru").speaker == "Г. Н. Ремизова"
+    uk = (
+        "Заступник голови спілки, фермер із Вербівської громади Петро Гуменюк, розповів, що "
+        "втратив ріпак.\n\n«Люди махнули рукою», — каже Гуменюк."
+    )
+    assert _one(uk, "uk").speaker == "Петро Гуменюк"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -242,6 +242,7 @@ _CYR_GEN_TRIGGERS = frozenset(
     командующего премьер-министра эксперта аналитика профессора
     """.split()
 )
+_CYR_PREP_TRIGGERS = frozenset("від для у в з с до про о об із зі за по при к ко".split())
 _CYR_PLACES = frozenset(
     """
     україни україні україна росії россии росія россия рф сша єс ес оон нато мзс мид моз мвс мвд
@@ -1502,7 +1503,7 @@ class SpeakerIndex:
                 # "ван Дейк" is matched by "Дейк", as the text may name him later without "ван".
                 key = tuple(k.rsplit(" ", 1)[-1] for k in key)
             ent = self._match_person(key)
-            oblique = any(w.lower().strip(",.") in _CYR_GEN_TRIGGERS for w in _clause_tail(prev[-4:]))
+            oblique = self._governed(_clause_tail(prev[-4:]))
             if oblique and not in_quote:
                 # "Заместитель министра Е. В. Орлова сообщила": a past verb agreeing with the
                 # name in the nominative makes the name its subject, whatever word precedes it.
@@ -1881,6 +1882,22 @@ class SpeakerIndex:
             kept.append(bare)
             pos = m.end()
         return (" " + " ".join(kept)) if kept else ""
+
+    def _governed(self, words: list[str]) -> bool:
+        """Do the words before a name put it in an oblique case ("за словами", "заместителя
+        министра", "у Петренка")? A preposition does only when nothing but roles and adjectives
+        comes between it and the name: in "фермер із Вербівської громади Петро Гуменюк" it
+        governs "громади", and the name is in the nominative."""
+        low = [w.lower().strip(",.") for w in words]
+        for i, w in enumerate(low):
+            if w not in _CYR_GEN_TRIGGERS:
+                continue
+            if w not in _CYR_PREP_TRIGGERS or all(
+                b in _CYR_GEN_TRIGGERS or b in lx.CYR_ROLE_WORDS or is_adjective(b, self.language)
+                for b in low[i + 1 :]
+            ):
+                return True
+        return False
 
     def _cyr_role_before(self, start: int) -> str | None:
         """The lower-case role phrase before a Cyrillic name, from its head noun to the name."""
