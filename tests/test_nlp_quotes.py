@@ -1460,6 +1460,18 @@ def test_a_dotted_form_of_address_and_a_bodys_bare_head_noun() -> None:
         ("Kovalam Harbour Development Authority", None),
         ("R. Meenakshi Rao", "Minister for Ports"),
     ]
+    # A co-operative is a body; "the Chamber" is the one named "... Chamber of ...".
+    more = (
+        "The Yarrabin Grain Growers Co-operative has signed a freight deal. Co-operative chair "
+        'Bronwyn Teague said members were relieved.\n\n"The deal restores '
+        'certainty for members before the harvest," the Co-operative said.\n\n'
+        'The Kellerton Chamber of Industry and Commerce objected. "A nine per cent rise is not '
+        'a revision, it is a shock," the Chamber said.'
+    )
+    assert [q.speaker for q in _quotes(more)] == [
+        "Yarrabin Grain Growers Co-operative",
+        "Kellerton Chamber of Industry and Commerce",
+    ]
 
 
 def test_bodies_named_by_a_federation_a_centre_or_a_government_of_a_place_speak() -> None:

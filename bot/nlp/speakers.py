@@ -2099,7 +2099,10 @@ class SpeakerIndex:
                     o
                     for o in orgs
                     if len(o.tokens) > 1
-                    and o.tokens[-1] == ent.tokens[0]
+                    # The head: the last word, or the one before "of" ("Vindhyachal Chamber of
+                    # Industry and Commerce").
+                    and ent.tokens[0]
+                    == (o.tokens[o.tokens.index("of") - 1] if "of" in o.tokens[1:] else o.tokens[-1])
                     and not any(t in lx.EN_ROLE_WORDS for t in o.tokens)  # "Director of the Corporation"
                 ]
                 if len(people) == 1:
