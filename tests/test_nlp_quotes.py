@@ -1693,6 +1693,25 @@ def test_a_preposition_inside_a_role_does_not_put_the_name_in_another_case() -> 
     assert _one(uk, "uk").speaker == "Петро Гуменюк"
 
 
+def test_a_pronoun_leading_to_a_name_and_a_radio_station() -> None:
+    """ "Dr. Wadekar said ...¶Closing her address, Prof. Iyengar returned" made Wadekar a
+    woman (the first pronoun after his name), so "she said" went to him; "told Radio Oduna"
+    made the station a person who then took "he said"."""
+    body = (
+        'Chief guest Dr. Harish Wadekar spoke first. "Come and see what the dairy farmers are '
+        'doing," Dr. Wadekar said.\n\n'
+        "Closing her address, Prof. Meenakshi Iyengar returned to the students.\n\n"
+        "“Go wherever life takes you, but remember who paid for your education,” she said."
+    )
+    assert _quotes(body)[-1].speaker == "Meenakshi Iyengar"
+    radio = (
+        "The House Minority Leader, Hon. Babatunde K. Alao, told Radio Oduna that the caucus "
+        'would support the bill.\n\n"We support flood control. We do not support a new piggy '
+        'bank," he said.'
+    )
+    assert _one(radio).speaker == "Babatunde K. Alao"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

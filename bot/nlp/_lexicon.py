@@ -119,7 +119,7 @@ EN_ORG_WORDS = frozenset(
     commission. mission delegation consulate unit team club house commons legislature forum initiative project trust campaign
     watch institute lab laboratory clinic school college academy gmbh ag plc llc llp
     farmers growers producers manufacturers exporters workers steelworkers nurses teachers
-    cooperative co-operative co-op coop
+    cooperative co-operative co-op coop radio tv television broadcasting newspaper
     """.split()
 )
 

@@ -2058,6 +2058,16 @@ class SpeakerIndex:
                 g = cues.get(w.strip(_PUNCT))
                 if g:
                     votes = men.entity.gender_votes
+                    nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+                    if nxt is not None and nxt.start == stop and nxt.subject is False:
+                        at = self.text.lower().find(w, men.end, stop)
+                        between = self.text[men.end : at]
+                        if ("\n" in between or ". " in between) and not any(
+                            c in self.text[at : nxt.start] for c in ".!?\n"
+                        ):
+                            # "Dr. Wadekar said ...¶Closing her address, Prof. Iyengar
+                            # returned": the pronoun of a new sentence is the name's it leads to.
+                            votes = nxt.entity.gender_votes
                     votes[g] = votes.get(g, 0) + 1
                     break
         for ent in self.entities:
