@@ -1712,6 +1712,16 @@ def test_a_pronoun_leading_to_a_name_and_a_radio_station() -> None:
     assert _one(radio).speaker == "Babatunde K. Alao"
 
 
+def test_words_someone_was_described_with_are_not_theirs() -> None:
+    """ "He was also described as “lacking a conscience.”" made the words the described man's
+    own quote."""
+    body = (
+        "The judge ruled that Wade Trallon was likely to pose a risk to others.\n\n"
+        "He was also described as “lacking a conscience.”"
+    )
+    assert [q.speaker for q in _quotes(body)] in ([], [None])
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

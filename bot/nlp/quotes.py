@@ -410,6 +410,9 @@ def _attribution(
         if cyr and text[seg_open + 1 : seg_open + 2].isupper() and lemma(w, language) in lx.CYR_NAMING_LEMMAS:
             continue  # "назвали головною причиною ... «Ми чекали ...»": naming, not saying
         if w in lang.verbs or (not cyr and w in lx.EN_SPEECH_VERBS):
+            be = i - 2 if i > 1 and low[i - 1] in ("also", "often", "widely", "later") else i - 1
+            if not cyr and be >= 0 and low[be] in _PASSIVE_BE:
+                return None  # "He was also described as “lacking a conscience”": not his words
             gender = lang.verbs.get(w)
             subj = _subject_before(text, words, i, b_start, language)
             after_verb = len(words) - 1 - i
@@ -613,6 +616,7 @@ def _resolve_body(
 
 
 _IN_IT = frozenset({"ній", "ньому", "нём", "нем", "ней"})
+_PASSIVE_BE = frozenset("was were is are been being be".split())
 
 
 def _statement_owner(index: SpeakerIndex, text: str, attr: _Attribution, lang: _Lang) -> Entity | None:
