@@ -1722,6 +1722,24 @@ def test_words_someone_was_described_with_are_not_theirs() -> None:
     assert [q.speaker for q in _quotes(body)] in ([], [None])
 
 
+def test_a_radio_presenter_is_the_interviewer_not_the_interviewee() -> None:
+    """ "presenter Tunde Adeyemi-Cole spoke with the bill's sponsor, Adaeze Okonkwo-Ubah": two
+    people in the introduction, neither known as the interviewer, so no answer had a name."""
+    body = (
+        "On Wednesday's programme, presenter Tunde Adeyemi-Cole spoke with the bill's sponsor, "
+        "Hon. (Mrs.) Adaeze Okonkwo-Ubah, chair of the environment committee.\n\n"
+        "— Your bill passed second reading yesterday. What does it do?\n\n"
+        "— It says nobody can build on a flood plain without approval from the new agency.\n\n"
+        "— Critics say it is another layer of bureaucracy.\n\n"
+        "— Everybody is in charge of flooding today, so nobody is in charge.\n\n"
+        "— How much will the fund hold?\n\n"
+        "— One per cent of the state's monthly allocation, about four billion naira a year.\n\n"
+        "— When will the bill become law?\n\n"
+        "— Before the end of next month. The rains will not wait for us."
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Adaeze Okonkwo-Ubah"] * 4
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -42,7 +42,8 @@ _INLINE_ANSWER = re.compile(r"(?<=[?.!…])\s+(?P<label>A|В|О|Відповід
 _DASH = re.compile(r"[—–-]\s+")
 # Words that make a label or an introduced person the interviewer, not the interviewee.
 _INTERVIEWER_WORDS = re.compile(
-    r"\b(?:reporter|correspondent|journalist|interviewer|editor|host|журналіст\w*|кореспондент\w*|"
+    r"\b(?:reporter|correspondent|journalist|interviewer|editor|host|presenter|anchor|moderator|"
+    r"журналіст\w*|кореспондент\w*|модератор\w*|"
     r"корреспондент\w*|ведуч\w*|ведущ\w*|редактор\w*)\b"
     # "Red Willow Public Radio's Jake Morrissey": someone of the outlet that asks.
     r"|\b(?:radio|news|times|post|tribune|courier|gazette|herald|journal|magazine|tv|podcast)['’]s\s+[A-Z]",
