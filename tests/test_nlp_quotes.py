@@ -1740,6 +1740,16 @@ def test_a_radio_presenter_is_the_interviewer_not_the_interviewee() -> None:
     assert [q.speaker for q in _quotes(body)] == ["Adaeze Okonkwo-Ubah"] * 4
 
 
+def test_a_first_name_after_a_verb_of_speech_names_the_speaker() -> None:
+    """ "«...», — рассказывает Никита." gave no name: a first name the scan had not met as a
+    person was a bare capitalised word, a guess."""
+    body = (
+        "Молодых в кооперативе двое. Одному из них, Никите, двадцать четыре года.\n\n"
+        "«Все говорят: уезжай, здесь будущего нет», — рассказывает Никита."
+    )
+    assert _one(body, "ru").speaker == "Никита"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and
