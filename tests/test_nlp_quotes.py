@@ -1750,6 +1750,20 @@ def test_a_first_name_after_a_verb_of_speech_names_the_speaker() -> None:
     assert _one(body, "ru").speaker == "Никита"
 
 
+def test_streets_and_sentence_openers_are_no_speakers() -> None:
+    """ "who has lived on Marine Parade since 1979" made a speaker called "Marine Parade";
+    "Another asked ..." and "Crews responded ..." made speakers "Another" and "Crews"."""
+    body = (
+        "“I don’t drive, I never have,” says Maureen, who has lived on Marine Parade since 1979.\n\n"
+        "Crews responded to four grass fires last weekend, all contained within hours, the "
+        'service said. "This is unusual for the first week of April," it added.\n\n'
+        "Another asked whether the town had considered the wetlands. \"I've lived here 52 years. "
+        'This is how towns die," a man in the back row called out.'
+    )
+    speakers = {q.speaker for q in _quotes(body)}
+    assert not speakers & {"Marine Parade", "Crews", "Another"}
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

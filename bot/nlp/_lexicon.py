@@ -189,7 +189,8 @@ EN_NOT_NAME = frozenset(
     columbia british island prince edward north south east west northern southern eastern
     western central united states kingdom nations covid-19 covid coronavirus christmas easter
     is are was were do does did has have had can could would should might must finally story besides
-    meanwhile read watch related more update editor note photo video listen
+    meanwhile read watch related more update editor note photo video listen another every
+    other such crews residents officials critics supporters opponents members staff
     god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
     """.split()
 )

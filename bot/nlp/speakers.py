@@ -170,7 +170,7 @@ _EN_PLACE_OPENERS = frozenset("st st. saint fort port mount lake cape".split())
 # first name before it).
 _EN_PLACE_ENDERS = frozenset(
     "vale valley bay heights falls creek harbour harbor moor row lane street road avenue square rise drive "
-    "crescent terrace gardens".split()
+    "crescent terrace gardens parade close way grove park place quay wharf".split()
 )
 # A name in quote marks right after a Cyrillic word; the scan looks for the quote mark, and
 # ``_WORD_BEFORE`` then finds the noun before it.
