@@ -1764,6 +1764,51 @@ def test_streets_and_sentence_openers_are_no_speakers() -> None:
     assert not speakers & {"Marine Parade", "Crews", "Another"}
 
 
+def test_an_interviewer_who_also_puts_statements_and_a_headline_naming_the_interviewee() -> None:
+    """ "**Grace Atieno:** Boat owners told us ...." (no question mark) between her questions:
+    fewer than half her turns ended in one, so neither name asked and the interview gave no
+    quotes. "Five minutes with... Dr Priya Chaudhry" over an introduction naming only the
+    interviewer gave the answers no name."""
+    labelled = (
+        "Grace Atieno sat down with Dr Halima Mwakio, principal secretary for fisheries.\n\n"
+        "Grace Atieno: Why close the whole lake?\n\n"
+        "Dr Mwakio: Because closing the breeding grounds alone did not work.\n\n"
+        "Grace Atieno: Boat owners told us they have received nothing.\n\n"
+        "Dr Mwakio: The first payments went out last Thursday.\n\n"
+        "Grace Atieno: Some say the registers are an excuse.\n\n"
+        "Dr Mwakio: I understand why people feel that way.\n\n"
+        "Grace Atieno: When will the lake reopen? Fishermen want a date.\n\n"
+        "Dr Mwakio: On the first of September, unless the survey says otherwise."
+    )
+    assert [q.speaker for q in _quotes(labelled)] == ["Halima Mwakio"] * 4
+    headline = analyze(
+        "Five minutes with... Dr Priya Chaudhry, North Tamsworth Hospitals",
+        "Ward & Board's Helen Marsh talks to the chief executive of the trust.\n\n"
+        "How would you describe the state of the estate?\n\n"
+        "Better than it was, worse than I would like.\n\n"
+        "Has anything changed in the capital allocation?\n\n"
+        "The tone has changed more than the money has.\n\n"
+        "What keeps you awake at night?\n\n"
+        "Water. Our hot water system in the older blocks.",
+        "en",
+    )
+    assert [q.speaker for q in headline.quotes] == ["Priya Chaudhry"] * 3
+
+
+def test_a_pronoun_inside_a_clause_right_before_its_verb_is_the_subject() -> None:
+    """ "a rebuild programme she once described as “open-heart surgery ...”" showed the words
+    under the description "eighteen months into a rebuild programme she once"; "North
+    Tamsworth Hospitals" was a person who could take them."""
+    body = (
+        "Ward & Board's Helen Marsh talks to the chief executive of North Tamsworth Hospitals, "
+        "eighteen months into a rebuild programme she once described as “open-heart surgery on "
+        "a patient who is still walking about”."
+    )
+    quote = _one(body)
+    # The pronoun's antecedent is not named here: no name, and no clause shown as a role.
+    assert (quote.speaker, quote.speaker_role) == (None, None)
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

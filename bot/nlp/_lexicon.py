@@ -120,6 +120,8 @@ EN_ORG_WORDS = frozenset(
     watch institute lab laboratory clinic school college academy gmbh ag plc llc llp
     farmers growers producers manufacturers exporters workers steelworkers nurses teachers
     cooperative co-operative co-op coop radio tv television broadcasting newspaper
+    hospitals councils schools colleges universities trusts authorities agencies ministries
+    departments committees associations
     """.split()
 )
 
@@ -191,6 +193,8 @@ EN_NOT_NAME = frozenset(
     is are was were do does did has have had can could would should might must finally story besides
     meanwhile read watch related more update editor note photo video listen another every
     other such crews residents officials critics supporters opponents members staff
+    hospitals councils schools colleges universities trusts authorities agencies ministries
+    departments committees associations
     god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
     """.split()
 )

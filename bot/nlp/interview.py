@@ -217,13 +217,16 @@ def _classify(text: str, turns: list[_Turn]) -> None:
     if not by_name:
         return
     asking = {
-        name: sum(1 for t in ts if text[t.start : t.end].rstrip().endswith("?")) / len(ts)
-        for name, ts in by_name.items()
+        name: sum(1 for t in ts if "?" in text[t.start : t.end]) / len(ts) for name, ts in by_name.items()
     }
     interviewer = max(asking, key=lambda n: asking[n])
+    # Two names taking turns, one asking and the other not: an interviewer also puts things
+    # without a question mark ("Boat owners told us they have received nothing.").
+    others = [a for n, a in asking.items() if n != interviewer]
+    asks = asking[interviewer] > 0.5 or (len(others) == 1 and asking[interviewer] >= 0.3 >= 3 * others[0])
     for name, ts in by_name.items():
         for t in ts:
-            t.question = name == interviewer and asking[name] > 0.5 and len(by_name) > 1
+            t.question = name == interviewer and asks and len(by_name) > 1
 
 
 def find_answers(text: str, speakers: Callable[[], SpeakerIndex]) -> list[Answer]:
@@ -312,6 +315,14 @@ def _interviewee(text: str, index: SpeakerIndex, before: int, questions: list[_T
         ]
         addressed = [e for e in people if any(_addresses(text[t.start : t.end], e) for t in questions)]
         people = named if len(named) == 1 else spoken_to if len(spoken_to) == 1 else addressed
+    if not people:
+        # "Five minutes with... Dr Priya Chaudhry" over an introduction that names only the
+        # interviewer ("Ward & Board's Helen Marsh talks to the chief executive ..."): the
+        # headline's name.
+        headline = _INTERVIEW_WITH.search(index.title)
+        called = _HEADLINE_NAME.match(headline.group("who")) if headline else None
+        if called is not None:
+            return index.lookup_name(called.group("name")) or called.group("name")
     # "Мы поговорили с самим Даниилом ...¶— Даниил, ...": the one the questions call by a first
     # name the introduction gives alone, over anyone else it names.
     first_name = _spoken_to_by_first_name(text, before, questions)
@@ -377,7 +388,16 @@ _SPOKE_TO_US = re.compile(
 )
 # A headline saying whom the interview is with: "an interview with chief schools inspector
 # Lotte Vanterpool", "інтерв'ю з ...", "интервью с ...".
-_INTERVIEW_WITH = re.compile(r"(?:interview with|інтерв['’]ю з|интервью с)\s+(?P<who>.+)$", re.IGNORECASE)
+_INTERVIEW_WITH = re.compile(
+    r"(?:interview with|minutes with|in conversation with|Q&A with|questions for|інтерв['’]ю з|интервью с)"
+    r"\W+(?P<who>.+)$",
+    re.IGNORECASE,
+)
+# The name a headline gives the interviewee, after a form of address: "Five minutes with...
+# Dr Priya Chaudhry, North Tamsworth Hospitals".
+_HEADLINE_NAME = re.compile(
+    r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’-]+){1,2})"
+)
 # Words that introduce whom an interview is with: "We spoke to", "Мы поговорили с", "ми
 # поговорили з", "we asked", "спросили".
 _SPOKEN_TO_VERBS = (

@@ -904,12 +904,19 @@ def _subject_before(
             "еще",
             "ранее",
             "раніше",
+            "once",
+            "never",
+            "always",
+            "first",
         )
         or words[j][0].lower().endswith("ly")
     ):
         j -= 1
     if j < 0:
         return None
+    if words[j][0].lower() in _SUBJECT_PRONOUNS:
+        # "a rebuild programme she once described as ...": the pronoun is the subject.
+        return words[j][1], words[j][2]
     end = words[j][2]
     start = words[j][1]
     k = j - 1
