@@ -1809,6 +1809,18 @@ def test_a_pronoun_inside_a_clause_right_before_its_verb_is_the_subject() -> Non
     assert (quote.speaker, quote.speaker_role) == (None, None)
 
 
+def test_an_adverb_opening_a_sentence_and_a_harbourmaster_are_no_part_of_a_name() -> None:
+    """ "Afterwards Aroha ..." made a speaker "Afterwards Aroha"; "Harbormaster Tom Bickford"
+    one called "Harbormaster Tom Bickford"."""
+    body = (
+        "Aroha Tane farms the ridge. Afterwards Aroha walked us to the fence line. “That hill "
+        "has a name and a story,” she said.\n\n"
+        "Harbormaster Tom Bickford runs the town dock. “The grant helped, but it was first come, "
+        "first served,” Bickford said."
+    )
+    assert [q.speaker for q in _quotes(body)] == ["Aroha Tane", "Tom Bickford"]
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -48,6 +48,7 @@ EN_ROLE_WORDS = frozenset(
     sergeant constable analyst economist envoy diplomat commander admiral captain capt capt.
     major lieutenant marshal attorney lawyer counsel negotiator coordinator manager administrator
     founder president-elect king queen prince princess pope bishop rabbi imam priest chief-of-staff
+    harbormaster harbourmaster
     secretary-general undersecretary under-secretary assistant associate senior junior acting
     interim former ombudsman auditor registrar treasurer comptroller lawmaker legislator
     spokesperson. mr mr. mrs mrs. ms ms. sir dame lord lady candidate nominee member critic
@@ -193,6 +194,7 @@ EN_NOT_NAME = frozenset(
     is are was were do does did has have had can could would should might must finally story besides
     meanwhile read watch related more update editor note photo video listen another every
     other such crews residents officials critics supporters opponents members staff
+    afterwards afterward instead eventually soon again
     hospitals councils schools colleges universities trusts authorities agencies ministries
     departments committees associations
     god internet twitter facebook instagram youtube tiktok cbc ctv cnn bbc global news
