@@ -1821,6 +1821,17 @@ def test_an_adverb_opening_a_sentence_and_a_harbourmaster_are_no_part_of_a_name(
     assert [q.speaker for q in _quotes(body)] == ["Aroha Tane", "Tom Bickford"]
 
 
+def test_a_name_called_inside_words_the_speaker_quotes_is_not_someone_else_addressed() -> None:
+    """ "«Вона мені сказала: „Не будь гордою, Ніно ...“», — згадує Ніна": the name called in
+    the neighbour's words she repeats made the quote someone else's."""
+    body = (
+        "Ніна каже, що спершу соромилася просити допомоги. Переконала її сусідка Віра.\n\n"
+        "«Вона мені так і сказала: „Не будь гордою, Ніно, гордість від дощу не вкриє“», — "
+        "згадує Ніна й сміється."
+    )
+    assert _one(body, "uk").speaker == "Ніна"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

@@ -736,7 +736,13 @@ _GIVEN_NAME = re.compile(
 def _addressed_in(quote_text: str, person: Entity) -> bool:
     """Does the quote call ``person`` by name, as the first words or set off by commas
     ("Neither, Mr Lindqvist, ...", "Галина Сергеевна, ...")?"""
-    return any(calls_by_name(m.group(1), person) for m in _ADDRESS.finditer(quote_text[:80]))
+    # (Not inside words it quotes: "Вона мені сказала: „Не будь гордою, Ніно ...“" is said to
+    # the speaker.)
+    own = _NESTED_QUOTE.sub("", quote_text[:160])[:80]
+    return any(calls_by_name(m.group(1), person) for m in _ADDRESS.finditer(own))
+
+
+_NESTED_QUOTE = re.compile(r"„[^“”]*[“”]|‘[^’]*’|«[^»]*»")
 
 
 # A name set off as an address: at the start or after a comma, up to the next comma or stop.
