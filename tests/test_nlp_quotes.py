@@ -1832,6 +1832,17 @@ def test_a_name_called_inside_words_the_speaker_quotes_is_not_someone_else_addre
     assert _one(body, "uk").speaker == "Ніна"
 
 
+def test_a_first_name_with_a_person_noun_in_apposition_is_a_person() -> None:
+    """ "Петро, водій молоковоза, який ..., налаштований скептично. «...», — сміється він.":
+    Петро was no person, so "він" went to the council head named before."""
+    body = (
+        "Голова громади Василь Дорошенко пообіцяв асфальт до жовтня.\n\n"
+        "Петро, водій молоковоза, який двадцять років возить молоко на переробку, налаштований "
+        "скептично. «Асфальт тут обіцяють відтоді, як я права отримав», — сміється він."
+    )
+    assert _one(body, "uk").speaker == "Петро"
+
+
 def test_dash_questions_between_named_answers_make_an_interview() -> None:
     """ "**— Сколько хозяйств пострадало?**" between "**Ряжских:** ..." answers: each dash
     question was read as the answer before it running on, so the interview had one question and

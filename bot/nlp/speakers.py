@@ -1706,11 +1706,17 @@ class SpeakerIndex:
 
     def _first_name_going_on(self, word: str, end: int) -> bool:
         """Is ``word``, ending at ``end``, a one-person first name that a relative clause
-        ("Олена, яка працює ...") or a verb in the third person or the past tense ("Олена
-        живе ...", "Андрій повернувся ...") goes on from?"""
+        ("Олена, яка працює ..."), a person noun in apposition ("Петро, водій ...") or a verb
+        in the third person or the past tense ("Олена живе ...", "Андрій повернувся ...") goes
+        on from?"""
         if _CYR_RELATIVE_AFTER.match(self.text, end) is None:
             nxt = _CYR_WORD.match(self.text, end + 1) if self.text[end : end + 1] == " " else None
-            if nxt is None or not is_finite_third_person(nxt.group(0).lower(), self.language):
+            apposed = _CYR_WORD.match(self.text, end + 2) if self.text[end : end + 2] == ", " else None
+            if not (
+                (nxt is not None and is_finite_third_person(nxt.group(0).lower(), self.language))
+                # "Петро, водій молоковоза, ...": a person noun set off after the name.
+                or (apposed is not None and person_noun_gender(apposed.group(0), self.language) is not None)
+            ):
                 return False
         return is_one_persons_first_name(word, self.language)
 
