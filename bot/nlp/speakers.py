@@ -321,14 +321,19 @@ def _is_title(role: str) -> bool:
     return all(_norm(w) in lx.EN_TITLES for w in role.split())
 
 
-def spells_short_form(noun: str, words: list[str]) -> bool:
-    """Do ``words`` (a role, lower-cased) spell out the compound short form ``noun``
-    ("замминистра" in "заместитель министра здравоохранения", "главврач" in "главный врач")?"""
-    # In any case: "гендиректора", "головлікарю".
-    stems = next(
+@lru_cache(maxsize=4096)
+def _short_form_stems(noun: str) -> tuple[str, ...] | None:
+    """The stems a compound short form stands for, in any case ("гендиректора", "головлікарю")."""
+    return next(
         (v for k, v in lx.CYR_ROLE_SHORT_FORMS.items() if noun.startswith(k) and len(noun) - len(k) <= 2),
         None,
     )
+
+
+def spells_short_form(noun: str, words: list[str]) -> bool:
+    """Do ``words`` (a role, lower-cased) spell out the compound short form ``noun``
+    ("замминистра" in "заместитель министра здравоохранения", "главврач" in "главный врач")?"""
+    stems = _short_form_stems(noun)
     if stems is None:
         return False
     at = 0
