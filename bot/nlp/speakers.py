@@ -157,8 +157,6 @@ ANONYMOUS = re.compile(
     r"are) not authori[sz]ed",
     re.IGNORECASE,
 )
-# A relative pronoun right after a name tells its gender: "Мирослава Олексієнко, яка ...".
-_RELATIVE_AFTER = re.compile(r",\s+(яка|який|которая|который)\b", re.IGNORECASE)
 # What follows a first name used alone for a person: "Margaret, who ...", "Alan is ...".
 _FIRST_NAME_GOES_ON = re.compile(r"(?:, who |,? (?:is|was|has|had|says|said|thinks|lives|works|runs) )")
 # A question verb right after a name: "Quarshie asked", "Strand pressed him".
@@ -528,7 +526,9 @@ _CASE_ENDINGS = frozenset(
     "а я и і ї ы у ю е є ой ою ей ею єю ем єм ом им ым ові еві єві ому ого ії ією ієї ьи".split()
 )
 # ", яка працює ...", ", который ...": a relative clause about the word before.
-_CYR_RELATIVE_AFTER = re.compile(r",\s+(?:яка|який|котра|котрий|которая|который)\b")
+# A relative clause right after a name; its pronoun tells the name's gender ("Мирослава
+# Олексієнко, яка ...").
+_CYR_RELATIVE_AFTER = re.compile(r",\s+(яка|який|котра|котрий|которая|который)\b")
 _UK_LETTERS = set("іїєґ")
 _RU_LETTERS = set("ыэёъ")
 
@@ -1519,10 +1519,10 @@ class SpeakerIndex:
             # woman's (a masculine one does not: "представитель МИД Регина Альтхоф").
             before = text[max(0, start - 30) : start].split()
             hint = "f" if before and animate_noun_gender(before[-1], self.language) == "f" else None
-            relative = _RELATIVE_AFTER.match(text, m.end())
+            relative = _CYR_RELATIVE_AFTER.match(text, m.end())
             if relative is not None:
                 # "Мирослава Олексієнко, яка відповідає за ...": the relative pronoun's gender.
-                hint = "f" if relative.group(1).lower() in ("яка", "которая") else "m"
+                hint = "f" if relative.group(1) in ("яка", "котра", "которая") else "m"
             morph = nominative_name(tuple(tokens), self.language, oblique, hint)
             name = morph[0] if morph else " ".join(_nominative(t, oblique, self.language) for t in tokens)
             if ent is None:
@@ -2071,7 +2071,7 @@ class SpeakerIndex:
                     votes = men.entity.gender_votes
                     nxt = mentions[i + 1] if i + 1 < len(mentions) else None
                     if nxt is not None and nxt.start == stop and nxt.subject is False:
-                        at = self.text.lower().find(w, men.end, stop)
+                        at = men.end + self.text[men.end : stop].lower().find(w)
                         between = self.text[men.end : at]
                         if ("\n" in between or ". " in between) and not any(
                             c in self.text[at : nxt.start] for c in ".!?\n"
@@ -2161,10 +2161,7 @@ class SpeakerIndex:
             return False
 
         def initials_of(f: Entity) -> bool:
-            return all(
-                len(f.tokens[i]) == 2 and f.tokens[i][1] == "." and f.tokens[i][0] == ent.tokens[i][0]
-                for i in (0, 1)
-            )
+            return all(_is_initial(f.tokens[i]) and f.tokens[i][0] == ent.tokens[i][0] for i in (0, 1))
 
         matches = [
             f
